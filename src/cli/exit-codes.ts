@@ -1,0 +1,30 @@
+import { GangflashError } from '../errors.js';
+
+/** Process exit codes; stable, documented in the README for scripts. */
+export const EXIT = {
+  ok: 0,
+  /** Bad usage or bad data: the message says what to do. */
+  userError: 1,
+  /** A bug: an unexpected internal error. */
+  internal: 2,
+  /** `run`: stopped because the lot's yield fell below the stop limit. */
+  yieldStop: 3,
+  /** `run`: interrupted by the operator (Ctrl-C / SIGTERM) after finishing the cycle in flight. */
+  interrupted: 4,
+  /** The database could not be written (disk full, read-only, lock timeout); nothing was lost. */
+  dbWrite: 5,
+  /** `run`: the lot is held by another live run. */
+  lotHeld: 6,
+} as const;
+
+/** Error codes that map to an exit code other than userError. */
+const special: Record<string, number> = {
+  'db-write-failed': EXIT.dbWrite,
+  'lot-held': EXIT.lotHeld,
+};
+
+/** The exit code for an error thrown out of a command. */
+export function exitCodeFor(e: unknown): number {
+  if (e instanceof GangflashError) return special[e.code] ?? EXIT.userError;
+  return EXIT.internal;
+}

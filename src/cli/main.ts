@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { GangflashError } from '../errors.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+
+/** Builds the gangflash command tree: every file in ./commands exports `register(program)`. */
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('gangflash')
+    .description('offline gang-programming farm orchestrator')
+    .option('--db <path>', 'database file (default: $GANGFLASH_DB or ./gangflash.db)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
+  const files = fs.readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map')).sort();
+  for (const f of files) {
+    const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { register?: (p: Command) => void };
+    mod.register?.(program);
+  }
+  return program;
+}
+
+/** Runs the CLI with `argv` (user arguments only) and returns the exit code; never throws for a user error. */
+export async function main(argv: string[]): Promise<number> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
+    }
+    if (e instanceof GangflashError) {
+      process.stderr.write(`gangflash: ${e.describe()} [${e.code}]\n`);
+      return exitCodeFor(e);
+    }
+    process.stderr.write(`gangflash: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.internal;
+  }
+}

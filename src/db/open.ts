@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DbError } from '../errors.js';
+import { migrate, loadMigrations } from './migrations.js';
+
+/** A gangflash database handle (better-sqlite3, WAL, foreign keys on). */
+export type Db = Database.Database;
+
+/** Options for opening the database. */
+export interface OpenOptions {
+  /** Create the file when it does not exist. @default true */
+  create?: boolean;
+  /** Apply pending migrations. @default true */
+  migrate?: boolean;
+  /** Called before a migration changes an existing database (e.g. to take a backup). */
+  beforeMigrate?: (db: Db, from: number, to: number) => void;
+}
+
+/** The database path: --db, else GANGFLASH_DB, else ./gangflash.db. */
+export function resolveDbPath(flag?: string): string {
+  return path.resolve(flag ?? process.env.GANGFLASH_DB ?? 'gangflash.db');
+}
+
+/** Opens (and by default creates and migrates) the gangflash database at `file`. */
+export function openDb(file: string, opts: OpenOptions = {}): Db {
+  const create = opts.create ?? true;
+  if (!create && !fs.existsSync(file)) {
+    throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
+  }
+  let db: Db;
+  try {
+    db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    // Touch the schema so that a file that is not a database is found now, not mid-run.
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    throw new DbError('db-unreadable', `${file} is not a readable gangflash database (${(e as Error).message}); restore a backup or pass another --db`, { file });
+  }
+  if (opts.migrate ?? true) {
+    const migrations = loadMigrations();
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current < migrations.length && current > 0) opts.beforeMigrate?.(db, current, migrations.length);
+    try {
+      migrate(db, file, migrations);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+  return db;
+}

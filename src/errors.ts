@@ -1,0 +1,56 @@
+/** Where in a user's file an error applies. */
+export interface ErrorPlace {
+  file?: string;
+  line?: number;
+  offset?: number;
+}
+
+/** Base of every error a user can cause or meet: a stable `code`, a place, and a message that says what to do. */
+export class GangflashError extends Error {
+  readonly code: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly offset?: number;
+
+  constructor(code: string, message: string, place: ErrorPlace = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.file = place.file;
+    this.line = place.line;
+    this.offset = place.offset;
+  }
+
+  /** The message prefixed with file:line or file@offset, as printed to a user. */
+  describe(): string {
+    let where = '';
+    if (this.file !== undefined) {
+      where = this.file;
+      if (this.line !== undefined) where += `:${this.line}`;
+      else if (this.offset !== undefined) where += ` at byte offset ${this.offset}`;
+      where += ': ';
+    }
+    return `${where}${this.message}`;
+  }
+}
+
+/** Wrong command-line use: missing or contradictory options. */
+export class UsageError extends GangflashError {}
+/** A chip or adapter catalog file, or a catalog lookup, that is wrong. */
+export class CatalogError extends GangflashError {}
+/** The database cannot be opened, migrated or written. */
+export class DbError extends GangflashError {}
+/** An image file whose content is not a valid image of its format. */
+export class ImageFormatError extends GangflashError {}
+/** An image that does not fit a chip, or a layout the chip cannot take. */
+export class LayoutError extends GangflashError {}
+/** A farm file or programmer description that is wrong. */
+export class FarmError extends GangflashError {}
+/** A job definition that is wrong or does not match its chip or image. */
+export class JobError extends GangflashError {}
+/** A reel/lot import file that is wrong. */
+export class LotImportError extends GangflashError {}
+/** Inventory operations refused (mounting on an occupied slot, an adapter that does not fit, …). */
+export class InventoryError extends GangflashError {}
+/** A programmer driver could not do what was asked (transport, protocol). */
+export class DriverError extends GangflashError {}

@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** The package root (where chipdb/, adapters/ and package.json live), from source or from dist/. */
+export const packageRoot: string = (() => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // src/paths.ts -> root is one up; dist/src/paths.js -> root is two up.
+  return path.basename(path.dirname(here)) === 'dist' ? path.resolve(here, '../..') : path.resolve(here, '..');
+})();
+
+/** Folder of numbered SQL migrations. */
+export const migrationsDir = path.join(packageRoot, 'chipdb', 'migrations');
+/** Folder of chip catalog data files. */
+export const chipCatalogDir = path.join(packageRoot, 'chipdb', 'chips');
+/** Folder of socket-adapter catalog data files. */
+export const adapterCatalogDir = path.join(packageRoot, 'adapters');
+/** Folder of programmer family/model catalog data. */
+export const programmerCatalogFile = path.join(packageRoot, 'chipdb', 'programmers.json');
