@@ -11,14 +11,22 @@ export class GangflashError extends Error {
   readonly file?: string;
   readonly line?: number;
   readonly offset?: number;
+  /** Structured detail for scripts (e.g. every bad row of an import). */
+  readonly details?: unknown;
 
-  constructor(code: string, message: string, place: ErrorPlace = {}) {
+  constructor(code: string, message: string, place: ErrorPlace = {}, details?: unknown) {
     super(message);
     this.name = new.target.name;
     this.code = code;
     this.file = place.file;
     this.line = place.line;
     this.offset = place.offset;
+    this.details = details;
+  }
+
+  /** The error as one JSON-able object for `--json` output. */
+  toJSON(): Record<string, unknown> {
+    return { code: this.code, message: this.message, file: this.file, line: this.line, offset: this.offset, details: this.details };
   }
 
   /** The message prefixed with file:line or file@offset, as printed to a user. */

@@ -32,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
     if (e instanceof GangflashError) {
+      if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: e.toJSON() }) + '\n');
       process.stderr.write(`gangflash: ${e.describe()} [${e.code}]\n`);
       return exitCodeFor(e);
     }

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import { withDb } from '../context.js';
+import { printJson, say, table } from '../output.js';
+import { importReels } from '../../lots/import.js';
+import { listLots, lotCounters, lotReels, type LotCounters } from '../../lots/counters.js';
+
+const pct = (y: number | null) => (y === null ? '-' : `${(y * 100).toFixed(1)}%`);
+
+const lotColumns = [
+  { header: 'lot', get: (r: LotCounters) => r.lot },
+  { header: 'job', get: (r: LotCounters) => r.job },
+  { header: 'chip', get: (r: LotCounters) => r.chip },
+  { header: 'status', get: (r: LotCounters) => r.status },
+  { header: 'planned', get: (r: LotCounters) => r.planned, align: 'right' as const },
+  { header: 'passed', get: (r: LotCounters) => r.passed, align: 'right' as const },
+  { header: 'failed', get: (r: LotCounters) => r.failed, align: 'right' as const },
+  { header: 'remaining', get: (r: LotCounters) => r.remaining, align: 'right' as const },
+  { header: 'yield', get: (r: LotCounters) => pct(r.yield), align: 'right' as const },
+];
+
+/** `gangflash lot import|list|show`. */
+export function register(program: Command): void {
+  const lot = program.command('lot').description('reel lots: import from ERP/MES files, list, show counters');
+
+  lot
+    .command('import <file>')
+    .description('import reels (CSV with header lot,reel,part,quantity,date_code,job; or JSON) in one transaction')
+    .option('--json', 'print the result as JSON')
+    .action(function (this: Command, file: string, opts: { json?: boolean }) {
+      const r = withDb(this, (db) => importReels(db, path.resolve(file)));
+      if (opts.json) return printJson(r);
+      if (r.alreadyImported) return say(`${file} was imported before (sha256 ${r.digest.slice(0, 12)}…); nothing added`);
+      say(`imported ${file}: ${r.reelsAdded} reel(s), ${r.devicesPlanned} device(s) planned; new lots: ${r.lotsAdded.join(', ') || 'none'}` +
+        (r.reelsUnchanged ? `; ${r.reelsUnchanged} reel(s) already present, unchanged` : ''));
+    });
+
+  lot
+    .command('list')
+    .description('every lot with its counters')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, opts: { json?: boolean }) {
+      const rows = withDb(this, (db) => listLots(db));
+      if (opts.json) return printJson(rows);
+      say(rows.length ? table(rows, lotColumns) : 'no lots yet; import one with `gangflash lot import FILE`');
+    });
+
+  lot
+    .command('show <lot>')
+    .description('one lot: counters (planned, passed, failed, remaining) and its reels')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, id: string, opts: { json?: boolean }) {
+      const { counters, reels } = withDb(this, (db) => ({ counters: lotCounters(db, id), reels: lotReels(db, id) }));
+      if (opts.json) return printJson({ ...counters, reelList: reels });
+      say(table([counters], lotColumns));
+      say();
+      say(table(reels, [
+        { header: 'reel', get: (r) => r.reel },
+        { header: 'part', get: (r) => r.part },
+        { header: 'date code', get: (r) => r.dateCode },
+        { header: 'quantity', get: (r) => r.quantity, align: 'right' },
+        { header: 'passed', get: (r) => r.passed, align: 'right' },
+        { header: 'failed', get: (r) => r.failed, align: 'right' },
+      ]));
+    });
+}

@@ -1,0 +1,64 @@
+import { parse } from 'csv-parse/sync';
+import { LotImportError } from '../errors.js';
+import { normalizeKeys, reelRowSchema, type ReelRow } from './reel-row.js';
+
+/** One bad row of an import file: its row number (CSV: line number; JSON: 1-based index) and what is wrong. */
+export interface RowProblem {
+  row: number;
+  reason: string;
+}
+
+/** Rows parsed from a reel file, with every problem found (the import is refused when any exists). */
+export interface ParsedReels {
+  rows: (ReelRow & { row: number })[];
+  problems: RowProblem[];
+}
+
+/** Parses a reel file's text (CSV with a header line, or JSON: an array or `{reels: [...]}`) into checked rows. */
+export function parseReels(text: string, file: string): ParsedReels {
+  const isJson = /^\s*[[{]/.test(text);
+  const records: { row: number; raw: unknown }[] = isJson ? jsonRecords(text, file) : csvRecords(text, file);
+  const rows: ParsedReels['rows'] = [];
+  const problems: RowProblem[] = [];
+  for (const { row, raw } of records) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      problems.push({ row, reason: 'is not an object with lot, reel, part, quantity, date_code, job' });
+      continue;
+    }
+    const { row: named, unknown } = normalizeKeys(raw as Record<string, unknown>);
+    const r = reelRowSchema.safeParse(named);
+    const reasons = unknown.map((k) => `unknown field "${k}"`);
+    if (!r.success) reasons.push(...r.error.issues.map((i) => `${i.path.join('.') || 'row'} ${i.message}`));
+    if (reasons.length > 0) problems.push({ row, reason: reasons.join('; ') });
+    else if (r.success) rows.push({ ...r.data, row });
+  }
+  if (records.length === 0) throw new LotImportError('import-empty', 'the file holds no reel rows; expected a header line and one row per reel', { file });
+  return { rows, problems };
+}
+
+function csvRecords(text: string, file: string): { row: number; raw: unknown }[] {
+  try {
+    const out: { row: number; raw: unknown }[] = [];
+    const recs = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: false }) as {
+      record: Record<string, string>;
+      info: { lines: number };
+    }[];
+    for (const r of recs) out.push({ row: r.info.lines, raw: r.record });
+    return out;
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new LotImportError('import-csv', `not valid CSV: ${err.message}; fix the file and import it again`, { file, line: err.lines });
+  }
+}
+
+function jsonRecords(text: string, file: string): { row: number; raw: unknown }[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new LotImportError('import-json', `not valid JSON: ${(e as Error).message}`, { file });
+  }
+  const list = Array.isArray(doc) ? doc : (doc as { reels?: unknown })?.reels;
+  if (!Array.isArray(list)) throw new LotImportError('import-json', 'expected an array of reels or an object {"reels": [...]}', { file });
+  return list.map((raw, i) => ({ row: i + 1, raw }));
+}
