@@ -1,0 +1,97 @@
+import type { Db } from '../db/open.js';
+import type { DeviceRef } from './events.js';
+
+/** A device waiting for a site: fresh, or a retry that must avoid the site of its failed attempt. */
+export interface QueuedDevice {
+  ref: DeviceRef;
+  /** Number of the attempt it will make (1 = first insertion). */
+  attempt: number;
+  /** `programmerId:site` it must not go back to. */
+  avoid?: string;
+}
+
+/** Failure codes that can be the socket's, so the device is retried once on another site. */
+export const SOCKET_FAILURES: ReadonlySet<string> = new Set(['bad-contact', 'verify-failed']);
+
+/**
+ * The devices of a lot still to program, derived from reels, devices and attempts (nothing stored in memory
+ * survives a crash, so resume is this same derivation): retries first, then fresh devices in reel order.
+ */
+export class DeviceQueue {
+  private readonly retries: QueuedDevice[] = [];
+  private readonly reels: { reel: string; quantity: number }[];
+  private reelIndex = 0;
+  private seq = 0;
+  private readonly finished = new Set<string>();
+  private readonly started = new Set<string>();
+
+  constructor(db: Db, private readonly lot: string) {
+    this.reels = db.prepare('SELECT reel_id AS reel, quantity FROM reels WHERE lot_id = ? ORDER BY reel_id').all(lot) as { reel: string; quantity: number }[];
+    for (const d of db.prepare('SELECT reel_id AS reel, seq FROM devices WHERE lot_id = ?').iterate(lot) as Iterable<{ reel: string; seq: number }>) {
+      this.finished.add(`${d.reel}\u0000${d.seq}`);
+    }
+    // Attempts without a device row: a failed first attempt whose retry never ran (the process stopped).
+    const open = db
+      .prepare(
+        `SELECT a.reel_id AS reel, a.seq, max(a.attempt) AS attempt, a.programmer_id || ':' || a.site AS avoid
+         FROM attempts a WHERE a.lot_id = ? AND NOT EXISTS
+           (SELECT 1 FROM devices d WHERE d.lot_id = a.lot_id AND d.reel_id = a.reel_id AND d.seq = a.seq)
+         GROUP BY a.reel_id, a.seq ORDER BY a.reel_id, a.seq`,
+      )
+      .all(lot) as { reel: string; seq: number; attempt: number; avoid: string }[];
+    for (const o of open) {
+      this.started.add(`${o.reel}\u0000${o.seq}`);
+      this.retries.push({ ref: { lot, reel: o.reel, seq: o.seq }, attempt: o.attempt + 1, avoid: o.avoid });
+    }
+  }
+
+  /** Puts a device back for a retry on another site. */
+  retry(d: QueuedDevice): void {
+    this.retries.push(d);
+  }
+
+  /** Puts devices that never ran (their cycle was lost) back at the front, same attempt number. */
+  requeue(ds: QueuedDevice[]): void {
+    this.retries.unshift(...ds);
+  }
+
+  /** Takes the next device allowed on `siteKey`, or undefined when none is left for it. */
+  take(siteKey: string): QueuedDevice | undefined {
+    const i = this.retries.findIndex((r) => r.avoid !== siteKey);
+    if (i >= 0) return this.retries.splice(i, 1)[0];
+    return this.nextFresh();
+  }
+
+  /** True when nothing is left to take for any site. */
+  get empty(): boolean {
+    if (this.retries.length > 0) return false;
+    const save = [this.reelIndex, this.seq];
+    const next = this.nextFresh();
+    if (next) {
+      [this.reelIndex, this.seq] = save;
+      return false;
+    }
+    return true;
+  }
+
+  /** Retries waiting that can only go to sites other than the ones they failed on. */
+  get pendingRetries(): number {
+    return this.retries.length;
+  }
+
+  private nextFresh(): QueuedDevice | undefined {
+    while (this.reelIndex < this.reels.length) {
+      const r = this.reels[this.reelIndex];
+      if (this.seq >= r.quantity) {
+        this.reelIndex++;
+        this.seq = 0;
+        continue;
+      }
+      this.seq++;
+      const key = `${r.reel}\u0000${this.seq}`;
+      if (this.finished.has(key) || this.started.has(key)) continue;
+      return { ref: { lot: this.lot, reel: r.reel, seq: this.seq }, attempt: 1 };
+    }
+    return undefined;
+  }
+}

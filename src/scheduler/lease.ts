@@ -1,0 +1,90 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Db } from '../db/open.js';
+import { GangflashError } from '../errors.js';
+
+/** Options of a lot lease. */
+export interface LeaseOptions {
+  /** A holder whose heartbeat is older than this is taken over. @default 15000 */
+  staleMs?: number;
+  /** How often the holder renews its heartbeat. @default 2000 */
+  heartbeatMs?: number;
+}
+
+/** The lot is being run by another live process. */
+export class LotHeldError extends GangflashError {}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One owner per lot: a row in lot_leases taken in an IMMEDIATE transaction. A second run is refused with who holds
+ * the lot; a holder that died is taken over at once when it ran on this host (its pid is gone), or once its
+ * heartbeat is older than `staleMs` when it ran elsewhere.
+ */
+export class LotLease {
+  readonly holder = crypto.randomUUID();
+  private timer: NodeJS.Timeout | undefined;
+  /** Set when a heartbeat could not be written (the run should stop). */
+  lost: Error | undefined;
+
+  private constructor(private readonly db: Db, private readonly lot: string, private readonly opts: Required<LeaseOptions>) {}
+
+  /** Takes the lease of `lot` or throws LotHeldError naming the holder; returns the takeover note when a dead holder was replaced. */
+  static acquire(db: Db, lot: string, options: LeaseOptions = {}): { lease: LotLease; tookOver: string | null } {
+    const opts = { staleMs: options.staleMs ?? 15_000, heartbeatMs: options.heartbeatMs ?? 2_000 };
+    const lease = new LotLease(db, lot, opts);
+    const host = os.hostname();
+    let tookOver: string | null = null;
+    db.transaction(() => {
+      const cur = db.prepare('SELECT holder, host, pid, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
+        | { holder: string; host: string; pid: number; acquired_at: string; heartbeat_at: number }
+        | undefined;
+      if (cur) {
+        const age = Date.now() - cur.heartbeat_at;
+        const dead = (cur.host === host && !alive(cur.pid)) || age > opts.staleMs;
+        if (!dead) {
+          throw new LotHeldError(
+            'lot-held',
+            `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish or stop it there`,
+          );
+        }
+        tookOver = `took over lot ${lot} from pid ${cur.pid} on ${cur.host}, which stopped without releasing it`;
+      }
+      db.prepare(
+        `INSERT INTO lot_leases (lot_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(lot_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid,
+           acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
+      ).run(lot, lease.holder, host, process.pid, new Date().toISOString(), Date.now());
+    }).immediate();
+    lease.timer = setInterval(() => lease.beat(), opts.heartbeatMs);
+    lease.timer.unref();
+    return { lease, tookOver };
+  }
+
+  /** Renews the heartbeat; notes (does not throw) when the database cannot be written. */
+  beat(): void {
+    try {
+      const r = this.db.prepare('UPDATE lot_leases SET heartbeat_at = ? WHERE lot_id = ? AND holder = ?').run(Date.now(), this.lot, this.holder);
+      if (r.changes === 0) this.lost = new Error(`the lease of lot ${this.lot} was taken by another run`);
+    } catch (e) {
+      this.lost = e as Error;
+    }
+  }
+
+  /** Gives the lot up. */
+  release(): void {
+    if (this.timer) clearInterval(this.timer);
+    try {
+      this.db.prepare('DELETE FROM lot_leases WHERE lot_id = ? AND holder = ?').run(this.lot, this.holder);
+    } catch {
+      // The database may be unwritable (disk full); a stale lease is taken over by the next run.
+    }
+  }
+}
