@@ -1,0 +1,39 @@
+import type { FailureCode, Insertion, SerialWrite, Stage } from '../programmers/driver.js';
+
+/** What the scheduler asks of one programmer for one cycle; the job's operations are fixed when the runner starts. */
+export interface CycleRequest {
+  insertions: Insertion[];
+  serials: SerialWrite[];
+}
+
+/** One site's result of a cycle. */
+export interface CycleSiteOutcome {
+  site: number;
+  failure?: { code: FailureCode; stage: Stage; message: string };
+  badBlocks: number;
+  startedAt: number;
+  endedAt: number;
+}
+
+/** A programmer's result of a wave: its sites' outcomes, or the reason its worker/link was lost. */
+export type WaveOutcome = { results: CycleSiteOutcome[] } | { lost: string };
+
+/** Live progress of one site. */
+export interface SiteProgress {
+  programmer: string;
+  site: number;
+  stage: Stage | 'done';
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+/**
+ * Runs cycles on many programmers at once: one wave streams the job's image once to every programmer that has a
+ * cycle in it. The scheduler sees only this, never a driver.
+ */
+export interface WaveRunner {
+  runWave(cycles: Map<string, CycleRequest>, onProgress: (p: SiteProgress) => void): Promise<Map<string, WaveOutcome>>;
+  /** Starts a fresh session for a programmer whose worker was lost. */
+  restart(programmer: string): Promise<void>;
+  close(): Promise<void>;
+}
