@@ -1,0 +1,101 @@
+import { nandGeometry, type Chip } from '../catalog/chip.js';
+import type { NandScheme } from '../programmers/driver.js';
+import { LayoutError } from '../errors.js';
+import { checkFits } from './fit.js';
+import { nandImageShape, type NandImageShape } from './nand-shape.js';
+import { nandRegions, type NandRegion, type SchemeSource } from './nand-scheme.js';
+
+/** A NAND layout checked against the chip and the image once, ready to map any device's bad blocks. */
+export interface NandLayout extends NandImageShape {
+  part: string;
+  imageBytes: number;
+  /** Blocks of the chip. */
+  chipBlocks: number;
+  /** The scheme's regions in block order (one `chip` region for `skip`). */
+  regions: NandRegion[];
+}
+
+/** A device's bad blocks exceed a region's reserve: the device fails with `too-many-bad-blocks`. */
+export interface TooManyBadBlocks {
+  code: 'too-many-bad-blocks';
+  /** The partition's name, or `chip` for the `skip` scheme. */
+  partition: string;
+  /** The device's bad blocks inside that partition. */
+  badBlocks: number[];
+  /** Bad blocks the partition can absorb. */
+  reserve: number;
+  message: string;
+}
+
+/** Where each image block goes on one device. */
+export interface NandMap {
+  ok: true;
+  /** Image block index → physical block. */
+  map: Int32Array;
+  /** Bytes of one image block (with spare when the image has it). */
+  blockBytes: number;
+  withSpare: boolean;
+}
+
+/** The plan for one device: its block map, or the reason it cannot hold the image. */
+export type NandPlan = NandMap | { ok: false; failure: TooManyBadBlocks };
+
+/** Options for planning a NAND layout. */
+export interface NandPlanOptions extends SchemeSource {
+  /** The image holds page+spare interleaved; undefined detects it from the size. @default undefined */
+  withSpare?: boolean;
+}
+
+/**
+ * Checks an image and a bad-block scheme against a NAND chip (size, partitions) and returns the layout; throws a
+ * LayoutError before any device is touched when they cannot work on any device of this chip.
+ */
+export function prepareNand(chip: Chip, imageBytes: number, scheme: NandScheme, opts: NandPlanOptions = {}): NandLayout {
+  const g = nandGeometry(chip);
+  const shape = nandImageShape(chip, imageBytes, { withSpare: opts.withSpare });
+  checkFits(chip, imageBytes, { withSpare: shape.withSpare, nandScheme: scheme });
+  const regions = nandRegions(chip, imageBytes, shape.blockBytes, scheme, opts);
+  return { ...shape, part: chip.part, imageBytes, chipBlocks: g.blocks, regions };
+}
+
+/** Maps every image block of `layout` to a physical block of a device with these bad blocks (skip scheme per region). */
+export function mapNand(layout: NandLayout, badBlocks: readonly number[]): NandPlan {
+  const bad = new Uint8Array(layout.chipBlocks);
+  for (const b of badBlocks) {
+    if (!Number.isInteger(b) || b < 0 || b >= layout.chipBlocks) {
+      throw new LayoutError('bad-block-out-of-range', `bad block ${b} is outside ${layout.part}'s blocks 0..${layout.chipBlocks - 1}`);
+    }
+    bad[b] = 1;
+  }
+  const map = new Int32Array(layout.imageBlocks).fill(-1);
+  for (const r of layout.regions) {
+    let phys = r.startBlock;
+    const end = r.startBlock + r.blocks;
+    for (let k = 0; k < r.imageBlocks; k++) {
+      while (phys < end && bad[phys] === 1) phys++;
+      if (phys >= end) return { ok: false, failure: tooMany(r, bad) };
+      map[r.firstImageBlock + k] = phys++;
+    }
+  }
+  return { ok: true, map, blockBytes: layout.blockBytes, withSpare: layout.withSpare };
+}
+
+/** The failure for a region whose bad blocks exceed its reserve. */
+function tooMany(r: NandRegion, bad: Uint8Array): TooManyBadBlocks {
+  const inside: number[] = [];
+  for (let b = r.startBlock; b < r.startBlock + r.blocks; b++) if (bad[b] === 1) inside.push(b);
+  const where = r.name === 'chip' ? 'the chip' : `partition "${r.name}"`;
+  const shown = inside.length > 20 ? `${inside.slice(0, 20).join(', ')}, …` : inside.join(', ');
+  return {
+    code: 'too-many-bad-blocks',
+    partition: r.name,
+    badBlocks: inside,
+    reserve: r.reserve,
+    message: `${inside.length} bad blocks in ${where} (${shown}) exceed its reserve of ${r.reserve} blocks (blocks ${r.startBlock}..${r.startBlock + r.blocks - 1} hold ${r.imageBlocks} image blocks)`,
+  };
+}
+
+/** Plans a NAND image on one device: validates (throws LayoutError) then maps its bad blocks. */
+export function planNand(chip: Chip, imageBytes: number, scheme: NandScheme, badBlocks: readonly number[], opts: NandPlanOptions = {}): NandPlan {
+  return mapNand(prepareNand(chip, imageBytes, scheme, opts), badBlocks);
+}
