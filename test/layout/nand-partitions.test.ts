@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planNand, prepareNand, mapNand, parsePartitionTable } from '../../src/layout/index.js';
-import type { NandPartition } from '../../src/programmers/driver.js';
+import type { NandPartition, NandScheme } from '../../src/programmers/driver.js';
 import { LayoutError } from '../../src/errors.js';
 import { smallNand } from './chips.js';
 
@@ -13,7 +13,7 @@ const table: NandPartition[] = [
   { name: 'rootfs', startBlock: 4, blocks: 12, imageOffset: 2 * BLOCK, imageLength: 10 * BLOCK },
   { name: 'data', startBlock: 16, blocks: 16, imageOffset: 12 * BLOCK, imageLength: 4 * BLOCK },
 ];
-const scheme = { kind: 'partitions', partitions: table } as const;
+const scheme: NandScheme = { kind: 'partitions', partitions: table };
 const IMAGE = 16 * BLOCK;
 
 function layoutError(fn: () => unknown): LayoutError {
@@ -49,7 +49,7 @@ describe('NAND partitioned skip scheme', () => {
   });
 
   it('lets a partition with zero reserve pass only a device without bad blocks there', () => {
-    const tight = { kind: 'partitions', partitions: [{ name: 'all', startBlock: 0, blocks: 32, imageOffset: 0, imageLength: 32 * BLOCK }] } as const;
+    const tight: NandScheme = { kind: 'partitions', partitions: [{ name: 'all', startBlock: 0, blocks: 32, imageOffset: 0, imageLength: 32 * BLOCK }] };
     expect(planNand(chip, 32 * BLOCK, tight, []).ok).toBe(true);
     const plan = planNand(chip, 32 * BLOCK, tight, [31]);
     expect(!plan.ok && plan.failure.reserve).toBe(0);
