@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { root } from './helpers/cli.js';
+
+/** Every .ts file under a folder. */
+function files(dir: string): string[] {
+  const abs = path.join(root, dir);
+  if (!fs.existsSync(abs)) return [];
+  return fs.readdirSync(abs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+}
+
+/** Our own modules a file imports (value and type imports), as repo-relative paths. */
+function imports(file: string): { target: string; typeOnly: boolean }[] {
+  const text = fs.readFileSync(path.join(root, file), 'utf8');
+  const out: { target: string; typeOnly: boolean }[] = [];
+  for (const m of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"](\.[^'"]+)['"]/gm)) {
+    out.push({ target: path.normalize(path.join(path.dirname(file), m[3])).replace(/\.js$/, '.ts'), typeOnly: !!m[2] });
+  }
+  for (const m of text.matchAll(/import\(\s*['"](\.[^'"]+)['"]\s*\)/g)) {
+    out.push({ target: path.normalize(path.join(path.dirname(file), m[1])).replace(/\.js$/, '.ts'), typeOnly: false });
+  }
+  return out;
+}
+
+const under = (f: string, dir: string) => f === dir || f.startsWith(dir + path.sep) || f.startsWith(dir + '/');
+
+/** Which of our folders each layer may use (DESIGN.md, "Which part may use which"). */
+const rules: { from: string; allowed: string[]; why: string }[] = [
+  { from: 'src/db', allowed: ['src/db', 'src/errors.ts', 'src/paths.ts'], why: 'src/db uses nothing of ours but types' },
+  {
+    from: 'src/programmers',
+    allowed: ['src/programmers', 'src/images', 'src/layout', 'src/catalog/chip.ts', 'src/errors.ts'],
+    why: 'drivers see images, layout and the driver interface, never the database or the CLI',
+  },
+  {
+    from: 'src/scheduler',
+    allowed: ['src/scheduler', 'src/fanout', 'src/db', 'src/layout', 'src/images', 'src/programmers/driver.ts', 'src/catalog', 'src/lots', 'src/jobs', 'src/errors.ts', 'src/inventory'],
+    why: 'the scheduler knows the driver interface only',
+  },
+  { from: 'workers', allowed: ['workers', 'src/fanout', 'src/programmers', 'src/images', 'src/layout', 'src/catalog/chip.ts', 'src/errors.ts'], why: 'workers never open the database' },
+  { from: 'src/fanout', allowed: ['src/fanout', 'src/images', 'src/programmers', 'src/catalog/chip.ts', 'src/errors.ts', 'src/layout', 'workers'], why: 'the fan-out never touches the database' },
+];
+
+describe('architecture', () => {
+  for (const rule of rules) {
+    it(`${rule.from} imports only what it may (${rule.why})`, () => {
+      const bad: string[] = [];
+      for (const f of files(rule.from)) {
+        for (const imp of imports(f)) {
+          if (imp.typeOnly && rule.from !== 'src/db') continue;
+          if (!rule.allowed.some((a) => under(imp.target, a))) bad.push(`${f} -> ${imp.target}`);
+        }
+      }
+      expect(bad).toEqual([]);
+    });
+  }
+
+  it('one driver never imports another driver', () => {
+    const drivers = fs.readdirSync(path.join(root, 'src/programmers'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/programmers/${d.name}`);
+    const shared = new Set(['src/programmers/usb', 'src/programmers/emulated']);
+    const bad: string[] = [];
+    for (const d of drivers) {
+      for (const f of files(d)) {
+        for (const imp of imports(f)) {
+          const other = drivers.find((o) => o !== d && !shared.has(o) && under(imp.target, o));
+          if (other) bad.push(`${f} -> ${imp.target}`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('better-sqlite3 is imported only on the main-thread side', () => {
+    const offenders = [...files('src/programmers'), ...files('src/fanout'), ...files('workers')].filter((f) =>
+      /from\s+['"]better-sqlite3['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')),
+    );
+    expect(offenders).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/open.js';
+import { importReels } from '../../src/lots/import.js';
+import { lotCounters } from '../../src/lots/counters.js';
+import { LotImportError } from '../../src/errors.js';
+import { runCli } from '../helpers/cli.js';
+import { seedChip, seedJob } from '../helpers/seed.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const dir = tmpDir();
+let n = 0;
+function fresh() {
+  const file = path.join(dir, `lots-${++n}.db`);
+  const db = openDb(file);
+  seedJob(db, 'fw-a', seedChip(db, 'TEST-NAND-1G'));
+  seedJob(db, 'fw-b', seedChip(db, 'TEST-NAND-2G'));
+  return { db, file };
+}
+function write(name: string, text: string): string {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, text);
+  return f;
+}
+const snapshot = (db: ReturnType<typeof openDb>) =>
+  JSON.stringify([db.prepare('SELECT * FROM lots').all(), db.prepare('SELECT * FROM reels').all(), db.prepare('SELECT * FROM imports').all()]);
+
+describe('reel import', () => {
+  it('a CSV with two reels creates the lot with the sum of their quantities planned', () => {
+    const { db } = fresh();
+    const f = write('ok.csv', 'lot,reel,part,quantity,date_code,job\nL1,R1,TEST-NAND-1G,3000,2447,fw-a\nL1,R2,TEST-NAND-1G,1500,2447,fw-a\n');
+    const r = importReels(db, f);
+    expect(r).toMatchObject({ alreadyImported: false, lotsAdded: ['L1'], reelsAdded: 2, devicesPlanned: 4500 });
+    expect(lotCounters(db, 'L1')).toMatchObject({ planned: 4500, passed: 0, failed: 0, remaining: 4500, reels: 2 });
+  });
+
+  it('importing the same file twice adds nothing and says so', () => {
+    const { db } = fresh();
+    const f = write('twice.csv', 'lot,reel,part,quantity,date_code,job\nL2,R1,TEST-NAND-1G,10,2447,fw-a\n');
+    importReels(db, f);
+    const before = snapshot(db);
+    expect(importReels(db, f).alreadyImported).toBe(true);
+    expect(snapshot(db)).toBe(before);
+  });
+
+  it('a JSON file in {reels: [...]} form with ERP column spellings is accepted', () => {
+    const { db } = fresh();
+    const f = write('ok.json', JSON.stringify({ reels: [{ lot_id: 'L3', reel_id: 'R9', pn: 'TEST-NAND-2G', qty: 12, dc: '2501', job: 'fw-b' }] }));
+    expect(importReels(db, f)).toMatchObject({ reelsAdded: 1, devicesPlanned: 12 });
+  });
+
+  it('a file with bad rows is rejected with every bad row number and reason, and changes nothing', () => {
+    const { db } = fresh();
+    const before = snapshot(db);
+    const f = write(
+      'bad.csv',
+      [
+        'lot,reel,part,quantity,date_code,job',
+        'L4,R1,TEST-NAND-1G,100,2447,fw-a', // line 2: fine
+        'L4,R2,TEST-NAND-1G,-5,2447,fw-a', // line 3: negative quantity
+        'L4,R3,TEST-NAND-2G,10,2447,fw-a', // line 4: part does not match the job
+        'L4,R1,TEST-NAND-1G,100,2447,fw-a', // line 5: duplicate reel
+        'L4,R5,TEST-NAND-1G,10,24W7,fw-a', // line 6: bad date code
+        'L4,R6,TEST-NAND-1G,10,2447,nojob', // line 7: unknown job
+      ].join('\n'),
+    );
+    let err: LotImportError | undefined;
+    try {
+      importReels(db, f);
+    } catch (e) {
+      err = e as LotImportError;
+    }
+    expect(err).toBeInstanceOf(LotImportError);
+    const rows = (err!.details as { row: number; reason: string }[]).map((p) => p.row);
+    expect(rows).toEqual([3, 4, 5, 6, 7]);
+    expect(err!.message).toMatch(/row 3: quantity must be at least 1/);
+    expect(err!.message).toMatch(/row 4: part TEST-NAND-2G does not match job fw-a/);
+    expect(err!.message).toMatch(/row 5: reel R1 of lot L4 appears twice \(also row 2\)/);
+    expect(snapshot(db)).toBe(before);
+  });
+
+  it('a reel that already exists with other content is refused, an identical one is left as it was', () => {
+    const { db } = fresh();
+    importReels(db, write('a.csv', 'lot,reel,part,quantity,date_code,job\nL5,R1,TEST-NAND-1G,10,2447,fw-a\n'));
+    const same = importReels(db, write('b.csv', 'lot,reel,part,quantity,date_code,job\nL5,R1,TEST-NAND-1G,10,2447,fw-a\nL5,R2,TEST-NAND-1G,5,2447,fw-a\n'));
+    expect(same).toMatchObject({ reelsAdded: 1, reelsUnchanged: 1 });
+    expect(() => importReels(db, write('c.csv', 'lot,reel,part,quantity,date_code,job\nL5,R1,TEST-NAND-1G,11,2447,fw-a\n'))).toThrowError(/already exists with part TEST-NAND-1G, quantity 10/);
+  });
+
+  it('lot import on the command line exits 1 with the row numbers and --json gives the bad rows to scripts', () => {
+    const { db, file } = fresh();
+    db.close();
+    const f = write('cli-bad.csv', 'lot,reel,part,quantity,date_code,job\nL6,R1,TEST-NAND-1G,abc,2447,fw-a\n');
+    const r = runCli(['--db', file, 'lot', 'import', f, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cli-bad\.csv: 1 bad row\(s\); nothing was imported/);
+    expect(JSON.parse(r.stdout).error.details).toEqual([{ row: 2, reason: 'quantity is not a number' }]);
+    const ok = runCli(['--db', file, 'lot', 'import', write('cli-ok.csv', 'lot,reel,part,quantity,date_code,job\nL6,R1,TEST-NAND-1G,7,2447,fw-a\n'), '--json']);
+    expect(ok.code).toBe(0);
+    const show = runCli(['--db', file, 'lot', 'show', 'L6', '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ lot: 'L6', planned: 7, remaining: 7 });
+  });
+});
