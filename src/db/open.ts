@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DbError } from '../errors.js';
 import { migrate, loadMigrations } from './migrations.js';
+import { lastGoodBackup } from './backup.js';
 
 /** A gangflash database handle (better-sqlite3, WAL, foreign keys on). */
 export type Db = Database.Database;
@@ -28,17 +29,19 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (!create && !fs.existsSync(file)) {
     throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
   }
-  let db: Db;
+  let db: Db | undefined;
   try {
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // Touch the schema so that a file that is not a database is found now, not mid-run.
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    // Find a file that is not a database, or a damaged one, now rather than mid-run.
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`quick_check: ${String(check)}`);
   } catch (e) {
-    throw new DbError('db-unreadable', `${file} is not a readable gangflash database (${(e as Error).message}); restore a backup or pass another --db`, { file });
+    db?.close();
+    throw damaged(file, (e as Error).message);
   }
   if (opts.migrate ?? true) {
     const migrations = loadMigrations();
@@ -52,4 +55,11 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     }
   }
   return db;
+}
+
+/** The error for a damaged database, naming the newest good backup. */
+function damaged(file: string, why: string): DbError {
+  const backup = lastGoodBackup(file);
+  const hint = backup ? `the last good backup is ${backup}: copy it over ${file} to restore` : 'no backup was found; pass another --db';
+  return new DbError('db-damaged', `${file} is not a readable gangflash database (${why}); ${hint}`, { file }, { backup });
 }

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/** Folder where backups of `dbFile` are kept: `<db>.backups/` beside it. */
+export function backupDir(dbFile: string): string {
+  return `${dbFile}.backups`;
+}
+
+/** Copies a live database with SQLite's online backup API; returns the backup's path. */
+export async function backupDb(db: Database.Database, dbFile: string, to?: string): Promise<string> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const dest = to ? path.resolve(to) : path.join(backupDir(dbFile), `${path.basename(dbFile, '.db')}-${stamp}.db`);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  await db.backup(dest);
+  return dest;
+}
+
+/** Backups of `dbFile`, newest first. */
+export function listBackups(dbFile: string): string[] {
+  const dir = backupDir(dbFile);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.db'))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+}
+
+/** The newest backup that passes SQLite's quick_check, or null. */
+export function lastGoodBackup(dbFile: string): string | null {
+  for (const f of listBackups(dbFile)) {
+    try {
+      const b = new Database(f, { readonly: true, fileMustExist: true });
+      const ok = b.pragma('quick_check', { simple: true }) === 'ok';
+      b.close();
+      if (ok) return f;
+    } catch {
+      // a damaged backup is skipped
+    }
+  }
+  return null;
+}
+
+/** Writes a consistent copy of the database synchronously (VACUUM INTO); used before a migration changes it. */
+export function backupDbSync(db: Database.Database, dbFile: string, reason: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const dest = path.join(backupDir(dbFile), `${path.basename(dbFile, '.db')}-${stamp}-${reason}.db`);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  db.prepare('VACUUM INTO ?').run(dest);
+  return dest;
+}
