@@ -1,7 +1,8 @@
 import type { Db } from '../db/open.js';
+import type { Chip } from '../catalog/chip.js';
 import { UsageError } from '../errors.js';
 import { adapterLives, type AdapterLife } from './adapter-life.js';
-import { loadChip } from './chip-row.js';
+import { getChip } from '../catalog/chips.js';
 import { datasheetCycleTime, DEFAULT_HANDLING_SEC } from './cycle-time.js';
 import { answerDeadline, parseDeadlineDay } from './deadline.js';
 import { fittingTypes } from './fit.js';
@@ -13,7 +14,7 @@ import type { LotPlan, PlanAdapter, PlanAdapterType, PlanRequest } from './types
 /** Default number of attempts/devices of history before it is trusted over the datasheet. */
 export const DEFAULT_MIN_HISTORY = 20;
 
-function cycleFigures(db: Db, req: PlanRequest, chip: ReturnType<typeof loadChip>): LotPlan['cycle'] & { programmedBytes: number } {
+function cycleFigures(db: Db, req: PlanRequest, chip: Chip): LotPlan['cycle'] & { programmedBytes: number } {
   const handlingSec = req.handlingSec ?? DEFAULT_HANDLING_SEC;
   if (req.cycleSeconds !== undefined) {
     if (!(req.cycleSeconds > 0)) throw new UsageError('bad-cycle-seconds', `--cycle-seconds ${req.cycleSeconds}: give a positive number of seconds`);
@@ -56,7 +57,7 @@ function typeSummary(fits: ReturnType<typeof fittingTypes>, lives: AdapterLife[]
 /** Plans `qty` devices of a chip with an image on today's farm: sites, time, yield, adapter wear, order, deadline. */
 export function planLot(db: Db, req: PlanRequest): LotPlan {
   if (!Number.isInteger(req.qty) || req.qty < 1) throw new UsageError('bad-qty', `--qty ${req.qty}: give a whole number of devices, at least 1`);
-  const chip = loadChip(db, req.chip);
+  const chip = getChip(db, req.chip);
   const minHistory = req.minHistory ?? DEFAULT_MIN_HISTORY;
   const fits = fittingTypes(db, chip);
   const lives = adapterLives(db);

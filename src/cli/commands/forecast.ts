@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { forecastAdapters, type AdapterForecast } from '../../planning/forecast.js';
+import { withDb } from '../context.js';
+import { printJson, say, table } from '../output.js';
+
+/** The `adapters` command group: the catalog helper's when it is registered (adapters.ts loads first), else ours. */
+function adaptersGroup(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'adapters') ?? program.command('adapters').description('socket adapters: types, inventory, forecasts');
+}
+
+/** `gangflash adapters forecast`: per adapter, insertion rate over recent weeks and the day it reaches rated life. */
+export function register(program: Command): void {
+  adaptersGroup(program)
+    .command('forecast')
+    .description('per adapter: insertions per day over the last weeks (from attempts) and the day it reaches its rated life')
+    .option('--weeks <w>', 'weeks of history the rate is measured over', '4')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, opts: { weeks: string; json?: boolean }) {
+      const weeks = Number(opts.weeks);
+      if (!(weeks > 0)) throw new UsageError('bad-weeks', `--weeks ${opts.weeks}: give a positive number of weeks`);
+      const rows = withDb(this, (db) => forecastAdapters(db, { weeks }));
+      if (opts.json) return printJson({ weeks, adapters: rows });
+      if (rows.length === 0) return say('no adapters in the inventory; add them with `gangflash adapters add`');
+      say(
+        table(rows, [
+          { header: 'serial', get: (r: AdapterForecast) => r.serial },
+          { header: 'type', get: (r) => r.type },
+          { header: 'mounted on', get: (r) => (r.programmer === null ? 'shelf' : `${r.programmer}/${r.site}`) },
+          { header: 'used', get: (r) => r.used, align: 'right' },
+          { header: 'rated', get: (r) => r.rated, align: 'right' },
+          { header: 'left', get: (r) => r.left, align: 'right' },
+          { header: 'per day', get: (r) => r.insertionsPerDay.toFixed(1), align: 'right' },
+          { header: 'rated life on', get: (r) => r.reachesLifeOn ?? (r.state === 'retired' ? 'retired' : 'idle') },
+          { header: 'days left', get: (r) => (r.daysLeft === null ? '-' : r.daysLeft.toFixed(1)), align: 'right' },
+        ]),
+      );
+      say(`rate measured over the last ${weeks} week(s) of attempts (or the adapter's age when younger)`);
+    });
+}

@@ -1,0 +1,82 @@
+import type { Db } from '../db/open.js';
+import { UsageError } from '../errors.js';
+import { adapterLives } from './adapter-life.js';
+
+/** Options of the adapter-life forecast. */
+export interface ForecastOptions {
+  /** Weeks of attempts the insertion rate is measured over. @default 4 */
+  weeks?: number;
+  /** The time the forecast is made at. @default new Date() */
+  now?: Date;
+}
+
+/** One adapter's insertion rate and when it reaches its rated life at that rate. */
+export interface AdapterForecast {
+  serial: string;
+  type: string;
+  programmer: string | null;
+  site: number | null;
+  status: 'ok' | 'retired';
+  used: number;
+  rated: number;
+  left: number;
+  /** Days the rate is measured over: the window, or less when the adapter is newer than the window. */
+  windowDays: number;
+  insertionsInWindow: number;
+  insertionsPerDay: number;
+  /** Day (YYYY-MM-DD, UTC) it reaches its rated life at this rate; null when idle or retired. */
+  reachesLifeOn: string | null;
+  daysLeft: number | null;
+  /** past-life: at or over its rated life; idle: no insertions in the window; wearing: a date is forecast. */
+  state: 'past-life' | 'idle' | 'wearing' | 'retired';
+}
+
+const DAY_MS = 86_400_000;
+
+/** For every adapter: insertions per day over the last weeks (from attempts) and the day it reaches its rated life. */
+export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterForecast[] {
+  const weeks = opts.weeks ?? 4;
+  if (!(weeks > 0)) throw new UsageError('bad-weeks', `--weeks ${weeks}: give a positive number of weeks`);
+  const now = opts.now ?? new Date();
+  const from = new Date(now.getTime() - weeks * 7 * DAY_MS);
+  const rows = db
+    .prepare(
+      `SELECT a.serial, a.created_at AS created,
+              (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= @from AND x.started_at <= @now) AS n
+         FROM adapters a`,
+    )
+    .all({ from: from.toISOString(), now: now.toISOString() }) as { serial: string; created: string; n: number }[];
+  const bySerial = new Map(rows.map((r) => [r.serial, r]));
+  const out = adapterLives(db).map((a): AdapterForecast => {
+    const r = bySerial.get(a.serial)!;
+    const start = Math.max(from.getTime(), Math.min(Date.parse(r.created), now.getTime() - DAY_MS / 24));
+    const windowDays = (now.getTime() - start) / DAY_MS;
+    const perDay = r.n / windowDays;
+    let state: AdapterForecast['state'] = 'wearing';
+    let daysLeft: number | null = null;
+    if (a.status === 'retired') state = 'retired';
+    else if (a.left <= 0) {
+      state = 'past-life';
+      daysLeft = 0;
+    } else if (perDay === 0) state = 'idle';
+    else daysLeft = a.left / perDay;
+    const reachesLifeOn = daysLeft === null ? null : new Date(now.getTime() + daysLeft * DAY_MS).toISOString().slice(0, 10);
+    return {
+      serial: a.serial,
+      type: a.type,
+      programmer: a.programmer,
+      site: a.site,
+      status: a.status,
+      used: a.used,
+      rated: a.rated,
+      left: a.left,
+      windowDays,
+      insertionsInWindow: r.n,
+      insertionsPerDay: perDay,
+      reachesLifeOn,
+      daysLeft,
+      state,
+    };
+  });
+  return out.sort((x, y) => (x.daysLeft ?? Infinity) - (y.daysLeft ?? Infinity) || x.serial.localeCompare(y.serial));
+}
