@@ -5,7 +5,8 @@ import { lotCounters } from '../lots/counters.js';
 import { DeviceQueue, SOCKET_FAILURES, type QueuedDevice } from './device-queue.js';
 import { farmSites, siteUnusable, type FarmSite } from './farm-sites.js';
 import { SiteHealth } from './site-health.js';
-import { SerialBook, type SerialRule } from './serials.js';
+import { SerialBook } from './serials.js';
+import type { SerialRule } from '../jobs/serial.js';
 import { Recorder } from './recorder.js';
 import { now, type RunEnd, type RunListener } from './events.js';
 import type { CycleRequest, WaveRunner } from './wave-runner.js';
@@ -107,9 +108,9 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
     const cycles = new Map<string, CycleRequest>();
     for (const [prog, list] of placed) {
       const insertions: Insertion[] = list.map((p) => ({ site: p.site.site, device: `${p.device.ref.lot}/${p.device.ref.reel}/${p.device.ref.seq}` }));
-      const serialWrites: SerialWrite[] = opts.serial
-        ? list.map((p) => ({ site: p.site.site, offset: opts.serial!.offset, bytes: Buffer.from(serialOf.get(p.device.ref) as string, 'ascii') }))
-        : [];
+      const at = opts.serial?.offset ?? null;
+      const serialWrites: SerialWrite[] =
+        at === null ? [] : list.map((p) => ({ site: p.site.site, offset: at, bytes: Buffer.from(serialOf.get(p.device.ref) as string, 'ascii') }));
       cycles.set(prog, { insertions, serials: serialWrites });
       emit({
         type: 'cycle-start',

@@ -1,19 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { DeviceRef } from './events.js';
-
-/** How a job numbers its devices: prefix + zero-padded number, starting value and step; written at `offset`. */
-export interface SerialRule {
-  prefix: string;
-  start: number;
-  step: number;
-  width: number;
-  offset: number;
-}
-
-/** Formats the serial number `n` under `rule`. */
-export function formatSerial(rule: SerialRule, n: number): string {
-  return rule.prefix + String(n).padStart(rule.width, '0');
-}
+import { formatSerial, type SerialRule } from '../jobs/serial.js';
 
 /**
  * Serial numbers of a lot. A number is reserved for a device in the transaction that starts its cycle, marked used
