@@ -10,6 +10,7 @@ import type { SerialRule } from '../jobs/serial.js';
 import { Recorder } from './recorder.js';
 import { now, type RunEnd, type RunListener } from './events.js';
 import type { CycleRequest, WaveRunner } from './wave-runner.js';
+import { dbWriteFailed, isDbWriteFailure } from './db-write.js';
 
 /** Options of one run of a lot. */
 export interface RunLotOptions {
@@ -34,6 +35,8 @@ export interface RunLotOptions {
 /** How a run ended and the lot's counters at the end. */
 export interface RunSummary {
   end: RunEnd;
+  /** Set when end is 'db-error': what failed and which devices were not recorded. */
+  error?: Error;
   passed: number;
   failed: number;
   remaining: number;
@@ -63,8 +66,22 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
   let passedThisRun = 0;
   let wave = 0;
 
+  let dbFailure: Error | undefined;
+  const unrecorded: string[] = [];
+  /** Runs a database write; a write failure is noted (the run stops after this wave), anything else is thrown. */
+  const write = (fn: () => void): boolean => {
+    if (dbFailure) return false;
+    try {
+      fn();
+      return true;
+    } catch (e) {
+      if (!isDbWriteFailure(e)) throw e;
+      dbFailure = e as Error;
+      return false;
+    }
+  };
   const alarm = (code: string, message: string, s?: FarmSite) => {
-    recorder.event({ lot: opts.lot, kind: 'alarm', code, message, programmerId: s?.programmerId, site: s?.site, adapterId: s?.adapterId });
+    write(() => recorder.event({ lot: opts.lot, kind: 'alarm', code, message, programmerId: s?.programmerId, site: s?.site, adapterId: s?.adapterId }));
     emit({ type: 'alarm', at: now(), code, message, programmer: s?.programmer, site: s?.site, adapter: s?.adapter ?? undefined });
   };
   const usable = (s: FarmSite) => !out.has(s.programmer) && siteUnusable(s) === null;
@@ -74,7 +91,7 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
   }
 
   let end: RunEnd = 'done';
-  db.prepare(`UPDATE lots SET status = 'running' WHERE id = ?`).run(opts.lot);
+  write(() => db.prepare(`UPDATE lots SET status = 'running' WHERE id = ?`).run(opts.lot));
   const c0 = lotCounters(db, opts.lot);
   emit({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers: programmers.length, sites: sites.filter(usable).length, remaining: c0.remaining });
 
@@ -104,7 +121,12 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
     if (placed.size === 0) break;
     wave++;
     const all = [...placed.values()].flat();
-    const serialOf = serials ? db.transaction(() => serials.reserve(all.map((p) => p.device.ref)))() : new Map();
+    let serialOf = new Map<unknown, string>();
+    if (serials && !write(() => (serialOf = db.transaction(() => serials.reserve(all.map((p) => p.device.ref)))()))) {
+      queue.requeue(all.map((p) => p.device));
+      end = 'db-error';
+      break;
+    }
     const cycles = new Map<string, CycleRequest>();
     for (const [prog, list] of placed) {
       const insertions: Insertion[] = list.map((p) => ({ site: p.site.site, device: `${p.device.ref.lot}/${p.device.ref.reel}/${p.device.ref.seq}` }));
@@ -152,7 +174,10 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
           serial,
           final: !retry,
         };
-        recorder.record(rec);
+        if (!write(() => recorder.record(rec))) {
+          unrecorded.push(`${p.device.ref.reel}/${p.device.ref.seq}`);
+          continue;
+        }
         attempts++;
         if (!retry) finishedThisRun++;
         if (code === null) passedThisRun++;
@@ -176,6 +201,11 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
         noteSite(byKey.get(key)!, code);
       }
     }
+    if (dbFailure) {
+      end = 'db-error';
+      emit({ type: 'alarm', at: now(), code: 'db-write-failed', message: dbWriteFailed(dbFailure, unrecorded).message });
+      break;
+    }
     const c = { planned: c0.planned, passed: c0.passed + passedThisRun, failed: c0.failed + finishedThisRun - passedThisRun, remaining: 0, yield: 0 };
     c.remaining = c.planned - c.passed - c.failed;
     c.yield = c.passed / Math.max(1, c.passed + c.failed);
@@ -197,14 +227,15 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
     if (streak >= limit && s.enabled) {
       s.enabled = false;
       s.disabledReason = `${streak} socket failures in a row`;
-      db.prepare('UPDATE sites SET enabled = 0, disabled_reason = ? WHERE programmer_id = ? AND site = ?').run(s.disabledReason, s.programmerId, s.site);
+      write(() => db.prepare('UPDATE sites SET enabled = 0, disabled_reason = ? WHERE programmer_id = ? AND site = ?').run(s.disabledReason, s.programmerId, s.site));
       alarm('site-disabled', `${s.programmer} site ${s.site} disabled after ${streak} failed devices in a row (last: ${code}); check the socket`, s);
     }
   }
 
   const c = lotCounters(db, opts.lot);
-  db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot);
+  write(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));
   const seconds = (Date.now() - t0) / 1000;
   emit({ type: 'lot-done', at: now(), end, planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds });
-  return { end, passed: c.passed, failed: c.failed, remaining: c.remaining, attempts, seconds };
+  const error = dbFailure ? dbWriteFailed(dbFailure, unrecorded) : undefined;
+  return { end, error, passed: c.passed, failed: c.failed, remaining: c.remaining, attempts, seconds };
 }
