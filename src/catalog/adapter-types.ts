@@ -1,0 +1,56 @@
+import type { Db } from '../db/open.js';
+import { CatalogError } from '../errors.js';
+import { nearest } from './suggest.js';
+
+/** One (package, body, pitch) an adapter type takes. */
+export interface AdapterFit {
+  package: string;
+  bodyWmm: number;
+  bodyLmm: number;
+  pitchMm: number;
+}
+
+/** A socket-adapter type from the catalog, with what it fits and where it plugs in. */
+export interface AdapterType {
+  id: string;
+  name: string;
+  vendor: string;
+  package: string;
+  pitchMm: number;
+  sites: number;
+  ratedInsertions: number;
+  source: string;
+  fits: AdapterFit[];
+  families: string[];
+}
+
+/** Every adapter type in the catalog, by id. */
+export function listAdapterTypes(db: Db): AdapterType[] {
+  const types = db.prepare(
+    'SELECT id, name, vendor, package, pitch_mm AS pitchMm, sites, rated_insertions AS ratedInsertions, source FROM adapter_types ORDER BY id',
+  ).all() as Omit<AdapterType, 'fits' | 'families'>[];
+  const fits = db.prepare(
+    'SELECT adapter_type AS t, package, body_w_mm AS bodyWmm, body_l_mm AS bodyLmm, pitch_mm AS pitchMm FROM adapter_fits ORDER BY package, body_w_mm, body_l_mm',
+  ).all() as (AdapterFit & { t: string })[];
+  const fams = db.prepare('SELECT adapter_type AS t, family FROM adapter_families ORDER BY family').all() as { t: string; family: string }[];
+  return types.map((t) => ({
+    ...t,
+    fits: fits.filter((f) => f.t === t.id).map(({ t: _t, ...f }) => f),
+    families: fams.filter((f) => f.t === t.id).map((f) => f.family),
+  }));
+}
+
+/** The adapter type `id`; an unknown id throws with the nearest ids. */
+export function getAdapterType(db: Db, id: string): AdapterType {
+  const all = listAdapterTypes(db);
+  const t = all.find((a) => a.id === id.toLowerCase());
+  if (t) return t;
+  const near = nearest(id, all.map((a) => a.id));
+  throw new CatalogError('unknown-adapter-type', `unknown adapter type "${id}"; ${near.length ? `did you mean ${near.join(', ')}?` : 'see `gangflash adapters types`'}`);
+}
+
+/** Chip kinds each programmer family drives. */
+export function familyKinds(db: Db): Map<string, string[]> {
+  const rows = db.prepare('SELECT family, kinds FROM programmer_families').all() as { family: string; kinds: string }[];
+  return new Map(rows.map((r) => [r.family, JSON.parse(r.kinds) as string[]]));
+}
