@@ -1,0 +1,66 @@
+import type { Db } from '../db/open.js';
+import { JobError } from '../errors.js';
+import { buildJobSpec, type JobImages } from './build-spec.js';
+import { chipForJob } from './chip-lookup.js';
+import { pinImage, type ImagePin } from './image-pin.js';
+import type { CreateJobOptions } from './options.js';
+import { specJson, type Job } from './spec.js';
+import { getJob } from './store.js';
+
+/** What `createJob` did. */
+export type CreateOutcome =
+  /** A new job name, version 1. */
+  | 'created'
+  /** The newest version was not used by any lot, so it was changed in place. */
+  | 'updated'
+  /** The newest version is frozen (a lot uses it), so a new version was made. */
+  | 'new-version'
+  /** The newest version already has exactly this spec: nothing was written. */
+  | 'unchanged';
+
+/** The job after `createJob`, and what happened. */
+export interface CreateJobResult {
+  job: Job;
+  outcome: CreateOutcome;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._\-]*$/;
+
+/**
+ * Creates (or versions) a job: checks the chip, pins every image by SHA-256, validates the layout, then writes the
+ * `images` and `jobs` rows in one transaction. A job a lot uses is frozen: a changed spec makes version max+1; an
+ * identical spec returns the existing job.
+ */
+export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJobResult> {
+  if (!NAME.test(opts.name)) {
+    throw new JobError('job-name-invalid', `job name "${opts.name}" must start with a letter or digit and hold only letters, digits, dot, dash, underscore`);
+  }
+  const chip = chipForJob(db, opts.chip);
+  const images: JobImages = { image: await pinImage(opts.image) };
+  if (opts.emmcBoot1 !== undefined) images.boot1 = await pinImage(opts.emmcBoot1);
+  if (opts.emmcBoot2 !== undefined) images.boot2 = await pinImage(opts.emmcBoot2);
+  const spec = buildJobSpec(chip, opts, images);
+  const json = specJson(spec);
+
+  const write = db.transaction((): CreateJobResult => {
+    const insImage = db.prepare('INSERT OR IGNORE INTO images (sha256, path, format, size) VALUES (?, ?, ?, ?)');
+    for (const pin of [images.image, images.boot1, images.boot2].filter((p): p is ImagePin => p !== undefined)) {
+      insImage.run(pin.sha256, pin.path, pin.format, pin.size);
+    }
+    const latest = db.prepare('SELECT id, version, spec FROM jobs WHERE name = ? ORDER BY version DESC LIMIT 1').get(opts.name) as
+      | { id: number; version: number; spec: string }
+      | undefined;
+    if (latest && latest.spec === json) return { job: getJob(db, `#${latest.id}`), outcome: 'unchanged' };
+    const frozen = latest !== undefined && db.prepare('SELECT 1 FROM lots WHERE job_id = ? LIMIT 1').get(latest.id) !== undefined;
+    if (latest && !frozen) {
+      db.prepare('UPDATE jobs SET chip = ?, image_sha256 = ?, spec = ? WHERE id = ?').run(spec.chip, spec.image.sha256, json, latest.id);
+      return { job: getJob(db, `#${latest.id}`), outcome: 'updated' };
+    }
+    const version = (latest?.version ?? 0) + 1;
+    const id = db
+      .prepare('INSERT INTO jobs (name, version, chip, image_sha256, spec) VALUES (?, ?, ?, ?, ?)')
+      .run(opts.name, version, spec.chip, spec.image.sha256, json).lastInsertRowid;
+    return { job: getJob(db, `#${Number(id)}`), outcome: latest ? 'new-version' : 'created' };
+  });
+  return write.immediate();
+}

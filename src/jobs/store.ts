@@ -1,0 +1,68 @@
+import type { Db } from '../db/open.js';
+import { JobError } from '../errors.js';
+import { parseSpecJson, type Job } from './spec.js';
+
+/** A `jobs` row with its frozen flag. */
+interface JobRow {
+  id: number;
+  name: string;
+  version: number;
+  chip: string;
+  image_sha256: string;
+  spec: string;
+  created_at: string;
+  frozen: number;
+}
+
+const SELECT = `SELECT j.id, j.name, j.version, j.chip, j.image_sha256, j.spec, j.created_at,
+  EXISTS (SELECT 1 FROM lots l WHERE l.job_id = j.id) AS frozen FROM jobs j`;
+
+/** A row as a Job. */
+function toJob(r: JobRow): Job {
+  return {
+    id: r.id,
+    name: r.name,
+    version: r.version,
+    chip: r.chip,
+    imageSha256: r.image_sha256,
+    spec: parseSpecJson(r.spec, `${r.name}@${r.version}`),
+    createdAt: r.created_at,
+    frozen: r.frozen === 1,
+  };
+}
+
+/** The job `NAME` (newest version), `NAME@V`, or `#ID`; undefined when there is none. */
+export function findJob(db: Db, ref: string): Job | undefined {
+  const byId = /^#(\d+)$/.exec(ref);
+  if (byId) return rowOrUndefined(db.prepare(`${SELECT} WHERE j.id = ?`).get(Number(byId[1])));
+  const at = /^(.+)@(\d+)$/.exec(ref);
+  if (at) return rowOrUndefined(db.prepare(`${SELECT} WHERE j.name = ? AND j.version = ?`).get(at[1], Number(at[2])));
+  const named = db.prepare(`${SELECT} WHERE j.name = ? ORDER BY j.version DESC LIMIT 1`).get(ref);
+  if (named) return toJob(named as JobRow);
+  // A bare number that names no job is taken as an id.
+  if (/^\d+$/.test(ref)) return rowOrUndefined(db.prepare(`${SELECT} WHERE j.id = ?`).get(Number(ref)));
+  return undefined;
+}
+
+function rowOrUndefined(row: unknown): Job | undefined {
+  return row ? toJob(row as JobRow) : undefined;
+}
+
+/** The job `NAME`, `NAME@V` or `#ID` (see findJob); a JobError `unknown-job` when there is none. */
+export function getJob(db: Db, ref: string): Job {
+  const job = findJob(db, ref);
+  if (!job) throw new JobError('unknown-job', `job ${ref} does not exist; list jobs with \`gangflash job list\``);
+  return job;
+}
+
+/** Options for listing jobs. */
+export interface ListJobsOptions {
+  /** Every version of every job, not just the newest of each name. @default false */
+  allVersions?: boolean;
+}
+
+/** Jobs by name, newest version of each (or every version), each with its frozen flag. */
+export function listJobs(db: Db, opts: ListJobsOptions = {}): Job[] {
+  const where = opts.allVersions ? '' : ' WHERE j.version = (SELECT max(version) FROM jobs k WHERE k.name = j.name)';
+  return (db.prepare(`${SELECT}${where} ORDER BY j.name, j.version`).all() as JobRow[]).map(toJob);
+}
