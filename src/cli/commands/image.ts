@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import type { ImageFormat } from '../../images/extent.js';
+import { inspectImage, type ImageInspection } from '../../images/inspect.js';
+import { printJson, say, table } from '../output.js';
+
+const FORMATS: ImageFormat[] = ['raw', 'ihex', 'srec', 'sparse'];
+
+/** Parses a byte value given as hex (0xFF) or decimal (255). */
+function parseByte(text: string): number {
+  const v = /^0x[0-9a-f]{1,2}$/i.test(text) ? parseInt(text.slice(2), 16) : /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(v >= 0 && v <= 255)) throw new UsageError('bad-fill', `--fill ${text} is not a byte value (0–255 or 0x00–0xFF)`);
+  return v;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+}
+
+function pct(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+function printHuman(r: ImageInspection): void {
+  const rate = r.seconds > 0 ? `${(r.size / 2 ** 20 / r.seconds).toFixed(0)} MiB/s` : '-';
+  say(`image    ${r.path}`);
+  say(`format   ${r.format}${r.gzip ? ' (gzip-compressed)' : ''}`);
+  say(`size     ${r.size} bytes (${mib(r.size)}) expanded`);
+  say(`sha256   ${r.sha256}`);
+  say(`crc32    ${r.crc32}`);
+  say(`blank    ${pct(r.blankShare)} (${r.blankUnits} of ${r.units} units of 64 KiB are all 0xFF)`);
+  say(`fill     ${pct(r.fillShare)} (${r.fillUnits} of ${r.units} units lie wholly in fill or don't-care regions)`);
+  say(`time     ${r.seconds.toFixed(3)} s (${rate})`);
+  say();
+  const rows = [
+    { kind: 'data', ...r.extents.data },
+    { kind: 'fill', ...r.extents.fill },
+    { kind: "don't care", ...r.extents.dontCare },
+  ];
+  say(
+    table(rows, [
+      { header: 'extents', get: (x) => x.kind },
+      { header: 'count', get: (x) => x.count, align: 'right' },
+      { header: 'bytes', get: (x) => x.bytes, align: 'right' },
+    ]),
+  );
+}
+
+/** Registers `gangflash image inspect`. */
+export function register(program: Command): void {
+  const image = program.command('image').description('image files: raw, Intel HEX, S-record, Android sparse, optionally gzip-compressed');
+  image
+    .command('inspect')
+    .description('read an image once: format, expanded size, SHA-256, CRC-32, blank and fill shares, extents')
+    .argument('<file>', 'image file')
+    .option('--json', 'print one JSON document')
+    .option('--fill <byte>', 'value of gaps between HEX/S-record records (0xFF, 255)', '0xFF')
+    .option('--format <format>', `read as this format instead of detecting it (${FORMATS.join(', ')})`)
+    .action(async (file: string, opts: { json?: boolean; fill: string; format?: string }) => {
+      if (opts.format !== undefined && !FORMATS.includes(opts.format as ImageFormat)) {
+        throw new UsageError('bad-format', `--format ${opts.format} is not one of ${FORMATS.join(', ')}`);
+      }
+      const r = await inspectImage(file, { fill: parseByte(opts.fill), format: opts.format as ImageFormat | undefined });
+      if (opts.json) printJson(r);
+      else printHuman(r);
+    });
+}
