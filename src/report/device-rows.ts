@@ -1,0 +1,43 @@
+import type { Db } from '../db/open.js';
+
+/** One device of a lot as exported for MES import: its final result and where its final attempt ran. */
+export interface DeviceRow {
+  lot: string;
+  reel: string;
+  seq: number;
+  result: 'pass' | 'fail';
+  failureCode: string | null;
+  /** Stage of the final attempt's failure (null on a pass). */
+  stage: string | null;
+  serial: string | null;
+  /** Insertions of this device. */
+  attempts: number;
+  programmer: string | null;
+  site: number | null;
+  adapter: string | null;
+  finishedAt: string;
+}
+
+/** Column order of the CSV export (same keys as DeviceRow). */
+export const DEVICE_COLUMNS: (keyof DeviceRow)[] = [
+  'lot', 'reel', 'seq', 'result', 'failureCode', 'stage', 'serial', 'attempts', 'programmer', 'site', 'adapter', 'finishedAt',
+];
+
+/** Every device row of `lot`, by reel and sequence, with its final attempt's programmer, site and adapter. */
+export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
+  return db
+    .prepare(
+      `WITH last AS (SELECT reel_id, seq, max(attempt) AS n, count(*) AS attempts FROM attempts WHERE lot_id = @lot GROUP BY reel_id, seq)
+       SELECT d.lot_id AS lot, d.reel_id AS reel, d.seq, d.result, d.failure_code AS failureCode,
+              CASE WHEN d.result = 'fail' THEN a.stage END AS stage, d.serial,
+              coalesce(last.attempts, 0) AS attempts, p.name AS programmer, a.site, ad.serial AS adapter, d.finished_at AS finishedAt
+         FROM devices d
+         LEFT JOIN last ON last.reel_id = d.reel_id AND last.seq = d.seq
+         LEFT JOIN attempts a ON a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.attempt = last.n
+         LEFT JOIN programmers p ON p.id = a.programmer_id
+         LEFT JOIN adapters ad ON ad.id = a.adapter_id
+        WHERE d.lot_id = @lot
+        ORDER BY d.reel_id, d.seq`,
+    )
+    .all({ lot }) as DeviceRow[];
+}

@@ -1,0 +1,55 @@
+import { esc, pct } from './escape.js';
+import type { LotReport } from './lot-report.js';
+import { heatmapSvg } from './svg-heatmap.js';
+import { paretoSvg } from './svg-pareto.js';
+import { timelineSvg } from './svg-timeline.js';
+
+const CSS = `
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:960px;color:#1d232a;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #d8dee4;padding-bottom:4px}
+.muted{color:#57606a}.kpis{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}
+.kpi{border:1px solid #d8dee4;border-radius:6px;padding:8px 12px;min-width:96px}.kpi b{display:block;font-size:20px}
+table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{border-bottom:1px solid #eaeef2;padding:3px 6px;text-align:left}
+th{background:#f6f8fa;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
+tr.fail td{background:#fff1f0}.chart text{font-size:11px;fill:#3d444d}.chart .grid{stroke:#eaeef2}
+.chart path.bucket{fill:none;stroke:#0969da;stroke-width:2}.chart circle.bucket{fill:#0969da}
+.chart path.cumulative{fill:none;stroke:#bf3989;stroke-width:2;stroke-dasharray:5 4}.chart rect.count{fill:#d0d7de}
+.chart .bar rect{fill:#cf222e}.chart text.on-colour{fill:#fff;font-weight:600}.chart .legend{fill:#57606a}
+.empty{color:#57606a;font-style:italic}
+@media print{body{margin:0}th{position:static}}`;
+
+/** The lot report as one self-contained HTML document: inline CSS and SVG, no scripts, no network. */
+export function renderLotHtml(r: LotReport): string {
+  const s = r.summary;
+  const kpi = (label: string, value: string | number) => `<div class="kpi"><span class="muted">${esc(label)}</span><b>${esc(value)}</b></div>`;
+  const rows = r.devices
+    .map(
+      (d) =>
+        `<tr class="${d.result}"><td>${esc(d.reel)}</td><td class="num">${d.seq}</td><td>${d.result}</td><td>${esc(d.failureCode ?? '')}</td>` +
+        `<td>${esc(d.stage ?? '')}</td><td>${esc(d.serial ?? '')}</td><td class="num">${d.attempts}</td><td>${esc(d.programmer ?? '')}</td>` +
+        `<td class="num">${d.site ?? ''}</td><td>${esc(d.adapter ?? '')}</td><td>${esc(d.finishedAt)}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lot ${esc(s.lot)} — gangflash report</title><style>${CSS}</style></head>
+<body>
+<h1>Lot ${esc(s.lot)}</h1>
+<div class="muted">chip ${esc(s.chip)} · job ${esc(s.job)} · status ${esc(s.status)} · ${s.reels} reel(s) · generated ${esc(r.generatedAt)}</div>
+<section id="summary"><div class="kpis">
+${kpi('planned', s.planned)}${kpi('passed', s.passed)}${kpi('failed', s.failed)}${kpi('remaining', s.remaining)}
+${kpi('final yield', pct(s.yield))}${kpi('first-pass yield', pct(s.firstPassYield))}${kpi('insertions', s.attempts)}
+</div><div class="muted">first insertion ${esc(s.startedAt ?? '-')} · last ${esc(s.endedAt ?? '-')}</div></section>
+<h2>Yield over time</h2>${timelineSvg(r.timeline)}
+<h2>Yield per programmer × site</h2>${heatmapSvg(r.heatmap)}
+<h2>Failure Pareto</h2>${paretoSvg(r.pareto)}
+<h2>Devices (${r.devices.length})</h2>
+<table id="devices"><thead><tr><th>reel</th><th>seq</th><th>result</th><th>failure</th><th>stage</th><th>serial</th><th>attempts</th><th>programmer</th><th>site</th><th>adapter</th><th>finished</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+}

@@ -1,0 +1,116 @@
+import type { Db } from '../db/open.js';
+import { lotCounters, type LotCounters } from '../lots/counters.js';
+import { lotDeviceRows, type DeviceRow } from './device-rows.js';
+
+/** One time bucket of finished devices. */
+export interface YieldPoint {
+  /** Bucket start (ISO). */
+  at: string;
+  passed: number;
+  failed: number;
+  /** Yield within the bucket. */
+  yield: number;
+  /** Yield of every device finished up to the end of the bucket. */
+  cumulative: number;
+}
+
+/** Attempts and yield of one programmer site. */
+export interface SiteCell {
+  programmer: string;
+  site: number;
+  attempts: number;
+  passed: number;
+  /** passed / attempts (per insertion). */
+  yield: number;
+}
+
+/** Failures of one code: failed attempts and devices that ended with it. */
+export interface ParetoBar {
+  code: string;
+  attempts: number;
+  devices: number;
+  /** Cumulative share of failed attempts up to and including this code. */
+  cumulative: number;
+}
+
+/** Everything the lot report shows. */
+export interface LotReport {
+  generatedAt: string;
+  summary: LotCounters & { attempts: number; firstPassYield: number | null; startedAt: string | null; endedAt: string | null };
+  timeline: YieldPoint[];
+  heatmap: SiteCell[];
+  pareto: ParetoBar[];
+  devices: DeviceRow[];
+}
+
+const NICE_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 240, 360, 720, 1440];
+
+/** Buckets finished devices into at most ~40 intervals of a round number of minutes. */
+function timeline(devices: DeviceRow[]): YieldPoint[] {
+  if (devices.length === 0) return [];
+  const times = devices.map((d) => Date.parse(d.finishedAt)).sort((a, b) => a - b);
+  const span = times[times.length - 1] - times[0];
+  const minutes = NICE_MIN.find((m) => span / (m * 60_000) <= 40) ?? Math.ceil(span / (40 * 60_000));
+  const step = minutes * 60_000;
+  const t0 = Math.floor(times[0] / step) * step;
+  const buckets = new Map<number, { passed: number; failed: number }>();
+  for (const d of devices) {
+    const k = Math.floor((Date.parse(d.finishedAt) - t0) / step);
+    const b = buckets.get(k) ?? { passed: 0, failed: 0 };
+    if (d.result === 'pass') b.passed++;
+    else b.failed++;
+    buckets.set(k, b);
+  }
+  let p = 0;
+  let f = 0;
+  return [...buckets.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([k, b]) => {
+      p += b.passed;
+      f += b.failed;
+      return { at: new Date(t0 + k * step).toISOString(), ...b, yield: b.passed / (b.passed + b.failed), cumulative: p / (p + f) };
+    });
+}
+
+/** Builds the lot report from the database: summary, yield over time, site heat map, failure Pareto, devices. */
+export function buildLotReport(db: Db, lot: string, now: Date = new Date()): LotReport {
+  const counters = lotCounters(db, lot);
+  const devices = lotDeviceRows(db, lot);
+  const a = db
+    .prepare(
+      `SELECT count(*) AS attempts, min(started_at) AS startedAt, max(ended_at) AS endedAt,
+              sum(attempt = 1) AS first, sum(attempt = 1 AND result = 'pass') AS firstPass
+         FROM attempts WHERE lot_id = ?`,
+    )
+    .get(lot) as { attempts: number; startedAt: string | null; endedAt: string | null; first: number | null; firstPass: number | null };
+  const heatmap = db
+    .prepare(
+      `SELECT p.name AS programmer, a.site, count(*) AS attempts, sum(a.result = 'pass') AS passed
+         FROM attempts a JOIN programmers p ON p.id = a.programmer_id
+        WHERE a.lot_id = ? GROUP BY p.name, a.site ORDER BY p.name, a.site`,
+    )
+    .all(lot) as Omit<SiteCell, 'yield'>[];
+  const codes = db
+    .prepare(
+      `SELECT failure_code AS code, count(*) AS attempts,
+              (SELECT count(*) FROM devices d WHERE d.lot_id = @lot AND d.failure_code = a.failure_code) AS devices
+         FROM attempts a WHERE a.lot_id = @lot AND a.result = 'fail' GROUP BY failure_code ORDER BY attempts DESC, code`,
+    )
+    .all({ lot }) as Omit<ParetoBar, 'cumulative'>[];
+  const failedAttempts = codes.reduce((s, c) => s + c.attempts, 0);
+  let run = 0;
+  return {
+    generatedAt: now.toISOString(),
+    summary: {
+      ...counters,
+      attempts: a.attempts,
+      firstPassYield: a.first ? (a.firstPass ?? 0) / a.first : null,
+      startedAt: a.startedAt,
+      endedAt: a.endedAt,
+    },
+    timeline: timeline(devices),
+    heatmap: heatmap.map((h) => ({ ...h, yield: h.passed / h.attempts })),
+    pareto: codes.map((c) => ((run += c.attempts), { ...c, cumulative: run / failedAttempts })),
+    devices,
+  };
+}
