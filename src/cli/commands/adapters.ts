@@ -1,0 +1,109 @@
+import { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { listAdapterTypes, type AdapterType } from '../../catalog/adapter-types.js';
+import { addAdapter, getAdapter, mountAdapter, overrideLife, replaceSocket, retireAdapter, unmountAdapter } from '../../inventory/adapters.js';
+import { inventory, type AdapterState } from '../../inventory/inventory.js';
+import { withDb } from '../context.js';
+import { printJson, say, table } from '../output.js';
+
+/** Parses PROGRAMMER:SITE. */
+function parseTarget(text: string): { programmer: string; site: number } {
+  const m = /^(.+):(\d+)$/.exec(text);
+  if (!m) throw new UsageError('bad-target', `"${text}": give PROGRAMMER:SITE, e.g. sim-1:0`);
+  return { programmer: m[1], site: Number(m[2]) };
+}
+
+const where = (a: AdapterState) => (a.programmer === null ? 'shelf' : `${a.programmer}:${a.site}`);
+
+/** `gangflash adapters types|inventory|add|mount|unmount|retire|replace-socket|override`. */
+export function register(program: Command): void {
+  const adapters = program.commands.find((c) => c.name() === 'adapters') ?? program.command('adapters').description('socket adapters: types, inventory, mounting, wear');
+
+  adapters.command('types').description('adapter types in the catalog: package, body sizes, pitch, sites, rated insertions, families')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, opts: { json?: boolean }) {
+      const types = withDb(this, (db) => listAdapterTypes(db));
+      if (opts.json) return printJson(types);
+      say(table(types, [
+        { header: 'id', get: (t: AdapterType) => t.id },
+        { header: 'fits', get: (t) => t.fits.map((f) => `${f.package} ${f.bodyWmm}x${f.bodyLmm}`).join(', ') },
+        { header: 'pitch', get: (t) => t.pitchMm, align: 'right' },
+        { header: 'sites', get: (t) => t.sites, align: 'right' },
+        { header: 'rated', get: (t) => t.ratedInsertions, align: 'right' },
+        { header: 'families', get: (t) => t.families.join(',') },
+      ]));
+    });
+
+  adapters.command('inventory').description('every physical adapter: where mounted, insertions used, rated, % life left, status')
+    .option('--json', 'print as JSON (adapters and programmers with their sites)')
+    .action(function (this: Command, opts: { json?: boolean }) {
+      const inv = withDb(this, (db) => inventory(db));
+      if (opts.json) return printJson(inv);
+      if (inv.adapters.length === 0) return say('no adapters yet; add one with `gangflash adapters add --type T --serial S`');
+      say(table(inv.adapters, [
+        { header: 'serial', get: (a: AdapterState) => a.serial },
+        { header: 'type', get: (a) => a.type },
+        { header: 'mounted on', get: where },
+        { header: 'used', get: (a) => a.insertions, align: 'right' },
+        { header: 'rated', get: (a) => a.rated, align: 'right' },
+        { header: 'life left', get: (a) => `${a.lifeLeftPct}%`, align: 'right' },
+        { header: 'status', get: (a) => a.status + (a.overrideLife ? ' (override)' : '') },
+      ]));
+    });
+
+  adapters.command('add').description('register a physical adapter of a catalog type, optionally mounting it')
+    .requiredOption('--type <type>', 'adapter type id (see `adapters types`)')
+    .requiredOption('--serial <serial>', 'the adapter serial number')
+    .option('--mount <programmer:site>', 'mount it right away on PROGRAMMER from SITE on')
+    .option('--prior-insertions <n>', 'insertions its socket already had', '0')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, opts: { type: string; serial: string; mount?: string; priorInsertions: string; json?: boolean }) {
+      const target = opts.mount ? parseTarget(opts.mount) : null;
+      const a = withDb(this, (db) => db.transaction(() => {
+        addAdapter(db, { type: opts.type, serial: opts.serial, priorInsertions: Number(opts.priorInsertions) });
+        if (target) mountAdapter(db, opts.serial, target.programmer, target.site);
+        return getAdapter(db, opts.serial);
+      })());
+      if (opts.json) return printJson(a);
+      say(`adapter ${a.serial} (${a.type}) added${target ? ` and mounted on ${target.programmer}:${target.site}` : ' to the shelf'}`);
+    });
+
+  adapters.command('mount <serial> <target>').description('mount adapter SERIAL on PROGRAMMER:SITE (first site it occupies)')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, serial: string, target: string, opts: { json?: boolean }) {
+      const t = parseTarget(target);
+      const a = withDb(this, (db) => mountAdapter(db, serial, t.programmer, t.site));
+      if (opts.json) return printJson(a);
+      say(`adapter ${serial} mounted on ${t.programmer}:${t.site}`);
+    });
+
+  const simple = (name: string, what: string, fn: typeof unmountAdapter, done: string) =>
+    adapters.command(`${name} <serial>`).description(what).option('--json', 'print as JSON')
+      .action(function (this: Command, serial: string, opts: { json?: boolean }) {
+        const a = withDb(this, (db) => fn(db, serial));
+        if (opts.json) return printJson(a);
+        say(`adapter ${serial} ${done}`);
+      });
+  simple('unmount', 'take adapter SERIAL off its programmer (to the shelf)', unmountAdapter, 'unmounted');
+  adapters.command('retire <serial>').description('retire adapter SERIAL (unmounted; refused for mounting until its socket is replaced)')
+    .option('--reason <text>', 'why', 'retired by operator').option('--json', 'print as JSON')
+    .action(function (this: Command, serial: string, opts: { reason: string; json?: boolean }) {
+      const a = withDb(this, (db) => retireAdapter(db, serial, opts.reason));
+      if (opts.json) return printJson(a);
+      say(`adapter ${serial} retired`);
+    });
+  adapters.command('replace-socket <serial>').description('record a new socket receptacle: insertions restart at 0, history is kept')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, serial: string, opts: { json?: boolean }) {
+      const r = withDb(this, (db) => replaceSocket(db, serial));
+      if (opts.json) return printJson(r);
+      say(`adapter ${serial}: socket replaced after ${r.insertionsBefore} insertions; count restarts at 0`);
+    });
+  adapters.command('override <serial>').description('allow adapter SERIAL past its rated life (recorded with the reason)')
+    .requiredOption('--reason <text>', 'why the operator allows it').option('--json', 'print as JSON')
+    .action(function (this: Command, serial: string, opts: { reason: string; json?: boolean }) {
+      const a = withDb(this, (db) => overrideLife(db, serial, opts.reason));
+      if (opts.json) return printJson(a);
+      say(`adapter ${serial} allowed past its rated life (recorded)`);
+    });
+}

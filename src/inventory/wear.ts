@@ -1,0 +1,24 @@
+import type { Db } from '../db/open.js';
+
+/** Life state of an adapter: ok below its rated insertions, warn at or past them, retired when taken out of use. */
+export type AdapterStatus = 'ok' | 'warn' | 'retired';
+
+/** Insertions on an adapter's current receptacle: attempts recorded with it since `socket_since`, plus `prior_insertions`. */
+export function adapterInsertions(db: Db, adapterId: number): number {
+  const row = db.prepare(
+    `SELECT a.prior_insertions + (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= a.socket_since) AS n
+       FROM adapters a WHERE a.id = ?`,
+  ).get(adapterId) as { n: number } | undefined;
+  return row?.n ?? 0;
+}
+
+/** Share of rated life left, 0..100, rounded to one decimal. */
+export function lifeLeftPct(insertions: number, rated: number): number {
+  return Math.max(0, Math.round((1 - insertions / rated) * 1000) / 10);
+}
+
+/** The status of an adapter from its stored status and wear. */
+export function adapterStatus(stored: string, insertions: number, rated: number): AdapterStatus {
+  if (stored === 'retired') return 'retired';
+  return insertions >= rated ? 'warn' : 'ok';
+}
