@@ -1,8 +1,9 @@
 import type { Db } from '../db/open.js';
 import { JobError } from '../errors.js';
 import { buildJobSpec, type JobImages } from './build-spec.js';
-import { chipForJob } from './chip-lookup.js';
-import { pinImage, type ImagePin } from './image-pin.js';
+import { getChip } from '../catalog/chips.js';
+import { pinImage } from './image-pin.js';
+import { jobImages } from './check-images.js';
 import type { CreateJobOptions } from './options.js';
 import { specJson, type Job } from './spec.js';
 import { getJob } from './store.js';
@@ -35,16 +36,18 @@ export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJ
   if (!NAME.test(opts.name)) {
     throw new JobError('job-name-invalid', `job name "${opts.name}" must start with a letter or digit and hold only letters, digits, dot, dash, underscore`);
   }
-  const chip = chipForJob(db, opts.chip);
-  const images: JobImages = { image: await pinImage(opts.image) };
-  if (opts.emmcBoot1 !== undefined) images.boot1 = await pinImage(opts.emmcBoot1);
-  if (opts.emmcBoot2 !== undefined) images.boot2 = await pinImage(opts.emmcBoot2);
+  const chip = getChip(db, opts.chip);
+  const fill = opts.fill ?? 0xff;
+  if (!Number.isInteger(fill) || fill < 0 || fill > 255) throw new JobError('fill-invalid', `fill value ${fill} is not a byte (0..255)`);
+  const images: JobImages = { image: await pinImage(opts.image, fill) };
+  if (opts.emmcBoot1 !== undefined) images.boot1 = await pinImage(opts.emmcBoot1, fill);
+  if (opts.emmcBoot2 !== undefined) images.boot2 = await pinImage(opts.emmcBoot2, fill);
   const spec = buildJobSpec(chip, opts, images);
   const json = specJson(spec);
 
   const write = db.transaction((): CreateJobResult => {
     const insImage = db.prepare('INSERT OR IGNORE INTO images (sha256, path, format, size) VALUES (?, ?, ?, ?)');
-    for (const pin of [images.image, images.boot1, images.boot2].filter((p): p is ImagePin => p !== undefined)) {
+    for (const pin of jobImages(spec)) {
       insImage.run(pin.sha256, pin.path, pin.format, pin.size);
     }
     const latest = db.prepare('SELECT id, version, spec FROM jobs WHERE name = ? ORDER BY version DESC LIMIT 1').get(opts.name) as

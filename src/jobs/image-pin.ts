@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { ImageFormat } from '../images/extent.js';
+import { assertImageUnchanged, inspectImage } from '../images/inspect.js';
 import { JobError } from '../errors.js';
 
 /** An image a job pins: where it was, what it is and the SHA-256 of its expanded content. */
 export interface ImagePin {
   /** Absolute path at job creation. */
   path: string;
+  /** SHA-256 of the expanded content (HEX/S-record gaps read as the job's fill value). */
   sha256: string;
   format: ImageFormat;
   /** The file was gzip-compressed. */
@@ -16,33 +17,29 @@ export interface ImagePin {
   size: number;
 }
 
-/** Reads an image once and returns its pin (format, expanded size, SHA-256); a JobError when the file is missing. */
-export async function pinImage(file: string): Promise<ImagePin> {
+/** Refuses a path that is not a readable file, naming it. */
+function checkFile(file: string): string {
   const abs = path.resolve(file);
   let st: fs.Stats;
   try {
     st = fs.statSync(abs);
+    fs.accessSync(abs, fs.constants.R_OK);
   } catch {
     throw new JobError('image-missing', `image ${file} does not exist or cannot be read; check the path`, { file });
   }
   if (!st.isFile()) throw new JobError('image-missing', `image ${file} is not a file`, { file });
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of fs.createReadStream(abs, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { path: abs, sha256: hash.digest('hex'), format: 'raw', gzip: false, size };
+  return abs;
 }
 
-/** Refuses (JobError `image-changed`) an image file whose content no longer has the pinned SHA-256. */
-export async function checkPinnedImage(pin: ImagePin): Promise<void> {
-  const now = await pinImage(pin.path);
-  if (now.sha256 !== pin.sha256) {
-    throw new JobError(
-      'image-changed',
-      `image ${pin.path} changed since the job pinned it (SHA-256 ${pin.sha256.slice(0, 16)}… now ${now.sha256.slice(0, 16)}…); restore the file or create a new job version`,
-      { file: pin.path },
-    );
-  }
+/** Reads an image once (format detected, gaps filled with `fill`) and returns its pin; errors name the file. */
+export async function pinImage(file: string, fill = 0xff): Promise<ImagePin> {
+  const abs = checkFile(file);
+  const info = await inspectImage(abs, { fill });
+  return { path: abs, sha256: info.sha256, format: info.format, gzip: info.gzip, size: info.size };
+}
+
+/** Refuses (`image-changed`) an image file whose expanded content no longer has the pinned SHA-256. */
+export async function checkPinnedImage(pin: ImagePin, fill = 0xff): Promise<void> {
+  checkFile(pin.path);
+  await assertImageUnchanged(pin.path, pin.sha256, { fill });
 }

@@ -5,6 +5,6 @@ export { programTarget, programSteps, extCsdWrites, serialRule, type ProgramStep
 export { parseSerialSpec, formatSerial, serialNumberAt, serialLength, serialWrite, serialSpecText, checkSerialPlacement, type SerialRule, type SerialPlacement } from './serial.js';
 export { parseOps, specJson, OPS, DEFAULT_OPS, type Op, type Job, type JobSpec, type JobNand, type JobEmmc, type JobSerial } from './spec.js';
 export { pinImage, checkPinnedImage, type ImagePin } from './image-pin.js';
+export { checkJobImages, jobImages } from './check-images.js';
 export { buildJobSpec, readNandScheme, type JobImages } from './build-spec.js';
-export { chipForJob } from './chip-lookup.js';
 export type { CreateJobOptions } from './options.js';

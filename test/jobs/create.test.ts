@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/open.js';
-import { createJob, getJob, listJobs, programSteps, programTarget, extCsdWrites, serialRule, checkPinnedImage, parseOps } from '../../src/jobs/index.js';
+import { createJob, getJob, listJobs, programSteps, programTarget, extCsdWrites, serialRule, checkPinnedImage, checkJobImages, parseOps } from '../../src/jobs/index.js';
 import { GangflashError } from '../../src/errors.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { makeJobDb, randomFile } from './fixtures.js';
@@ -112,7 +113,7 @@ describe('job create', () => {
     const db = freshDb();
     expect((await failure(createJob(db, { name: 'a', chip: 'TEST-NAND', image: nandImage, extCsd: ['BOOT_ACK=1'] }))).code).toBe('option-not-for-chip');
     expect((await failure(createJob(db, { name: 'a', chip: 'TEST-EMMC', image: emmcImage, nandScheme: 'skip' }))).code).toBe('option-not-for-chip');
-    expect((await failure(createJob(db, { name: 'a', chip: 'NOPE', image: nandImage }))).code).toBe('unknown-chip');
+    expect((await failure(createJob(db, { name: 'a', chip: 'NOPE', image: nandImage }))).code).toBe('unknown-part');
     expect((await failure(createJob(db, { name: 'a', chip: 'TEST-NAND', image: path.join(dir, 'missing.bin') }))).code).toBe('image-missing');
     expect((await failure(createJob(db, { name: 'a', chip: 'TEST-NAND', image: nandImage, serial: 'SN01@16' }))).code).toBe('serial-inside-image');
     expect((await failure(createJob(db, { name: 'a', chip: 'TEST-NAND', image: nandImage, serial: 'SN01@20480' }))).code).toBe('serial-outside-chip');
@@ -128,6 +129,30 @@ describe('job create', () => {
     await checkPinnedImage(job.spec.image);
     fs.writeFileSync(file, Buffer.alloc(4096, 1));
     expect((await failure(checkPinnedImage(job.spec.image))).code).toBe('image-changed');
+    db.close();
+  });
+});
+
+/** One Intel HEX record line (type 00 data or 01 end). */
+function hexRecord(addr: number, type: number, data: number[]): string {
+  const bytes = [data.length, addr >> 8, addr & 0xff, type, ...data];
+  const sum = (0x100 - (bytes.reduce((a, b) => a + b, 0) & 0xff)) & 0xff;
+  return ':' + [...bytes, sum].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
+}
+
+describe('job images in other formats', () => {
+  it('pins an Intel HEX image by the SHA-256 of its expanded content, gaps filled with the job\'s fill value', async () => {
+    const db = freshDb();
+    const file = path.join(dir, 'fw.hex');
+    const a = Array.from({ length: 16 }, (_, i) => i);
+    const b = [0xde, 0xad, 0xbe, 0xef];
+    fs.writeFileSync(file, [hexRecord(0, 0, a), hexRecord(0x100, 0, b), hexRecord(0, 1, [])].join('\n') + '\n');
+    const { job } = await createJob(db, { name: 'hex', chip: 'TEST-NAND', image: file, fill: 0 });
+    const expanded = Buffer.alloc(0x104, 0);
+    Buffer.from(a).copy(expanded, 0);
+    Buffer.from(b).copy(expanded, 0x100);
+    expect(job.spec.image).toMatchObject({ format: 'ihex', size: 0x104, sha256: createHash('sha256').update(expanded).digest('hex') });
+    await checkJobImages(job.spec);
     db.close();
   });
 });
