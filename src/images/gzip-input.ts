@@ -10,13 +10,16 @@ export class GunzipInput implements ChunkInput {
   private readonly rs: fs.ReadStream;
   private readonly it: AsyncIterator<Buffer>;
   private done = false;
+  /** Compressed bytes handed to zlib so far. */
+  private fed = 0;
 
   /** Starts decompressing `file`; `chunkSize` is the size of zlib's output buffers. */
   constructor(
     private readonly file: string,
     chunkSize: number,
   ) {
-    this.rs = fs.createReadStream(file, { highWaterMark: chunkSize });
+    this.rs = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
+    this.rs.on('data', (c) => (this.fed += c.length));
     this.gz = zlib.createGunzip({ chunkSize: Math.max(64 * 1024, Math.min(chunkSize, 1 << 20)) });
     pipeline(this.rs, this.gz, () => undefined); // errors are read from the iterator below
     this.it = this.gz[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -44,7 +47,8 @@ export class GunzipInput implements ChunkInput {
       return new ImageFormatError('gzip-truncated', `gzip stream ends early at compressed byte offset ${offset}: the file is truncated; copy it again`, { file: this.file, offset });
     }
     if (typeof err?.code === 'string' && err.code.startsWith('Z_')) {
-      return new ImageFormatError('gzip-corrupt', `gzip stream is corrupt near compressed byte offset ${offset} (${err.message}); copy the file again`, { file: this.file, offset });
+      const where = this.fed > offset ? `between compressed byte offsets ${offset} and ${this.fed}` : `at compressed byte offset ${offset}`;
+      return new ImageFormatError('gzip-corrupt', `gzip stream is corrupt ${where} (${err.message}); copy the file again`, { file: this.file, offset });
     }
     return unreadable(this.file, e);
   }
