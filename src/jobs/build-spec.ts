@@ -37,7 +37,7 @@ export function readNandScheme(text: string): { scheme: NandScheme; file?: strin
 
 /** Refuses an option that does not apply to the chip's kind. */
 function refuseFor(chip: Chip, option: string, given: unknown, kinds: string): void {
-  if (given !== undefined && given !== false && !(Array.isArray(given) && given.length === 0)) {
+  if (given !== undefined && !(Array.isArray(given) && given.length === 0)) {
     throw new JobError('option-not-for-chip', `${option} applies to ${kinds} chips, but ${chip.part} is ${chip.kind}`);
   }
 }
@@ -54,7 +54,7 @@ export function buildJobSpec(chip: Chip, opts: CreateJobOptions, images: JobImag
   const isEmmc = chip.kind === 'emmc';
   if (!isNand) {
     refuseFor(chip, '--nand-scheme', opts.nandScheme, 'NAND');
-    refuseFor(chip, '--with-spare', opts.withSpare, 'NAND');
+    refuseFor(chip, opts.withSpare === false ? '--data-only' : '--with-spare', opts.withSpare, 'NAND');
   }
   if (!isEmmc) {
     refuseFor(chip, '--emmc-boot1', opts.emmcBoot1, 'eMMC');

@@ -18,6 +18,7 @@ interface CreateFlags {
   ops?: string;
   nandScheme?: string;
   withSpare?: boolean;
+  dataOnly?: boolean;
   emmcBoot1?: string;
   emmcBoot2?: string;
   extCsd?: string[];
@@ -86,6 +87,7 @@ export function register(program: Command): void {
     .option('--ops <list>', 'ordered subset of id,erase,blank,program,verify', 'id,erase,blank,program,verify')
     .option('--nand-scheme <scheme>', 'NAND bad-block scheme: skip or partitions:FILE (JSON partition table)')
     .option('--with-spare', 'NAND: the image holds page+spare interleaved (else detected from its size)')
+    .option('--data-only', 'NAND: the image holds page data only, whatever its size suggests')
     .option('--emmc-boot1 <file>', 'eMMC: image for the BOOT1 partition')
     .option('--emmc-boot2 <file>', 'eMMC: image for the BOOT2 partition')
     .option('--ext-csd <K=V...>', 'eMMC: EXT_CSD setting, e.g. BOOT_PARTITION_CONFIG=0x48, BOOT_ACK=1, 177=2 (repeatable)')
@@ -94,13 +96,14 @@ export function register(program: Command): void {
     .option('--fill <byte>', 'fill value for gaps between HEX/S-record records', '0xFF')
     .option('--json', 'print the result as JSON')
     .action(async function (this: Command, flags: CreateFlags) {
+      if (flags.withSpare && flags.dataOnly) throw new UsageError('spare-conflict', '--with-spare and --data-only contradict each other; give one');
       const opts = {
         name: flags.name,
         chip: flags.chip,
         image: flags.image,
         ops: flags.ops,
         nandScheme: flags.nandScheme,
-        withSpare: flags.withSpare,
+        withSpare: flags.withSpare ? true : flags.dataOnly ? false : undefined,
         emmcBoot1: flags.emmcBoot1,
         emmcBoot2: flags.emmcBoot2,
         extCsd: flags.extCsd,
