@@ -80,6 +80,8 @@ export interface ProgramTarget {
 export interface Insertion {
   site: number;
   device: string;
+  /** Wear of the site's adapter at this insertion (insertions / rated life, 0..1+), for simulators; hardware ignores it. */
+  wear?: number;
 }
 
 /** One EXT_CSD byte to write (eMMC). */

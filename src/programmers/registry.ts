@@ -1,0 +1,45 @@
+import { FarmError } from '../errors.js';
+import type { ProgrammerDriver } from './driver.js';
+import { drivers } from './drivers.js';
+import type { ProgrammerSpec } from './spec.js';
+
+export type { ProgrammerSpec, DriverFactory } from './spec.js';
+
+/** One problem with a programmer spec: where (a JSON path inside the spec) and what. */
+export interface SpecIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Names of the registered drivers. */
+export function driverNames(): string[] {
+  return Object.keys(drivers).sort();
+}
+
+/** Formats a JSON path like `options.siteWear[2]`. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+/** Checks a spec's driver name, sites and options; returns every issue (empty when valid) and the parsed options. */
+export function checkSpec(spec: ProgrammerSpec): { issues: SpecIssue[]; options?: unknown } {
+  const factory = drivers[spec.driver];
+  if (!factory) return { issues: [{ path: ['driver'], message: `unknown driver "${spec.driver}"; known drivers: ${driverNames().join(', ')}` }] };
+  const issues: SpecIssue[] = [];
+  if (!Number.isInteger(spec.sites) || spec.sites < 1 || spec.sites > 64) issues.push({ path: ['sites'], message: `sites must be a whole number 1..64, got ${String(spec.sites)}` });
+  const parsed = factory.options.safeParse(spec.options ?? {});
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) issues.push({ path: ['options', ...(i.path as (string | number)[])], message: i.message });
+  }
+  return { issues, options: parsed.success ? parsed.data : undefined };
+}
+
+/** Builds the driver a spec names, with its options validated; throws a FarmError naming each bad field. */
+export function createDriver(spec: ProgrammerSpec): ProgrammerDriver {
+  const { issues, options } = checkSpec(spec);
+  if (issues.length > 0) {
+    const list = issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ');
+    throw new FarmError('bad-programmer-spec', `programmer "${spec.name}" (${spec.driver}): ${list}`);
+  }
+  return drivers[spec.driver].create(spec, options);
+}

@@ -1,0 +1,134 @@
+import type { Extent } from '../../images/extent.js';
+import type { EmmcPartition, Progress, ProgramTarget, SiteFailure, SiteOutcome } from '../driver.js';
+import { UnitDigester, type UnitDigest, type UnitTap } from '../unit-digests.js';
+import { checkValidBlocks, failure, outcome, type ProgramRecord, type SimContext } from './context.js';
+import { grownBadBlocks } from './faults.js';
+import { NandPlacement } from './nand-placement.js';
+import type { SimSite } from './site.js';
+
+/** Raised inside the stream loop when this cycle's link drops. */
+class LinkDropped extends Error {}
+
+/** Per-site program state for one stream. */
+interface Writer {
+  site: SimSite;
+  failure?: SiteFailure;
+  placement?: NandPlacement;
+  growsBad: Set<number>;
+  wroteAny: boolean;
+}
+
+/** The bytes one site writes wrong in this stream: flipBlock test hooks and program-disturb defects. */
+function tapsFor(ctx: SimContext, writers: Writer[], partition: EmmcPartition): UnitTap[] {
+  const taps: UnitTap[] = [];
+  for (const f of ctx.opts.flipBlock) {
+    if (f.partition === partition && writers.some((w) => w.site.index === f.site)) taps.push({ key: f.site, unit: f.block, offset: 0, xor: 0x01 });
+  }
+  for (const w of writers) {
+    const d = w.site.device;
+    if (d?.defect === 'verify-failed' && partition === 'user') taps.push({ key: w.site.index, unit: 0, offset: 0, xor: d.defectXor });
+  }
+  return taps;
+}
+
+/** Writes one image unit on one site: placement around bad blocks, grown bad blocks, its own faults. */
+function writeUnit(ctx: SimContext, w: Writer, d: UnitDigest, partition: EmmcPartition): void {
+  const site = w.site;
+  const media = site.media[partition]!;
+  let phys = d.unit;
+  if (w.placement) {
+    let p = w.placement.place(d.unit);
+    while (typeof p === 'number' && d.sentBytes > 0 && w.growsBad.has(p)) {
+      site.markBad(p); // program status FAIL: the block goes bad and its data moves on
+      ctx.clock.advance(ctx.geom.programUs(d.sentBytes, false));
+      p = w.placement.place(d.unit);
+    }
+    if (typeof p === 'string') {
+      w.failure = failure('too-many-bad-blocks', 'program', p);
+      return;
+    }
+    phys = p;
+  }
+  if (d.sentBytes === 0) return;
+  if (!w.wroteAny && site.device?.defect === 'program-failed') {
+    w.failure = failure('program-failed', 'program', `program status FAIL at ${w.placement ? 'block' : 'unit'} ${phys} (first page written)`);
+    return;
+  }
+  w.wroteAny = true;
+  let crc = d.taps?.get(site.index) ?? d.crc;
+  // Flash cells only go from erased to programmed: writing over programmed, different data leaves garbage (eMMC remaps).
+  if (ctx.chip.kind !== 'emmc' && media.isWritten(phys) && media.digest(phys) !== crc) crc = (crc ^ 0x5bd1e995) >>> 0;
+  media.write(phys, crc);
+}
+
+/** Streams extents once to every live site of the sim programmer: one digest per unit, recorded per site. */
+export async function programSites(
+  ctx: SimContext,
+  live: SimSite[],
+  extents: AsyncIterable<Extent>,
+  target: ProgramTarget,
+  progress?: Progress,
+): Promise<{ outcomes: SiteOutcome[]; failed: Map<number, SiteFailure> }> {
+  const partition = target.partition ?? live[0]?.selected() ?? 'user';
+  const withSpare = ctx.chip.kind === 'nand' || ctx.chip.kind === 'spi-nand' ? target.withSpare === true : false;
+  const failed = new Map<number, SiteFailure>();
+  const units = ctx.geom.units[partition];
+  if (units === undefined) {
+    for (const s of live) failed.set(s.index, failure('program-failed', 'program', `${ctx.chip.part} has no ${partition} partition`));
+    return { outcomes: live.map((s) => outcome(s, failed.get(s.index))), failed };
+  }
+  const unitBytes = ctx.geom.unitBytes(withSpare);
+  const rec: ProgramRecord = { partition, withSpare, unitBytes, units: 0, bytes: 0, crc: new Uint32Array(units), sent: new Uint32Array(units) };
+  const writers: Writer[] = [];
+  for (const site of live) {
+    const f = checkValidBlocks(ctx, site, 'program');
+    if (f) failed.set(site.index, f);
+    else {
+      const placement = site.bad ? new NandPlacement(target.nandScheme, site.bad.length, unitBytes, site.bad) : undefined;
+      const growsBad = site.bad ? grownBadBlocks(ctx.opts, site.device!.label, 'program', site.bad.length) : new Set<number>();
+      writers.push({ site, placement, growsBad, wroteAny: false });
+    }
+  }
+  const skip = target.skipBlank === true;
+  let sentUnits = 0;
+  const digester = new UnitDigester({
+    unitBytes,
+    capacity: ctx.geom.partitionBytes(partition, withSpare),
+    skipFill: (fill, dontCare) => skip && (dontCare || fill === ctx.geom.erasedValue),
+    taps: tapsFor(ctx, writers, partition),
+    onUnit: (d) => {
+      rec.crc[d.unit] = d.crc;
+      rec.sent[d.unit] = d.sentBytes;
+      rec.units = d.unit + 1;
+      if (d.sentBytes > 0) ctx.clock.advance(ctx.geom.programUs(d.sentBytes, withSpare));
+      for (const w of writers) if (!w.failure) writeUnit(ctx, w, d, partition);
+      if (d.sentBytes > 0 && ctx.linkCut !== undefined && ++sentUnits >= ctx.linkCut) throw new LinkDropped();
+    },
+  });
+  let linkLost = false;
+  try {
+    ctx.clock.start();
+    for await (const e of extents) {
+      digester.feed(e);
+      progress?.(digester.bytes);
+      await ctx.clock.pace();
+      if (writers.every((w) => w.failure)) break;
+    }
+    digester.finish();
+  } catch (e) {
+    if (e instanceof LinkDropped) linkLost = true;
+    else {
+      const msg = e instanceof Error ? e.message : String(e);
+      for (const w of writers) w.failure ??= failure('program-failed', 'program', msg);
+    }
+  }
+  rec.bytes = digester.bytes;
+  if (ctx.linkCut !== undefined) linkLost = true; // a short stream still loses the link before its final status
+  for (const w of writers) {
+    if (linkLost) w.failure = failure('link-lost', 'program', `the programmer's link dropped after ${digester.bytes} bytes of the stream`);
+    if (w.failure) failed.set(w.site.index, w.failure);
+    if (partition === 'user' && w.placement) w.site.map = w.placement.map;
+  }
+  ctx.last = rec;
+  return { outcomes: live.map((s) => outcome(s, failed.get(s.index))), failed };
+}
