@@ -66,7 +66,7 @@ export function buildJobSpec(chip: Chip, opts: CreateJobOptions, images: JobImag
   let serialArea: { usableBytes: number; why?: string } | undefined;
   if (isNand) {
     const { scheme, file } = readNandScheme(opts.nandScheme ?? 'skip');
-    const layout = prepareNand(chip, images.image.size, scheme, { withSpare: opts.withSpare, file });
+    const layout = prepareNand(chip, images.image.size, scheme, { withSpare: opts.withSpare, file, imageName: images.image.path });
     const nand: JobNand = { scheme, withSpare: layout.withSpare };
     if (file !== undefined) nand.schemeFile = file;
     spec.nand = nand;

@@ -85,9 +85,8 @@ export function checkSerialPlacement(rule: SerialRule, where: SerialPlacement): 
     throw new JobError('serial-outside-chip', `serial bytes ${rule.offset}..${end} go past the usable area (${where.usableBytes} bytes${where.why ? `; ${where.why}` : ''}); choose a smaller @OFFSET`);
   }
   if (rule.offset < where.imageBytes && !where.overwrite) {
-    throw new JobError(
-      'serial-inside-image',
-      `serial bytes ${rule.offset}..${end} fall inside the image's data (0..${where.imageBytes}); choose an @OFFSET at or after ${where.imageBytes} or pass --serial-overwrite`,
-    );
+    const room = where.usableBytes - where.imageBytes >= serialLength(rule);
+    const fix = room ? `choose an @OFFSET at or after ${where.imageBytes} or pass --serial-overwrite` : 'pass --serial-overwrite to patch it into the image';
+    throw new JobError('serial-inside-image', `serial bytes ${rule.offset}..${end} fall inside the image's data (0..${where.imageBytes}); ${fix}`);
   }
 }

@@ -44,6 +44,8 @@ export type NandPlan = NandMap | { ok: false; failure: TooManyBadBlocks };
 export interface NandPlanOptions extends SchemeSource {
   /** The image holds page+spare interleaved; undefined detects it from the size. @default undefined */
   withSpare?: boolean;
+  /** Name of the image in messages (its path). @default 'image' */
+  imageName?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export interface NandPlanOptions extends SchemeSource {
 export function prepareNand(chip: Chip, imageBytes: number, scheme: NandScheme, opts: NandPlanOptions = {}): NandLayout {
   const g = nandGeometry(chip);
   const shape = nandImageShape(chip, imageBytes, { withSpare: opts.withSpare });
-  checkFits(chip, imageBytes, { withSpare: shape.withSpare, nandScheme: scheme });
+  checkFits(chip, imageBytes, { withSpare: shape.withSpare, nandScheme: scheme, imageName: opts.imageName });
   const regions = nandRegions(chip, imageBytes, shape.blockBytes, scheme, opts);
   return { ...shape, part: chip.part, imageBytes, chipBlocks: g.blocks, regions };
 }

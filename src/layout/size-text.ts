@@ -9,6 +9,6 @@ export function sizeText(bytes: number): string {
     unit = u;
   }
   if (unit === '') return `${bytes} bytes`;
-  const shown = v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  const shown = v >= 100 ? v.toFixed(1) : v.toFixed(2);
   return `${bytes} bytes (${shown} ${unit})`;
 }

@@ -34,7 +34,7 @@ describe('eMMC partitions', () => {
       expect((e as LayoutError).code).toBe('image-too-large');
     }
     expect(msg).toContain('spl.bin is 524289 bytes');
-    expect(msg).toContain('BOOT2 partition, 524288 bytes (512 KiB)');
+    expect(msg).toContain('BOOT2 partition, 524288 bytes (512.0 KiB)');
   });
 
   it('refuses a boot image on a chip without boot partitions', () => {

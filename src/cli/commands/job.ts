@@ -60,7 +60,7 @@ function showJob(job: Job): void {
     if (s.nand.scheme.kind === 'partitions') {
       say(
         table(s.nand.scheme.partitions, [
-          { header: '  partition', get: (p) => `  ${p.name}` },
+          { header: 'partition', get: (p) => p.name },
           { header: 'start block', get: (p) => p.startBlock, align: 'right' },
           { header: 'blocks', get: (p) => p.blocks, align: 'right' },
           { header: 'image offset', get: (p) => p.imageOffset, align: 'right' },
