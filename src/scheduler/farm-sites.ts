@@ -1,5 +1,8 @@
 import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
+import { familyKinds, listAdapterTypes } from '../catalog/adapter-types.js';
+import { familiesForChip, fitTakesChip } from '../catalog/compat.js';
+import { adapterInsertions } from '../inventory/wear.js';
 
 /** One site of the farm as the scheduler sees it for a lot's chip. */
 export interface FarmSite {
@@ -39,33 +42,34 @@ export function farmProgrammers(db: Db): FarmProgrammer[] {
 }
 
 const sitesSql = `
-SELECT p.id AS programmerId, p.name AS programmer, s.site, s.enabled, s.disabled_reason AS disabledReason,
+SELECT p.id AS programmerId, p.name AS programmer, m.family, s.site, s.enabled, s.disabled_reason AS disabledReason,
   a.id AS adapterId, a.serial AS adapter, a.adapter_type AS adapterType, a.status = 'retired' AS adapterRetired,
-  t.rated_insertions AS ratedInsertions, coalesce(a.override_life, 0) AS overrideLife,
-  CASE WHEN a.id IS NULL THEN 0 ELSE a.prior_insertions +
-    (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= a.socket_since) END AS insertions,
-  CASE WHEN a.id IS NULL THEN 0 ELSE
-    EXISTS (SELECT 1 FROM adapter_fits f WHERE f.adapter_type = a.adapter_type AND f.package = @package
-            AND abs(f.body_w_mm - @w) < 0.01 AND abs(f.body_l_mm - @l) < 0.01 AND abs(f.pitch_mm - @pitch) < 0.001)
-    AND EXISTS (SELECT 1 FROM adapter_families af JOIN programmer_models m ON m.family = af.family
-                JOIN programmer_families pf ON pf.family = af.family, json_each(pf.kinds) k
-                WHERE af.adapter_type = a.adapter_type AND m.model = p.model AND k.value = @kind) END AS fits
+  t.rated_insertions AS ratedInsertions, coalesce(a.override_life, 0) AS overrideLife
 FROM programmers p
+JOIN programmer_models m ON m.model = p.model
 JOIN sites s ON s.programmer_id = p.id
 LEFT JOIN (adapters a JOIN adapter_types t ON t.id = a.adapter_type)
   ON a.programmer_id = p.id AND s.site >= a.site AND s.site < a.site + t.sites
 ORDER BY p.id, s.site`;
 
-/** Every site of the farm with its adapter, wear and whether it fits `chip`. */
+/** Every site of the farm with its adapter, wear and whether it fits `chip` (catalog compatibility rules). */
 export function farmSites(db: Db, chip: Chip): FarmSite[] {
-  const rows = db.prepare(sitesSql).all({ package: chip.package, w: chip.bodyWmm, l: chip.bodyLmm, pitch: chip.pitchMm, kind: chip.kind }) as Record<string, unknown>[];
-  return rows.map((r) => ({
-    ...(r as unknown as FarmSite),
-    enabled: r.enabled === 1,
-    fits: r.fits === 1,
-    adapterRetired: r.adapterRetired === 1,
-    overrideLife: r.overrideLife === 1,
-  }));
+  const types = new Map(listAdapterTypes(db).map((t) => [t.id, t]));
+  const kinds = familyKinds(db);
+  const rows = db.prepare(sitesSql).all() as (Record<string, unknown> & { family: string; adapterType: string | null; adapterId: number | null })[];
+  return rows.map(({ family, ...r }) => {
+    const type = r.adapterType === null ? undefined : types.get(r.adapterType);
+    // Fits: the adapter type takes the chip and plugs into this programmer's family, which drives the chip's kind.
+    const fits = type !== undefined && type.fits.some((f) => fitTakesChip(f, chip)) && familiesForChip(type, chip, kinds).includes(family);
+    return {
+      ...(r as unknown as FarmSite),
+      enabled: r.enabled === 1,
+      fits,
+      adapterRetired: r.adapterRetired === 1,
+      overrideLife: r.overrideLife === 1,
+      insertions: r.adapterId === null ? 0 : adapterInsertions(db, r.adapterId),
+    };
+  });
 }
 
 /** Why a site cannot take devices of the lot's chip, or null when it can. */
