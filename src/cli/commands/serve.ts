@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { startDashboard } from '../../serve/server.js';
+import { dbPath } from '../context.js';
+import { say } from '../output.js';
+
+/** `gangflash serve`: the read-only web dashboard (farm, lots, adapters, forecasts, live during a run). */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('read-only web dashboard: farm (live during a run), lots, adapter inventory and forecasts, plans')
+    .option('--port <p>', 'TCP port', '7070')
+    .option('--host <h>', 'address to bind; anything but loopback requires --token', '127.0.0.1')
+    .option('--token <t>', 'token every request must carry (Authorization: Bearer T or ?token=T)')
+    .option('--poll-ms <ms>', 'milliseconds between polls of the database for live updates', '1000')
+    .action(async function (this: Command, opts: { port: string; host: string; token?: string; pollMs: string }) {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('bad-port', `--port ${opts.port}: give a TCP port 0..65535`);
+      const pollMs = Number(opts.pollMs);
+      if (!(pollMs >= 50)) throw new UsageError('bad-poll', `--poll-ms ${opts.pollMs}: give at least 50`);
+      const d = await startDashboard({ dbFile: dbPath(this), host: opts.host, port, token: opts.token, pollMs });
+      say(`gangflash dashboard on ${d.url}${opts.token ? '?token=…' : ''} (read-only; Ctrl-C stops it)`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void d.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}

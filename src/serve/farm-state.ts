@@ -1,0 +1,53 @@
+import type { Db } from '../db/open.js';
+import { adapterLives } from '../planning/adapter-life.js';
+
+/** One site as the dashboard draws it. */
+export interface SiteState {
+  site: number;
+  enabled: boolean;
+  disabledReason: string | null;
+  adapter: { serial: string; type: string; used: number; rated: number; left: number; status: string } | null;
+  last: { result: 'pass' | 'fail'; failureCode: string | null; lot: string; endedAt: string } | null;
+}
+
+/** One programmer with its sites. */
+export interface ProgrammerState {
+  id: number;
+  name: string;
+  model: string;
+  driver: string;
+  sites: SiteState[];
+}
+
+/** Every programmer and site: enabled or not, its adapter's life, and the result of its last attempt. */
+export function farmState(db: Db): ProgrammerState[] {
+  const programmers = db.prepare('SELECT id, name, model, driver FROM programmers ORDER BY name').all() as Omit<ProgrammerState, 'sites'>[];
+  const sites = db
+    .prepare('SELECT programmer_id AS p, site, enabled, disabled_reason AS reason FROM sites ORDER BY programmer_id, site')
+    .all() as { p: number; site: number; enabled: number; reason: string | null }[];
+  const last = db
+    .prepare(
+      `SELECT a.programmer_id AS p, a.site, a.result, a.failure_code AS failureCode, a.lot_id AS lot, a.ended_at AS endedAt
+         FROM attempts a
+         JOIN (SELECT programmer_id, site, max(id) AS id FROM attempts GROUP BY programmer_id, site) m ON m.id = a.id`,
+    )
+    .all() as { p: number; site: number; result: 'pass' | 'fail'; failureCode: string | null; lot: string; endedAt: string }[];
+  const lastBy = new Map(last.map((l) => [`${l.p}:${l.site}`, l]));
+  const mounted = adapterLives(db).filter((a) => a.programmerId !== null);
+  return programmers.map((p) => ({
+    ...p,
+    sites: sites
+      .filter((s) => s.p === p.id)
+      .map((s): SiteState => {
+        const a = mounted.find((m) => m.programmerId === p.id && s.site >= m.site! && s.site < m.site! + m.typeSites);
+        const l = lastBy.get(`${p.id}:${s.site}`);
+        return {
+          site: s.site,
+          enabled: s.enabled === 1,
+          disabledReason: s.reason,
+          adapter: a ? { serial: a.serial, type: a.type, used: a.used, rated: a.rated, left: a.left, status: a.status } : null,
+          last: l ? { result: l.result, failureCode: l.failureCode, lot: l.lot, endedAt: l.endedAt } : null,
+        };
+      }),
+  }));
+}

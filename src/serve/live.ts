@@ -1,0 +1,83 @@
+import type { Db } from '../db/open.js';
+
+/** One message pushed to dashboard clients over server-sent events. */
+export interface LiveMessage {
+  /** SSE event name: attempt (a finished insertion), event (an alarm or audit row), lot (a lot's new counters). */
+  event: 'attempt' | 'event' | 'lot';
+  data: unknown;
+}
+
+/** Options of the database poller. */
+export interface LiveOptions {
+  /** Milliseconds between polls of the database. @default 1000 */
+  pollMs?: number;
+  /** Most rows read per table per poll (the rest come on the next poll). @default 1000 */
+  batch?: number;
+}
+
+/**
+ * Polls the (read-only) database for attempts and events newer than the last seen and hands them to subscribers;
+ * the runner is another process, so the database is the only channel. Polls only while someone listens.
+ */
+export class LivePoller {
+  private readonly subscribers = new Set<(m: LiveMessage) => void>();
+  private timer: NodeJS.Timeout | undefined;
+  private lastAttempt: number;
+  private lastEvent: number;
+  private readonly pollMs: number;
+  private readonly batch: number;
+
+  constructor(private readonly db: Db, opts: LiveOptions = {}) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.batch = opts.batch ?? 1000;
+    this.lastAttempt = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM attempts').get() as { n: number }).n;
+    this.lastEvent = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM events').get() as { n: number }).n;
+  }
+
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(fn: (m: LiveMessage) => void): () => void {
+    this.subscribers.add(fn);
+    if (!this.timer) this.timer = setInterval(() => this.poll(), this.pollMs);
+    return () => {
+      this.subscribers.delete(fn);
+      if (this.subscribers.size === 0) this.stop();
+    };
+  }
+
+  /** Stops polling. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Reads what is new since the last poll and pushes it to every subscriber. */
+  poll(): void {
+    const attempts = this.db
+      .prepare(
+        `SELECT a.id, a.lot_id AS lot, a.reel_id AS reel, a.seq, a.attempt, a.programmer_id AS programmerId, p.name AS programmer,
+                a.site, ad.serial AS adapter, a.result, a.failure_code AS failureCode, a.stage, a.started_at AS startedAt, a.ended_at AS endedAt
+           FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
+          WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+      )
+      .all(this.lastAttempt, this.batch) as { id: number; lot: string }[];
+    const events = this.db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(this.lastEvent, this.batch) as { id: number; lot_id: string | null }[];
+    const out: LiveMessage[] = [];
+    for (const a of attempts) out.push({ event: 'attempt', data: a });
+    for (const e of events) out.push({ event: 'event', data: e });
+    const lots = new Set([...attempts.map((a) => a.lot), ...events.flatMap((e) => (e.lot_id ? [e.lot_id] : []))]);
+    for (const lot of lots) {
+      const c = this.db
+        .prepare(
+          `SELECT l.id AS lot, l.status, (SELECT coalesce(sum(quantity), 0) FROM reels r WHERE r.lot_id = l.id) AS planned,
+                  (SELECT count(*) FROM devices d WHERE d.lot_id = l.id AND d.result = 'pass') AS passed,
+                  (SELECT count(*) FROM devices d WHERE d.lot_id = l.id AND d.result = 'fail') AS failed
+             FROM lots l WHERE l.id = ?`,
+        )
+        .get(lot);
+      if (c) out.push({ event: 'lot', data: c });
+    }
+    if (attempts.length) this.lastAttempt = attempts[attempts.length - 1].id;
+    if (events.length) this.lastEvent = events[events.length - 1].id;
+    for (const m of out) for (const fn of this.subscribers) fn(m);
+  }
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import type { Db } from '../db/open.js';
+import { loadMigrations } from '../db/migrations.js';
+import { DbError } from '../errors.js';
+
+/** Opens the database read-only for the dashboard (the runner, another process, is the writer). */
+export function openReadOnly(file: string): Db {
+  if (!fs.existsSync(file)) throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    throw new DbError('db-unreadable', `${file} is not a readable gangflash database (${(e as Error).message})`, { file });
+  }
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const newest = loadMigrations().length;
+  if (version !== newest) {
+    db.close();
+    throw new DbError(
+      version > newest ? 'db-too-new' : 'db-not-migrated',
+      version > newest
+        ? `database schema version ${version} was written by a newer gangflash (this one knows up to ${newest}); upgrade gangflash`
+        : `database schema version ${version} is older than this gangflash's ${newest}; run \`gangflash db init\` to migrate it, then serve`,
+      { file },
+    );
+  }
+  return db;
+}
