@@ -9,14 +9,19 @@ import { UNIT, UnitCounter } from './units.js';
 
 /** Count and total length of one kind of extent. */
 export interface ExtentTally {
+  /** Number of extents of this kind. */
   count: number;
+  /** Total expanded bytes they cover. */
   bytes: number;
 }
 
 /** What `inspectImage` finds out about an image; digests are of the expanded content, don't-care read as 0xFF. */
 export interface ImageInspection {
+  /** The file inspected, as given. */
   path: string;
+  /** Format detected from the (decompressed) content. */
   format: ImageFormat;
+  /** True when the file was gzip-compressed. */
   gzip: boolean;
   /** Expanded size in bytes. */
   size: number;
@@ -36,6 +41,7 @@ export interface ImageInspection {
   blankShare: number;
   /** fillUnits / units (0 for an empty image). */
   fillShare: number;
+  /** Extents by kind: data (real bytes), fill (a repeated byte), dontCare (sparse DONT_CARE). */
   extents: { data: ExtentTally; fill: ExtentTally; dontCare: ExtentTally };
   /** Wall-clock seconds the inspection took. */
   seconds: number;

@@ -9,8 +9,11 @@ const FF_UNIT = Buffer.alloc(UNIT, 0xff);
  * wholly in fill or don't-care regions. Feed the content in order with `data` and `fill`, then call `finish`.
  */
 export class UnitCounter {
+  /** Units seen (the last may be partial). */
   units = 0;
+  /** Units all 0xFF. */
   blank = 0;
+  /** Units wholly in fill or don't-care runs. */
   fill = 0;
   private pos = 0;
   private allFF = true;

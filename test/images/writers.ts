@@ -36,12 +36,13 @@ export function hexRecord(type: number, addr16: number, data: ArrayLike<number>)
 
 /** Options of the test Intel HEX writer. */
 export interface HexWriteOptions {
-  /** Data bytes per record (1–255). */
+  /** Data bytes per record (1–255). @default 16 */
   recordLength?: number;
-  /** Upper address bits as extended linear (04) or extended segment (02, images below 1 MiB) records. */
+  /** Upper address bits as extended linear (04) or extended segment (02, images below 1 MiB) records. @default 'linear' */
   addressing?: 'linear' | 'segment';
+  /** Line ending written after every record. @default '\n' */
   lineEnding?: string;
-  /** Add a start linear address (05) record. */
+  /** Add a start linear address (05) record. @default false */
   startRecord?: boolean;
 }
 
@@ -82,14 +83,15 @@ export function srecRecord(type: number, addrBytes: number, addr: number, data: 
 
 /** Options of the test S-record writer. */
 export interface SrecWriteOptions {
-  /** Data records: S1 (16-bit), S2 (24-bit) or S3 (32-bit addresses). */
+  /** Data records: S1 (16-bit), S2 (24-bit) or S3 (32-bit addresses). @default 3 */
   dataType?: 1 | 2 | 3;
-  /** Data bytes per record. */
+  /** Data bytes per record. @default 16 */
   recordLength?: number;
   /** Write an S5/S6 record count after the data. @default true */
   count?: boolean;
   /** Write the S9/S8/S7 termination record matching the data type. @default true */
   termination?: boolean;
+  /** Line ending written after every record. @default '\n' */
   lineEnding?: string;
 }
 
@@ -114,7 +116,7 @@ export function srec(segments: Segment[], o: SrecWriteOptions = {}): string {
 
 /** Options of the test Android sparse writer. */
 export interface SparseWriteOptions {
-  /** Block size in bytes, a multiple of 4. */
+  /** Block size in bytes, a multiple of 4. @default 4096 */
   blockSize?: number;
   /** Write blocks of one repeated 4-byte pattern as FILL chunks. @default true */
   fill?: boolean;
