@@ -1,13 +1,12 @@
 import type { Chip, NandGeometry, NorGeometry } from '../catalog/chip.js';
-import { CatalogError } from '../errors.js';
 
 /** What the planner needs to know about an image. */
 export interface ImageStats {
   /** Expanded size in bytes. */
   size: number;
-  /** Bytes in all-0xFF (erased-value) regions, skipped on NAND and NOR. */
+  /** Bytes in all-0xFF (erased-value) regions, don't-care included: skipped on NAND and NOR. */
   blankBytes: number;
-  /** Bytes in "don't care" regions (sparse DONT_CARE), skipped on every kind. @default 0 */
+  /** Bytes in "don't care" regions (sparse DONT_CARE), skipped on every kind (eMMC too). @default 0 */
   dontCareBytes?: number;
   /** SHA-256 of the expanded content, to find measured history of the same image. */
   sha256?: string;
@@ -30,18 +29,29 @@ export interface CycleTime {
   totalSec: number;
   /** Bytes written per device. */
   programmedBytes: number;
-  /** The formula with its figures, for a reader to check. */
+  /** The formula with its figures, for a reader to check (and which figures were assumed). */
   formula: string;
+}
+
+/** Bytes a device of `kind` is written with: eMMC skips don't-care only, NAND/NOR skip every erased (0xFF) byte. */
+export function programmedBytes(kind: Chip['kind'], image: ImageStats): number {
+  const dontCare = image.dontCareBytes ?? 0;
+  return Math.max(0, image.size - (kind === 'emmc' ? dontCare : Math.max(image.blankBytes, dontCare)));
 }
 
 /** Default insert+remove time per cycle, seconds. */
 export const DEFAULT_HANDLING_SEC = 8;
 
-function need(chip: Chip, v: number | undefined, name: string): number {
-  if (v === undefined || !(v > 0)) {
-    throw new CatalogError('no-timings', `${chip.part} has no ${name} in the catalog and no measured history; give the time with --cycle-seconds S`);
-  }
-  return v;
+/**
+ * Figures assumed when the catalog gives none (typical values, not datasheet facts; the same the sim farm assumes):
+ * NAND tPROG 300 µs and tBERS 3 ms, eMMC 20 MB/s sustained write, SPI NOR 0.7 ms page program and 45 ms sector erase.
+ */
+export const ASSUMED = { nandProgUs: 300, nandEraseUs: 3000, emmcWriteBytesPerSec: 20e6, norProgUs: 700, norEraseUs: 45_000 } as const;
+
+function figure(v: number | undefined, assumed: number, name: string, notes: string[]): number {
+  if (v !== undefined && v > 0) return v;
+  notes.push(`${name} ${assumed} assumed (not in the catalog)`);
+  return assumed;
 }
 
 /**
@@ -51,31 +61,31 @@ function need(chip: Chip, v: number | undefined, name: string): number {
  */
 export function datasheetCycleTime(chip: Chip, image: ImageStats, opts: CycleModelOptions = {}): CycleTime {
   const handlingSec = opts.handlingSec ?? DEFAULT_HANDLING_SEC;
-  const dontCare = image.dontCareBytes ?? 0;
   const t = chip.timings;
-  let programmedBytes: number;
+  const notes: string[] = [];
+  let programmed: number;
   let deviceSec: number;
   let formula: string;
   if (chip.kind === 'emmc') {
-    programmedBytes = Math.max(0, image.size - dontCare);
-    const bw = need(chip, t.writeBytesPerSec, 'writeBytesPerSec');
-    deviceSec = programmedBytes / bw;
-    formula = `${programmedBytes} B / ${bw} B/s`;
+    programmed = programmedBytes(chip.kind, image);
+    const bw = figure(t.writeBytesPerSec, ASSUMED.emmcWriteBytesPerSec, 'writeBytesPerSec', notes);
+    deviceSec = programmed / bw;
+    formula = `${programmed} B / ${bw} B/s`;
   } else {
     const g = chip.geometry as NandGeometry | NorGeometry;
     const isNand = chip.kind === 'nand' || chip.kind === 'spi-nand';
     const eraseUnit = isNand ? (g as NandGeometry).pageSize * (g as NandGeometry).pagesPerBlock : (g as NorGeometry).sectorSize;
-    programmedBytes = Math.max(0, image.size - image.blankBytes - dontCare);
-    const pages = Math.ceil(programmedBytes / g.pageSize);
+    programmed = programmedBytes(chip.kind, image);
+    const pages = Math.ceil(programmed / g.pageSize);
     const units = Math.ceil(image.size / eraseUnit);
-    const tProg = need(chip, t.tProgUs, 'tProgUs');
-    const tErase = need(chip, t.tEraseUs, 'tEraseUs');
+    const tProg = figure(t.tProgUs, isNand ? ASSUMED.nandProgUs : ASSUMED.norProgUs, 'tProgUs', notes);
+    const tErase = figure(t.tEraseUs, isNand ? ASSUMED.nandEraseUs : ASSUMED.norEraseUs, 'tEraseUs', notes);
     deviceSec = (pages * tProg + units * tErase) / 1e6;
     formula = `${pages} pages × ${tProg} µs + ${units} ${isNand ? 'blocks' : 'sectors'} × ${tErase} µs`;
   }
-  if (opts.siteBytesPerSec && programmedBytes / opts.siteBytesPerSec > deviceSec) {
-    deviceSec = programmedBytes / opts.siteBytesPerSec;
-    formula = `${programmedBytes} B / ${opts.siteBytesPerSec} B/s per site (programmer-limited)`;
+  if (opts.siteBytesPerSec && programmed / opts.siteBytesPerSec > deviceSec) {
+    deviceSec = programmed / opts.siteBytesPerSec;
+    formula = `${programmed} B / ${opts.siteBytesPerSec} B/s per site (programmer-limited)`;
   }
-  return { deviceSec, handlingSec, totalSec: deviceSec + handlingSec, programmedBytes, formula: `${formula} + ${handlingSec} s handling` };
+  return { deviceSec, handlingSec, totalSec: deviceSec + handlingSec, programmedBytes: programmed, formula: `${formula} + ${handlingSec} s handling${notes.length ? `; ${notes.join(', ')}` : ''}` };
 }

@@ -36,10 +36,12 @@ export function adapterOrder(input: OrderInput): OrderLine[] {
     const adaptersNeeded = Math.ceil(missing / best.sites);
     const fromShelf = Math.min(adaptersNeeded, Math.max(0, shelf.get(best.id) ?? 0));
     const freeSlots = input.sites.filter((s) => s.reason === 'no adapter mounted' && best.families.includes(s.family)).length;
+    const perProgrammer = Math.max(1, ...input.sites.filter((s) => best.families.includes(s.family)).map((s) => s.site + 1));
+    const short = missing - freeSlots;
     const slotNote =
       freeSlots >= missing
         ? `${freeSlots} free site(s) on capable programmers take them`
-        : `only ${freeSlots} free site(s) on capable programmers: ${missing - freeSlots} more site(s) need another programmer`;
+        : `only ${freeSlots} free site(s) on capable programmers: the other ${short} need ${Math.ceil(short / perProgrammer)} more programmer(s) of ${perProgrammer} sites (${best.families.join(' or ')})`;
     if (adaptersNeeded - fromShelf > 0) {
       lines.push({
         adapterType: best.id,

@@ -3,7 +3,7 @@ import type { Chip } from '../catalog/chip.js';
 import { UsageError } from '../errors.js';
 import { adapterLives, type AdapterLife } from './adapter-life.js';
 import { getChip } from '../catalog/chips.js';
-import { datasheetCycleTime, DEFAULT_HANDLING_SEC } from './cycle-time.js';
+import { datasheetCycleTime, DEFAULT_HANDLING_SEC, programmedBytes as bytesFor } from './cycle-time.js';
 import { answerDeadline, parseDeadlineDay } from './deadline.js';
 import { fittingTypes } from './fit.js';
 import { chipHistory, measuredDuration } from './history.js';
@@ -18,13 +18,13 @@ function cycleFigures(db: Db, req: PlanRequest, chip: Chip): LotPlan['cycle'] & 
   const handlingSec = req.handlingSec ?? DEFAULT_HANDLING_SEC;
   if (req.cycleSeconds !== undefined) {
     if (!(req.cycleSeconds > 0)) throw new UsageError('bad-cycle-seconds', `--cycle-seconds ${req.cycleSeconds}: give a positive number of seconds`);
-    const programmedBytes = req.image.size - (req.image.dontCareBytes ?? 0) - (chip.kind === 'emmc' ? 0 : req.image.blankBytes);
+    const programmedBytes = bytesFor(chip.kind, req.image);
     return { basis: 'given', seconds: req.cycleSeconds, deviceSec: req.cycleSeconds, handlingSec: 0, detail: 'given with --cycle-seconds (handling included)', programmedBytes };
   }
   const measured = measuredDuration(db, chip.part, req.image.sha256, req.minHistory ?? DEFAULT_MIN_HISTORY);
   const sheet = measured ? null : datasheetCycleTime(chip, req.image, req);
   if (measured) {
-    const programmedBytes = req.image.size - (req.image.dontCareBytes ?? 0) - (chip.kind === 'emmc' ? 0 : req.image.blankBytes);
+    const programmedBytes = bytesFor(chip.kind, req.image);
     return {
       basis: 'history',
       seconds: measured.medianSec + handlingSec,

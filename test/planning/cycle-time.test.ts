@@ -40,7 +40,10 @@ describe('datasheet cycle time', () => {
     expect(t.totalSec).toBeCloseTo(8.8992, 12);
   });
 
-  it('a chip without the needed timing is refused with the option to give the time', () => {
-    expect(() => datasheetCycleTime(chip({ ...EMMC, timings: {} }), { size: 10, blankBytes: 0 })).toThrow(/--cycle-seconds/);
+  it('a chip without the needed timing uses the documented typical figure and says so', () => {
+    // 1e9 B at the assumed 20 MB/s = 50 s.
+    const t = datasheetCycleTime(chip({ ...EMMC, timings: { interfaceMHz: 200 } }), { size: 1e9, blankBytes: 0 }, { handlingSec: 0 });
+    expect(t.deviceSec).toBe(50);
+    expect(t.formula).toMatch(/writeBytesPerSec 20000000 assumed \(not in the catalog\)/);
   });
 });
