@@ -23,3 +23,11 @@ export const smallNand: Chip = {
   geometry: { pageSize: 2048, spareSize: 64, pagesPerBlock: 64, blocks: 64, minValidBlocks: 60, badBlockMarker: { pages: [0, 1], spareOffset: 0 } },
   timings: { tReadUs: 25, tProgUs: 200, tEraseUs: 1500 }, defectRate: 0, source: 'Samsung K9F1G08U0E data sheet, block count reduced for tests',
 };
+
+/** A 1 MiB SPI NOR (W25Q80DV geometry and ID): big enough for the driver contract's image and serial offsets. */
+export const contractNor: Chip = {
+  part: 'W25Q80DV', vendor: 'Winbond', kind: 'spi-nor', package: 'SOIC8', bodyWmm: 3.9, bodyLmm: 4.9, pitchMm: 1.27,
+  capacityBytes: 1 << 20, idBytes: 'ef4014',
+  geometry: { pageSize: 256, sectorSize: 4096, blockSize: 65536, sectors: 256 },
+  timings: { tProgUs: 700, tEraseUs: 45000 }, defectRate: 0, source: 'Winbond W25Q80DV data sheet (JEDEC ID EF 40 14)',
+};

@@ -4,7 +4,7 @@ import { DriverError } from '../../errors.js';
 import type { Insertion, ProgramTarget, Progress } from '../driver.js';
 import type { DeviceLink, DeviceSource } from '../usb/device-source.js';
 import type { FlashTarget } from '../usb/flash-target.js';
-import type { SentRecord } from '../usb/sent-digest.js';
+import type { Mismatch, SentRecord } from '../usb/sent-digest.js';
 import { SingleSiteUsbDriver, type ProgramResult } from '../usb/single-site.js';
 import { UsbTransport } from '../usb/transport.js';
 import { NorTarget } from './nor-target.js';
@@ -107,8 +107,8 @@ export class Ch341aDriver extends SingleSiteUsbDriver {
   protected async programDevice(extents: AsyncIterable<Extent>, target: ProgramTarget, progress: Progress): Promise<ProgramResult> {
     return (await this.ready()).program(extents, target, progress);
   }
-  protected async readbackDigest(sent: SentRecord, progress: Progress): Promise<string> {
-    return (await this.ready()).readbackDigest(sent, progress);
+  protected async readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined> {
+    return (await this.ready()).readback(sent, progress);
   }
   protected async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
     return (await this.ready()).writeAt(offset, bytes);

@@ -2,7 +2,7 @@ import { norGeometry, type Chip } from '../../catalog/chip.js';
 import { isData, type Extent } from '../../images/extent.js';
 import type { ProgramTarget, Progress } from '../driver.js';
 import type { FlashTarget } from '../usb/flash-target.js';
-import { SentDigest, digestReadback, type SentRecord } from '../usb/sent-digest.js';
+import { SentDigest, checkReadback, type Mismatch, type SentRecord } from '../usb/sent-digest.js';
 import type { ProgramResult } from '../usb/single-site.js';
 import { SiteFail } from '../usb/site-fail.js';
 import type { SpiNorOps } from './spi-nor.js';
@@ -70,11 +70,12 @@ export class NorTarget implements FlashTarget {
     return { sent: digest.finish() };
   }
 
-  readbackDigest(sent: SentRecord, progress: Progress): Promise<string> {
-    return digestReadback(sent, (off, len, into) => this.ops.read(off, len, into), READ_CHUNK, progress);
+  readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined> {
+    return checkReadback(sent, (off, len, into) => this.ops.read(off, len, into), READ_CHUNK, progress);
   }
 
   async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
+    if (offset < 0 || offset + bytes.length > this.chip.capacityBytes) throw new SiteFail('program-failed', `serial bytes at ${offset} lie outside the ${this.chip.capacityBytes}-byte ${this.chip.part}`);
     await this.writeSpan(offset, bytes);
     const back = new Uint8Array(bytes.length);
     await this.ops.read(offset, bytes.length, back);

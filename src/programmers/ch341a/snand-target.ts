@@ -3,7 +3,7 @@ import { isData, type Extent } from '../../images/extent.js';
 import type { ProgramTarget, Progress } from '../driver.js';
 import type { FlashTarget } from '../usb/flash-target.js';
 import { NandPlacement } from '../usb/nand-placement.js';
-import { SentDigest, digestReadback, type SentRecord } from '../usb/sent-digest.js';
+import { SentDigest, checkReadback, type Mismatch, type SentRecord } from '../usb/sent-digest.js';
 import type { ProgramResult } from '../usb/single-site.js';
 import { SiteFail } from '../usb/site-fail.js';
 import { allErased } from './nor-target.js';
@@ -104,7 +104,7 @@ export class SnandTarget implements FlashTarget {
     let done = 0;
     for await (const e of extents) {
       const fill = isData(e) ? -1 : e.fill;
-      if (!isData(e) && (e.dontCare || e.fill === 0xff)) {
+      if (!isData(e) && e.dontCare) {
         done += e.length;
         progress(done);
         continue;
@@ -127,13 +127,13 @@ export class SnandTarget implements FlashTarget {
       progress(done);
     }
     await flush();
-    return { sent: digest.finish(), badBlocks: bad };
+    return { sent: digest.finish(done), badBlocks: bad };
   }
 
-  readbackDigest(sent: SentRecord, progress: Progress): Promise<string> {
+  readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined> {
     const place = this.placement;
     if (!place) throw new SiteFail('verify-failed', 'nothing was programmed to verify');
-    return digestReadback(sent, async (off, len, into) => {
+    return checkReadback(sent, async (off, len, into) => {
       const { row, column } = place.locate(off);
       const ecc = await this.ops.pageRead(row);
       if (ecc >= 2) throw new SiteFail('verify-failed', `uncorrectable ECC error reading page ${row}`);
@@ -143,6 +143,7 @@ export class SnandTarget implements FlashTarget {
 
   async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
     const place = this.placement ?? new NandPlacement(this.g, await this.badBlocks(), { kind: 'skip' }, false);
+    if (offset < 0 || offset + bytes.length > place.goodBlocks() * place.blockBytes) throw new SiteFail('program-failed', `serial bytes at ${offset} lie outside the device's ${place.goodBlocks()} good blocks`);
     for (let i = 0; i < bytes.length; ) {
       const { row, column } = place.locate(offset + i);
       const n = Math.min(place.pageBytes - column, bytes.length - i);

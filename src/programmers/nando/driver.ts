@@ -3,7 +3,7 @@ import type { Extent } from '../../images/extent.js';
 import { DriverError } from '../../errors.js';
 import type { Insertion, ProgramTarget, Progress } from '../driver.js';
 import type { DeviceLink, DeviceSource } from '../usb/device-source.js';
-import type { SentRecord } from '../usb/sent-digest.js';
+import type { Mismatch, SentRecord } from '../usb/sent-digest.js';
 import { SingleSiteUsbDriver, type ProgramResult } from '../usb/single-site.js';
 import { UsbTransport } from '../usb/transport.js';
 import { NandoClient } from './client.js';
@@ -79,8 +79,8 @@ export class NandoDriver extends SingleSiteUsbDriver {
   protected async programDevice(extents: AsyncIterable<Extent>, target: ProgramTarget, progress: Progress): Promise<ProgramResult> {
     return (await this.ready()).program(extents, target, progress);
   }
-  protected async readbackDigest(sent: SentRecord, progress: Progress): Promise<string> {
-    return (await this.ready()).readbackDigest(sent, progress);
+  protected async readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined> {
+    return (await this.ready()).readback(sent, progress);
   }
   protected async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
     return (await this.ready()).writeAt(offset, bytes);

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { nandGeometry, type Chip, type NandGeometry } from '../../catalog/chip.js';
 import { isData, type Extent } from '../../images/extent.js';
 import type { ProgramTarget, Progress } from '../driver.js';
 import type { FlashTarget } from '../usb/flash-target.js';
 import { NandPlacement } from '../usb/nand-placement.js';
-import { SentDigest, type SentRecord } from '../usb/sent-digest.js';
+import { ReadbackCheck, SentDigest, type Mismatch, type SentRecord } from '../usb/sent-digest.js';
 import type { ProgramResult } from '../usb/single-site.js';
 import { SiteFail } from '../usb/site-fail.js';
 import { NandoCommandError, type BadBlockReport, type NandoClient } from './client.js';
@@ -67,6 +66,7 @@ export class NandoNandTarget implements FlashTarget {
     const flags = FLAG_SKIP_BB | (this.withSpare ? FLAG_INC_SPARE : 0);
     let sentPages = 0;
     let fillTo = 0;
+    let imageEnd = 0;
     const flush = async () => {
       if ((sentPages + 1) * pb > capacity) throw new SiteFail('too-many-bad-blocks', `the image needs more than the ${place.goodBlocks()} good blocks of this device`, this.bad);
       digest.addBytes(sentPages * pb, page);
@@ -90,7 +90,8 @@ export class NandoNandTarget implements FlashTarget {
           i += n;
           if (fillTo === pb) await flush();
         }
-        progress(e.offset + e.length);
+        imageEnd = e.offset + e.length;
+        progress(imageEnd);
       }
       if (fillTo > 0) await flush();
       await this.client.writeEnd(rep);
@@ -99,23 +100,19 @@ export class NandoNandTarget implements FlashTarget {
     if (failed.length) {
       throw new SiteFail('program-failed', `program failed in block(s) ${failed.join(', ')}`, [...new Set([...this.bad, ...failed])].sort((a, b) => a - b));
     }
-    return { sent: digest.finish(), badBlocks: this.bad };
+    return { sent: digest.finish(imageEnd), badBlocks: this.bad };
   }
 
-  async readbackDigest(sent: SentRecord, progress: Progress): Promise<string> {
-    const hash = createHash('sha256');
-    let done = 0;
+  async readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined> {
+    const check = new ReadbackCheck(sent, progress);
     const flags = FLAG_SKIP_BB | (this.withSpare ? FLAG_INC_SPARE : 0);
-    await this.cmd('verify-failed', () => this.client.read(0, sent.bytes, flags, (b) => {
-      hash.update(b);
-      done += b.length;
-      progress(done);
-    }));
-    return hash.digest('hex');
+    await this.cmd('verify-failed', () => this.client.read(0, sent.bytes, flags, (b) => check.update(b)));
+    return check.result();
   }
 
   async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
     const place = new NandPlacement(this.g, this.bad, { kind: 'skip' }, this.withSpare);
+    if (offset < 0 || offset + bytes.length > place.goodBlocks() * place.blockBytes) throw new SiteFail('program-failed', `serial bytes at ${offset} lie outside the device's ${place.goodBlocks()} good blocks`);
     const page = new Uint8Array(place.pageBytes);
     for (let i = 0; i < bytes.length; ) {
       const { row, column } = place.locate(offset + i);

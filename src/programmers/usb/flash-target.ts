@@ -1,7 +1,7 @@
 import type { Extent } from '../../images/extent.js';
 import type { ProgramTarget, Progress } from '../driver.js';
 import type { ProgramResult } from './single-site.js';
-import type { SentRecord } from './sent-digest.js';
+import type { Mismatch, SentRecord } from './sent-digest.js';
 
 /** One kind of flash chip behind a one-socket programmer (SPI NOR, SPI NAND, parallel NAND): the per-chip logic. */
 export interface FlashTarget {
@@ -12,6 +12,6 @@ export interface FlashTarget {
   erase(progress: Progress): Promise<number[] | void>;
   blankCheck(progress: Progress): Promise<void>;
   program(extents: AsyncIterable<Extent>, target: ProgramTarget, progress: Progress): Promise<ProgramResult>;
-  readbackDigest(sent: SentRecord, progress: Progress): Promise<string>;
+  readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined>;
   writeAt(offset: number, bytes: Uint8Array): Promise<void>;
 }

@@ -7,7 +7,7 @@ import type {
 } from '../driver.js';
 import { UsbLinkError } from './link-error.js';
 import { SiteFail } from './site-fail.js';
-import type { SentRecord } from './sent-digest.js';
+import type { Mismatch, SentRecord } from './sent-digest.js';
 
 /** What a device-specific program step reports back. */
 export interface ProgramResult {
@@ -50,8 +50,8 @@ export abstract class SingleSiteUsbDriver implements ProgrammerDriver {
   protected abstract blankDevice(progress: Progress): Promise<void>;
   /** Writes the stream; digests what it sent once. */
   protected abstract programDevice(extents: AsyncIterable<Extent>, target: ProgramTarget, progress: Progress): Promise<ProgramResult>;
-  /** SHA-256 of the device's content over the sent ranges, read back from the device. */
-  protected abstract readbackDigest(sent: SentRecord, progress: Progress): Promise<string>;
+  /** Reads the sent ranges back from the device and compares them unit by unit with what was sent. */
+  protected abstract readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined>;
   /** Writes serial bytes at a byte offset of the (logical) user area. */
   protected abstract writeAt(offset: number, bytes: Uint8Array): Promise<void>;
 
@@ -127,8 +127,8 @@ export abstract class SingleSiteUsbDriver implements ProgrammerDriver {
     return this.run(sites, 'verify', async () => {
       const sent = this.sent;
       if (!sent) throw new SiteFail('verify-failed', 'nothing was programmed in this cycle to verify against');
-      const got = await this.readbackDigest(sent, progress);
-      if (got !== sent.sha256) throw new SiteFail('verify-failed', `read-back SHA-256 ${got.slice(0, 16)}… differs from the ${sent.bytes} bytes programmed (${sent.sha256.slice(0, 16)}…)`);
+      const bad = await this.readback(sent, progress);
+      if (bad) throw new SiteFail('verify-failed', `read-back differs in verify block ${bad.unit} (${sent.unitBytes} bytes from image offset ${bad.offset})`);
       return {};
     });
   }
