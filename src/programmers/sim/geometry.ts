@@ -6,7 +6,8 @@ import type { EmmcPartition } from '../driver.js';
  * How the simulator sees a chip: program units per partition, erased value and datasheet timings.
  * When the catalog gives no figure, the sim assumes (documented here, not datasheet facts):
  *  parallel NAND tPROG 300 µs, tBERS 3 ms, tR 25 µs, 40 MB/s bus; SPI NAND the same array times on a quad SPI bus of
- *  interfaceMHz/2 MB/s (default 104 MHz); eMMC 20 MB/s write, 3× that to read, 250 µs per erase group;
+ *  interfaceMHz/2 MB/s (default 104 MHz); eMMC 20 MB/s write, reads at interfaceMHz MB/s (8-bit bus) or 3× the
+ *  write rate, 250 µs per erase group;
  *  SPI NOR 256-byte page program 0.7 ms, 4 KiB sector erase 45 ms, single SPI at interfaceMHz/8 MB/s (default 50 MHz).
  */
 
@@ -57,6 +58,7 @@ export function simGeometry(chip: Chip): SimGeometry {
     const g = emmcGeometry(chip);
     const u = emmcUnit(g.userBytes);
     const write = t.writeBytesPerSec ?? 20e6;
+    const read = t.interfaceMHz ? t.interfaceMHz * 1e6 : write * 3;
     const units: Partial<Record<EmmcPartition, number>> = { user: Math.ceil(g.userBytes / u) };
     if (g.bootBytes > 0) units.boot1 = units.boot2 = Math.ceil(g.bootBytes / u);
     return {
@@ -66,7 +68,7 @@ export function simGeometry(chip: Chip): SimGeometry {
       partitionBytes: (p) => (p === 'user' ? g.userBytes : g.bootBytes),
       programUs: (sent) => (sent / write) * 1e6,
       eraseUs: (n) => Math.ceil((n * u) / Math.max(g.eraseGroupBytes, 1)) * (t.tEraseUs ?? 250),
-      readUs: (bytes) => (bytes / (write * 3)) * 1e6,
+      readUs: (bytes) => (bytes / read) * 1e6,
     };
   }
   const g = norGeometry(chip);
