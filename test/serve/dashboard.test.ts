@@ -49,9 +49,9 @@ describe('the dashboard in headless Chromium', () => {
     // The "runner" (another connection) finishes a device on P-A site 2; the page hears it over SSE.
     lf.f.attempt({ lot: 'LOT-8', seq: 1, programmer: 1, site: 2, adapter: 3, start: '2026-02-03T09:00:00.000Z', durationSec: 4, result: 'fail', code: 'verify-failed', stage: 'verify' });
     const a2 = page.locator('.site[data-programmer-id="1"][data-site="2"]');
-    await page.waitForFunction(`document.querySelector('.site[data-programmer-id="1"][data-site="2"] .last')?.textContent === 'verify-failed'`);
+    await a2.locator('.last', { hasText: /^verify-failed$/ }).waitFor();
     expect(await a2.getAttribute('class')).toContain('fail');
-    await page.waitForFunction(`document.querySelector('#lots tr[data-lot="LOT-8"] td.failed')?.textContent === '1'`);
+    await page.locator('#lots tr[data-lot="LOT-8"] td.failed', { hasText: /^1$/ }).waitFor();
 
     // A planner asks: can we program 20,000 of this eMMC (1 GB image) by a date, and what must we order?
     await page.fill('input[name="chip"]', EMMC.part);
