@@ -5,7 +5,7 @@ import type { Ch341aSpiBus } from '../../src/programmers/ch341a/spi-bus.js';
 import { SnandTarget } from '../../src/programmers/ch341a/snand-target.js';
 import { SpiNandOps } from '../../src/programmers/ch341a/spi-nand.js';
 import { SpiNorOps } from '../../src/programmers/ch341a/spi-nor.js';
-import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/emulated/ch341a-board.js';
+import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/ch341a/emulated/ch341a-board.js';
 import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
 import type { DeviceLink } from '../../src/programmers/usb/device-source.js';
 import type { FlashTarget } from '../../src/programmers/usb/flash-target.js';

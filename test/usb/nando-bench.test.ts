@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NandoDriver } from '../../src/programmers/nando/driver.js';
-import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/emulated/nando-board.js';
+import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/nando/emulated/nando-board.js';
 import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
 import { smallNand } from './chips.js';
 

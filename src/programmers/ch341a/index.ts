@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DriverFactory } from '../spec.js';
-import { emulatedCh341aSource } from '../emulated/ch341a-board.js';
+import { emulatedCh341aSource } from './emulated/ch341a-board.js';
 import { emulatedBoardSchema } from '../emulated/schema.js';
 import type { EmulatedBoardOptions } from '../emulated/options.js';
 import { usbDeviceSource } from '../usb/find-device.js';

@@ -1,9 +1,9 @@
-import type { Chip } from '../../catalog/chip.js';
-import { FarmError } from '../../errors.js';
-import type { DeviceLink, DeviceSource } from '../usb/device-source.js';
-import { SimClock } from './clock.js';
+import type { Chip } from '../../../catalog/chip.js';
+import { FarmError } from '../../../errors.js';
+import type { DeviceLink, DeviceSource } from '../../usb/device-source.js';
+import { SimClock } from '../../emulated/clock.js';
 import { EmulatedNando } from './nando-device.js';
-import { factoryBadBlocks, type EmulatedBoardOptions } from './options.js';
+import { factoryBadBlocks, type EmulatedBoardOptions } from '../../emulated/options.js';
 import { ParallelNandChip } from './parallel-nand.js';
 
 /** An emulated NANDO board with its virtual clock; a new NAND model is seated for every inserted device. */

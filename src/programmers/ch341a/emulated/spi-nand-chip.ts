@@ -1,6 +1,6 @@
-import { nandGeometry, type Chip, type NandGeometry } from '../../catalog/chip.js';
-import type { SimClock } from './clock.js';
-import { idBytesOf, type SpiTarget } from './spi-target.js';
+import { nandGeometry, type Chip, type NandGeometry } from '../../../catalog/chip.js';
+import type { SimClock } from '../../emulated/clock.js';
+import { idBytesOf, type SpiTarget } from '../../emulated/spi-target.js';
 
 /** Per-device faults of an emulated SPI NAND. */
 export interface SnandFaults {

@@ -1,6 +1,6 @@
-import { nandGeometry, type Chip, type NandGeometry } from '../../catalog/chip.js';
-import type { SimClock } from './clock.js';
-import { idBytesOf } from './spi-target.js';
+import { nandGeometry, type Chip, type NandGeometry } from '../../../catalog/chip.js';
+import type { SimClock } from '../../emulated/clock.js';
+import { idBytesOf } from '../../emulated/spi-target.js';
 
 /** Per-device faults of an emulated parallel NAND. */
 export interface ParallelNandFaults {
