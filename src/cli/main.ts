@@ -23,6 +23,11 @@ export async function buildProgram(): Promise<Command> {
 
 /** Runs the CLI with `argv` (user arguments only) and returns the exit code; never throws for a user error. */
 export async function main(argv: string[]): Promise<number> {
+  // A reader that goes away (`gangflash … | head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    throw e;
+  });
   const program = await buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });

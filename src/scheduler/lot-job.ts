@@ -1,0 +1,63 @@
+import type { Db } from '../db/open.js';
+import type { Chip } from '../catalog/chip.js';
+import { getChip } from '../catalog/chips.js';
+import { getJob } from '../jobs/store.js';
+import { checkJobImages } from '../jobs/check-images.js';
+import { extCsdWrites, programSteps, programTarget, serialRule } from '../jobs/target.js';
+import type { Job } from '../jobs/spec.js';
+import type { SerialRule } from '../jobs/serial.js';
+import type { ExtCsdWrite, ProgramTarget } from '../programmers/driver.js';
+import { lotCounters, type LotCounters } from '../lots/counters.js';
+
+/** The fixed part of every cycle of a lot: what the job does, the same for every device. */
+export interface CycleTemplate {
+  ops: ('id' | 'erase' | 'blank' | 'program' | 'verify')[];
+  /** Hex prefix every device's ID must start with. */
+  expectedId: string;
+  target: ProgramTarget;
+  extCsd: ExtCsdWrite[];
+  /** eMMC boot images: path and fill (opened in the worker), in order. */
+  bootImages: { partition: 'boot1' | 'boot2'; path: string; bytes: number }[];
+  /** Expanded size of the main image. */
+  imageBytes: number;
+  /** The chip's capacity (erase/blank progress scale). */
+  deviceBytes: number;
+}
+
+/** Everything a run of a lot needs to know before it touches a device. */
+export interface LotJob {
+  counters: LotCounters;
+  job: Job;
+  chip: Chip;
+  serial: SerialRule | null;
+  /** Path of the main image and its fill byte. */
+  image: { path: string; fill: number; sha256: string; bytes: number };
+  template: CycleTemplate;
+}
+
+/** Loads a lot's job and chip and re-checks every pinned image (refused with `image-changed` before any device is touched). */
+export async function prepareLotJob(db: Db, lot: string): Promise<LotJob> {
+  const counters = lotCounters(db, lot);
+  const { job_id: jobId } = db.prepare('SELECT job_id FROM lots WHERE id = ?').get(lot) as { job_id: number };
+  const job = getJob(db, `#${jobId}`);
+  const chip = getChip(db, job.chip);
+  await checkJobImages(job.spec);
+  const spec = job.spec;
+  const steps = programSteps(spec);
+  return {
+    counters,
+    job,
+    chip,
+    serial: serialRule(spec),
+    image: { path: spec.image.path, fill: spec.fill, sha256: spec.image.sha256, bytes: spec.image.size },
+    template: {
+      ops: spec.ops,
+      expectedId: chip.idBytes,
+      target: programTarget(spec),
+      extCsd: extCsdWrites(spec),
+      bootImages: steps.slice(1).map((s) => ({ partition: s.target.partition as 'boot1' | 'boot2', path: s.image.path, bytes: s.image.size })),
+      imageBytes: spec.image.size,
+      deviceBytes: chip.capacityBytes,
+    },
+  };
+}
