@@ -1,0 +1,233 @@
+/**
+ * The farm's worker side, seen from the main thread: a piscina pool with one thread per programmer, each running one
+ * long-lived session task (workers/programmer-session.ts) that owns the programmer's driver. A wave streams one image
+ * once through the shared chunk ring to every programmer that has a cycle in it and collects their results.
+ */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Chip } from '../catalog/chip.js';
+import { UsageError } from '../errors.js';
+import { openImage } from '../images/open.js';
+import type { CycleSiteResult } from '../programmers/cycle.js';
+import type { EmmcPartition, Stage } from '../programmers/driver.js';
+import type { ProgrammerSpec } from '../programmers/spec.js';
+import { createRing, markConsumerDead, resetRing, type RingViews } from './ring-layout.js';
+import { RingWriter, type RingWriteStats } from './ring-writer.js';
+import type { CycleFigures, FromSession, ImageFile, SessionTask, SessionTestHooks, WireCyclePlan } from './session-messages.js';
+
+export type { WireCyclePlan, BootImageFile, ImageFile, CycleFigures } from './session-messages.js';
+
+/** Ring sizes of a farm session. */
+export interface RingOptions {
+  /** Slots in the ring. Measured with `npm run bench:fanout` (see README): 16 × 1 MiB keeps 8 programmers fed. @default 16 */
+  slots?: number;
+  /** Bytes per slot. @default 1048576 (1 MiB) */
+  chunkSize?: number;
+}
+
+/** Options of `FarmSession.start`. */
+export interface FarmSessionOptions {
+  /** The farm's programmers; each gets its own worker thread for the whole session. */
+  programmers: ProgrammerSpec[];
+  /** The chip every programmer is opened for. */
+  chip: Chip;
+  /** Ring sizes. @default { slots: 16, chunkSize: 1 MiB } */
+  ring?: RingOptions;
+  /** Stall ms a slow programmer may cost the farm per wave before it reads the image itself (ring-writer.ts). @default 2000 */
+  slowConsumerMs?: number;
+  /** Minimum ms between two progress events of one programmer within a stage. @default 100 */
+  progressMs?: number;
+  /** Per-programmer test hooks (tests only). @default none */
+  testHooks?: Record<string, SessionTestHooks>;
+}
+
+/** Something that happened during a wave, for the scheduler and the live view. */
+export type FarmEvent =
+  | { type: 'progress'; wave: number; programmer: string; sites: number[]; stage: Stage; partition?: EmmcPartition; bytesDone: number; bytesTotal?: number }
+  | { type: 'detached'; wave: number; programmer: string; offset: number }
+  | { type: 'cycle-done'; wave: number; programmer: string; results: CycleSiteResult[] }
+  | { type: 'lost'; wave: number; programmer: string; reason: string };
+
+/** A programmer's outcome of a wave: its sites' results, or why its worker was lost (its devices are `link-lost`). */
+export type ProgrammerWaveResult = { results: CycleSiteResult[]; figures: CycleFigures } | { lost: string };
+
+/** What one wave cost the host. */
+export interface WaveStats {
+  wave: number;
+  ms: number;
+  /** Image bytes read (counted): once by the ring writer, plus what detached programmers read themselves. */
+  imageBytesRead: number;
+  ring: RingWriteStats;
+  /** Bytes detached programmers read from the file themselves. */
+  resumedBytes: number;
+  /** Programmers detached by the slow-consumer policy. */
+  detached: string[];
+}
+
+interface Member {
+  spec: ProgrammerSpec;
+  consumer: number;
+  port: MessagePort;
+  task: Promise<unknown>;
+  abort: AbortController;
+  ready: Promise<void>;
+  down?: string;
+  /** Set while a wave waits for this programmer. */
+  pending?: { wave: number; sites: number[]; onEvent: (e: FarmEvent) => void; settle: (r: ProgrammerWaveResult) => void };
+}
+
+const workerFile = import.meta.url.endsWith('.ts')
+  ? { filename: new URL('../../workers/programmer-session.ts', import.meta.url).href, execArgv: ['--import', 'tsx'] }
+  : { filename: new URL('../../workers/programmer-session.js', import.meta.url).href, execArgv: [] as string[] };
+
+/** A running farm: one worker thread and driver per programmer, one chunk ring shared by all of them. */
+export class FarmSession {
+  private readonly members = new Map<string, Member>();
+  private waveNo = 0;
+  /** Figures of the last wave, once it ended. */
+  lastWave: WaveStats | undefined;
+
+  private constructor(
+    private readonly opts: FarmSessionOptions,
+    private readonly pool: Piscina,
+    private readonly ring: RingViews,
+  ) {}
+
+  /** Starts one worker per programmer and opens every driver; a programmer that cannot open is marked lost. */
+  static async start(opts: FarmSessionOptions): Promise<FarmSession> {
+    const names = new Set<string>();
+    for (const p of opts.programmers) {
+      if (names.has(p.name)) throw new UsageError('duplicate-programmer', `programmer "${p.name}" is listed twice; give each programmer its own name`);
+      names.add(p.name);
+    }
+    const n = Math.max(1, opts.programmers.length);
+    const pool = new Piscina({ ...workerFile, minThreads: n, maxThreads: n, idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1, atomics: 'disabled' });
+    const ring = createRing({ slots: opts.ring?.slots ?? 16, chunkSize: opts.ring?.chunkSize ?? 1 << 20, consumers: n });
+    const session = new FarmSession(opts, pool, ring);
+    opts.programmers.forEach((spec, i) => session.launch(spec, i));
+    await Promise.all([...session.members.values()].map((m) => m.ready));
+    return session;
+  }
+
+  /** Names of the programmers and why each one is down (undefined when up). */
+  status(): Map<string, string | undefined> {
+    return new Map([...this.members].map(([k, m]) => [k, m.down]));
+  }
+
+  private launch(spec: ProgrammerSpec, consumer: number): void {
+    const { port1, port2 } = new MessageChannel();
+    const abort = new AbortController();
+    const task: SessionTask = { spec, chip: this.opts.chip, ring: this.ring.sab, consumer, port: port2, progressMs: this.opts.progressMs ?? 100, hooks: this.opts.testHooks?.[spec.name] };
+    let readyDone!: () => void;
+    const m: Member = { spec, consumer, port: port1, abort, ready: new Promise<void>((r) => (readyDone = r)), task: Promise.resolve() };
+    this.members.set(spec.name, m);
+    port1.on('message', (msg: FromSession) => {
+      if (msg.type === 'ready') readyDone();
+      else if (msg.type === 'error') {
+        this.lose(m, msg.message);
+        readyDone();
+      } else this.onMessage(m, msg);
+    });
+    m.task = this.pool.run(task, { transferList: [port2 as never], signal: abort.signal }).then(
+      () => this.lose(m, 'its session ended'),
+      (err: unknown) => this.lose(m, err instanceof Error ? err.message : String(err)),
+    ).finally(() => {
+      readyDone();
+      port1.close();
+    });
+  }
+
+  /** Marks a programmer lost: its ring references go, its wave (if any) gets `{ lost }`. Idempotent. */
+  private lose(m: Member, reason: string): void {
+    if (m.down === undefined) m.down = reason;
+    markConsumerDead(this.ring, m.consumer);
+    const p = m.pending;
+    if (p) {
+      m.pending = undefined;
+      p.onEvent({ type: 'lost', wave: p.wave, programmer: m.spec.name, reason: m.down });
+      p.settle({ lost: m.down });
+    }
+  }
+
+  private onMessage(m: Member, msg: FromSession): void {
+    const p = m.pending;
+    if (!p || !('wave' in msg) || msg.wave !== p.wave) return;
+    const programmer = m.spec.name;
+    if (msg.type === 'progress') {
+      p.onEvent({ type: 'progress', wave: p.wave, programmer, sites: p.sites, stage: msg.stage, partition: msg.partition, bytesDone: msg.bytesDone, bytesTotal: msg.bytesTotal });
+    } else if (msg.type === 'detached') p.onEvent({ type: 'detached', wave: p.wave, programmer, offset: msg.offset });
+    else if (msg.type === 'done') {
+      m.pending = undefined;
+      p.onEvent({ type: 'cycle-done', wave: p.wave, programmer, results: msg.results });
+      p.settle({ results: msg.results, figures: msg.figures });
+    }
+  }
+
+  /**
+   * Runs one wave: opens the image once, streams it through the ring to every programmer in `cycles` (and only
+   * those), and resolves with each one's results, or `{ lost }` for a programmer whose worker died or was already
+   * down. Rejects (after every cycle ended) if the image could not be read to the end.
+   */
+  async runWave(image: ImageFile, cycles: Map<string, WireCyclePlan>, onEvent: (e: FarmEvent) => void = () => undefined): Promise<Map<string, ProgrammerWaveResult>> {
+    if (this.members.size === 0) throw new UsageError('no-programmers', 'this farm session has no programmers');
+    for (const name of cycles.keys()) {
+      if (!this.members.has(name)) throw new UsageError('unknown-programmer', `no programmer "${name}" in this farm session (known: ${[...this.members.keys()].join(', ')})`);
+    }
+    if ([...this.members.values()].some((m) => m.pending)) throw new UsageError('wave-running', 'a wave is already running on this farm session');
+    const t0 = performance.now();
+    const wave = ++this.waveNo;
+    const out = new Map<string, ProgrammerWaveResult>();
+    const live = [...cycles.keys()].map((k) => this.members.get(k)!).filter((m) => {
+      if (m.down === undefined) return true;
+      out.set(m.spec.name, { lost: m.down });
+      onEvent({ type: 'lost', wave, programmer: m.spec.name, reason: m.down });
+      return false;
+    });
+    if (live.length === 0) return out;
+    const source = await openImage(image.path, { fill: image.fill });
+    resetRing(this.ring, live.map((m) => m.consumer));
+    const detached: string[] = [];
+    const byConsumer = new Map(live.map((m) => [m.consumer, m.spec.name]));
+    const writer = new RingWriter(this.ring, { slowConsumerMs: this.opts.slowConsumerMs, onDetach: (c) => detached.push(byConsumer.get(c)!) });
+    const done = live.map(
+      (m) =>
+        new Promise<void>((resolve) => {
+          const plan = cycles.get(m.spec.name)!;
+          m.pending = { wave, sites: plan.insertions.map((i) => i.site), onEvent, settle: (r) => resolve(void out.set(m.spec.name, r)) };
+          m.port.postMessage({ type: 'cycle', wave, plan, image });
+        }),
+    );
+    const writing = writer.write(source.extents()).then(
+      (s) => ({ s, err: undefined }),
+      (err: unknown) => ({ s: undefined, err }),
+    );
+    await Promise.all(done);
+    const w = await writing;
+    let resumedBytes = 0;
+    for (const r of out.values()) if ('figures' in r) resumedBytes += r.figures.resumedBytes;
+    if (w.err !== undefined) throw w.err;
+    this.lastWave = { wave, ms: performance.now() - t0, imageBytesRead: w.s!.dataBytes + resumedBytes, ring: w.s!, resumedBytes, detached };
+    return new Map([...cycles.keys()].map((k) => [k, out.get(k)!]));
+  }
+
+  /** Starts a fresh session task for a programmer (after it was lost); resolves when its driver is open again. */
+  async restart(name: string): Promise<void> {
+    const m = this.members.get(name);
+    if (!m) throw new UsageError('unknown-programmer', `no programmer "${name}" in this farm session`);
+    if (m.pending) throw new UsageError('wave-running', `programmer "${name}" is in a wave; restart it after the wave`);
+    if (m.down === undefined) m.port.postMessage({ type: 'close' });
+    else m.abort.abort();
+    await m.task;
+    this.launch(m.spec, m.consumer);
+    await this.members.get(name)!.ready;
+  }
+
+  /** Closes every driver and stops the workers. */
+  async close(): Promise<void> {
+    for (const m of this.members.values()) {
+      if (m.down === undefined) m.port.postMessage({ type: 'close' });
+    }
+    await Promise.all([...this.members.values()].map((m) => m.task));
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,68 @@
+/** What the main thread and a programmer's session worker say to each other over its MessagePort. */
+import type { MessagePort } from 'node:worker_threads';
+import type { Chip } from '../catalog/chip.js';
+import type { Stage, EmmcPartition } from '../programmers/driver.js';
+import type { CyclePlan, CycleSiteResult } from '../programmers/cycle.js';
+import type { ProgrammerSpec } from '../programmers/spec.js';
+
+/** An image on disk, as a worker opens it itself (boot partitions, or the rest of an image after a detach). */
+export interface ImageFile {
+  path: string;
+  /** Fill byte of HEX/S-record gaps. @default 0xFF */
+  fill?: number;
+}
+
+/** A boot-partition image of an eMMC cycle, by file (each worker reads these small images itself). */
+export interface BootImageFile extends ImageFile {
+  partition: 'boot1' | 'boot2';
+  /** Expanded size, for progress totals. @default unknown */
+  bytes?: number;
+}
+
+/** A cycle plan as plain data: runCycle's plan, with boot images given as files. */
+export type WireCyclePlan = Omit<CyclePlan, 'bootImages'> & { bootImages?: BootImageFile[] };
+
+/** Test hooks of a session worker (used by tests to kill a worker the hard way). */
+export interface SessionTestHooks {
+  /** Throw an uncaught exception (the worker thread dies) in wave `wave` once `afterBytes` image bytes were read. */
+  crash?: { wave: number; afterBytes: number };
+}
+
+/** The data of one session task (piscina `run`): one programmer, for the whole session. */
+export interface SessionTask {
+  spec: ProgrammerSpec;
+  chip: Chip;
+  /** The chunk ring (shared, not copied). */
+  ring: SharedArrayBuffer;
+  /** This programmer's consumer index in the ring. */
+  consumer: number;
+  port: MessagePort;
+  /** Minimum ms between two progress messages of a stage. */
+  progressMs: number;
+  hooks?: SessionTestHooks;
+}
+
+/** Main → worker. */
+export type ToSession =
+  | { type: 'cycle'; wave: number; plan: WireCyclePlan; image: ImageFile }
+  | { type: 'close' };
+
+/** Per-cycle figures a worker measures itself. */
+export interface CycleFigures {
+  /** Wall ms spent in each stage (from its first progress report to the next stage's). */
+  stageMs: Partial<Record<Stage, number>>;
+  /** Bytes of the user image the programmer consumed from the ring or the file. */
+  imageBytes: number;
+  /** Bytes it read from the file itself after being detached (0 when it stayed on the ring). */
+  resumedBytes: number;
+  /** Offset it resumed from when detached. */
+  detachedAt?: number;
+}
+
+/** Worker → main. */
+export type FromSession =
+  | { type: 'ready'; sites: number }
+  | { type: 'progress'; wave: number; stage: Stage; partition?: EmmcPartition; bytesDone: number; bytesTotal?: number }
+  | { type: 'detached'; wave: number; offset: number }
+  | { type: 'done'; wave: number; results: CycleSiteResult[]; figures: CycleFigures }
+  | { type: 'error'; wave?: number; message: string };
