@@ -14,7 +14,7 @@ export interface YieldRow {
   /** Share of devices that passed at their first insertion (lot/chip only). */
   firstPass?: number | null;
   ci?: Interval;
-  /** Site significantly below its programmer's other sites: its CI's upper bound is under their pooled yield. */
+  /** Site significantly below its programmer's other sites: its 95 % interval lies wholly below theirs (pooled). */
   flagged?: boolean;
 }
 
@@ -89,7 +89,7 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
         const others = list.filter((o) => o.programmer === r.programmer && o.key !== r.key);
         const on = others.reduce((s, o) => s + o.n, 0);
         const op = others.reduce((s, o) => s + o.passed, 0);
-        row.flagged = on > 0 && row.ci!.high < op / on;
+        row.flagged = on > 0 && row.ci!.high < wilson(op, on).low;
       }
       return row;
     });

@@ -1,0 +1,120 @@
+import type { Db } from '../db/open.js';
+import { openDb } from '../db/open.js';
+import { backupDbSync } from '../db/backup.js';
+import { UsageError } from '../errors.js';
+import { loadFarmFile } from '../farm/load.js';
+import { syncFarm } from '../farm/sync.js';
+import { prepareLotJob } from '../scheduler/lot-job.js';
+import { LotLease } from '../scheduler/lease.js';
+import { farmProgrammers, farmSites, siteUnusable } from '../scheduler/farm-sites.js';
+import { runLot, type RunSummary } from '../scheduler/run-lot.js';
+import { now, type RunEnd } from '../scheduler/events.js';
+import { FarmWaveRunner } from '../scheduler/farm-runner.js';
+import type { ProgrammerSpec } from '../programmers/spec.js';
+import { runOutput, type RunOutputMode } from './run-output.js';
+import { EXIT } from './exit-codes.js';
+import { say } from './output.js';
+
+/** Options of one `run` (also used by the demo). */
+export interface RunLotCommandOptions {
+  dbFile: string;
+  /** An already open database (the demo's); otherwise dbFile is opened and closed. */
+  db?: Db;
+  lot: string;
+  farmFile?: string;
+  mode: RunOutputMode;
+  progress?: boolean;
+  stopYield?: number;
+  stopYieldAfter?: number;
+  siteFailLimit?: number;
+  /** Overrides the speed of every sim programmer. */
+  speed?: number | 'unlimited';
+  /** Print a human summary after the run in live mode. @default true */
+  summary?: boolean;
+}
+
+const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite };
+
+/** Runs a lot end to end: checks, lease, workers, scheduler, output; returns the exit code. */
+export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
+  const db =
+    o.db ??
+    openDb(o.dbFile, {
+      create: false,
+      beforeMigrate: (d, from, to) => {
+        const backup = backupDbSync(d, o.dbFile, `schema${from}`);
+        process.stderr.write(`gangflash: migrating the database from schema ${from} to ${to}; backup: ${backup}\n`);
+      },
+    });
+  try {
+    if (o.farmFile) syncFarm(db, loadFarmFile(o.farmFile));
+    const lj = await prepareLotJob(db, o.lot);
+    if (lj.counters.remaining === 0) {
+      const out = runOutput(o.mode);
+      out.listener({ type: 'lot-done', at: now(), end: 'done', planned: lj.counters.planned, passed: lj.counters.passed, failed: lj.counters.failed, remaining: 0, yield: lj.counters.yield, seconds: 0 });
+      if (o.mode === 'live') say(`lot ${o.lot} is already done: ${lj.counters.passed} passed, ${lj.counters.failed} failed`);
+      return EXIT.ok;
+    }
+    const sites = farmSites(db, lj.chip);
+    const usable = sites.filter((s) => siteUnusable(s) === null);
+    if (usable.length === 0) {
+      const reasons = sites.slice(0, 8).map((s) => `${s.programmer}:${s.site} ${siteUnusable(s)}`).join('; ');
+      throw new UsageError('no-sites', `no site can take ${lj.chip.part} (${lj.chip.package} ${lj.chip.bodyWmm}x${lj.chip.bodyLmm}): ${reasons || 'no programmers registered'}; see \`gangflash compat ${lj.chip.part}\``);
+    }
+    const names = new Set(usable.map((s) => s.programmer));
+    const specs: ProgrammerSpec[] = farmProgrammers(db)
+      .filter((p) => names.has(p.name))
+      .map((p) => {
+        const options = { ...p.options };
+        if (p.driver === 'sim') {
+          if (o.speed !== undefined) options.speed = o.speed;
+          options.siteWear = sites.filter((s) => s.programmer === p.name).map((s) => (s.ratedInsertions ? s.insertions / s.ratedInsertions : 0));
+        }
+        return { name: p.name, driver: p.driver, model: p.model, serial: p.serial, sites: p.sites, options };
+      });
+
+    const { lease, tookOver } = LotLease.acquire(db, o.lot);
+    const out = runOutput(o.mode, { progress: o.progress });
+    const controller = new AbortController();
+    let signals = 0;
+    const onSignal = () => {
+      signals++;
+      if (signals === 1) {
+        controller.abort();
+        process.stderr.write('\ngangflash: stopping after the cycle in flight (press Ctrl-C again to quit now; those devices are re-run on resume)\n');
+      } else process.exit(EXIT.interrupted);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let runner: FarmWaveRunner | undefined;
+    let summary: RunSummary;
+    try {
+      if (tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: tookOver });
+      runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image });
+      summary = await runLot(db, runner, {
+        lot: o.lot,
+        chip: lj.chip,
+        serial: lj.serial,
+        stopYield: o.stopYield,
+        stopYieldAfter: o.stopYieldAfter,
+        siteFailLimit: o.siteFailLimit,
+        signal: controller.signal,
+        listener: out.listener,
+      });
+    } finally {
+      out.stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await runner?.close();
+      lease.release();
+    }
+    if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [db-write-failed]\n`);
+    if (o.mode === 'live' && o.summary !== false) {
+      const y = summary.passed + summary.failed ? ((100 * summary.passed) / (summary.passed + summary.failed)).toFixed(1) : '-';
+      say(`lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`);
+    }
+    return EXIT_FOR[summary.end];
+  } finally {
+    if (!o.db) db.close();
+  }
+}

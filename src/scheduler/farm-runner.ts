@@ -1,0 +1,73 @@
+import type { Chip } from '../catalog/chip.js';
+import type { ProgrammerSpec } from '../programmers/spec.js';
+import { FarmSession, type FarmSessionOptions, type WireCyclePlan } from '../fanout/farm-session.js';
+import type { CycleTemplate } from './lot-job.js';
+import type { CycleRequest, CycleSiteOutcome, SiteProgress, WaveOutcome, WaveRunner } from './wave-runner.js';
+
+/** What FarmWaveRunner.start needs. */
+export interface FarmWaveRunnerOptions {
+  programmers: ProgrammerSpec[];
+  chip: Chip;
+  /** The job's fixed cycle: operations, expected ID, target, EXT_CSD, boot images. */
+  template: CycleTemplate;
+  /** The main image every wave streams once. */
+  image: { path: string; fill: number };
+  /** Ring and slow-consumer options of the fan-out. @default FarmSession's */
+  session?: Pick<FarmSessionOptions, 'ring' | 'slowConsumerMs' | 'progressMs'>;
+}
+
+/** The scheduler's WaveRunner on the real fan-out: one worker thread per programmer, the image streamed once per wave. */
+export class FarmWaveRunner implements WaveRunner {
+  private constructor(private readonly session: FarmSession, private readonly opts: FarmWaveRunnerOptions) {}
+
+  /** Starts the farm session (one worker and driver per programmer). */
+  static async start(opts: FarmWaveRunnerOptions): Promise<FarmWaveRunner> {
+    const session = await FarmSession.start({ programmers: opts.programmers, chip: opts.chip, ...opts.session });
+    return new FarmWaveRunner(session, opts);
+  }
+
+  /** Figures of the last wave (bytes read from the image, ms). */
+  get lastWave() {
+    return this.session.lastWave;
+  }
+
+  async runWave(cycles: Map<string, CycleRequest>, onProgress: (p: SiteProgress) => void): Promise<Map<string, WaveOutcome>> {
+    const t = this.opts.template;
+    const plans = new Map<string, WireCyclePlan>();
+    for (const [name, req] of cycles) {
+      plans.set(name, {
+        insertions: req.insertions,
+        ops: t.ops,
+        expectedId: t.expectedId,
+        target: t.target,
+        serials: req.serials,
+        extCsd: t.extCsd,
+        bootImages: t.bootImages.map((b) => ({ partition: b.partition, path: b.path, fill: this.opts.image.fill, bytes: b.bytes })),
+        imageBytes: t.imageBytes,
+        deviceBytes: t.deviceBytes,
+      });
+    }
+    const results = await this.session.runWave(this.opts.image, plans, (e) => {
+      if (e.type !== 'progress') return;
+      for (const site of e.sites) onProgress({ programmer: e.programmer, site, stage: e.stage, bytesDone: e.bytesDone, bytesTotal: e.bytesTotal ?? 0 });
+    });
+    const out = new Map<string, WaveOutcome>();
+    for (const [name, r] of results) {
+      out.set(
+        name,
+        'lost' in r
+          ? { lost: r.lost }
+          : { results: r.results.map((x): CycleSiteOutcome => ({ site: x.site, failure: x.failure, badBlocks: x.badBlocks, startedAt: x.startedAt, endedAt: x.endedAt })) },
+      );
+    }
+    return out;
+  }
+
+  restart(programmer: string): Promise<void> {
+    return this.session.restart(programmer);
+  }
+
+  close(): Promise<void> {
+    return this.session.close();
+  }
+}
