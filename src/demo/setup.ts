@@ -58,7 +58,7 @@ export async function setupDemo(db: Db, dir: string, o: DemoOptions): Promise<De
     for (const p of farm.programmers) {
       const list = Array.from({ length: p.sites }, (_, s) => `${kind}-${p.name}-${s}`);
       // One adapter of each kind comes second-hand, near the end of its rated life.
-      list.forEach((serial, s) => addAdapter(db, { type: part.adapterType, serial, priorInsertions: p.name === 'sim-3' && s === 2 ? 4_990 : 0 }));
+      list.forEach((serial, s) => addAdapter(db, { type: part.adapterType, serial, priorInsertions: p.name === 'sim-3' && s === 2 ? 4_996 : 0 }));
       adapters.set(p.name, list);
     }
     lots.push({ lot: kind === 'N' ? 'DEMO-NAND-2447' : 'DEMO-EMMC-2447', chip: part.chip, adapterType: part.adapterType, adapters });

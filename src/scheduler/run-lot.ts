@@ -179,8 +179,8 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
           continue;
         }
         attempts++;
-        if (!retry) finishedThisRun++;
         if (code === null) passedThisRun++;
+        if (!retry) finishedThisRun++;
         else queue.retry({ ref: p.device.ref, attempt: p.device.attempt + 1, avoid: key });
         emit({
           type: 'device-result',
