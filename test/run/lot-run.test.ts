@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/open.js';
+import { runLotCommand } from '../../src/cli/run-lot.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const dir = tmpDir();
+const run = (dbFile: string, extra: Partial<Parameters<typeof runLotCommand>[0]> = {}) =>
+  runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', ...extra });
+
+describe('running a lot on the sim farm', () => {
+  it('a lot completes with one device row per device and counters that agree with the rows', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'complete'), devices: 37, serial: 'SN0001@0x100000' });
+    expect(await run(dbFile)).toBe(EXIT.ok);
+    const rows = lotRows(dbFile);
+    expect(rows).toMatchObject({ devices: 37, distinct: 37, failedWithoutCode: 0, duplicateSerials: 0, integrity: 'ok' });
+    expect(rows.passed + rows.failed).toBe(37);
+    const db = openDb(dbFile, { create: false });
+    expect(db.prepare("SELECT status FROM lots WHERE id = 'LOT-1'").pluck().get()).toBe('done');
+    // Every passed device carries a serial; serials are used or voided, never left reserved.
+    expect(db.prepare("SELECT count(*) FROM devices WHERE result = 'pass' AND serial IS NULL").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM serials WHERE state = 'reserved'").pluck().get()).toBe(0);
+    db.close();
+    // Running a done lot again does nothing and succeeds.
+    expect(await run(dbFile)).toBe(EXIT.ok);
+    expect(lotRows(dbFile).attempts).toBe(rows.attempts);
+  });
+
+  it('a broken site is disabled after three failures in a row and its devices land on other sites', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'broken'), devices: 60, simPer: { 1: { brokenSites: [2] } }, sim: { contact: { base: 0, atRatedLife: 0 } } });
+    expect(await run(dbFile)).toBe(EXIT.ok);
+    const db = openDb(dbFile, { create: false });
+    const site = db.prepare('SELECT enabled, disabled_reason AS reason FROM sites s JOIN programmers p ON p.id = s.programmer_id WHERE p.name = ? AND s.site = 2').get('sim-1') as { enabled: number; reason: string };
+    expect(site).toEqual({ enabled: 0, reason: '3 socket failures in a row' });
+    const onBroken = db.prepare("SELECT count(*) FROM attempts a JOIN programmers p ON p.id = a.programmer_id WHERE p.name = 'sim-1' AND a.site = 2").pluck().get();
+    expect(onBroken).toBe(3);
+    // Each device that failed there was retried elsewhere and passed.
+    const retried = db.prepare(
+      `SELECT count(*) FROM attempts a JOIN programmers p ON p.id = a.programmer_id
+       WHERE a.attempt = 2 AND a.result = 'pass' AND NOT (p.name = 'sim-1' AND a.site = 2)`,
+    ).pluck().get();
+    expect(retried).toBe(3);
+    expect(db.prepare("SELECT count(*) FROM events WHERE code = 'site-disabled'").pluck().get()).toBe(1);
+    db.close();
+    expect(lotRows(dbFile)).toMatchObject({ devices: 60, distinct: 60 });
+  });
+
+  it('an adapter at its rated life is not used and raises an alarm', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'worn'), devices: 40, prior: { 'A-2-1': 5000, 'A-1-0': 4998 } });
+    expect(await run(dbFile)).toBe(EXIT.ok);
+    const db = openDb(dbFile, { create: false });
+    const use = (serial: string) => db.prepare('SELECT count(*) FROM attempts a JOIN adapters d ON d.id = a.adapter_id WHERE d.serial = ?').pluck().get(serial);
+    expect(use('A-2-1')).toBe(0);
+    expect(use('A-1-0')).toBe(2);
+    expect(db.prepare("SELECT count(*) FROM events WHERE code = 'adapter-life'").pluck().get()).toBe(2);
+    db.close();
+    expect(lotRows(dbFile).devices).toBe(40);
+  });
+
+  it('the yield stop limit stops a lot with its own exit code and leaves the rest for later', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'yield'), devices: 200, sim: { wrongChipRate: 0.5 } });
+    expect(await run(dbFile, { stopYield: 0.9, stopYieldAfter: 16 })).toBe(EXIT.yieldStop);
+    const rows = lotRows(dbFile);
+    expect(rows.devices).toBeGreaterThanOrEqual(16);
+    expect(rows.devices).toBeLessThan(200);
+    const db = openDb(dbFile, { create: false });
+    expect(db.prepare("SELECT status FROM lots WHERE id = 'LOT-1'").pluck().get()).toBe('stopped');
+    expect(db.prepare("SELECT count(*) FROM events WHERE code = 'yield-stop'").pluck().get()).toBe(1);
+    db.close();
+  });
+});
