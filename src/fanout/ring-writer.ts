@@ -175,17 +175,17 @@ export class RingWriter {
     const oldest = this.seq - g.slots;
     let started = 0;
     let last = 0;
-    let starving = false;
+    let blame: number[] = [];
     for (;;) {
       const note = Atomics.load(i32, H.NOTIFY);
       const now = performance.now();
-      if (starving) this.charge(oldest, now - last);
+      for (const c of blame) this.stall[c] += now - last;
       last = now;
       this.reconcile();
       if (!this.counted.includes(true)) return false;
       if (Atomics.load(i32, ref) === 0) break;
       if (started === 0) started = now;
-      starving = this.starving();
+      blame = this.starving() ? this.holders(oldest) : [];
       if (this.detachOverdue(oldest) > 0) continue;
       const timeout = Number.isFinite(this.slowMs) ? Math.max(1, this.slowMs / 4) : undefined;
       await waitAsync(i32, H.NOTIFY, note, timeout);
@@ -195,12 +195,14 @@ export class RingWriter {
     return true;
   }
 
-  /** Adds `ms` of farm stall to every counted consumer still holding item `oldest`. */
-  private charge(oldest: number, ms: number): void {
+  /** Counted consumers still holding item `oldest` (the ones the farm is waiting for). */
+  private holders(oldest: number): number[] {
     const { i32, geometry: g } = this.r;
+    const out: number[] = [];
     for (let c = 0; c < g.consumers; c++) {
-      if (this.counted[c] && Atomics.load(i32, consumerField(g, c, C.CURSOR)) >> 1 <= oldest) this.stall[c] += ms;
+      if (this.counted[c] && Atomics.load(i32, consumerField(g, c, C.CURSOR)) >> 1 <= oldest) out.push(c);
     }
+    return out;
   }
 
   /** True when some counted consumer has read and released every published item. */

@@ -166,8 +166,8 @@ describe('slow-consumer policy', () => {
       consume(slow, () => sleep(slow.detachedAt === undefined ? 5 + Math.floor(r() * 5) : 0)),
       consume(fast[1], jitter(2, 1)),
     ]);
-    expect(stats.detached).toEqual([1]);
-    expect(detachedSeen).toEqual([1]);
+    expect(stats.detached).toContain(1);
+    expect(detachedSeen).toEqual(stats.detached);
     expect(consumerState(ring, 1)).toBe(CONSUMER_DETACHED);
     expect(slow.detachedAt).toBeGreaterThan(0);
     expect(slow.resumedBytes).toBeGreaterThan(0);
