@@ -1,0 +1,92 @@
+// npm run bench:lot [-- --devices 100000 --programmers 8 --sites 16]
+// A lot on the sim farm at unlimited speed with a tiny image: devices/s and DB rows/s of the whole run, next to
+// the rate at which this machine's SQLite commits the same rows one transaction per device (the DB ceiling).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLotCommand } from '../src/cli/run-lot.js';
+import { openDb } from '../src/db/open.js';
+import { lotFixture, lotRows } from '../test/helpers/lot-fixture.js';
+
+const { values } = parseArgs({
+  options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' } },
+});
+const devices = Number(values.devices);
+const programmers = Number(values.programmers);
+const sites = Number(values.sites);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
+
+const { dbFile } = await lotFixture({
+  dir,
+  devices,
+  programmers,
+  sites,
+  imageBytes: 4096,
+  serial: 'BL00000001@0x100000',
+  // Realistic fault rates keep retries and failures in the mix; adapters get a high-insertion life so none wears out.
+  sim: { speed: 'unlimited', linkLostRate: 0 },
+  adapterType: 'emmc-153-11.5x13-clam-1',
+  prior: {},
+});
+// Lift the adapters' rated life for the bench: 100,000 devices on 128 clamshell sockets would wear them out.
+{
+  const db = openDb(dbFile, { create: false });
+  db.prepare("UPDATE adapters SET override_life = 1").run();
+  db.close();
+}
+
+const t0 = process.hrtime.bigint();
+const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const rows = lotRows(dbFile);
+const db = openDb(dbFile, { create: false });
+const serialRows = db.prepare('SELECT count(*) FROM serials').pluck().get() as number;
+db.close();
+const dbRows = rows.devices + rows.attempts + serialRows;
+
+// Ceiling: the same kinds of rows committed one transaction per device, nothing else running.
+const ceilFile = path.join(dir, 'ceiling.db');
+const cdb = openDb(ceilFile);
+cdb.exec(`INSERT INTO chips SELECT * FROM (SELECT 'X','v','emmc','BGA153',11.5,13,0.5,1,'00','{}','{}',0,'s','f');
+  INSERT INTO images VALUES ('00','/x','raw',1,'t'); INSERT INTO jobs (name, version, chip, image_sha256, spec) VALUES ('j',1,'X','00','{}');
+  INSERT INTO lots (id, job_id, chip) VALUES ('L', 1, 'X'); INSERT INTO programmers (name, driver, model, serial, sites) SELECT 'p','sim','m','s',1 WHERE 0;`);
+cdb.pragma('foreign_keys = OFF');
+const insA = cdb.prepare(`INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result) VALUES ('L','R',?,1,1,0,NULL,'t','t','pass')`);
+const insD = cdb.prepare(`INSERT INTO devices (lot_id, reel_id, seq, result, serial) VALUES ('L','R',?, 'pass', ?)`);
+const tx = cdb.transaction((i: number) => {
+  insA.run(i);
+  insD.run(i, `S${i}`);
+});
+const n = Math.min(devices, 50_000);
+const c0 = process.hrtime.bigint();
+for (let i = 1; i <= n; i++) tx(i);
+const ceilSeconds = Number(process.hrtime.bigint() - c0) / 1e9;
+cdb.close();
+
+const result = {
+  bench: 'lot',
+  exitCode: code,
+  devices: rows.devices,
+  passed: rows.passed,
+  failed: rows.failed,
+  attempts: rows.attempts,
+  farm: `${programmers}x${sites}`,
+  seconds: +seconds.toFixed(2),
+  devicesPerSecond: Math.round(rows.devices / seconds),
+  dbRowsPerSecond: Math.round(dbRows / seconds),
+  sqliteCeilingDevicesPerSecond: Math.round(n / ceilSeconds),
+  shareOfCeiling: +((rows.devices / seconds) / (n / ceilSeconds)).toFixed(3),
+  integrity: rows.integrity,
+  cpus: os.cpus().length,
+};
+console.log(JSON.stringify(result));
+console.log(`
+lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 4 KiB image)
+  wall time            ${result.seconds} s
+  devices/s            ${result.devicesPerSecond}   (target > 2000)
+  DB rows/s            ${result.dbRowsPerSecond}   (attempts + devices + serials)
+  SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
+  run / ceiling        ${result.shareOfCeiling}`);
+fs.rmSync(dir, { recursive: true, force: true });
+if (code !== 0 || rows.devices !== devices) process.exitCode = 1;
