@@ -15,8 +15,19 @@ export interface ContractSetup {
   dispose?(): Promise<void>;
 }
 
-/** Builds a fresh, fault-free programmer with at least 2 sites; `corruptSite`, when given, is the site corrupt() damages. */
+/** Builds a fresh, fault-free programmer; `corruptSite`, when given, is the site corrupt() damages. */
 export type ContractFactory = (opts: { corruptSite?: number }) => Promise<ContractSetup>;
+
+/** How the suite uses the programmer. */
+export interface ContractOptions {
+  /**
+   * Sites the suite exercises: 2 (a device on one site and an empty or corrupted one beside it) or 1 for a
+   * one-socket programmer (CH341A, NANDO board), where each behaviour is checked on site 0 alone and the
+   * "beside it" halves have no second site to look at. The programmer must have at least this many sites.
+   * @default 2
+   */
+  sites?: 1 | 2;
+}
 
 /** Failure codes per site, for compact assertions. */
 function codes(outcomes: SiteOutcome[]): Record<number, string> {
@@ -39,7 +50,14 @@ function contractImage() {
  * The suite every driver passes: open/close, site states, ID, erase + blank check, program + verify of a stream
  * with data and fill extents, a corrupted site failing verify alone, serial writes, progress, and a whole cycle.
  */
-export function driverContract(name: string, factory: ContractFactory): void {
+export function driverContract(name: string, factory: ContractFactory, opts: ContractOptions = {}): void {
+  const n = opts.sites ?? 2;
+  /** The sites under test, and the last of them (site 1 with two sites, site 0 with one). */
+  const all = Array.from({ length: n }, (_, s) => s);
+  const last = n - 1;
+  /** Expected codes: `code` on the last site, `ok` on the others. */
+  const lastIs = (code: string) => Object.fromEntries(all.map((s) => [s, s === last ? code : 'ok']));
+  const everyOk = () => Object.fromEntries(all.map((s) => [s, 'ok']));
   describe(`driver contract: ${name}`, () => {
     let setup: ContractSetup | undefined;
     const make = async (corruptSite?: number) => {
@@ -58,7 +76,7 @@ export function driverContract(name: string, factory: ContractFactory): void {
       await driver.close();
       await driver.close();
       await driver.open(chip);
-      expect(driver.info.sites).toBeGreaterThanOrEqual(2);
+      expect(driver.info.sites).toBeGreaterThanOrEqual(n);
     });
 
     it('reports site states through load, an operation and unload', async () => {
@@ -67,7 +85,8 @@ export function driverContract(name: string, factory: ContractFactory): void {
       await driver.load([{ site: 0, device: 'D0' }]);
       const states = await driver.siteStates();
       expect(states[0]).toBe('present');
-      expect(states[1]).toBe('empty');
+      // Only with a second site: a site without a device stays empty while its neighbour is loaded.
+      if (n >= 2) expect(states[1]).toBe('empty');
       let during: string[] = [];
       const img = contractImage();
       async function* watched() {
@@ -85,9 +104,8 @@ export function driverContract(name: string, factory: ContractFactory): void {
 
     it('reads an ID that starts with the chip catalog ID bytes on every site', async () => {
       const { driver, chip } = await make();
-      const sites = [0, 1];
-      await driver.load(sites.map((site) => ({ site, device: `ID-${site}` })));
-      const ids = await driver.readId(sites);
+      await driver.load(all.map((site) => ({ site, device: `ID-${site}` })));
+      const ids = await driver.readId(all);
       for (const o of ids) {
         expect(o.failure).toBeUndefined();
         expect(Buffer.from(o.id!).toString('hex').startsWith(chip.idBytes.toLowerCase())).toBe(true);
@@ -96,58 +114,61 @@ export function driverContract(name: string, factory: ContractFactory): void {
 
     it('fails an operation on a site with no device with no-device', async () => {
       const { driver } = await make();
-      await driver.load([{ site: 0, device: 'ONLY-0' }]);
-      const out = await driver.erase([0, 1]);
-      expect(codes(out)).toEqual({ 0: 'ok', 1: 'no-device' });
+      // Every site but the last holds a device (with one site: none does).
+      await driver.load(all.slice(0, last).map((site) => ({ site, device: `ONLY-${site}` })));
+      const out = await driver.erase(all);
+      expect(codes(out)).toEqual(lastIs('no-device'));
     });
 
     it('erases and then passes the blank check, with progress reaching the chip capacity', async () => {
       const { driver, chip } = await make();
-      await driver.load([{ site: 0, device: 'E0' }, { site: 1, device: 'E1' }]);
+      await driver.load(all.map((site) => ({ site, device: `E${site}` })));
       const ep: number[] = [];
-      expect(codes(await driver.erase([0, 1], (b) => ep.push(b)))).toEqual({ 0: 'ok', 1: 'ok' });
+      expect(codes(await driver.erase(all, (b) => ep.push(b)))).toEqual(everyOk());
       expectProgress(ep, chip.capacityBytes);
       const bp: number[] = [];
-      expect(codes(await driver.blankCheck([0, 1], (b) => bp.push(b)))).toEqual({ 0: 'ok', 1: 'ok' });
+      expect(codes(await driver.blankCheck(all, (b) => bp.push(b)))).toEqual(everyOk());
       expectProgress(bp, chip.capacityBytes);
     });
 
     it('programs a stream of data and fill extents to every site and verify passes, progress reaching the image size', async () => {
       const { driver } = await make();
       const img = contractImage();
-      await driver.load([{ site: 0, device: 'P0' }, { site: 1, device: 'P1' }]);
-      await driver.erase([0, 1]);
+      await driver.load(all.map((site) => ({ site, device: `P${site}` })));
+      await driver.erase(all);
       const pp: number[] = [];
-      expect(codes(await driver.program([0, 1], img.extents(), { skipBlank: true }, (b) => pp.push(b)))).toEqual({ 0: 'ok', 1: 'ok' });
+      expect(codes(await driver.program(all, img.extents(), { skipBlank: true }, (b) => pp.push(b)))).toEqual(everyOk());
       expectProgress(pp, img.size);
       const vp: number[] = [];
-      expect(codes(await driver.verify([0, 1], (b) => vp.push(b)))).toEqual({ 0: 'ok', 1: 'ok' });
+      expect(codes(await driver.verify(all, (b) => vp.push(b)))).toEqual(everyOk());
       expectProgress(vp, img.size);
     });
 
     it('fails verify on the corrupted site only', async () => {
-      const s = await make(1);
+      // With two sites the untouched neighbour must still pass; with one, the corrupted site is all there is.
+      const s = await make(last);
       const img = contractImage();
-      await s.driver.load([{ site: 0, device: 'C0' }, { site: 1, device: 'C1' }]);
-      await s.driver.erase([0, 1]);
-      await s.driver.program([0, 1], img.extents(), {});
+      await s.driver.load(all.map((site) => ({ site, device: `C${site}` })));
+      await s.driver.erase(all);
+      await s.driver.program(all, img.extents(), {});
       await s.corrupt();
-      const out = await s.driver.verify([0, 1]);
-      expect(codes(out)).toEqual({ 0: 'ok', 1: 'verify-failed' });
-      expect(out[1].failure!.stage).toBe('verify');
-      expect(out[1].failure!.message).toMatch(/block \d+/);
+      const out = await s.driver.verify(all);
+      expect(codes(out)).toEqual(lastIs('verify-failed'));
+      expect(out[last].failure!.stage).toBe('verify');
+      expect(out[last].failure!.message).toMatch(/block \d+/);
     });
 
     it('writes serial data per site and refuses one outside the device on that site only', async () => {
       const { driver, chip } = await make();
-      await driver.load([{ site: 0, device: 'S0' }, { site: 1, device: 'S1' }]);
-      await driver.erase([0, 1]);
-      await driver.program([0, 1], contractImage().extents(), {});
+      await driver.load(all.map((site) => ({ site, device: `S${site}` })));
+      await driver.erase(all);
+      await driver.program(all, contractImage().extents(), {});
+      // With one site both writes go to site 0, one after the other: the bad one is refused, the good one kept.
       const out = await driver.writeSerial([
         { site: 0, offset: 500_000, bytes: new TextEncoder().encode('SN-000001') },
-        { site: 1, offset: chip.capacityBytes * 4, bytes: new TextEncoder().encode('SN-000002') },
+        { site: last, offset: chip.capacityBytes * 4, bytes: new TextEncoder().encode('SN-000002') },
       ]);
-      expect(codes(out)).toEqual({ 0: 'ok', 1: 'program-failed' });
+      expect(out.map((o) => [o.site, o.failure?.code ?? 'ok'])).toEqual([[0, 'ok'], [last, 'program-failed']]);
       expect(out[1].failure!.stage).toBe('serial');
     });
 
@@ -158,7 +179,7 @@ export function driverContract(name: string, factory: ContractFactory): void {
       const results = await runCycle(
         driver,
         {
-          insertions: [{ site: 0, device: 'R0' }, { site: 1, device: 'R1' }],
+          insertions: all.map((site) => ({ site, device: `R${site}` })),
           ops: ['id', 'erase', 'blank', 'program', 'verify'],
           expectedId: chip.idBytes,
           target: { skipBlank: true },
@@ -169,7 +190,7 @@ export function driverContract(name: string, factory: ContractFactory): void {
         () => img.extents(),
         (p) => stages.add(p.stage),
       );
-      expect(results.map((r) => [r.device, r.ok, r.failure?.code])).toEqual([['R0', true, undefined], ['R1', true, undefined]]);
+      expect(results.map((r) => [r.device, r.ok, r.failure?.code])).toEqual(all.map((s) => [`R${s}`, true, undefined]));
       expect([...stages]).toEqual(['id', 'erase', 'blank', 'program', 'verify'].filter((s) => s !== 'id'));
       expect(new Set(await driver.siteStates())).toEqual(new Set(['empty']));
     });
