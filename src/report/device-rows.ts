@@ -10,6 +10,11 @@ export interface DeviceRow {
   /** Stage of the final attempt's failure (null on a pass). */
   stage: string | null;
   serial: string | null;
+  /** What became of the device's serial number: written once (`used`), carried over to a retry and written there
+   * (`reused-after-retry`), or given up because the device failed (`voided`); null when the job writes no serials. */
+  serialState: 'used' | 'reused-after-retry' | 'voided' | null;
+  /** Serial numbers voided for this device (comma-separated), or null. */
+  voidedSerials: string | null;
   /** Insertions of this device. */
   attempts: number;
   programmer: string | null;
@@ -20,19 +25,25 @@ export interface DeviceRow {
 
 /** Column order of the CSV export (same keys as DeviceRow). */
 export const DEVICE_COLUMNS: (keyof DeviceRow)[] = [
-  'lot', 'reel', 'seq', 'result', 'failureCode', 'stage', 'serial', 'attempts', 'programmer', 'site', 'adapter', 'finishedAt',
+  'lot', 'reel', 'seq', 'result', 'failureCode', 'stage', 'serial', 'attempts', 'programmer', 'site', 'adapter', 'finishedAt', 'serialState', 'voidedSerials',
 ];
 
 /** Every device row of `lot`, by reel and sequence, with its final attempt's programmer, site and adapter. */
 export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
   return db
     .prepare(
-      `WITH last AS (SELECT reel_id, seq, max(attempt) AS n, count(*) AS attempts FROM attempts WHERE lot_id = @lot GROUP BY reel_id, seq)
+      `WITH last AS (SELECT reel_id, seq, max(attempt) AS n, count(*) AS attempts FROM attempts WHERE lot_id = @lot GROUP BY reel_id, seq),
+            voided AS (SELECT reel_id, seq, group_concat(serial, ',') AS serials FROM serials WHERE lot_id = @lot AND state = 'void' GROUP BY reel_id, seq)
        SELECT d.lot_id AS lot, d.reel_id AS reel, d.seq, d.result, d.failure_code AS failureCode,
               CASE WHEN d.result = 'fail' THEN a.stage END AS stage, d.serial,
-              coalesce(last.attempts, 0) AS attempts, p.name AS programmer, a.site, ad.serial AS adapter, d.finished_at AS finishedAt
+              coalesce(last.attempts, 0) AS attempts, p.name AS programmer, a.site, ad.serial AS adapter, d.finished_at AS finishedAt,
+              CASE WHEN d.serial IS NOT NULL AND coalesce(last.attempts, 0) > 1 THEN 'reused-after-retry'
+                   WHEN d.serial IS NOT NULL THEN 'used'
+                   WHEN voided.serials IS NOT NULL THEN 'voided' END AS serialState,
+              voided.serials AS voidedSerials
          FROM devices d
          LEFT JOIN last ON last.reel_id = d.reel_id AND last.seq = d.seq
+         LEFT JOIN voided ON voided.reel_id = d.reel_id AND voided.seq = d.seq
          LEFT JOIN attempts a ON a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.attempt = last.n
          LEFT JOIN programmers p ON p.id = a.programmer_id
          LEFT JOIN adapters ad ON ad.id = a.adapter_id

@@ -18,6 +18,12 @@ tr.fail td{background:#fff1f0}.chart text{font-size:11px;fill:#3d444d}.chart .gr
 .empty{color:#57606a;font-style:italic}
 @media print{body{margin:0}th{position:static}}`;
 
+/** What became of a device's serial, in words: used, reused after a retry, or the numbers voided. */
+function serialUse(d: LotReport['devices'][number]): string {
+  if (d.serialState === 'voided') return `voided ${d.voidedSerials ?? ''}`;
+  return d.serialState === 'reused-after-retry' ? 'reused after retry' : (d.serialState ?? '');
+}
+
 /** The lot report as one self-contained HTML document: inline CSS and SVG, no scripts, no network. */
 export function renderLotHtml(r: LotReport): string {
   const s = r.summary;
@@ -26,7 +32,7 @@ export function renderLotHtml(r: LotReport): string {
     .map(
       (d) =>
         `<tr class="${d.result}"><td>${esc(d.reel)}</td><td class="num">${d.seq}</td><td>${d.result}</td><td>${esc(d.failureCode ?? '')}</td>` +
-        `<td>${esc(d.stage ?? '')}</td><td>${esc(d.serial ?? '')}</td><td class="num">${d.attempts}</td><td>${esc(d.programmer ?? '')}</td>` +
+        `<td>${esc(d.stage ?? '')}</td><td>${esc(d.serial ?? '')}</td><td>${esc(serialUse(d))}</td><td class="num">${d.attempts}</td><td>${esc(d.programmer ?? '')}</td>` +
         `<td class="num">${d.site ?? ''}</td><td>${esc(d.adapter ?? '')}</td><td>${esc(d.finishedAt)}</td></tr>`,
     )
     .join('\n');
@@ -46,7 +52,7 @@ ${kpi('final yield', pct(s.yield))}${kpi('first-pass yield', pct(s.firstPassYiel
 <h2>Yield per programmer × site</h2>${heatmapSvg(r.heatmap)}
 <h2>Failure Pareto</h2>${paretoSvg(r.pareto)}
 <h2>Devices (${r.devices.length})</h2>
-<table id="devices"><thead><tr><th>reel</th><th>seq</th><th>result</th><th>failure</th><th>stage</th><th>serial</th><th>attempts</th><th>programmer</th><th>site</th><th>adapter</th><th>finished</th></tr></thead>
+<table id="devices"><thead><tr><th>reel</th><th>seq</th><th>result</th><th>failure</th><th>stage</th><th>serial</th><th>serial use</th><th>attempts</th><th>programmer</th><th>site</th><th>adapter</th><th>finished</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>

@@ -73,6 +73,7 @@ describe('CSV and JSON export', () => {
     expect(doc.devices[0]).toEqual({
       lot: 'LOT-7', reel: 'R1', seq: 1, result: 'pass', failureCode: null, stage: null, serial: 'SN,"0001"', attempts: 1,
       programmer: 'P-B', site: 1, adapter: 'AD-2-1', finishedAt: '2026-02-02T08:00:11.000Z',
+      serialState: 'used', voidedSerials: null,
     });
   });
 
