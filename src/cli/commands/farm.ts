@@ -1,34 +1,9 @@
 import type { Command } from 'commander';
-import type { Db } from '../../db/open.js';
-import { addProgrammer } from '../../inventory/programmers.js';
-import { discover, type DiscoveryResult, type FoundProgrammer, type UsbModel } from '../../usb/discover.js';
-import { programmerFromUsb } from '../../usb/register.js';
+import { discover, type DiscoveryResult } from '../../usb/discover.js';
+import { catalogUsbModels, registerDiscovered, type RegisteredDevice as Row } from '../../usb/register.js';
 import { UDEV_HOWTO } from '../../usb/udev.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
-
-/** USB programmer models from the catalog (rows with a VID and PID). */
-function usbModels(db: Db): UsbModel[] {
-  return db.prepare('SELECT model, driver, vid, pid, sites FROM programmer_models WHERE vid IS NOT NULL AND pid IS NOT NULL ORDER BY model').all() as UsbModel[];
-}
-
-/** A discovered device with the programmer it is (or was just) registered as. */
-interface Row extends FoundProgrammer {
-  programmer: string | null;
-  registered: 'already' | 'now' | 'no';
-}
-
-/** Registers what is not registered yet (by serial); returns every device with its programmer name. */
-function registerAll(db: Db, devices: FoundProgrammer[], doRegister: boolean): Row[] {
-  return devices.map((d) => {
-    const p = programmerFromUsb(d);
-    const existing = db.prepare('SELECT name FROM programmers WHERE serial = ?').pluck().get(p.serial) as string | undefined;
-    if (existing) return { ...d, programmer: existing, registered: 'already' };
-    if (!doRegister) return { ...d, programmer: null, registered: 'no' };
-    const added = addProgrammer(db, { name: p.name, driver: d.driver, model: d.model, serial: p.serial, sites: d.sites, options: p.options });
-    return { ...d, programmer: added.name, registered: 'now' };
-  });
-}
 
 /** Prints a discovery for a person. */
 function printHuman(r: DiscoveryResult, rows: Row[]): void {
@@ -65,8 +40,8 @@ export function register(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async function (this: Command, o: { register?: boolean; json?: boolean }) {
       await withDb(this, async (db) => {
-        const r = await discover(usbModels(db));
-        const rows = registerAll(db, r.devices, o.register === true);
+        const r = await discover(catalogUsbModels(db));
+        const rows = registerDiscovered(db, r.devices, o.register === true);
         if (o.json) printJson({ usbAvailable: r.usbAvailable, ...(r.reason ? { reason: r.reason } : {}), devices: rows, udevRules: r.udevRules });
         else printHuman(r, rows);
       });

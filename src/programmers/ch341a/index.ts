@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { DriverFactory } from '../spec.js';
+import { FarmError } from '../../errors.js';
+import type { DriverFactory, ProgrammerSpec } from '../spec.js';
 import { emulatedCh341aSource } from './emulated/ch341a-board.js';
 import { emulatedBoardSchema } from '../emulated/schema.js';
 import type { EmulatedBoardOptions } from '../emulated/options.js';
@@ -35,9 +36,19 @@ export const ch341aOptionsSchema: z.ZodType<Ch341aOptions> = z.strictObject({
 /** The `ch341a` driver: a CH341A USB programmer, real or emulated. */
 export const ch341aDriver: DriverFactory<Ch341aOptions> = {
   options: ch341aOptionsSchema,
-  create: (spec, o) => new Ch341aDriver(
-    { model: spec.model, serial: spec.serial },
-    o.emulated ? emulatedCh341aSource(o.emulated) : usbDeviceSource({ vendorId: CH341A_VID, productId: CH341A_PID, serial: o.usbSerial, index: o.usbIndex }),
-    { speed: o.speed, timeoutMs: o.timeoutMs },
-  ),
+  create: (spec, o) => {
+    requireOneSite(spec);
+    return new Ch341aDriver(
+      { model: spec.model, serial: spec.serial },
+      o.emulated ? emulatedCh341aSource(o.emulated) : usbDeviceSource({ vendorId: CH341A_VID, productId: CH341A_PID, serial: o.usbSerial, index: o.usbIndex }),
+      { speed: o.speed, timeoutMs: o.timeoutMs },
+    );
+  },
 };
+
+/** A CH341A board has one SOIC8/WSON8 socket: the farm registers one programmer per board, with 1 site. */
+function requireOneSite(spec: ProgrammerSpec): void {
+  if (spec.sites !== 1) {
+    throw new FarmError('bad-programmer-spec', `programmer "${spec.name}" (ch341a) has ${spec.sites} sites, but a CH341A board has one SOIC8/WSON8 socket: register one programmer per board, each with 1 site (docs/real-hardware.md)`);
+  }
+}

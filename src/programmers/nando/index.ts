@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { DriverFactory } from '../spec.js';
+import { FarmError } from '../../errors.js';
+import type { DriverFactory, ProgrammerSpec } from '../spec.js';
 import { emulatedNandoSource } from './emulated/nando-board.js';
 import { emulatedBoardSchema } from '../emulated/schema.js';
 import type { EmulatedBoardOptions } from '../emulated/options.js';
@@ -32,9 +33,19 @@ export const nandoOptionsSchema: z.ZodType<NandoOptions> = z.strictObject({
 /** The `nando` driver: a NANDO parallel NAND programmer, real or emulated. */
 export const nandoDriver: DriverFactory<NandoOptions> = {
   options: nandoOptionsSchema,
-  create: (spec, o) => new NandoDriver(
-    { model: spec.model, serial: spec.serial },
-    o.emulated ? emulatedNandoSource(o.emulated) : usbDeviceSource({ vendorId: NANDO_VID, productId: NANDO_PID, serial: o.usbSerial, index: o.usbIndex }),
-    { timeoutMs: o.timeoutMs },
-  ),
+  create: (spec, o) => {
+    requireOneSite(spec);
+    return new NandoDriver(
+      { model: spec.model, serial: spec.serial },
+      o.emulated ? emulatedNandoSource(o.emulated) : usbDeviceSource({ vendorId: NANDO_VID, productId: NANDO_PID, serial: o.usbSerial, index: o.usbIndex }),
+      { timeoutMs: o.timeoutMs },
+    );
+  },
 };
+
+/** A NANDO board has one TSOP48 socket: the farm registers one programmer per board, with 1 site. */
+function requireOneSite(spec: ProgrammerSpec): void {
+  if (spec.sites !== 1) {
+    throw new FarmError('bad-programmer-spec', `programmer "${spec.name}" (nando) has ${spec.sites} sites, but a NANDO board has one TSOP48 socket: register one programmer per board, each with 1 site (docs/real-hardware.md)`);
+  }
+}
