@@ -10,6 +10,7 @@ import { farmProgrammers, farmSites, siteUnusable } from '../scheduler/farm-site
 import { runLot, type RunSummary } from '../scheduler/run-lot.js';
 import { now, type RunEnd } from '../scheduler/events.js';
 import { FarmWaveRunner } from '../scheduler/farm-runner.js';
+import { dbWriteFailed, dbWriteFailedAtStart, isDbWriteFailure } from '../scheduler/db-write.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import { runOutput, type RunOutputMode } from './run-output.js';
 import { EXIT } from './exit-codes.js';
@@ -46,6 +47,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         process.stderr.write(`gangflash: migrating the database from schema ${from} to ${to}; backup: ${backup}\n`);
       },
     });
+  let programming = false;
   try {
     if (o.farmFile) syncFarm(db, loadFarmFile(o.farmFile));
     const lj = await prepareLotJob(db, o.lot);
@@ -73,9 +75,16 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         return { name: p.name, driver: p.driver, model: p.model, serial: p.serial, sites: p.sites, options };
       });
 
-    const { lease, tookOver } = LotLease.acquire(db, o.lot);
-    const out = runOutput(o.mode, { progress: o.progress });
     const controller = new AbortController();
+    let stolen: Error | undefined;
+    const { lease, tookOver } = LotLease.acquire(db, o.lot, {
+      onLost: (e) => {
+        stolen = e;
+        controller.abort();
+        process.stderr.write(`\ngangflash: ${e.message} (this run's heartbeat was stale); stopping after the cycle in flight\n`);
+      },
+    });
+    const out = runOutput(o.mode, { progress: o.progress });
     let signals = 0;
     const onSignal = () => {
       signals++;
@@ -91,6 +100,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     try {
       if (tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: tookOver });
       runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image });
+      programming = true;
       summary = await runLot(db, runner, {
         lot: o.lot,
         chip: lj.chip,
@@ -113,7 +123,11 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
       const y = summary.passed + summary.failed ? ((100 * summary.passed) / (summary.passed + summary.failed)).toFixed(1) : '-';
       say(`lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`);
     }
-    return EXIT_FOR[summary.end];
+    return stolen ? EXIT.lotHeld : EXIT_FOR[summary.end];
+  } catch (e) {
+    // A write refused outside the recording path (the lease, the farm sync): the same stop, its own exit code.
+    if (isDbWriteFailure(e)) throw programming ? dbWriteFailed(e as Error, []) : dbWriteFailedAtStart(e as Error);
+    throw e;
   } finally {
     if (!o.db) db.close();
   }

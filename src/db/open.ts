@@ -41,6 +41,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     if (check !== 'ok') throw new Error(`quick_check: ${String(check)}`);
   } catch (e) {
     db?.close();
+    if (UNWRITABLE.test((e as { code?: string }).code ?? '')) throw unwritable(file, (e as Error).message);
     throw damaged(file, (e as Error).message);
   }
   if (opts.migrate ?? true) {
@@ -55,6 +56,18 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     }
   }
   return db;
+}
+
+/** SQLite codes at open that mean the file or its disk cannot be written (full, read-only, I/O), not that it is damaged. */
+const UNWRITABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY)/;
+
+/** The error for a database whose disk or file refuses writes at open (exit code of a database write failure). */
+function unwritable(file: string, why: string): DbError {
+  return new DbError(
+    'db-write-failed',
+    `${file} could not be opened for writing (${why}): is the disk full, or the file or its folder read-only? Free space or fix the permissions, then run the same command again; nothing was changed`,
+    { file },
+  );
 }
 
 /** The error for a damaged database, naming the newest good backup. */

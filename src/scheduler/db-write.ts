@@ -21,3 +21,14 @@ export function dbWriteFailed(cause: Error, unrecorded: string[]): DbError {
     { cause: (cause as { code?: string }).code ?? cause.message, unrecorded },
   );
 }
+
+/** The error a run ends with when the database refused a write before any device was programmed. */
+export function dbWriteFailedAtStart(cause: Error): DbError {
+  const what = (cause as { code?: string }).code === 'SQLITE_FULL' ? 'the disk is full' : cause.message;
+  return new DbError(
+    'db-write-failed',
+    `the database could not be written (${what}); no device was programmed. Free space or fix the file (read-only? locked by another program?), then run the same command again`,
+    {},
+    { cause: (cause as { code?: string }).code ?? cause.message, unrecorded: [] },
+  );
+}

@@ -9,6 +9,8 @@ export interface LeaseOptions {
   staleMs?: number;
   /** How often the holder renews its heartbeat. @default 2000 */
   heartbeatMs?: number;
+  /** Called once when a heartbeat finds that another run took the lot over (the holder should stop). @default none */
+  onLost?: (e: Error) => void;
 }
 
 /** The lot is being run by another live process. */
@@ -33,12 +35,13 @@ export class LotLease {
   private timer: NodeJS.Timeout | undefined;
   /** Set when a heartbeat could not be written (the run should stop). */
   lost: Error | undefined;
+  private stolen = false;
 
-  private constructor(private readonly db: Db, private readonly lot: string, private readonly opts: Required<LeaseOptions>) {}
+  private constructor(private readonly db: Db, private readonly lot: string, private readonly opts: Required<Omit<LeaseOptions, 'onLost'>> & LeaseOptions) {}
 
   /** Takes the lease of `lot` or throws LotHeldError naming the holder; returns the takeover note when a dead holder was replaced. */
   static acquire(db: Db, lot: string, options: LeaseOptions = {}): { lease: LotLease; tookOver: string | null } {
-    const opts = { staleMs: options.staleMs ?? 15_000, heartbeatMs: options.heartbeatMs ?? 2_000 };
+    const opts = { staleMs: options.staleMs ?? 15_000, heartbeatMs: options.heartbeatMs ?? 2_000, onLost: options.onLost };
     const lease = new LotLease(db, lot, opts);
     const host = os.hostname();
     let tookOver: string | null = null;
@@ -68,11 +71,26 @@ export class LotLease {
     return { lease, tookOver };
   }
 
-  /** Renews the heartbeat; notes (does not throw) when the database cannot be written. */
+  /** Runs `fn` with SQLite's busy timeout set to `ms`, so a lock held elsewhere does not block the event loop for long. */
+  private briefly<T>(ms: number, fn: () => T): T {
+    const was = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma(`busy_timeout = ${ms}`);
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`busy_timeout = ${was}`);
+    }
+  }
+
+  /** Renews the heartbeat without waiting on a lock; notes (does not throw) when the database cannot be written. */
   beat(): void {
     try {
-      const r = this.db.prepare('UPDATE lot_leases SET heartbeat_at = ? WHERE lot_id = ? AND holder = ?').run(Date.now(), this.lot, this.holder);
-      if (r.changes === 0) this.lost = new Error(`the lease of lot ${this.lot} was taken by another run`);
+      const r = this.briefly(0, () => this.db.prepare('UPDATE lot_leases SET heartbeat_at = ? WHERE lot_id = ? AND holder = ?').run(Date.now(), this.lot, this.holder));
+      if (r.changes === 0 && !this.stolen) {
+        this.stolen = true;
+        this.lost = new Error(`the lease of lot ${this.lot} was taken by another run`);
+        this.opts.onLost?.(this.lost);
+      }
     } catch (e) {
       this.lost = e as Error;
     }
@@ -82,7 +100,7 @@ export class LotLease {
   release(): void {
     if (this.timer) clearInterval(this.timer);
     try {
-      this.db.prepare('DELETE FROM lot_leases WHERE lot_id = ? AND holder = ?').run(this.lot, this.holder);
+      this.briefly(1000, () => this.db.prepare('DELETE FROM lot_leases WHERE lot_id = ? AND holder = ?').run(this.lot, this.holder));
     } catch {
       // The database may be unwritable (disk full); a stale lease is taken over by the next run.
     }

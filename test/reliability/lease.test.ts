@@ -40,7 +40,7 @@ describe('one owner per lot', () => {
     db.close();
   });
 
-  it('a holder on another host is refused while its heartbeat is fresh and taken over once it is stale', async () => {
+  it('a holder on another host is refused while its heartbeat is fresh and taken over once it is stale; the old holder learns it lost the lot', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'stale'), devices: 4 });
     const db = openDb(dbFile, { create: false });
     const put = db.prepare('INSERT OR REPLACE INTO lot_leases (lot_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)');
@@ -56,7 +56,8 @@ describe('one owner per lot', () => {
     expect((refused as LotHeldError).message).toContain('pid 1 on bench-7.example');
 
     put.run('LOT-1', 'other-run', 'bench-7.example', 1, '2026-01-01T00:00:00.000Z', Date.now() - 16_000);
-    const { lease, tookOver } = LotLease.acquire(db, 'LOT-1', { staleMs: 15_000 });
+    const lostSeen: string[] = [];
+    const { lease, tookOver } = LotLease.acquire(db, 'LOT-1', { staleMs: 15_000, onLost: (e) => lostSeen.push(e.message) });
     expect(tookOver).toContain('from pid 1 on bench-7.example');
     const row = db.prepare('SELECT holder, host, pid FROM lot_leases').get() as { holder: string; host: string; pid: number };
     expect(row).toEqual({ holder: lease.holder, host: os.hostname(), pid: process.pid });
@@ -64,6 +65,8 @@ describe('one owner per lot', () => {
     put.run('LOT-1', 'thief', 'bench-8.example', 1, '2026-01-01T00:00:00.000Z', Date.now());
     lease.beat();
     expect(lease.lost?.message).toMatch(/taken by another run/);
+    lease.beat();
+    expect(lostSeen).toEqual(['the lease of lot LOT-1 was taken by another run']);
     lease.release();
     expect(db.prepare('SELECT holder FROM lot_leases').pluck().get()).toBe('thief');
     db.close();
