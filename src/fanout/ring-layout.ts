@@ -24,15 +24,16 @@ export const S = { REF: 0, SEQ: 1, KIND: 2, FILL: 3 } as const;
 /** Per-consumer field offsets. */
 export const C = { CURSOR: 0, STATE: 1, LIMIT: 2 } as const;
 
-/** What a slot holds. */
+/** Slot kind: image bytes in the slot's data area. */
 export const KIND_DATA = 1;
 /** A fill descriptor: `length` bytes of one value (or don't-care); no bytes in the data area. */
 export const KIND_FILL = 2;
 /** FILL field: fill byte in bits 0..7, don't-care flag in bit 8. */
 export const FILL_DONT_CARE = 0x100;
 
-/** Writer states (H.STATE). */
+/** Writer state (H.STATE): reset, not started. */
 export const RING_IDLE = 0;
+/** Writer state: publishing items. */
 export const RING_RUNNING = 1;
 /** Every item of the image was published. */
 export const RING_DONE = 2;
@@ -41,7 +42,7 @@ export const RING_ABORTED = 3;
 /** The writer stopped early because no live consumer was left. */
 export const RING_STOPPED = 4;
 
-/** Consumer states (C.STATE). */
+/** Consumer state (C.STATE): not part of this wave. */
 export const CONSUMER_UNUSED = 0;
 /** Counted by the writer: every published item waits for its release. */
 export const CONSUMER_ALIVE = 1;

@@ -1,0 +1,47 @@
+/** Measuring one bench step: wall time, peak RSS of this process (all its threads), bytes read (`/proc/self/io`). */
+import fs from 'node:fs';
+
+/** What one measured step cost. */
+export interface Cost<T> {
+  ms: number;
+  peakRssMB: number;
+  /** Bytes this process read through read(2) during the step (rchar delta), or null where /proc is missing. */
+  readBytes: number | null;
+  value: T;
+}
+
+/** Bytes read by this process so far (`rchar` of /proc/self/io), or null. */
+export function rchar(): number | null {
+  try {
+    const m = /rchar:\s*(\d+)/.exec(fs.readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `fn`, sampling RSS every 20 ms. */
+export async function measure<T>(fn: () => Promise<T>): Promise<Cost<T>> {
+  globalThis.gc?.();
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const r0 = rchar();
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    const ms = performance.now() - t0;
+    const r1 = rchar();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { ms, peakRssMB: Math.round(peak / 2 ** 20), readBytes: r0 === null || r1 === null ? null : r1 - r0, value };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Parses sizes like 256M, 1G, 4GiB, 1048576. */
+export function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(s.trim());
+  if (!m) throw new Error(`not a size: ${s} (try 256M, 1G)`);
+  const mult = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.round(Number(m[1]) * mult);
+}

@@ -1,0 +1,175 @@
+/**
+ * npm run bench:fanout [-- --size 256M | --big] [--programmers 1,2,4,8] [--rt-size 2G] [--only sim,naive,ring,blockdev,realtime]
+ *
+ * The fan-out benchmark (issue 5), all in one run on one image in a temp dir (read from the page cache):
+ * - sim at unlimited speed, P programmers × 8 sites: wall time, site-bytes/s, 50 MB/s sockets kept fed, and the
+ *   floor measured in the same run (one read and P passes of zlib.crc32 over the image, on all cores) and the ratio;
+ * - the naive fan-outs at the largest P: each worker reads the file itself / main thread postMessage-copies chunks;
+ * - a few ring sizes at the largest P (how the defaults were picked);
+ * - blockdev to 8 files next to 8 parallel `dd bs=4M conv=fsync` and `tee` into 8 files (+ sync);
+ * - real-time sim: 8 × 8 sites at 50 MB/s per site: share of program time the sites spend programming.
+ * Every step prints one JSON line; a table follows. Peak RSS is this process's (all threads), sampled every 20 ms;
+ * readMB is this process's read(2) bytes (/proc/self/io rchar), countedMB the image bytes gangflash pulled.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Chip } from '../src/catalog/chip.js';
+import { FarmSession, type RingOptions, type WireCyclePlan } from '../src/fanout/farm-session.js';
+import type { ProgrammerSpec } from '../src/programmers/spec.js';
+import { floorPasses } from './fanout-lib/floor.js';
+import { measure, parseSize, type Cost } from './fanout-lib/measure.js';
+import { startNaive } from './fanout-lib/naive.js';
+
+const { values: args } = parseArgs({
+  options: { size: { type: 'string' }, big: { type: 'boolean' }, programmers: { type: 'string' }, 'rt-size': { type: 'string' }, only: { type: 'string' } },
+});
+const size = args.big ? 4 * 2 ** 30 : parseSize(args.size ?? '1G');
+const rtSize = args['rt-size'] ? parseSize(args['rt-size']) : args.size || args.big ? Math.min(size, 2 * 2 ** 30) : 2 * 2 ** 30;
+const Ps = (args.programmers ?? '1,2,4,8').split(',').map(Number);
+const maxP = Math.max(...Ps);
+const only = new Set((args.only ?? 'sim,naive,ring,blockdev,realtime').split(','));
+const SITES = 8;
+const SOCKET = 50e6;
+const MB = 2 ** 20;
+
+/** The catalog's 8 GB eMMC (chipdb/chips/emmc.json), fault-free in the sim. */
+const catalog = JSON.parse(fs.readFileSync(new URL('../chipdb/chips/emmc.json', import.meta.url), 'utf8')) as { chips: Chip[] };
+const chip = catalog.chips.find((c) => c.part === 'KLM8G1GETF-B041')!;
+const quiet = { linkLostRate: 0, wrongChipRate: 0, defectMultiplier: 0, grownBadBlockRate: 0, factoryBadBlockMean: 0, contact: { base: 0, atRatedLife: 0 } };
+const sims = (p: number, speed: number | 'unlimited'): ProgrammerSpec[] =>
+  Array.from({ length: p }, (_, i) => ({ name: `sim-${i + 1}`, driver: 'sim', model: 'sim-gang', serial: `SIM-${i + 1}`, sites: SITES, options: { ...quiet, speed } }));
+const plan = (name: string, bytes: number, ops: WireCyclePlan['ops'] = ['program', 'verify']): WireCyclePlan => ({
+  insertions: Array.from({ length: SITES }, (_, s) => ({ site: s, device: `BENCH/${name}/${s}` })),
+  ops,
+  expectedId: chip.idBytes,
+  target: {},
+  imageBytes: bytes,
+});
+
+const rows: Record<string, unknown>[] = [];
+function emit(row: Record<string, unknown>): void {
+  console.log(JSON.stringify(row));
+  rows.push(row);
+}
+const figures = (c: Cost<unknown>) => ({ ms: Math.round(c.ms), peakRssMB: c.peakRssMB, readMB: c.readBytes === null ? null : Math.round(c.readBytes / MB) });
+const siteRate = (p: number, ms: number) => {
+  const bps = (p * SITES * size) / (ms / 1000);
+  return { siteMBps: Math.round(bps / MB), sockets50: Math.floor(bps / SOCKET) };
+};
+
+/** A file of `bytes` pseudo-random bytes (a 16 MiB random block, stamped with its index, repeated). */
+function writeImage(file: string, bytes: number): void {
+  const block = Buffer.alloc(16 * MB);
+  for (let i = 0; i < block.length; i += 4) block.writeUInt32LE((Math.random() * 2 ** 32) >>> 0, i);
+  const fd = fs.openSync(file, 'w');
+  for (let at = 0, n = 0; at < bytes; at += block.length, n++) {
+    block.writeUInt32LE(n, 0);
+    fs.writeSync(fd, block, 0, Math.min(block.length, bytes - at));
+  }
+  fs.closeSync(fd);
+}
+
+/** One wave of `p` programmers on a fresh session; checks every site passed. */
+async function simWave(file: string, bytes: number, p: number, speed: number | 'unlimited', ring?: RingOptions, ops?: WireCyclePlan['ops']) {
+  const session = await FarmSession.start({ programmers: sims(p, speed), chip, ring });
+  try {
+    const cycles = new Map([...session.status().keys()].map((n) => [n, plan(n, bytes, ops)] as const));
+    const cost = await measure(() => session.runWave({ path: file }, cycles));
+    const bad = [...cost.value.values()].filter((r) => !('results' in r) || !r.results.every((x) => x.ok));
+    if (bad.length > 0) throw new Error(`bench wave failed: ${JSON.stringify(bad).slice(0, 300)}`);
+    return { cost, wave: session.lastWave!, results: cost.value };
+  } finally {
+    await session.close();
+  }
+}
+
+const run = (cmd: string, argv: string[]) =>
+  new Promise<void>((resolve, reject) => spawn(cmd, argv, { stdio: 'ignore' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`${cmd} exited ${c}`)))));
+const has = (tool: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-'));
+try {
+  const image = path.join(dir, 'image.bin');
+  writeImage(image, size);
+  console.error(`image ${size / MB} MiB in ${dir}; ${os.availableParallelism()} cores; node ${process.version}`);
+
+  if (only.has('sim')) {
+    for (const p of Ps) {
+      const floor = await measure(() => floorPasses(image, p));
+      emit({ bench: 'floor (1 read, P crc32 passes)', P: p, MiB: size / MB, ...figures(floor) });
+      const { cost, wave } = await simWave(image, size, p, 'unlimited');
+      emit({ bench: 'gangflash sim', P: p, sites: SITES, MiB: size / MB, ...figures(cost), ...siteRate(p, cost.ms), ratioToFloor: +(cost.ms / floor.ms).toFixed(2), countedMB: Math.round(wave.imageBytesRead / MB), detached: wave.detached.length });
+    }
+  }
+  if (only.has('naive')) {
+    for (const mode of ['self-read', 'post-copy'] as const) {
+      const farm = await startNaive(mode, sims(maxP, 'unlimited'), chip, image, plan('naive', size));
+      const cost = await measure(() => farm.go());
+      await farm.close();
+      if (!cost.value) throw new Error(`naive ${mode}: a site failed`);
+      emit({ bench: `naive ${mode}`, P: maxP, sites: SITES, MiB: size / MB, ...figures(cost), ...siteRate(maxP, cost.ms) });
+    }
+  }
+  if (only.has('ring')) {
+    for (const ring of [{ slots: 64, chunkSize: 256 * 1024 }, { slots: 8, chunkSize: MB }, { slots: 16, chunkSize: MB }, { slots: 32, chunkSize: MB }, { slots: 64, chunkSize: MB }, { slots: 8, chunkSize: 4 * MB }]) {
+      const { cost } = await simWave(image, size, maxP, 'unlimited', ring);
+      emit({ bench: `ring ${ring.slots} x ${ring.chunkSize / 1024} KiB`, P: maxP, sites: SITES, MiB: size / MB, ...figures(cost), ...siteRate(maxP, cost.ms) });
+    }
+  }
+  if (only.has('blockdev')) {
+    const targets = Array.from({ length: 8 }, (_, i) => path.join(dir, `site-${i}.img`));
+    const clean = () => targets.forEach((t) => fs.rmSync(t, { force: true }));
+    targets.forEach((t) => fs.writeFileSync(t, ''));
+    const spec: ProgrammerSpec = { name: 'bd', driver: 'blockdev', model: 'usb-emmc-reader', serial: 'BD-1', sites: 8, options: { targets, capacityBytes: size } };
+    const session = await FarmSession.start({ programmers: [spec], chip });
+    const cost = await measure(() => session.runWave({ path: image }, new Map([['bd', plan('bd', size, ['program'])]])));
+    await session.close();
+    const r = cost.value.get('bd')!;
+    if (!('results' in r) || !r.results.every((x) => x.ok)) throw new Error(`blockdev wave failed: ${JSON.stringify(r).slice(0, 300)}`);
+    emit({ bench: 'gangflash blockdev -> 8 files (write+fsync)', P: 1, sites: 8, MiB: size / MB, ...figures(cost), writeMBps: Math.round((8 * size) / MB / (cost.ms / 1000)) });
+    clean();
+    if (has('dd')) {
+      const dd = await measure(() => Promise.all(targets.map((t) => run('dd', [`if=${image}`, `of=${t}`, 'bs=4M', 'conv=fsync', 'status=none']))));
+      emit({ bench: '8 parallel dd bs=4M conv=fsync', sites: 8, MiB: size / MB, ...figures(dd), readMB: (8 * size) / MB, writeMBps: Math.round((8 * size) / MB / (dd.ms / 1000)) });
+      clean();
+    } else console.error('dd not found: skipped');
+    if (has('tee') && has('sync')) {
+      const q = targets.map((t) => `'${t}'`).join(' ');
+      const tee = await measure(() => run('sh', ['-c', `tee ${q} < '${image}' > /dev/null && sync ${q}`]));
+      emit({ bench: 'tee into 8 files + sync', sites: 8, MiB: size / MB, ...figures(tee), readMB: size / MB, writeMBps: Math.round((8 * size) / MB / (tee.ms / 1000)) });
+      clean();
+    } else console.error('tee/sync not found: skipped');
+  }
+  if (only.has('realtime')) {
+    const rtImage = rtSize === size ? image : path.join(dir, 'rt.bin');
+    if (rtImage !== image) writeImage(rtImage, rtSize);
+    const speed = SOCKET / (chip.timings.writeBytesPerSec ?? 20e6); // the sim's eMMC default rate is 20 MB/s
+    const { cost, results } = await simWave(rtImage, rtSize, 8, speed, undefined, ['program']);
+    const idealMs = (rtSize / SOCKET) * 1000;
+    const shares = [...results.values()].map((r) => ('figures' in r ? idealMs / (r.figures.stageMs.program ?? Infinity) : 0));
+    emit({
+      bench: 'real-time sim 8 x 8 @ 50 MB/s',
+      P: 8, sites: SITES, MiB: rtSize / MB, ...figures(cost), idealProgramMs: Math.round(idealMs),
+      programmingShareMin: +Math.min(...shares).toFixed(4), programmingShareMean: +(shares.reduce((a, b) => a + b, 0) / shares.length).toFixed(4),
+    });
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+console.log('');
+const cols = ['bench', 'P', 'sites', 'MiB', 'ms', 'siteMBps', 'sockets50', 'ratioToFloor', 'writeMBps', 'programmingShareMin', 'peakRssMB', 'readMB', 'countedMB'];
+const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+console.log(cols.map((c, i) => c.padEnd(widths[i])).join('  '));
+for (const r of rows) console.log(cols.map((c, i) => cell(r[c]).padEnd(widths[i])).join('  '));
