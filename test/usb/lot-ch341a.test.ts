@@ -52,6 +52,25 @@ describe('a lot over emulated CH341A boards (one programmer per board)', () => {
     expect(new Set(lotAttempts(dbFile).map((a) => `${a.programmer}:${a.site}/${a.adapter}`))).toEqual(new Set(['ch341a-1:0/A-1', 'ch341a-2:0/A-2']));
   });
 
+  it('programs WSON8 W25N01GV SPI NAND parts, skipping a factory bad block inside the image', async () => {
+    const { dbFile } = await usbLotFixture({
+      dir: path.join(dir, 'snand'),
+      driver: 'ch341a',
+      model: 'CH341A',
+      chip: 'W25N01GVZEIG',
+      adapterType: 'wson8-8x6-pogo-1',
+      // Block 1 (inside the 2-block image) is factory bad on board 2's parts: written unskipped, its program would fail.
+      boards: [{ seed: 1 }, { seed: 2, badBlocks: [1] }],
+      devices: 4,
+      imageBytes: 256 << 10,
+    });
+    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' })).toBe(EXIT.ok);
+    expect(lotRows(dbFile)).toMatchObject({ devices: 4, passed: 4, attempts: 4 });
+    const attempts = lotAttempts(dbFile);
+    expect(new Set(attempts.map((a) => a.programmer))).toEqual(new Set(['ch341a-1', 'ch341a-2']));
+    for (const a of attempts) expect(a.badBlocks).toBe(a.programmer === 'ch341a-2' ? 1 : 0);
+  });
+
   it('a reel of the wrong part fails every device at the ID stage on the board that seats it', async () => {
     const { dbFile } = await usbLotFixture({
       dir: path.join(dir, 'wrong-id'),
