@@ -59,7 +59,8 @@ export function normalizeKeys(raw: Record<string, unknown>): { row: Record<strin
   const row: Record<string, unknown> = {};
   const unknown: string[] = [];
   for (const [k, v] of Object.entries(raw)) {
-    const name = aliases[k.trim().toLowerCase().replace(/[\s-]+/g, '_')];
+    const key = k.trim().toLowerCase().replace(/[\s-]+/g, '_');
+    const name = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
     if (name) row[name] = typeof v === 'number' ? String(v) : v;
     else unknown.push(k);
   }
