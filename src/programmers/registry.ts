@@ -23,7 +23,8 @@ export function jsonPath(path: readonly PropertyKey[]): string {
 
 /** Checks a spec's driver name, sites and options; returns every issue (empty when valid) and the parsed options. */
 export function checkSpec(spec: ProgrammerSpec): { issues: SpecIssue[]; options?: unknown } {
-  const factory = drivers[spec.driver];
+  // Own keys only: a driver named "toString" or "__proto__" must not find Object.prototype's members.
+  const factory = Object.hasOwn(drivers, spec.driver) ? drivers[spec.driver] : undefined;
   if (!factory) return { issues: [{ path: ['driver'], message: `unknown driver "${spec.driver}"; known drivers: ${driverNames().join(', ')}` }] };
   const issues: SpecIssue[] = [];
   if (!Number.isInteger(spec.sites) || spec.sites < 1 || spec.sites > 64) issues.push({ path: ['sites'], message: `sites must be a whole number 1..64, got ${String(spec.sites)}` });

@@ -83,7 +83,9 @@ export const jsonEdits: fc.Arbitrary<JsonEdit[]> = fc.array(
 /** A deep copy of `doc` with the edits applied (nodes are numbered depth-first; `at` wraps around). */
 export function applyJsonEdits(doc: unknown, edits: JsonEdit[]): unknown {
   const root = { v: JSON.parse(JSON.stringify(doc)) as unknown };
-  for (const e of edits) {
+  for (const edit of edits) {
+    // Generated values may be shared instances (constantFrom): copy, or an edit could make the document circular.
+    const e = { ...edit, value: structuredClone(edit.value) };
     const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
     const walk = (parent: Record<string, unknown> | unknown[], key: string | number) => {
       nodes.push({ parent, key });
