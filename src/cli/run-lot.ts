@@ -28,6 +28,8 @@ export interface RunLotCommandOptions {
   stopYield?: number;
   stopYieldAfter?: number;
   siteFailLimit?: number;
+  /** Seconds after which a wave is given up and its unfinished devices fail `timeout`. @default 3600 */
+  cycleTimeout?: number;
   /** Overrides the speed of every sim programmer. */
   speed?: number | 'unlimited';
   /** Print a human summary after the run in live mode. @default true */
@@ -108,6 +110,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         stopYield: o.stopYield,
         stopYieldAfter: o.stopYieldAfter,
         siteFailLimit: o.siteFailLimit,
+        cycleTimeoutMs: o.cycleTimeout === undefined ? undefined : o.cycleTimeout * 1000,
         signal: controller.signal,
         listener: out.listener,
       });

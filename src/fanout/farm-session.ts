@@ -214,6 +214,19 @@ export class FarmSession {
     return new Map([...cycles.keys()].map((k) => [k, out.get(k)!]));
   }
 
+  /**
+   * Gives up on every programmer still in the running wave (a watchdog fired): each is marked lost with `reason`,
+   * its worker task is aborted and its ring references released, so the wave ends now.
+   */
+  abortWave(reason: string): string[] {
+    const stuck = [...this.members.values()].filter((m) => m.pending);
+    for (const m of stuck) {
+      this.lose(m, reason);
+      m.abort.abort();
+    }
+    return stuck.map((m) => m.spec.name);
+  }
+
   /** Starts a fresh session task for a programmer (after it was lost); resolves when its driver is open again. */
   async restart(name: string): Promise<void> {
     const m = this.members.get(name);

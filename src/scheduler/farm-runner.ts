@@ -63,6 +63,10 @@ export class FarmWaveRunner implements WaveRunner {
     return out;
   }
 
+  abortWave(reason: string): string[] {
+    return this.session.abortWave(reason);
+  }
+
   restart(programmer: string): Promise<void> {
     return this.session.restart(programmer);
   }

@@ -1,3 +1,4 @@
+import PQueue, { TimeoutError } from 'p-queue';
 import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
 import type { Insertion, SerialWrite } from '../programmers/driver.js';
@@ -26,6 +27,8 @@ export interface RunLotOptions {
   siteFailLimit?: number;
   /** Losses of a programmer's worker in a row before it is taken out of the run. @default 2 */
   programmerLossLimit?: number;
+  /** A wave still running after this many ms is given up: its unfinished devices fail with `timeout`. @default 3600000 */
+  cycleTimeoutMs?: number;
   /** Aborting stops the run after the wave in flight. */
   signal?: AbortSignal;
   /** Receives every event of the run. */
@@ -43,6 +46,9 @@ export interface RunSummary {
   attempts: number;
   seconds: number;
 }
+
+/** How a wave given up by the watchdog marks its programmers' loss. */
+const TIMEOUT_PREFIX = 'timeout:';
 
 /** Failures retried once on another site: the socket's, or the programmer's link. */
 const RETRYABLE = new Set([...SOCKET_FAILURES, 'link-lost', 'timeout']);
@@ -65,6 +71,7 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
   let finishedThisRun = 0;
   let passedThisRun = 0;
   let wave = 0;
+  const waves = new PQueue({ concurrency: 1 });
 
   let dbFailure: Error | undefined;
   const unrecorded: string[] = [];
@@ -143,7 +150,18 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
       });
     }
     const started = Date.now();
-    const outcomes = await runner.runWave(cycles, (p) => emit({ type: 'site-progress', ...p }));
+    // The wave queue runs one wave at a time under a watchdog: a wave past its time budget is given up, and the
+    // programmers still in it end as lost with a timeout (their devices fail `timeout` and are retried elsewhere).
+    const inflight = runner.runWave(cycles, (p) => emit({ type: 'site-progress', ...p }));
+    let outcomes: Awaited<typeof inflight>;
+    try {
+      outcomes = await waves.add(() => inflight, { timeout: opts.cycleTimeoutMs ?? 3_600_000 });
+    } catch (e) {
+      if (!(e instanceof TimeoutError)) throw e;
+      const stuck = runner.abortWave(`${TIMEOUT_PREFIX} the cycle ran longer than ${Math.round((opts.cycleTimeoutMs ?? 3_600_000) / 1000)} s`);
+      alarm('cycle-timeout', `wave ${wave}: ${stuck.join(', ')} did not finish in time; their devices fail with timeout`);
+      outcomes = await inflight;
+    }
     for (const [prog, list] of placed) {
       const o = outcomes.get(prog) ?? { lost: 'no result from the programmer' };
       if ('lost' in o) {
@@ -155,7 +173,8 @@ export async function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): P
       } else losses.set(prog, 0);
       for (const p of list) {
         const r = 'lost' in o ? undefined : o.results.find((x) => x.site === p.site.site);
-        const failure = r ? r.failure : { code: 'link-lost' as const, stage: 'program' as const, message: 'lost' in o ? o.lost : 'site missing from result' };
+        const lostWhy = 'lost' in o ? o.lost : 'site missing from result';
+        const failure = r ? r.failure : { code: lostWhy.startsWith(TIMEOUT_PREFIX) ? ('timeout' as const) : ('link-lost' as const), stage: 'program' as const, message: lostWhy };
         const code = failure?.code ?? null;
         const retry = code !== null && RETRYABLE.has(code) && p.device.attempt === 1;
         const key = `${p.site.programmerId}:${p.site.site}`;

@@ -33,6 +33,8 @@ export interface SiteProgress {
  */
 export interface WaveRunner {
   runWave(cycles: Map<string, CycleRequest>, onProgress: (p: SiteProgress) => void): Promise<Map<string, WaveOutcome>>;
+  /** Gives up on the programmers still in the running wave: they end as `{ lost: reason }`. Returns their names. */
+  abortWave(reason: string): string[];
   /** Starts a fresh session for a programmer whose worker was lost. */
   restart(programmer: string): Promise<void>;
   close(): Promise<void>;

@@ -71,3 +71,16 @@ describe('running a lot on the sim farm', () => {
     db.close();
   });
 });
+
+describe('the cycle watchdog', () => {
+  it('a cycle that runs past --cycle-timeout is given up and its devices fail with timeout', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'timeout'), devices: 8, imageBytes: 16 << 20, sim: { speed: 1, linkLostRate: 0 } });
+    // Every cycle outlasts the watchdog: devices time out, are retried once elsewhere, time out again and fail.
+    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', cycleTimeout: 0.3 })).toBe(EXIT.ok);
+    const db = openDb(dbFile, { create: false });
+    expect(db.prepare("SELECT count(*) FROM attempts WHERE failure_code = 'timeout'").pluck().get()).toBeGreaterThanOrEqual(8);
+    expect(db.prepare("SELECT count(*) FROM events WHERE code = 'cycle-timeout'").pluck().get()).toBeGreaterThanOrEqual(1);
+    db.close();
+    expect(lotRows(dbFile)).toMatchObject({ devices: 8, failed: 8, integrity: 'ok', failedWithoutCode: 0 });
+  });
+});

@@ -36,8 +36,9 @@ export function register(program: Command): void {
     .option('--stop-yield <share>', 'stop when the lot yield falls below this share (e.g. 0.9)', share)
     .option('--stop-yield-after <n>', 'devices finished before the yield limit applies', count, 50)
     .option('--site-fail-limit <k>', 'socket failures in a row that disable a site', count, 3)
+    .option('--cycle-timeout <s>', 'give up a cycle after this many seconds: its devices fail with timeout', count, 3600)
     .option('--speed <x>', 'sim programmers: time scale (1 = real time) or "unlimited"', parseSpeed)
-    .action(async function (this: Command, o: { lot: string; farm?: string; json?: boolean; progress?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; speed?: number | 'unlimited' }) {
+    .action(async function (this: Command, o: { lot: string; farm?: string; json?: boolean; progress?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited' }) {
       process.exitCode = await runLotCommand({
         dbFile: dbPath(this),
         lot: o.lot,
@@ -47,6 +48,7 @@ export function register(program: Command): void {
         stopYield: o.stopYield,
         stopYieldAfter: o.stopYieldAfter,
         siteFailLimit: o.siteFailLimit,
+        cycleTimeout: o.cycleTimeout,
         speed: o.speed,
       });
     });
