@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/open.js';
 import { loadCatalogs } from '../catalog/load.js';
+import { getAdapterType } from '../catalog/adapter-types.js';
 import { addAdapter, addProgrammer, mountAdapter, unmountAdapter } from '../inventory/index.js';
 import { defaultSimFarm } from '../farm/default.js';
 import { createJob } from '../jobs/create.js';
@@ -57,8 +58,9 @@ export async function setupDemo(db: Db, dir: string, o: DemoOptions): Promise<De
     const adapters = new Map<string, string[]>();
     for (const p of farm.programmers) {
       const list = Array.from({ length: p.sites }, (_, s) => `${kind}-${p.name}-${s}`);
-      // One adapter of each kind comes second-hand, near the end of its rated life.
-      list.forEach((serial, s) => addAdapter(db, { type: part.adapterType, serial, priorInsertions: p.name === 'sim-3' && s === 2 ? 4_996 : 0 }));
+      // One adapter of each kind comes second-hand, four insertions short of its rated life.
+      const worn = getAdapterType(db, part.adapterType).ratedInsertions - 4;
+      list.forEach((serial, s) => addAdapter(db, { type: part.adapterType, serial, priorInsertions: p.name === 'sim-3' && s === 2 ? worn : 0 }));
       adapters.set(p.name, list);
     }
     lots.push({ lot: kind === 'N' ? 'DEMO-NAND-2447' : 'DEMO-EMMC-2447', chip: part.chip, adapterType: part.adapterType, adapters });
