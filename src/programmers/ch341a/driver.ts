@@ -1,11 +1,8 @@
 import type { Chip } from '../../catalog/chip.js';
-import type { Extent } from '../../images/extent.js';
 import { DriverError } from '../../errors.js';
-import type { Insertion, ProgramTarget, Progress } from '../driver.js';
 import type { DeviceLink, DeviceSource } from '../usb/device-source.js';
 import type { FlashTarget } from '../usb/flash-target.js';
-import type { Mismatch, SentRecord } from '../usb/sent-digest.js';
-import { SingleSiteUsbDriver, type ProgramResult } from '../usb/single-site.js';
+import { FlashTargetDriver } from '../usb/target-driver.js';
 import { UsbTransport } from '../usb/transport.js';
 import { NorTarget } from './nor-target.js';
 import { CH341A_EP_IN, CH341A_EP_OUT, type Ch341aSpeed } from './protocol.js';
@@ -23,12 +20,7 @@ export interface Ch341aDriverOptions {
 }
 
 /** The CH341A USB programmer with one SOIC8/WSON8 socket: SPI NOR and SPI NAND. */
-export class Ch341aDriver extends SingleSiteUsbDriver {
-  private link: DeviceLink | undefined;
-  private transport: UsbTransport | undefined;
-  private target: FlashTarget | undefined;
-  private prepared = false;
-
+export class Ch341aDriver extends FlashTargetDriver {
   constructor(info: { model: string; serial: string }, private readonly source: DeviceSource, private readonly opts: Ch341aDriverOptions = {}) {
     super({ driver: 'ch341a', ...info });
   }
@@ -65,52 +57,5 @@ export class Ch341aDriver extends SingleSiteUsbDriver {
   /** Builds the NOR command layer (a seam for broken-driver tests). */
   protected makeNorOps(bus: Ch341aSpiBus, link: DeviceLink, limits: ConstructorParameters<typeof SpiNorOps>[2]): SpiNorOps {
     return new SpiNorOps(bus, link.pacer, limits);
-  }
-
-  protected async disconnect(): Promise<void> {
-    await this.transport?.close();
-    this.transport = undefined;
-    this.target = undefined;
-  }
-
-  override async load(insertions: Insertion[]): Promise<void> {
-    await super.load(insertions);
-    const mine = insertions.find((i) => i.site === 0);
-    if (mine) this.link?.insert?.(mine.device);
-    this.prepared = false;
-  }
-
-  override async unload(): Promise<void> {
-    await super.unload();
-    this.link?.remove?.();
-  }
-
-  /** The chip logic, prepared once per inserted device. */
-  private async ready(): Promise<FlashTarget> {
-    if (!this.target) throw new DriverError('driver-not-open', `CH341A ${this.info.serial} was used before open()`);
-    if (!this.prepared) {
-      await this.target.prepare();
-      this.prepared = true;
-    }
-    return this.target;
-  }
-
-  protected async readIdBytes(): Promise<Uint8Array> {
-    return (await this.ready()).readId();
-  }
-  protected async eraseDevice(progress: Progress): Promise<number[] | void> {
-    return (await this.ready()).erase(progress);
-  }
-  protected async blankDevice(progress: Progress): Promise<void> {
-    return (await this.ready()).blankCheck(progress);
-  }
-  protected async programDevice(extents: AsyncIterable<Extent>, target: ProgramTarget, progress: Progress): Promise<ProgramResult> {
-    return (await this.ready()).program(extents, target, progress);
-  }
-  protected async readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined> {
-    return (await this.ready()).readback(sent, progress);
-  }
-  protected async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
-    return (await this.ready()).writeAt(offset, bytes);
   }
 }
