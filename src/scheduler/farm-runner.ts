@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Chip } from '../catalog/chip.js';
+import { ImageFormatError } from '../errors.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import { FarmSession, type FarmSessionOptions, type WireCyclePlan } from '../fanout/farm-session.js';
 import type { CycleTemplate } from './lot-job.js';
@@ -16,14 +18,42 @@ export interface FarmWaveRunnerOptions {
   session?: Pick<FarmSessionOptions, 'ring' | 'slowConsumerMs' | 'progressMs'>;
 }
 
+/** Identity of a file's content as the file system sees it (any write changes ctime); '' when it is gone. */
+function fingerprint(file: string): string {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+  } catch {
+    return '';
+  }
+}
+
 /** The scheduler's WaveRunner on the real fan-out: one worker thread per programmer, the image streamed once per wave. */
 export class FarmWaveRunner implements WaveRunner {
-  private constructor(private readonly session: FarmSession, private readonly opts: FarmWaveRunnerOptions) {}
+  /** The image files as they were when the run checked their SHA-256 (just before start). */
+  private readonly pinned: Map<string, string>;
+
+  private constructor(private readonly session: FarmSession, private readonly opts: FarmWaveRunnerOptions) {
+    this.pinned = new Map([opts.image.path, ...opts.template.bootImages.map((b) => b.path)].map((f) => [f, fingerprint(f)]));
+  }
 
   /** Starts the farm session (one worker and driver per programmer). */
   static async start(opts: FarmWaveRunnerOptions): Promise<FarmWaveRunner> {
     const session = await FarmSession.start({ programmers: opts.programmers, chip: opts.chip, ...opts.session });
     return new FarmWaveRunner(session, opts);
+  }
+
+  /** Throws `image-changed` when an image file was written, replaced or removed since the run checked it. */
+  private checkImages(when: string): void {
+    for (const [file, fp] of this.pinned) {
+      if (fingerprint(file) !== fp) {
+        throw new ImageFormatError(
+          'image-changed',
+          `the image file changed ${when}; the devices of this cycle are not recorded and will be programmed again. Restore the file (or re-create the job for the new image) and run again`,
+          { file },
+        );
+      }
+    }
   }
 
   /** Figures of the last wave (bytes read from the image, ms). */
@@ -47,10 +77,13 @@ export class FarmWaveRunner implements WaveRunner {
         deviceBytes: t.deviceBytes,
       });
     }
+    this.checkImages('while the lot was running');
     const results = await this.session.runWave(this.opts.image, plans, (e) => {
       if (e.type !== 'progress') return;
       for (const site of e.sites) onProgress({ programmer: e.programmer, site, stage: e.stage, bytesDone: e.bytesDone, bytesTotal: e.bytesTotal ?? 0 });
     });
+    // A write during the wave may have reached some sockets: nothing of this wave is recorded.
+    this.checkImages('during the cycle in flight');
     const out = new Map<string, WaveOutcome>();
     for (const [name, r] of results) {
       out.set(
