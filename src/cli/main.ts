@@ -23,9 +23,10 @@ export async function buildProgram(): Promise<Command> {
 
 /** Runs the CLI with `argv` (user arguments only) and returns the exit code; never throws for a user error. */
 export async function main(argv: string[]): Promise<number> {
-  // A reader that goes away (`gangflash … | head`) is not an error.
+  // A reader that goes away (`gangflash … | head`) is not an error; a command cut short that way keeps the exit
+  // code it set for that case (`run` sets "interrupted" while it programs, so a script never reads 0 = lot done).
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
     throw e;
   });
   const program = await buildProgram();

@@ -86,6 +86,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         process.stderr.write(`\ngangflash: ${e.message} (this run's heartbeat was stale); stopping after the cycle in flight\n`);
       },
     });
+    // Until the run returns, a process ended early (stdout reader gone) exits as interrupted, never as done.
+    process.exitCode = EXIT.interrupted;
     const out = runOutput(o.mode, { progress: o.progress });
     let signals = 0;
     const onSignal = () => {

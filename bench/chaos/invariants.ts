@@ -1,0 +1,79 @@
+import Database from 'better-sqlite3';
+import { runCli } from '../../test/helpers/cli.js';
+
+/** What the database says about a lot, and every rule it breaks. */
+export interface LotState {
+  planned: number;
+  devices: number;
+  passed: number;
+  failed: number;
+  attempts: number;
+  reservedSerials: number;
+  violations: string[];
+}
+
+const one = (db: Database.Database, sql: string, ...args: unknown[]) => db.prepare(sql).pluck().get(...args) as number;
+
+/**
+ * Checks the rules that must hold at every moment between runs: integrity_check ok, one row per device, no serial
+ * given twice, every failed device with a failure code, at most two insertions per device, serials used or voided
+ * exactly once per finished device, and (when `final`) the lot complete with a contiguous serial sequence.
+ */
+export function checkLot(dbFile: string, lot: string, serial: { start: number; step: number } | null, final = false): LotState {
+  const v: string[] = [];
+  const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') v.push(`integrity_check: ${String(integrity)}`);
+    const planned = one(db, 'SELECT coalesce(sum(quantity), 0) FROM reels WHERE lot_id = ?', lot);
+    const devices = one(db, 'SELECT count(*) FROM devices WHERE lot_id = ?', lot);
+    const passed = one(db, "SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'pass'", lot);
+    const failed = one(db, "SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'fail'", lot);
+    const attempts = one(db, 'SELECT count(*) FROM attempts WHERE lot_id = ?', lot);
+    const distinct = one(db, "SELECT count(DISTINCT reel_id || '/' || seq) FROM devices WHERE lot_id = ?", lot);
+    if (distinct !== devices) v.push(`${devices - distinct} duplicate device rows`);
+    if (devices > planned) v.push(`${devices} device rows for a lot of ${planned}`);
+    const dupSerials = one(db, 'SELECT count(*) FROM (SELECT serial FROM devices WHERE lot_id = ? AND serial IS NOT NULL GROUP BY serial HAVING count(*) > 1)', lot);
+    if (dupSerials) v.push(`${dupSerials} serial numbers written on more than one device`);
+    const noCode = one(db, "SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'fail' AND failure_code IS NULL", lot);
+    if (noCode) v.push(`${noCode} failed devices without a failure code`);
+    const over = one(db, 'SELECT count(*) FROM (SELECT 1 FROM attempts WHERE lot_id = ? GROUP BY reel_id, seq HAVING count(*) > 2)', lot);
+    if (over) v.push(`${over} devices with more than two insertions`);
+    const orphan = one(db, 'SELECT count(*) FROM attempts a WHERE lot_id = ? AND a.attempt > 1 AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.lot_id = a.lot_id AND b.reel_id = a.reel_id AND b.seq = a.seq AND b.attempt = a.attempt - 1)', lot);
+    if (orphan) v.push(`${orphan} retries without the attempt they retry`);
+    const noAttempt = one(db, 'SELECT count(*) FROM devices d WHERE lot_id = ? AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq)', lot);
+    if (noAttempt) v.push(`${noAttempt} device rows without an attempt`);
+    let reservedSerials = 0;
+    if (serial) {
+      const rows = db.prepare('SELECT n, state, reel_id || \'/\' || seq AS dev FROM serials WHERE lot_id = ? ORDER BY n').all(lot) as { n: number; state: string; dev: string }[];
+      reservedSerials = rows.filter((r) => r.state === 'reserved').length;
+      const settled = rows.filter((r) => r.state !== 'reserved');
+      if (settled.length !== devices) v.push(`${settled.length} serials used or voided for ${devices} finished devices`);
+      if (new Set(rows.filter((r) => r.state !== 'void').map((r) => r.dev)).size !== rows.filter((r) => r.state !== 'void').length) v.push('a device holds two live serial numbers');
+      const mismatch = one(db, "SELECT count(*) FROM devices d WHERE lot_id = ? AND result = 'pass' AND NOT EXISTS (SELECT 1 FROM serials s WHERE s.lot_id = d.lot_id AND s.serial = d.serial AND s.state = 'used' AND s.reel_id = d.reel_id AND s.seq = d.seq)", lot);
+      if (mismatch) v.push(`${mismatch} passed devices whose serial is not marked used for them`);
+      const gaps = rows.some((r, i) => r.n !== serial.start + i * serial.step);
+      if (gaps) v.push('the serial numbers given out are not one contiguous sequence (a number skipped or given twice)');
+    }
+    if (final) {
+      if (devices !== planned) v.push(`lot ends with ${devices} device rows, not its quantity ${planned}`);
+      if (reservedSerials) v.push(`${reservedSerials} serials still reserved at the end`);
+    }
+    return { planned, devices, passed, failed, attempts, reservedSerials, violations: v };
+  } finally {
+    db.close();
+  }
+}
+
+/** Compares `gangflash lot show --json` counters with the rows; returns the differences. */
+export function countersMatchRows(dbFile: string, lot: string, s: LotState): string[] {
+  const r = runCli(['--db', dbFile, 'lot', 'show', lot, '--json']);
+  if (r.code !== 0) return [`lot show failed (${r.code}): ${r.stderr.trim()}`];
+  const doc = JSON.parse(r.stdout) as Record<string, unknown> & { counters?: Record<string, number> };
+  const c = (doc.counters ?? doc) as Record<string, number>;
+  const out: string[] = [];
+  for (const [k, want] of [['planned', s.planned], ['passed', s.passed], ['failed', s.failed], ['remaining', s.planned - s.devices]] as const) {
+    if (c[k] !== want) out.push(`lot show ${k} = ${c[k]}, rows say ${want}`);
+  }
+  return out;
+}
