@@ -1,11 +1,15 @@
 /**
  * The ring's reader (worker side): the image's extents as an `AsyncIterable<Extent>` whose data extents are
  * `Uint8Array` views into the shared ring (no copy). An item is held from the moment it is yielded until the consumer
- * asks for the next one (or stops iterating), then released. If the writer detaches this consumer (slow-consumer
- * policy, see ring-writer.ts), the reader finishes the image from `resume(offset)`, the file read by itself.
+ * asks for the next one (or stops iterating), then released. A data extent also offers `hold()` (see
+ * src/programmers/extent-hold.ts): the consumer keeps the item past the next one until it calls the returned release
+ * function, up to half the ring at a time; items are released to the writer in order. If the writer detaches this
+ * consumer (slow-consumer policy, see ring-writer.ts), the reader finishes the image from `resume(offset)`, the file
+ * read by itself; items it still holds stay valid until released.
  */
 import { FarmError } from '../errors.js';
 import type { Extent } from '../images/extent.js';
+import type { HoldableExtent } from '../programmers/extent-hold.js';
 import {
   C, CONSUMER_ALIVE, CONSUMER_DETACHED, CONSUMER_LEFT, FILL_DONT_CARE, H, KIND_DATA, RING_ABORTED, RING_DONE, S,
   attachRing, bump, consumerField, markConsumerDead, slotDataAt, slotField, waitAsync, type RingViews,
@@ -36,7 +40,17 @@ export class RingReader implements AsyncIterable<Extent> {
   private readonly wave: number;
   private readonly cursorAt: number;
   private readonly stateAt: number;
-  private held = -1;
+  /** Oldest claimed item not yet released to the writer, and the next item to claim: items [low, next) are held. */
+  private low = 0;
+  private next = 0;
+  /** The item being iterated (released when the consumer moves on unless kept), or -1. */
+  private current = -1;
+  /** Items kept with hold() and not released yet. */
+  private readonly kept = new Set<number>();
+  /** Items released by the consumer but not yet given back (an older one is still held). */
+  private readonly freed = new Set<number>();
+  private readonly maxHeld: number;
+  private leaving = false;
   private started = false;
   /** Bytes this reader got from the file itself after being detached. */
   resumedBytes = 0;
@@ -52,6 +66,7 @@ export class RingReader implements AsyncIterable<Extent> {
     this.wave = Atomics.load(this.r.i32, H.WAVE);
     this.cursorAt = consumerField(this.r.geometry, consumer, C.CURSOR);
     this.stateAt = consumerField(this.r.geometry, consumer, C.STATE);
+    this.maxHeld = Math.max(1, Math.floor(this.r.geometry.slots / 2));
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Extent> {
@@ -60,9 +75,18 @@ export class RingReader implements AsyncIterable<Extent> {
     return this.items();
   }
 
-  /** Stops reading: releases the held item and tells the writer not to wait for this consumer. Idempotent. */
+  /**
+   * Stops reading: releases the item being iterated and tells the writer not to wait for this consumer. Items kept
+   * with hold() stay valid: the consumer leaves once the last of them is released. Idempotent.
+   */
   leave(): void {
-    this.release();
+    this.leaving = true;
+    if (this.current >= 0 && !this.kept.has(this.current)) this.free(this.current);
+    this.current = -1;
+    if (this.low === this.next) this.depart();
+  }
+
+  private depart(): void {
     if (Atomics.compareExchange(this.r.i32, this.stateAt, CONSUMER_ALIVE, CONSUMER_LEFT) === CONSUMER_ALIVE) bump(this.r, H.NOTIFY);
   }
 
@@ -83,6 +107,7 @@ export class RingReader implements AsyncIterable<Extent> {
           yield* this.fromFile(pos);
           return;
         }
+        this.current = k;
         const s = k % g.slots;
         if (Atomics.load(i32, slotField(s, S.SEQ)) !== k) throw new Error(`ring invariant broken: slot ${s} does not hold item ${k}`);
         const offset = desc[s * 2];
@@ -90,12 +115,14 @@ export class RingReader implements AsyncIterable<Extent> {
         pos = offset + length;
         if (Atomics.load(i32, slotField(s, S.KIND)) === KIND_DATA) {
           const at = slotDataAt(g, s);
-          yield { offset, length, bytes: data.subarray(at, at + length) };
+          const item: HoldableExtent = { offset, length, bytes: data.subarray(at, at + length), hold: () => this.hold(k) };
+          yield item;
         } else {
           const f = Atomics.load(i32, slotField(s, S.FILL));
           yield f & FILL_DONT_CARE ? { offset, length, fill: f & 0xff, dontCare: true } : { offset, length, fill: f & 0xff };
         }
-        this.release();
+        if (!this.kept.has(k)) this.free(k);
+        this.current = -1;
         k++;
       }
     } finally {
@@ -124,8 +151,12 @@ export class RingReader implements AsyncIterable<Extent> {
       if (me !== CONSUMER_ALIVE) throw new FarmError('fanout-consumer-gone', `ring consumer ${this.consumer} is no longer reading (state ${me})`);
       const state = Atomics.load(i32, H.STATE);
       if (k < Atomics.load(i32, H.WRITE_SEQ)) {
+        if (this.low < k) {
+          this.next = k + 1; // the cursor already says "held" (an older item is kept)
+          return 'item';
+        }
         if (Atomics.compareExchange(i32, this.cursorAt, k << 1, (k << 1) | 1) === k << 1) {
-          this.held = k;
+          this.next = k + 1;
           return 'item';
         }
         continue;
@@ -139,13 +170,32 @@ export class RingReader implements AsyncIterable<Extent> {
     }
   }
 
-  /** Releases the held item, waking the writer if this was its last reference. */
-  private release(): void {
-    const k = this.held;
-    if (k < 0) return;
-    this.held = -1;
+  /** Keeps item k past the next one (at most half the ring); returns its release function, or undefined. */
+  private hold(k: number): (() => void) | undefined {
+    if (k !== this.current || this.kept.has(k) || this.next - this.low > this.maxHeld) return undefined;
+    this.kept.add(k);
+    let once = false;
+    return () => {
+      if (once) return;
+      once = true;
+      this.kept.delete(k);
+      if (k !== this.current) this.free(k);
+    };
+  }
+
+  /** Marks item k released; gives back to the writer, in order, every item no longer held. */
+  private free(k: number): void {
+    this.freed.add(k);
     const i32 = this.r.i32;
-    if (Atomics.compareExchange(i32, this.cursorAt, (k << 1) | 1, (k + 1) << 1) !== ((k << 1) | 1)) return;
-    if (Atomics.sub(i32, slotField(k % this.r.geometry.slots, S.REF), 1) === 1) bump(this.r, H.NOTIFY);
+    while (this.freed.delete(this.low)) {
+      const k0 = this.low;
+      const k1 = k0 + 1;
+      const to = (k1 << 1) | (k1 < this.next ? 1 : 0);
+      this.low = k1;
+      // the CAS fails only when the writer reclaimed this consumer's items (it died): nothing left to give back
+      if (Atomics.compareExchange(i32, this.cursorAt, (k0 << 1) | 1, to) !== ((k0 << 1) | 1)) continue;
+      if (Atomics.sub(i32, slotField(k0 % this.r.geometry.slots, S.REF), 1) === 1) bump(this.r, H.NOTIFY);
+    }
+    if (this.leaving && this.low === this.next) this.depart();
   }
 }

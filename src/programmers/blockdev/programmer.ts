@@ -12,6 +12,7 @@ import { SentRecord } from './record.js';
 import { checkTarget, type TargetInfo } from './safety.js';
 import { targetCapacity, targetId, targetPresent } from './targets.js';
 import { blankCheckTargets, verifyTargets } from './read-back.js';
+import { WriteFanout } from './write-fanout.js';
 
 const FILL_BYTES = 1 << 20;
 
@@ -149,29 +150,25 @@ export class BlockdevProgrammer implements ProgrammerDriver {
       const skip = (fill: number, dontCare: boolean) => target.skipBlank === true && (fill === 0xff || dontCare);
       const rec = new SentRecord(this.opts.unitBytes, Math.min(...live.map((l) => l.capacity)));
       const digester = new UnitDigester({ unitBytes: this.opts.unitBytes, skipFill: skip, capacity: Math.min(...live.map((l) => l.capacity)), onUnit: (d) => rec.add(d) });
-      let writers = live;
-      const fillBuf = new Uint8Array(FILL_BYTES);
-      let fillValue = -1;
-      const writeAllSites = async (bytes: Uint8Array, at: number) => {
-        await Promise.all(writers.map((l) => writeAll(l.handle, bytes, at).catch((e: Error) => fail.set(l.site, { code: 'program-failed', stage: 'program', message: `writing ${l.target.path} at ${at}: ${e.message}` }))));
-        writers = writers.filter((l) => !fail.has(l.site));
-      };
+      const out = new WriteFanout(live.map((l) => ({ site: l.site, path: l.target.path, handle: l.handle })), fail);
       try {
         for await (const e of extents) {
           digester.feed(e);
-          if (isData(e)) await writeAllSites(e.bytes.subarray(0, e.length), e.offset);
-          else if (!skip(e.fill, e.dontCare === true)) {
-            if (fillValue !== e.fill) fillBuf.fill((fillValue = e.fill));
-            for (let at = 0; at < e.length; at += FILL_BYTES) await writeAllSites(fillBuf.subarray(0, Math.min(FILL_BYTES, e.length - at)), e.offset + at);
-          }
+          if (isData(e) || !skip(e.fill, e.dontCare === true)) await out.write(e);
           progress?.(digester.bytes);
-          if (writers.length === 0) break;
+          if (out.live === 0) break;
         }
         digester.finish();
-        await Promise.all(writers.map((l) => l.handle.sync()));
       } catch (e) {
-        for (const l of writers) fail.set(l.site, { code: 'program-failed', stage: 'program', message: (e as Error).message });
+        for (const l of live) if (!fail.has(l.site)) fail.set(l.site, { code: 'program-failed', stage: 'program', message: (e as Error).message });
+      } finally {
+        await out.finish(); // every write ends (and every held chunk is released) before program() returns
       }
+      await Promise.all(
+        live
+          .filter((l) => !fail.has(l.site))
+          .map((l) => l.handle.sync().catch((e: Error) => fail.set(l.site, { code: 'program-failed', stage: 'program', message: `syncing ${l.target.path}: ${e.message}` }))),
+      );
       rec.bytes = digester.bytes;
       this.last = rec;
     });
