@@ -1,5 +1,10 @@
 /**
  * npm run bench:fanout [-- --size 256M | --big] [--programmers 1,2,4,8] [--rt-size 2G] [--only sim,naive,ring,blockdev,realtime]
+ *                        [--rounds 3] [--source]
+ *
+ * The fan-out runs as shipped: FarmSession and its workers from dist/ (build first: `npx tsc -p tsconfig.build.json`;
+ * workers from dist load no tsx). `--source` runs them from src/ through tsx instead. Every figure is the median of
+ * `--rounds` runs (default 3), gangflash and its baselines interleaved run by run; peak RSS is the highest of the runs.
  *
  * The fan-out benchmark (issue 5), all in one run on one image in a temp dir (read from the page cache):
  * - sim at unlimited speed, P programmers × 8 sites: wall time, site-bytes/s, 50 MB/s sockets kept fed, and the
@@ -17,15 +22,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Chip } from '../src/catalog/chip.js';
-import { FarmSession, type RingOptions, type WireCyclePlan } from '../src/fanout/farm-session.js';
+import type { FarmSession as FarmSessionType, RingOptions, WireCyclePlan } from '../src/fanout/farm-session.js';
 import type { ProgrammerSpec } from '../src/programmers/spec.js';
 import { floorPasses } from './fanout-lib/floor.js';
-import { measure, parseSize, type Cost } from './fanout-lib/measure.js';
+import { interleaved, measure, parseSize, type Cost } from './fanout-lib/measure.js';
 import { startNaive } from './fanout-lib/naive.js';
 
 const { values: args } = parseArgs({
-  options: { size: { type: 'string' }, big: { type: 'boolean' }, programmers: { type: 'string' }, 'rt-size': { type: 'string' }, only: { type: 'string' } },
+  options: { size: { type: 'string' }, big: { type: 'boolean' }, programmers: { type: 'string' }, 'rt-size': { type: 'string' }, only: { type: 'string' }, rounds: { type: 'string' }, source: { type: 'boolean' } },
 });
+const rounds = Number(args.rounds ?? 3);
+const dist = new URL('../dist/src/fanout/farm-session.js', import.meta.url);
+if (!args.source && !fs.existsSync(dist)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` first (or pass --source)');
+const { FarmSession } = (await import(args.source ? '../src/fanout/farm-session.js' : dist.href)) as { FarmSession: typeof FarmSessionType };
 const size = args.big ? 4 * 2 ** 30 : parseSize(args.size ?? '1G');
 const rtSize = args['rt-size'] ? parseSize(args['rt-size']) : args.size || args.big ? Math.min(size, 2 * 2 ** 30) : 2 * 2 ** 30;
 const Ps = (args.programmers ?? '1,2,4,8').split(',').map(Number);
@@ -54,7 +63,7 @@ function emit(row: Record<string, unknown>): void {
   console.log(JSON.stringify(row));
   rows.push(row);
 }
-const figures = (c: Cost<unknown>) => ({ ms: Math.round(c.ms), peakRssMB: c.peakRssMB, readMB: c.readBytes === null ? null : Math.round(c.readBytes / MB) });
+const figures = (c: Cost<unknown> & { runsMs?: number[] }) => ({ ms: Math.round(c.ms), runsMs: c.runsMs, peakRssMB: c.peakRssMB, readMB: c.readBytes === null ? null : Math.round(c.readBytes / MB) });
 const siteRate = (p: number, ms: number) => {
   const bps = (p * SITES * size) / (ms / 1000);
   return { siteMBps: Math.round(bps / MB), sockets50: Math.floor(bps / SOCKET) };
@@ -69,10 +78,11 @@ function writeImage(file: string, bytes: number): void {
     block.writeUInt32LE(n, 0);
     fs.writeSync(fd, block, 0, Math.min(block.length, bytes - at));
   }
+  fs.fsyncSync(fd); // its writeback must not land inside the first measurement
   fs.closeSync(fd);
 }
 
-/** One wave of `p` programmers on a fresh session; checks every site passed. */
+/** One wave of `p` programmers on a fresh session; checks every site passed. The cost's value holds results and wave figures. */
 async function simWave(file: string, bytes: number, p: number, speed: number | 'unlimited', ring?: RingOptions, ops?: WireCyclePlan['ops']) {
   const session = await FarmSession.start({ programmers: sims(p, speed), chip, ring });
   try {
@@ -80,10 +90,20 @@ async function simWave(file: string, bytes: number, p: number, speed: number | '
     const cost = await measure(() => session.runWave({ path: file }, cycles));
     const bad = [...cost.value.values()].filter((r) => !('results' in r) || !r.results.every((x) => x.ok));
     if (bad.length > 0) throw new Error(`bench wave failed: ${JSON.stringify(bad).slice(0, 300)}`);
-    return { cost, wave: session.lastWave!, results: cost.value };
+    return { ...cost, value: { results: cost.value, wave: session.lastWave! } };
   } finally {
     await session.close();
   }
+}
+type SimCost = Awaited<ReturnType<typeof simWave>>;
+
+/** One naive fan-out of `maxP` programmers (workers started outside the timing). */
+async function naiveRun(mode: 'self-read' | 'post-copy', image: string): Promise<Cost<unknown>> {
+  const farm = await startNaive(mode, sims(maxP, 'unlimited'), chip, image, plan('naive', size));
+  const cost = await measure(() => farm.go());
+  await farm.close();
+  if (!cost.value) throw new Error(`naive ${mode}: a site failed`);
+  return cost;
 }
 
 const run = (cmd: string, argv: string[]) =>
@@ -105,56 +125,58 @@ try {
 
   if (only.has('sim')) {
     for (const p of Ps) {
-      const floor = await measure(() => floorPasses(image, p));
-      emit({ bench: 'floor (1 read, P crc32 passes)', P: p, MiB: size / MB, ...figures(floor) });
-      const { cost, wave } = await simWave(image, size, p, 'unlimited');
-      emit({ bench: 'gangflash sim', P: p, sites: SITES, MiB: size / MB, ...figures(cost), ...siteRate(p, cost.ms), ratioToFloor: +(cost.ms / floor.ms).toFixed(2), countedMB: Math.round(wave.imageBytesRead / MB), detached: wave.detached.length });
+      const m = await interleaved(rounds, { floor: () => measure(() => floorPasses(image, p)), gangflash: () => simWave(image, size, p, 'unlimited') });
+      const wave = (m.gangflash.value as SimCost['value']).wave;
+      emit({ bench: 'floor (1 read, P crc32 passes)', P: p, MiB: size / MB, ...figures(m.floor) });
+      emit({ bench: 'gangflash sim', P: p, sites: SITES, MiB: size / MB, ...figures(m.gangflash), ...siteRate(p, m.gangflash.ms), ratioToFloor: +(m.gangflash.ms / m.floor.ms).toFixed(2), countedMB: Math.round(wave.imageBytesRead / MB), detached: wave.detached.length });
     }
   }
   if (only.has('naive')) {
-    for (const mode of ['self-read', 'post-copy'] as const) {
-      const farm = await startNaive(mode, sims(maxP, 'unlimited'), chip, image, plan('naive', size));
-      const cost = await measure(() => farm.go());
-      await farm.close();
-      if (!cost.value) throw new Error(`naive ${mode}: a site failed`);
-      emit({ bench: `naive ${mode}`, P: maxP, sites: SITES, MiB: size / MB, ...figures(cost), ...siteRate(maxP, cost.ms) });
-    }
+    const m = await interleaved(rounds, { gangflash: () => simWave(image, size, maxP, 'unlimited'), selfRead: () => naiveRun('self-read', image), postCopy: () => naiveRun('post-copy', image) });
+    emit({ bench: 'gangflash sim (next to naive)', P: maxP, sites: SITES, MiB: size / MB, ...figures(m.gangflash), ...siteRate(maxP, m.gangflash.ms) });
+    emit({ bench: 'naive self-read', P: maxP, sites: SITES, MiB: size / MB, ...figures(m.selfRead), ...siteRate(maxP, m.selfRead.ms) });
+    emit({ bench: 'naive post-copy', P: maxP, sites: SITES, MiB: size / MB, ...figures(m.postCopy), ...siteRate(maxP, m.postCopy.ms) });
   }
   if (only.has('ring')) {
-    for (const ring of [{ slots: 64, chunkSize: 256 * 1024 }, { slots: 8, chunkSize: MB }, { slots: 16, chunkSize: MB }, { slots: 32, chunkSize: MB }, { slots: 64, chunkSize: MB }, { slots: 8, chunkSize: 4 * MB }]) {
-      const { cost } = await simWave(image, size, maxP, 'unlimited', ring);
-      emit({ bench: `ring ${ring.slots} x ${ring.chunkSize / 1024} KiB`, P: maxP, sites: SITES, MiB: size / MB, ...figures(cost), ...siteRate(maxP, cost.ms) });
-    }
+    const rings: Record<string, RingOptions> = { '16 x 1024 KiB': { slots: 16, chunkSize: MB }, '32 x 1024 KiB': { slots: 32, chunkSize: MB }, '64 x 1024 KiB': { slots: 64, chunkSize: MB } };
+    const m = await interleaved(rounds, Object.fromEntries(Object.entries(rings).map(([k, ring]) => [k, () => simWave(image, size, maxP, 'unlimited', ring)])));
+    for (const k of Object.keys(rings)) emit({ bench: `ring ${k}`, P: maxP, sites: SITES, MiB: size / MB, ...figures(m[k]), ...siteRate(maxP, m[k].ms) });
   }
   if (only.has('blockdev')) {
     const targets = Array.from({ length: 8 }, (_, i) => path.join(dir, `site-${i}.img`));
     const clean = () => targets.forEach((t) => fs.rmSync(t, { force: true }));
-    targets.forEach((t) => fs.writeFileSync(t, ''));
+    const q = targets.map((t) => `'${t}'`).join(' ');
     const spec: ProgrammerSpec = { name: 'bd', driver: 'blockdev', model: 'usb-emmc-reader', serial: 'BD-1', sites: 8, options: { targets, capacityBytes: size } };
-    const session = await FarmSession.start({ programmers: [spec], chip });
-    const cost = await measure(() => session.runWave({ path: image }, new Map([['bd', plan('bd', size, ['program'])]])));
-    await session.close();
-    const r = cost.value.get('bd')!;
-    if (!('results' in r) || !r.results.every((x) => x.ok)) throw new Error(`blockdev wave failed: ${JSON.stringify(r).slice(0, 300)}`);
-    emit({ bench: 'gangflash blockdev -> 8 files (write+fsync)', P: 1, sites: 8, MiB: size / MB, ...figures(cost), writeMBps: Math.round((8 * size) / MB / (cost.ms / 1000)) });
+    const steps: Record<string, () => Promise<Cost<unknown>>> = {
+      gangflash: async () => {
+        clean();
+        targets.forEach((t) => fs.writeFileSync(t, ''));
+        const session = await FarmSession.start({ programmers: [spec], chip });
+        const cost = await measure(() => session.runWave({ path: image }, new Map([['bd', plan('bd', size, ['program'])]])));
+        console.error(`blockdev wave: the ring writer waited ${Math.round(session.lastWave!.ring.waitMs)} ms for slots (0: the image read is the bottleneck)`);
+        await session.close();
+        const r = cost.value.get('bd')!;
+        if (!('results' in r) || !r.results.every((x) => x.ok)) throw new Error(`blockdev wave failed: ${JSON.stringify(r).slice(0, 300)}`);
+        return cost;
+      },
+    };
+    if (has('dd')) steps.dd = () => (clean(), measure(() => Promise.all(targets.map((t) => run('dd', [`if=${image}`, `of=${t}`, 'bs=4M', 'conv=fsync', 'status=none'])))));
+    else console.error('dd not found: skipped');
+    if (has('tee') && has('sync')) steps.tee = () => (clean(), measure(() => run('sh', ['-c', `tee ${q} < '${image}' > /dev/null && sync ${q}`])));
+    else console.error('tee/sync not found: skipped');
+    const m = await interleaved(rounds, steps);
     clean();
-    if (has('dd')) {
-      const dd = await measure(() => Promise.all(targets.map((t) => run('dd', [`if=${image}`, `of=${t}`, 'bs=4M', 'conv=fsync', 'status=none']))));
-      emit({ bench: '8 parallel dd bs=4M conv=fsync', sites: 8, MiB: size / MB, ...figures(dd), readMB: (8 * size) / MB, writeMBps: Math.round((8 * size) / MB / (dd.ms / 1000)) });
-      clean();
-    } else console.error('dd not found: skipped');
-    if (has('tee') && has('sync')) {
-      const q = targets.map((t) => `'${t}'`).join(' ');
-      const tee = await measure(() => run('sh', ['-c', `tee ${q} < '${image}' > /dev/null && sync ${q}`]));
-      emit({ bench: 'tee into 8 files + sync', sites: 8, MiB: size / MB, ...figures(tee), readMB: size / MB, writeMBps: Math.round((8 * size) / MB / (tee.ms / 1000)) });
-      clean();
-    } else console.error('tee/sync not found: skipped');
+    const rate = (ms: number) => Math.round((8 * size) / MB / (ms / 1000));
+    emit({ bench: 'gangflash blockdev -> 8 files (write+fsync)', P: 1, sites: 8, MiB: size / MB, ...figures(m.gangflash), writeMBps: rate(m.gangflash.ms) });
+    if (m.dd) emit({ bench: '8 parallel dd bs=4M conv=fsync', sites: 8, MiB: size / MB, ...figures(m.dd), readMB: (8 * size) / MB, writeMBps: rate(m.dd.ms) });
+    if (m.tee) emit({ bench: 'tee into 8 files + sync', sites: 8, MiB: size / MB, ...figures(m.tee), readMB: size / MB, writeMBps: rate(m.tee.ms) });
   }
   if (only.has('realtime')) {
     const rtImage = rtSize === size ? image : path.join(dir, 'rt.bin');
     if (rtImage !== image) writeImage(rtImage, rtSize);
     const speed = SOCKET / (chip.timings.writeBytesPerSec ?? 20e6); // the sim's eMMC default rate is 20 MB/s
-    const { cost, results } = await simWave(rtImage, rtSize, 8, speed, undefined, ['program']);
+    const cost = await simWave(rtImage, rtSize, 8, speed, undefined, ['program']);
+    const results = cost.value.results;
     const idealMs = (rtSize / SOCKET) * 1000;
     const shares = [...results.values()].map((r) => ('figures' in r ? idealMs / (r.figures.stageMs.program ?? Infinity) : 0));
     emit({
@@ -168,7 +190,7 @@ try {
 }
 
 console.log('');
-const cols = ['bench', 'P', 'sites', 'MiB', 'ms', 'siteMBps', 'sockets50', 'ratioToFloor', 'writeMBps', 'programmingShareMin', 'peakRssMB', 'readMB', 'countedMB'];
+const cols = ['bench', 'P', 'sites', 'MiB', 'ms', 'runsMs', 'siteMBps', 'sockets50', 'ratioToFloor', 'writeMBps', 'programmingShareMin', 'peakRssMB', 'readMB', 'countedMB'];
 const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
 console.log(cols.map((c, i) => c.padEnd(widths[i])).join('  '));

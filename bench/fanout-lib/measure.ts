@@ -45,3 +45,17 @@ export function parseSize(s: string): number {
   const mult = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
   return Math.round(Number(m[1]) * mult);
 }
+
+/** The median run of several (by wall time), with the highest peak RSS of them all. */
+export function median<T>(runs: Cost<T>[]): Cost<T> & { runsMs: number[] } {
+  const sorted = [...runs].sort((a, b) => a.ms - b.ms);
+  const mid = sorted[(sorted.length - 1) >> 1];
+  return { ...mid, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)), runsMs: runs.map((r) => Math.round(r.ms)) };
+}
+
+/** Runs each named step `rounds` times, interleaved (a, b, c, a, b, c, …), and returns each step's median. */
+export async function interleaved<K extends string>(rounds: number, steps: Record<K, () => Promise<Cost<unknown>>>): Promise<Record<K, Cost<unknown> & { runsMs: number[] }>> {
+  const got = Object.fromEntries(Object.keys(steps).map((k) => [k, [] as Cost<unknown>[]])) as Record<K, Cost<unknown>[]>;
+  for (let r = 0; r < rounds; r++) for (const k of Object.keys(steps) as K[]) got[k].push(await steps[k]());
+  return Object.fromEntries(Object.entries(got).map(([k, v]) => [k, median(v as Cost<unknown>[])])) as Record<K, Cost<unknown> & { runsMs: number[] }>;
+}
