@@ -87,6 +87,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
       },
     });
     // Until the run returns, a process ended early (stdout reader gone) exits as interrupted, never as done.
+    const exitWas = process.exitCode;
     process.exitCode = EXIT.interrupted;
     const out = runOutput(o.mode, { progress: o.progress });
     let signals = 0;
@@ -122,6 +123,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
       process.off('SIGTERM', onSignal);
       await runner?.close();
       lease.release();
+      process.exitCode = exitWas;
     }
     if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [db-write-failed]\n`);
     if (o.mode === 'live' && o.summary !== false) {

@@ -23,6 +23,13 @@ export function resolveDbPath(flag?: string): string {
   return path.resolve(flag ?? process.env.GANGFLASH_DB ?? 'gangflash.db');
 }
 
+/** How long a write waits for another connection's lock before failing: GANGFLASH_LOCK_WAIT_MS, default 5000. */
+function lockWaitMs(): number {
+  const raw = process.env.GANGFLASH_LOCK_WAIT_MS;
+  const v = raw ? Number(raw) : NaN;
+  return Number.isInteger(v) && v >= 0 ? v : 5000;
+}
+
 /** Opens (and by default creates and migrates) the gangflash database at `file`. */
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   const create = opts.create ?? true;
@@ -35,7 +42,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${lockWaitMs()}`);
     // Find a file that is not a database, or a damaged one, now rather than mid-run.
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`quick_check: ${String(check)}`);

@@ -18,17 +18,22 @@ const seeds = [
   { kind: 'programmers' as const, name: 'programmers.json', text: fs.readFileSync(d.programmersFile, 'utf8') },
 ];
 
-/** A copy of the shipped catalogs in a fresh folder with one file replaced by `text`. */
-function catalogWith(n: number, seed: (typeof seeds)[number], text: string): CatalogPaths {
-  const root = path.join(dir, `c${n % 4}`);
-  fs.rmSync(root, { recursive: true, force: true });
-  const p: CatalogPaths = { chipDir: path.join(root, 'chips'), adapterDir: path.join(root, 'adapters'), programmersFile: path.join(root, 'programmers.json') };
-  fs.cpSync(d.chipDir, p.chipDir, { recursive: true });
-  fs.cpSync(d.adapterDir, p.adapterDir, { recursive: true });
-  fs.copyFileSync(d.programmersFile, p.programmersFile);
-  const target = seed.kind === 'chip' ? path.join(p.chipDir, seed.name) : seed.kind === 'adapter' ? path.join(p.adapterDir, seed.name) : p.programmersFile;
-  fs.writeFileSync(target, text);
-  return p;
+/** One copy of the shipped catalogs; each input replaces one file of it and `restore` puts the file back. */
+const copy: CatalogPaths = { chipDir: path.join(dir, 'chips'), adapterDir: path.join(dir, 'adapters'), programmersFile: path.join(dir, 'programmers.json') };
+fs.cpSync(d.chipDir, copy.chipDir, { recursive: true });
+fs.cpSync(d.adapterDir, copy.adapterDir, { recursive: true });
+fs.copyFileSync(d.programmersFile, copy.programmersFile);
+const fileOf = (seed: (typeof seeds)[number]) =>
+  seed.kind === 'chip' ? path.join(copy.chipDir, seed.name) : seed.kind === 'adapter' ? path.join(copy.adapterDir, seed.name) : copy.programmersFile;
+
+/** Runs `fn` on the catalog copy with the seed's file replaced by `text`, then restores the file. */
+function withCatalog<T>(seed: (typeof seeds)[number], text: string, fn: (p: CatalogPaths) => T): T {
+  fs.writeFileSync(fileOf(seed), text);
+  try {
+    return fn(copy);
+  } finally {
+    fs.writeFileSync(fileOf(seed), seed.text);
+  }
 }
 
 const mutated = fc.tuple(fc.constantFrom(...seeds), fc.oneof(jsonEdits.map((e) => ({ json: e })), textEdits.map((e) => ({ text: e }))));
@@ -37,11 +42,10 @@ const apply = (seed: (typeof seeds)[number], m: { json: Parameters<typeof applyJ
 
 describe('fuzz: catalog files', () => {
   it('readCatalogs: a mutated chip, adapter or programmer file validates or fails with a CatalogError naming the file', async () => {
-    let n = 0;
     await fuzz(
       fc.property(mutated, ([seed, m]) => {
         const text = apply(seed, m);
-        const r = parsesOrOwnError(() => readCatalogs(catalogWith(n++, seed, text)), { file: seed.name, text });
+        const r = parsesOrOwnError(() => withCatalog(seed, text, readCatalogs), { file: seed.name, text });
         if (r instanceof Error) {
           expect(r).toBeInstanceOf(CatalogError);
           expect((r as CatalogError).file).toBeDefined();
@@ -54,14 +58,13 @@ describe('fuzz: catalog files', () => {
     const db = openDb(path.join(dir, 'store.db'));
     loadCatalogs(db);
     const rows = () => db.prepare(`SELECT (SELECT count(*) FROM chips) || ' / ' || (SELECT count(*) FROM adapter_types) || ' / ' || (SELECT count(*) FROM adapter_fits)`).pluck().get();
-    let n = 100;
     try {
       await fuzz(
         fc.property(mutated, ([seed, m]) => {
           const text = apply(seed, m);
           let data;
           try {
-            data = readCatalogs(catalogWith(n++, seed, text));
+            data = withCatalog(seed, text, readCatalogs);
           } catch {
             return;
           }

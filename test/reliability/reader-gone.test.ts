@@ -2,9 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
-import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { spawnCli, until } from './spawn-cli.js';
+import { resumeInProcess, spawnCli, until } from './spawn-cli.js';
 
 const dir = tmpDir('gangflash-reader-');
 
@@ -17,8 +16,7 @@ describe('a run whose output reader goes away', () => {
     expect(await run.exit).toBe(EXIT.interrupted);
     expect(lotRows(dbFile).devices).toBeLessThan(40);
 
-    const again = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited']);
-    expect(again.code, again.stderr).toBe(EXIT.ok);
+    expect(await resumeInProcess(dbFile)).toBe(EXIT.ok);
     expect(lotRows(dbFile)).toMatchObject({ devices: 40, distinct: 40, duplicateSerials: 0, integrity: 'ok' });
   });
 });
