@@ -32,6 +32,15 @@ const small = mountSmallFs(128 * 1024);
 const skipped: string[] = [];
 if (small.dir === null) skipped.push(`disk-full: ${small.reason}`);
 const base = small.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-chaos-'));
+// Unmount / remove the work folder however the run ends (an exception included), unless --keep.
+let cleaned = false;
+const cleanup = () => {
+  if (cleaned || values.keep) return;
+  cleaned = true;
+  if (small.dir !== null) small.unmount();
+  else fs.rmSync(base, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
 const serial = { start: 1, step: 1 };
 const { dbFile, lot, image } = await lotFixture({
   dir: path.join(base, 'lot'),
@@ -136,6 +145,5 @@ console.log(
 );
 
 if (values.keep) log(`kept ${base}`);
-else if (small.dir !== null) small.unmount();
-else fs.rmSync(base, { recursive: true, force: true });
+cleanup();
 process.exitCode = ok ? 0 : 1;
