@@ -1,18 +1,12 @@
+import { rng } from '../../src/programmers/emulated/options.js';
+
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same fault schedule. */
 export class Prng {
-  private s: number;
+  /** A float in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.s = seed >>> 0 || 0x9e3779b9;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = rng(seed >>> 0 || 0x9e3779b9);
   }
 
   /** A whole number in [lo, hi]. */

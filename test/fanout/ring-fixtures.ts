@@ -2,18 +2,10 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import type { Extent } from '../../src/images/extent.js';
+import { rng } from '../../src/programmers/emulated/options.js';
 
-/** A small seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32), the one the emulated boards use. */
+export { rng };
 
 /** An image as an ordered extent list plus its expanded bytes and their SHA-256. */
 export interface TestImage {
