@@ -26,7 +26,7 @@ export function register(program: Command): void {
         table(rows, [
           { header: 'serial', get: (r: AdapterForecast) => r.serial },
           { header: 'type', get: (r) => r.type },
-          { header: 'mounted on', get: (r) => (r.programmer === null ? 'shelf' : `${r.programmer}/${r.site}`) },
+          { header: 'mounted on', get: (r) => (r.programmer === null ? 'shelf' : `${r.programmer}:${r.site}`) },
           { header: 'used', get: (r) => r.used, align: 'right' },
           { header: 'rated', get: (r) => r.rated, align: 'right' },
           { header: 'left', get: (r) => r.left, align: 'right' },
