@@ -214,7 +214,9 @@ export class FarmSession {
           m.port.postMessage({ type: 'cycle', wave, plan, image });
         }),
     );
-    const writing = writer.write(source.extents()).then(
+    // a raw, uncompressed image is read straight into the ring's slots (no reader buffer, no copy; see writeRawFile)
+    const raw = source.format === 'raw' && !source.gzip;
+    const writing = (raw ? writer.writeRawFile(image.path) : writer.write(source.extents())).then(
       (s) => ({ s, err: undefined }),
       (err: unknown) => ({ s: undefined, err }),
     );
