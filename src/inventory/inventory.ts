@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import type { Programmer } from './programmers.js';
 import { adapterStatus, lifeLeftPct, type AdapterStatus } from './wear.js';
 
 /** One physical adapter with where it is and how worn it is. */
@@ -34,13 +35,7 @@ export interface SiteState {
 }
 
 /** A programmer with its sites. */
-export interface ProgrammerState {
-  id: number;
-  name: string;
-  driver: string;
-  model: string;
-  family: string;
-  serial: string;
+export interface ProgrammerState extends Omit<Programmer, 'sites' | 'options'> {
   sites: SiteState[];
 }
 

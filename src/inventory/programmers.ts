@@ -1,33 +1,16 @@
 import type { Db } from '../db/open.js';
+import type { ProgrammerSpec } from '../programmers/spec.js';
 import { InventoryError } from '../errors.js';
 import { nearest } from '../catalog/suggest.js';
 import { audit } from './events.js';
 
-/** What `addProgrammer` needs. */
-export interface NewProgrammer {
-  /** Operator-facing unique name, e.g. sim-1. */
-  name: string;
-  /** Driver name; must be the driver of `model`. */
-  driver: string;
-  /** A model from the programmer catalog (chipdb/programmers.json). */
-  model: string;
-  /** Hardware serial number, unique. */
-  serial: string;
-  /** Number of sites, 1..the model's maximum. */
-  sites: number;
-  /** Driver options (JSON object). @default {} */
-  options?: Record<string, unknown>;
-}
+/** What `addProgrammer` needs: the driver spec (its driver must be the model's, its sites within the model's). */
+export type NewProgrammer = ProgrammerSpec;
 
-/** A registered programmer. */
-export interface Programmer {
+/** A registered programmer: its spec, database id and family. */
+export interface Programmer extends ProgrammerSpec {
   id: number;
-  name: string;
-  driver: string;
-  model: string;
   family: string;
-  serial: string;
-  sites: number;
   options: Record<string, unknown>;
 }
 

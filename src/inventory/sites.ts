@@ -2,6 +2,7 @@ import type { Db } from '../db/open.js';
 import { InventoryError } from '../errors.js';
 import { audit } from './events.js';
 import { getProgrammer } from './programmers.js';
+import { inventory } from './inventory.js';
 
 /** One site with its state, for operators. */
 export interface SiteRow {
@@ -19,18 +20,11 @@ export function parseSiteRef(ref: string): { programmer: string; site: number } 
   return { programmer: m[1], site: Number(m[2]) };
 }
 
-/** Every site of the farm with its state and mounted adapter. */
+/** Every site of the farm with its state and mounted adapter (from the inventory). */
 export function listSites(db: Db): SiteRow[] {
-  return (
-    db
-      .prepare(
-        `SELECT p.name AS programmer, s.site, s.enabled, s.disabled_reason AS reason,
-          (SELECT a.serial FROM adapters a JOIN adapter_types t ON t.id = a.adapter_type
-            WHERE a.programmer_id = p.id AND s.site BETWEEN a.site AND a.site + t.sites - 1) AS adapter
-         FROM sites s JOIN programmers p ON p.id = s.programmer_id ORDER BY p.id, s.site`,
-      )
-      .all() as (Omit<SiteRow, 'enabled'> & { enabled: number })[]
-  ).map((r) => ({ ...r, enabled: r.enabled === 1 }));
+  return inventory(db).programmers.flatMap((p) =>
+    p.sites.map((s) => ({ programmer: p.name, site: s.site, enabled: s.enabled, reason: s.disabledReason, adapter: s.adapter })),
+  );
 }
 
 /** Enables or disables a site (an operator's decision, recorded as an audit event). */
