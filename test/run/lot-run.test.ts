@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
 import { runLotCommand } from '../../src/cli/run-lot.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
+import { runCli } from '../helpers/cli.js';
 import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
 
@@ -82,5 +83,26 @@ describe('the cycle watchdog', () => {
     expect(db.prepare("SELECT count(*) FROM events WHERE code = 'cycle-timeout'").pluck().get()).toBeGreaterThanOrEqual(1);
     db.close();
     expect(lotRows(dbFile)).toMatchObject({ devices: 8, failed: 8, integrity: 'ok', failedWithoutCode: 0 });
+  });
+});
+
+describe('operator control of sites', () => {
+  it('a site the operator disables takes no devices, and enabling it again puts it back to work', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'operator'), devices: 16 });
+    const off = runCli(['--db', dbFile, 'sites', 'disable', 'sim-1:3', '--reason', 'socket cleaning', '--json']);
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout)[0]).toMatchObject({ programmer: 'sim-1', site: 3, enabled: false, reason: 'socket cleaning' });
+    expect(await run(dbFile)).toBe(EXIT.ok);
+    const used = (site: string) => {
+      const db = openDb(dbFile, { create: false });
+      const n = db.prepare("SELECT count(*) FROM attempts a JOIN programmers p ON p.id = a.programmer_id WHERE p.name || ':' || a.site = ?").pluck().get(site);
+      db.close();
+      return n;
+    };
+    expect(used('sim-1:3')).toBe(0);
+    expect(runCli(['--db', dbFile, 'sites', 'enable', 'sim-1:3']).code).toBe(0);
+    expect(runCli(['--db', dbFile, 'sites', 'enable', 'sim-9:0']).stderr).toMatch(/no programmer named "sim-9"/);
+    const listed = JSON.parse(runCli(['--db', dbFile, 'sites', 'list', '--json']).stdout) as { programmer: string; site: number; enabled: boolean }[];
+    expect(listed.find((s) => s.programmer === 'sim-1' && s.site === 3)?.enabled).toBe(true);
   });
 });
