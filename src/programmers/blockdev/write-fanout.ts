@@ -3,7 +3,9 @@
  * no per-site copy: contiguous data extents the source lets us hold (the fan-out ring, see extent-hold.ts) are
  * gathered into batches of up to `batchBytes` and written to each file with one `writev` of the original views;
  * up to `inFlight` batches are in the air at once, so no site waits for the others after every chunk. A batch's
- * views are released to their source only when every site's write of it ended. Fill runs are written from one
+ * views are released to their source only when every site's write of it ended. Each site's writes are chained
+ * (one write per file at a time, like one `dd` per file: concurrent writes to one file only contend for its inode);
+ * 8 files × 1 GiB: median 5.4 s chained against 5.85 s unchained (6 interleaved runs each; 8 `dd` 5.6 s). Fill runs are written from one
  * reused buffer, repeated in the writev list. A site whose write fails is dropped from later batches.
  */
 import type fs from 'node:fs/promises';
@@ -20,6 +22,8 @@ export interface WriteSite {
 
 interface SiteState {
   unsynced: number;
+  /** The site's last write: its next write starts after it (one write per file at a time, like dd). */
+  tail: Promise<void>;
   syncing?: Promise<void>;
 }
 
@@ -81,7 +85,7 @@ export class WriteFanout {
     this.batchBytes = opts.batchBytes ?? 4 << 20;
     this.depth = opts.inFlight ?? 3;
     this.syncEvery = opts.syncEveryBytes ?? 0;
-    for (const l of sites) this.state.set(l.site, { unsynced: 0 });
+    for (const l of sites) this.state.set(l.site, { unsynced: 0, tail: Promise.resolve() });
   }
 
   /** Sites still being written. */
@@ -135,11 +139,13 @@ export class WriteFanout {
 
   private async send(b: Batch, wait: boolean): Promise<void> {
     const done = Promise.all(
-      this.writers.map((l) =>
-        writevAll(l.handle, b.views, b.at).then(() => this.written(l, b.bytes), (e: Error) => {
+      this.writers.map((l) => {
+        const st = this.state.get(l.site)!;
+        st.tail = st.tail.then(() => (this.fail.has(l.site) ? undefined : writevAll(l.handle, b.views, b.at))).then(() => this.written(l, b.bytes), (e: Error) => {
           if (!this.fail.has(l.site)) this.fail.set(l.site, { code: 'program-failed', stage: 'program', message: `writing ${l.path} at ${b.at}: ${e.message}` });
-        }),
-      ),
+        });
+        return st.tail;
+      }),
     ).then(() => {
       for (const r of b.releases) r();
       this.writers = this.writers.filter((l) => !this.fail.has(l.site));
