@@ -56,6 +56,11 @@ export function median<T>(runs: Cost<T>[]): Cost<T> & { runsMs: number[] } {
 /** Runs each named step `rounds` times, interleaved (a, b, c, a, b, c, …), and returns each step's median. */
 export async function interleaved<K extends string>(rounds: number, steps: Record<K, () => Promise<Cost<unknown>>>): Promise<Record<K, Cost<unknown> & { runsMs: number[] }>> {
   const got = Object.fromEntries(Object.keys(steps).map((k) => [k, [] as Cost<unknown>[]])) as Record<K, Cost<unknown>[]>;
-  for (let r = 0; r < rounds; r++) for (const k of Object.keys(steps) as K[]) got[k].push(await steps[k]());
+  // The order rotates every round, so no tool always runs first (after the storage's writeback of the last one).
+  const keys = Object.keys(steps) as K[];
+  for (let r = 0; r < rounds; r++) for (let i = 0; i < keys.length; i++) {
+    const k = keys[(i + r) % keys.length];
+    got[k].push(await steps[k]());
+  }
   return Object.fromEntries(Object.entries(got).map(([k, v]) => [k, median(v as Cost<unknown>[])])) as Record<K, Cost<unknown> & { runsMs: number[] }>;
 }
