@@ -53,7 +53,7 @@ export function median<T>(runs: Cost<T>[]): Cost<T> & { runsMs: number[] } {
   return { ...mid, peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)), runsMs: runs.map((r) => Math.round(r.ms)) };
 }
 
-/** Runs each named step `rounds` times, interleaved (a, b, c, a, b, c, …), and returns each step's median. */
+/** Runs each named step `rounds` times, interleaved and rotated (a, b, c, b, c, a, …), and returns each step's median. */
 export async function interleaved<K extends string>(rounds: number, steps: Record<K, () => Promise<Cost<unknown>>>): Promise<Record<K, Cost<unknown> & { runsMs: number[] }>> {
   const got = Object.fromEntries(Object.keys(steps).map((k) => [k, [] as Cost<unknown>[]])) as Record<K, Cost<unknown>[]>;
   // The order rotates every round, so no tool always runs first (after the storage's writeback of the last one).
