@@ -20,9 +20,10 @@ export type { WireCyclePlan, BootImageFile, ImageFile, CycleFigures } from './se
 /** Ring sizes of a farm session. */
 export interface RingOptions {
   /**
-   * Slots in the ring. Picked with `npm run bench:fanout` (ring rows): at 8 programmers on 2 cores, 64 × 1 MiB ran
-   * 1.3–2.6× faster than 8 or 16 slots and than 256 KiB or 4 MiB chunks (a deep ring absorbs thread scheduling).
-   * @default 64
+   * Slots in the ring. Picked with `npm run bench:fanout` (ring rows) and whole `gangflash run`s: at 8 programmers on
+   * 2 cores, 16, 32 and 64 × 1 MiB ran within noise of each other (8 slots and 256 KiB or 4 MiB chunks were slower);
+   * 32 takes 35 MB less peak RSS than 64 at the same wall time (3 waves of 1 GiB: 5.7–5.8 s both).
+   * @default 32
    */
   slots?: number;
   /** Bytes per slot. @default 1048576 (1 MiB) */
@@ -35,7 +36,7 @@ export interface FarmSessionOptions {
   programmers: ProgrammerSpec[];
   /** The chip every programmer is opened for. */
   chip: Chip;
-  /** Ring sizes (64 MiB of shared memory by default, whatever the image size). @default { slots: 64, chunkSize: 1 MiB } */
+  /** Ring sizes (32 MiB of shared memory by default, whatever the image size). @default { slots: 32, chunkSize: 1 MiB } */
   ring?: RingOptions;
   /** Stall ms a slow programmer may cost the farm per wave before it reads the image itself (ring-writer.ts). @default 2000 */
   slowConsumerMs?: number;
@@ -119,7 +120,7 @@ export class FarmSession {
     }
     const n = Math.max(1, opts.programmers.length);
     const pool = new Piscina({ ...workerFile, minThreads: n, maxThreads: n, idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1, atomics: 'disabled', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB } });
-    const ring = createRing({ slots: opts.ring?.slots ?? 64, chunkSize: opts.ring?.chunkSize ?? 1 << 20, consumers: n });
+    const ring = createRing({ slots: opts.ring?.slots ?? 32, chunkSize: opts.ring?.chunkSize ?? 1 << 20, consumers: n });
     const session = new FarmSession(opts, pool, ring);
     opts.programmers.forEach((spec, i) => session.launch(spec, i));
     await Promise.all([...session.members.values()].map((m) => m.ready));
