@@ -3,6 +3,7 @@ import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
 import { UsageError } from '../../errors.js';
 import { createJob, type CreateOutcome } from '../../jobs/create.js';
+import type { CreateJobOptions } from '../../jobs/options.js';
 import { getJob, listJobs } from '../../jobs/store.js';
 import { serialSpecText } from '../../jobs/serial.js';
 import type { Job } from '../../jobs/spec.js';
@@ -10,20 +11,9 @@ import type { ImagePin } from '../../jobs/image-pin.js';
 import { describeExtCsd } from '../../layout/ext-csd.js';
 import { sizeText } from '../../layout/size-text.js';
 
-/** Options `job create` receives from commander. */
-interface CreateFlags {
-  name: string;
-  chip: string;
-  image: string;
-  ops?: string;
-  nandScheme?: string;
-  withSpare?: boolean;
+/** Options `job create` receives from commander: the job options, with --fill as text, --data-only and --json. */
+interface CreateFlags extends Omit<CreateJobOptions, 'fill'> {
   dataOnly?: boolean;
-  emmcBoot1?: string;
-  emmcBoot2?: string;
-  extCsd?: string[];
-  serial?: string;
-  serialOverwrite?: boolean;
   fill?: string;
   json?: boolean;
 }
