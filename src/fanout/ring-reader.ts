@@ -164,9 +164,15 @@ export class RingReader implements AsyncIterable<Extent> {
       if (state === RING_DONE) return 'end';
       if (state === RING_ABORTED) throw new FarmError('fanout-image-aborted', 'the image could not be read to the end; see the main thread error');
       if (state !== 0 && state !== 1) throw new FarmError('fanout-stopped', 'the ring writer stopped before the end of the image');
-      bump(this.r, H.NOTIFY); // tell a waiting writer that this consumer is starving (slow-consumer policy)
-      if (this.opts.wait === 'sync') Atomics.wait(i32, H.EPOCH, epoch);
-      else await waitAsync(i32, H.EPOCH, epoch);
+      // a writer waiting for slots learns that this consumer is starving (slow-consumer policy)
+      if (Atomics.load(i32, H.WANT) >= 0) bump(this.r, H.NOTIFY);
+      Atomics.add(i32, H.SLEEPERS, 1);
+      try {
+        if (this.opts.wait === 'sync') Atomics.wait(i32, H.EPOCH, epoch);
+        else await waitAsync(i32, H.EPOCH, epoch);
+      } finally {
+        Atomics.sub(i32, H.SLEEPERS, 1);
+      }
     }
   }
 
@@ -194,7 +200,11 @@ export class RingReader implements AsyncIterable<Extent> {
       this.low = k1;
       // the CAS fails only when the writer reclaimed this consumer's items (it died): nothing left to give back
       if (Atomics.compareExchange(i32, this.cursorAt, (k0 << 1) | 1, to) !== ((k0 << 1) | 1)) continue;
-      if (Atomics.sub(i32, slotField(k0 % this.r.geometry.slots, S.REF), 1) === 1) bump(this.r, H.NOTIFY);
+      // the last release of an item wakes the writer only once it frees the batch the writer waits for
+      if (Atomics.sub(i32, slotField(k0 % this.r.geometry.slots, S.REF), 1) === 1) {
+        const want = Atomics.load(i32, H.WANT);
+        if (want >= 0 && k0 >= want) bump(this.r, H.NOTIFY);
+      }
     }
     if (this.leaving && this.low === this.next) this.depart();
   }

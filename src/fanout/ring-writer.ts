@@ -21,7 +21,7 @@ import { isData, type Extent } from '../images/extent.js';
 import { unreadable } from '../images/input.js';
 import {
   C, CONSUMER_ALIVE, CONSUMER_DETACHED, FILL_DONT_CARE, H, KIND_DATA, KIND_FILL, RING_ABORTED, RING_DONE, RING_RUNNING,
-  RING_STOPPED, S, bump, consumerField, slotDataAt, slotField, waitAsync, type RingViews,
+  RING_STOPPED, S, bump, consumerField, slotDataAt, slotField, waitAsync, wakeBatch, type RingViews,
 } from './ring-layout.js';
 
 /** Options of a RingWriter. */
@@ -62,6 +62,9 @@ export class RingWriter {
   /** Per consumer: ms the writer waited on a slot it held while another consumer was starving. */
   private readonly stall: number[];
   private seq = 0;
+  /** Items per wake-up (ring-layout.ts) and the number of items sleeping readers were last told about. */
+  private readonly batch: number;
+  private announced = 0;
   private stats: RingWriteStats = { items: 0, dataBytes: 0, fillBytes: 0, detached: [], waitMs: 0, stopped: false };
   // the item being built: data packed into slot `slot`, or a fill descriptor
   private slot = -1;
@@ -77,6 +80,7 @@ export class RingWriter {
     this.onDetach = options.onDetach;
     const g = ring.geometry;
     this.stall = new Array<number>(g.consumers).fill(0);
+    this.batch = wakeBatch(g);
     this.counted = Array.from({ length: g.consumers }, (_, c) => Atomics.load(ring.i32, consumerField(g, c, C.STATE)) === CONSUMER_ALIVE);
   }
 
@@ -215,10 +219,18 @@ export class RingWriter {
     this.seq++;
     this.stats.items++;
     Atomics.store(i32, H.WRITE_SEQ, this.seq);
-    bump(this.r, H.EPOCH);
+    Atomics.add(i32, H.EPOCH, 1); // a reader about to sleep sees the change; sleeping ones are woken per batch
+    if (this.seq - this.announced >= this.batch) this.announce();
     this.kind = 0;
     this.slot = -1;
     return true;
+  }
+
+  /** Wakes the readers asleep for items published since the last announcement. */
+  private announce(): void {
+    if (this.announced === this.seq) return;
+    this.announced = this.seq;
+    if (Atomics.load(this.r.i32, H.SLEEPERS) > 0) Atomics.notify(this.r.i32, H.EPOCH);
   }
 
   /** Waits until slot `seq % slots` is free and makes it the one being built; false when nobody is left. */
@@ -230,21 +242,30 @@ export class RingWriter {
     let started = 0;
     let last = 0;
     let blame: number[] = [];
+    // woken when the item freeing a whole batch of slots is released (or a consumer starves, leaves or dies)
+    const want = Math.min(oldest + this.batch - 1, this.seq - 1);
     for (;;) {
       const note = Atomics.load(i32, H.NOTIFY);
       const now = performance.now();
       for (const c of blame) this.stall[c] += now - last;
       last = now;
       this.reconcile();
-      if (!this.counted.includes(true)) return false;
+      if (!this.counted.includes(true)) break;
+      if (started !== 0) Atomics.store(i32, H.WANT, want); // before the check: a release after it sees WANT
       if (Atomics.load(i32, ref) === 0) break;
-      if (started === 0) started = now;
+      if (started === 0) {
+        started = now;
+        this.announce(); // readers must not sleep on items published before this wait
+        continue;
+      }
       blame = this.starving() ? this.holders(oldest) : [];
       if (this.detachOverdue(oldest) > 0) continue;
       const timeout = Number.isFinite(this.slowMs) ? Math.max(1, this.slowMs / 4) : undefined;
       await waitAsync(i32, H.NOTIFY, note, timeout);
     }
+    Atomics.store(i32, H.WANT, -1);
     if (started !== 0) this.stats.waitMs += performance.now() - started;
+    if (!this.counted.includes(true)) return false;
     this.slot = s;
     return true;
   }
