@@ -1,6 +1,7 @@
 /**
  * A programmer fed the naive ways, for comparison (a piscina task): 'self-read' opens and reads the image file
- * itself; 'post-copy' takes every chunk copied to it by the main thread with postMessage (acking each one).
+ * itself; 'post-copy' takes every chunk copied to it by the main thread with postMessage (acking each one). A task
+ * serves cycles until its port closes, so the benchmark can time warm cycles as it does gangflash's waves.
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Chip } from '../../src/catalog/chip.js';
@@ -20,8 +21,8 @@ export interface NaiveTask {
   port: MessagePort;
 }
 
-/** Extents posted by the main thread (`null` ends the stream); each one is acked once consumed. Listens at once. */
-function fromPort(port: MessagePort): AsyncIterable<Extent> {
+/** Extents posted by the main thread, one stream per cycle (`null` ends it); each one is acked once consumed. */
+function fromPort(port: MessagePort): () => AsyncIterable<Extent> {
   const queue: (Extent | null)[] = [];
   let wake: (() => void) | undefined;
   port.on('message', (m: Extent | null | 'go') => {
@@ -29,32 +30,41 @@ function fromPort(port: MessagePort): AsyncIterable<Extent> {
     queue.push(m);
     wake?.();
   });
-  return (async function* () {
-    for (;;) {
-      while (queue.length === 0) await new Promise<void>((r) => (wake = r));
-      const e = queue.shift()!;
-      if (e === null) return;
-      yield e;
-      port.postMessage('ack');
-    }
-  })();
+  return () =>
+    (async function* () {
+      for (;;) {
+        while (queue.length === 0) await new Promise<void>((r) => (wake = r));
+        const e = queue.shift()!;
+        if (e === null) return;
+        yield e;
+        port.postMessage('ack');
+      }
+    })();
 }
 
-/** Opens the driver, says ready, waits for 'go', runs one cycle; resolves true when every site verified. */
-export default async function naiveProgrammer(task: NaiveTask): Promise<boolean> {
+/** Opens the driver, says ready, then runs one cycle per 'go' and answers each with `{ ok }` until the port closes. */
+export default async function naiveProgrammer(task: NaiveTask): Promise<void> {
   const driver = createDriver(task.spec);
   await driver.open(task.chip);
-  const go = new Promise<void>((r) => task.port.on('message', (m) => m === 'go' && r()));
+  let go: (() => void) | undefined;
+  let closed = false;
+  task.port.on('message', (m) => m === 'go' && go?.());
+  task.port.on('close', () => {
+    closed = true;
+    go?.();
+  });
   const stream = task.mode === 'post-copy' ? fromPort(task.port) : undefined;
   task.port.postMessage('ready');
-  await go;
-  const open = (): AsyncIterable<Extent> =>
-    stream ??
-    (async function* () {
-      yield* (await openImage(task.path)).extents();
-    })();
-  const results = await runCycle(driver, task.plan, open);
+  for (;;) {
+    await new Promise<void>((r) => (go = r));
+    if (closed) break;
+    const open = (): AsyncIterable<Extent> =>
+      stream?.() ??
+      (async function* () {
+        yield* (await openImage(task.path)).extents();
+      })();
+    const results = await runCycle(driver, task.plan, open);
+    task.port.postMessage({ ok: results.every((r) => r.ok) });
+  }
   await driver.close();
-  task.port.close();
-  return results.every((r) => r.ok);
 }

@@ -20,22 +20,29 @@ export async function startNaive(mode: NaiveTask['mode'], specs: ProgrammerSpec[
   const pool = new Piscina({ filename: new URL('./naive-worker.ts', import.meta.url).href, execArgv: ['--import', 'tsx'], minThreads: specs.length, maxThreads: specs.length, atomics: 'disabled' });
   const ports: MessagePort[] = [];
   const ready: Promise<unknown>[] = [];
-  const runs = specs.map((spec) => {
+  /** Per port: the resolver of the cycle in progress. */
+  const done: ((ok: boolean) => void)[] = [];
+  const runs = specs.map((spec, i) => {
     const { port1, port2 } = new MessageChannel();
     ports.push(port1);
     ready.push(new Promise((r) => port1.once('message', r)));
+    port1.on('message', (m: unknown) => {
+      if (typeof m === 'object' && m !== null && 'ok' in m) done[i]?.((m as { ok: boolean }).ok);
+    });
     const task: NaiveTask = { mode, spec, chip, path, plan, port: port2 };
-    return pool.run(task, { transferList: [port2 as never] }) as Promise<boolean>;
+    return pool.run(task, { transferList: [port2 as never] }) as Promise<void>;
   });
   await Promise.all(ready);
   return {
     async go() {
+      const cycles = ports.map((_, i) => new Promise<boolean>((r) => (done[i] = r)));
       for (const p of ports) p.postMessage('go');
       if (mode === 'post-copy') await pump(path, ports);
-      return (await Promise.all(runs)).every(Boolean);
+      return (await Promise.all(cycles)).every(Boolean);
     },
     async close() {
       for (const p of ports) p.close();
+      await Promise.all(runs);
       await pool.destroy();
     },
   };
@@ -45,13 +52,13 @@ export async function startNaive(mode: NaiveTask['mode'], specs: ProgrammerSpec[
 async function pump(path: string, ports: MessagePort[]): Promise<void> {
   const out = ports.map(() => 0);
   const waiting: ((() => void) | undefined)[] = ports.map(() => undefined);
-  ports.forEach((p, i) =>
-    p.on('message', () => {
-      out[i]--;
-      waiting[i]?.();
-      waiting[i] = undefined;
-    }),
-  );
+  const acks = ports.map((_, i) => (m: unknown) => {
+    if (m !== 'ack') return;
+    out[i]--;
+    waiting[i]?.();
+    waiting[i] = undefined;
+  });
+  ports.forEach((p, i) => p.on('message', acks[i]));
   for await (const e of (await openImage(path)).extents()) {
     for (let i = 0; i < ports.length; i++) {
       while (out[i] >= CREDIT) await new Promise<void>((r) => (waiting[i] = r));
@@ -60,4 +67,5 @@ async function pump(path: string, ports: MessagePort[]): Promise<void> {
     }
   }
   for (const p of ports) p.postMessage(null);
+  ports.forEach((p, i) => p.off('message', acks[i]));
 }
