@@ -13,7 +13,8 @@
  *   floor measured in the same run (one read and P passes of zlib.crc32 over the image, on all cores) and the ratio;
  * - the naive fan-outs at the largest P: each worker reads the file itself / main thread postMessage-copies chunks;
  * - a few ring sizes at the largest P (how the defaults were picked);
- * - blockdev to 8 files next to 8 parallel `dd bs=4M conv=fsync` and `tee` into 8 files (+ sync);
+ * - blockdev to 8 files (overwritten in place, like block devices) next to 8 parallel `dd bs=4M conv=notrunc,fsync`
+ *   and `tee` into 8 files (+ sync);
  * - peak RSS of one wave at the largest P, at the image size and at 4 GiB, each in a fresh process (rss-wave.mjs);
  * - real-time sim: 8 × 8 sites at 50 MB/s per site: share of program time the sites spend programming.
  * Every step prints one JSON line; a table follows. `benchRssMB` is this process's peak RSS so far (all threads,
@@ -125,6 +126,17 @@ async function naiveFarm(mode: 'self-read' | 'post-copy', image: string) {
   };
 }
 
+/** Dirty + writeback page cache of the whole machine, in MiB (/proc/meminfo), or 0 where it cannot be read. */
+function dirtyMB(): number {
+  try {
+    const info = fs.readFileSync('/proc/meminfo', 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+    return (kb('Dirty') + kb('Writeback')) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 const run = (cmd: string, argv: string[]) =>
   new Promise<void>((resolve, reject) => spawn(cmd, argv, { stdio: 'ignore' }).once('exit', (c) => (c === 0 ? resolve() : reject(new Error(`${cmd} exited ${c}`)))));
 const has = (tool: string) => {
@@ -174,15 +186,27 @@ try {
     for (const k of Object.keys(rings)) emit({ bench: `ring ${k}`, P: maxP, sites: SITES, MiB: size / MB, ...figures(m[k]), ...siteRate(maxP, m[k].ms) });
   }
   if (only.has('blockdev')) {
+    // Targets behave like block devices: 8 files of the image's size, written once (untimed), then overwritten in
+    // place by every tool (dd conv=notrunc; gangflash's blockdev driver writes at offsets and never truncates).
+    // Deleting and recreating them between runs measured the VM's thin storage instead: this disk is mounted with
+    // `discard`, a delete hands 8 GiB back to the host at once, and whoever wrote next paid for reallocating it
+    // (2-3x slower, whichever tool it was). `tee` cannot write in place, so it truncates 8 files of its own.
     const targets = Array.from({ length: 8 }, (_, i) => path.join(dir, `site-${i}.img`));
-    const clean = () => targets.forEach((t) => fs.rmSync(t, { force: true }));
-    const q = targets.map((t) => `'${t}'`).join(' ');
+    const teeTargets = Array.from({ length: 8 }, (_, i) => path.join(dir, `tee-${i}.img`));
+    const dd = (out: string, extra = '') => run('dd', [`if=${image}`, `of=${out}`, 'bs=4M', `conv=${extra}fsync`, 'status=none']);
+    for (const t of targets) fs.copyFileSync(image, t);
+    /** Lets the storage settle before a step (untimed): `sync`, wait for dirty and writeback pages to drain, 1 s. */
+    const settle = async () => {
+      execFileSync('sync');
+      for (let i = 0; i < 300 && dirtyMB() > 64; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1000));
+    };
+    const q = teeTargets.map((t) => `'${t}'`).join(' ');
     const spec: ProgrammerSpec = { name: 'bd', driver: 'blockdev', model: 'usb-emmc-reader', serial: 'BD-1', sites: 8, options: { targets, capacityBytes: size } };
     const steps: Record<string, () => Promise<Cost<unknown>>> = {
       gangflash: async () => {
-        clean();
-        targets.forEach((t) => fs.writeFileSync(t, ''));
         const session = await FarmSession.start({ programmers: [spec], chip });
+        await settle();
         const cost = await measure(() => session.runWave({ path: image }, new Map([['bd', plan('bd', size, ['program'])]])));
         console.error(`blockdev wave: the ring writer waited ${Math.round(session.lastWave!.ring.waitMs)} ms for slots (0: the image read is the bottleneck)`);
         await session.close();
@@ -191,15 +215,15 @@ try {
         return cost;
       },
     };
-    if (has('dd')) steps.dd = () => (clean(), measure(() => Promise.all(targets.map((t) => run('dd', [`if=${image}`, `of=${t}`, 'bs=4M', 'conv=fsync', 'status=none'])))));
+    if (has('dd')) steps.dd = async () => (await settle(), measure(() => Promise.all(targets.map((t) => dd(t, 'notrunc,')))));
     else console.error('dd not found: skipped');
-    if (has('tee') && has('sync')) steps.tee = () => (clean(), measure(() => run('sh', ['-c', `tee ${q} < '${image}' > /dev/null && sync ${q}`])));
+    if (has('tee') && has('sync')) steps.tee = async () => (await settle(), measure(() => run('sh', ['-c', `tee ${q} < '${image}' > /dev/null && sync ${q}`])));
     else console.error('tee/sync not found: skipped');
     const m = await interleaved(rounds, steps);
-    clean();
+    for (const t of [...targets, ...teeTargets]) fs.rmSync(t, { force: true });
     const rate = (ms: number) => Math.round((8 * size) / MB / (ms / 1000));
     emit({ bench: 'gangflash blockdev -> 8 files (write+fsync)', P: 1, sites: 8, MiB: size / MB, ...figures(m.gangflash), writeMBps: rate(m.gangflash.ms) });
-    if (m.dd) emit({ bench: '8 parallel dd bs=4M conv=fsync', sites: 8, MiB: size / MB, ...figures(m.dd), readMB: (8 * size) / MB, writeMBps: rate(m.dd.ms) });
+    if (m.dd) emit({ bench: '8 parallel dd bs=4M conv=notrunc,fsync', sites: 8, MiB: size / MB, ...figures(m.dd), readMB: (8 * size) / MB, writeMBps: rate(m.dd.ms) });
     if (m.tee) emit({ bench: 'tee into 8 files + sync', sites: 8, MiB: size / MB, ...figures(m.tee), readMB: size / MB, writeMBps: rate(m.tee.ms) });
   }
   if (only.has('rss')) {
