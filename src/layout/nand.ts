@@ -3,6 +3,7 @@ import type { NandScheme } from '../programmers/driver.js';
 import { LayoutError } from '../errors.js';
 import { checkFits } from './fit.js';
 import { nandImageShape, type NandImageShape } from './nand-shape.js';
+import { NandPlacer } from './nand-placer.js';
 import { nandRegions, type NandRegion, type SchemeSource } from './nand-scheme.js';
 
 /** A NAND layout checked against the chip and the image once, ready to map any device's bad blocks. */
@@ -69,32 +70,16 @@ export function mapNand(layout: NandLayout, badBlocks: readonly number[]): NandP
     }
     bad[b] = 1;
   }
+  const placer = new NandPlacer(layout.regions, bad);
   const map = new Int32Array(layout.imageBlocks).fill(-1);
   for (const r of layout.regions) {
-    let phys = r.startBlock;
-    const end = r.startBlock + r.blocks;
     for (let k = 0; k < r.imageBlocks; k++) {
-      while (phys < end && bad[phys] === 1) phys++;
-      if (phys >= end) return { ok: false, failure: tooMany(r, bad) };
-      map[r.firstImageBlock + k] = phys++;
+      const p = placer.place(r.firstImageBlock + k);
+      if (typeof p !== 'number') return { ok: false, failure: { code: 'too-many-bad-blocks', partition: r.name, badBlocks: p.badBlocks, reserve: r.reserve, message: p.message } };
+      map[r.firstImageBlock + k] = p;
     }
   }
   return { ok: true, map, blockBytes: layout.blockBytes, withSpare: layout.withSpare };
-}
-
-/** The failure for a region whose bad blocks exceed its reserve. */
-function tooMany(r: NandRegion, bad: Uint8Array): TooManyBadBlocks {
-  const inside: number[] = [];
-  for (let b = r.startBlock; b < r.startBlock + r.blocks; b++) if (bad[b] === 1) inside.push(b);
-  const where = r.name === 'chip' ? 'the chip' : `partition "${r.name}"`;
-  const shown = inside.length > 20 ? `${inside.slice(0, 20).join(', ')}, …` : inside.join(', ');
-  return {
-    code: 'too-many-bad-blocks',
-    partition: r.name,
-    badBlocks: inside,
-    reserve: r.reserve,
-    message: `${inside.length} bad blocks in ${where} (${shown}) exceed its reserve of ${r.reserve} blocks (blocks ${r.startBlock}..${r.startBlock + r.blocks - 1} hold ${r.imageBlocks} image blocks)`,
-  };
 }
 
 /** Plans a NAND image on one device: validates (throws LayoutError) then maps its bad blocks. */

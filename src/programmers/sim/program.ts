@@ -3,7 +3,7 @@ import type { EmmcPartition, Progress, ProgramTarget, SiteFailure, SiteOutcome }
 import { UnitDigester, type UnitDigest, type UnitTap } from '../unit-digests.js';
 import { checkValidBlocks, failure, outcome, type ProgramRecord, type SimContext } from './context.js';
 import { grownBadBlocks } from './faults.js';
-import { NandPlacement } from './nand-placement.js';
+import { NandPlacer, placerRegions } from '../../layout/nand-placer.js';
 import type { SimSite } from './site.js';
 
 /** Raised inside the stream loop when this cycle's link drops. */
@@ -13,7 +13,7 @@ class LinkDropped extends Error {}
 interface Writer {
   site: SimSite;
   failure?: SiteFailure;
-  placement?: NandPlacement;
+  placement?: NandPlacer;
   growsBad: Set<number>;
   wroteAny: boolean;
 }
@@ -43,8 +43,8 @@ function writeUnit(ctx: SimContext, w: Writer, d: UnitDigest, partition: EmmcPar
       ctx.clock.advance(ctx.geom.programUs(d.sentBytes, false));
       p = w.placement.place(d.unit);
     }
-    if (typeof p === 'string') {
-      w.failure = failure('too-many-bad-blocks', 'program', p);
+    if (typeof p !== 'number') {
+      w.failure = failure(p.code === 'outside-scheme' ? 'program-failed' : 'too-many-bad-blocks', 'program', p.message);
       return;
     }
     phys = p;
@@ -84,7 +84,7 @@ export async function programSites(
     const f = checkValidBlocks(ctx, site, 'program');
     if (f) failed.set(site.index, f);
     else {
-      const placement = site.bad ? new NandPlacement(target.nandScheme, site.bad.length, unitBytes, site.bad) : undefined;
+      const placement = site.bad ? new NandPlacer(placerRegions(target.nandScheme, site.bad.length, unitBytes), site.bad) : undefined;
       const growsBad = site.bad ? grownBadBlocks(ctx.opts, site.device!.label, 'program', site.bad.length) : new Set<number>();
       writers.push({ site, placement, growsBad, wroteAny: false });
     }
