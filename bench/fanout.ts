@@ -4,9 +4,10 @@
  *
  * The fan-out runs as shipped: FarmSession and its workers from dist/ (build first: `npx tsc -p tsconfig.build.json`;
  * workers from dist load no tsx). `--source` runs them from src/ through tsx instead. Every figure is the median of
- * `--rounds` runs (default 3), gangflash and its baselines interleaved run by run. gangflash's waves are timed on a
- * session that already ran two waves (as in a lot, where one session runs every wave): the first waves also pay for
- * V8 compiling the hot path and marking the new heaps, and are printed as `coldMs`. The naive farms are warmed the same.
+ * `--rounds` runs (default 3; blockdev at least 5), gangflash and its baselines interleaved run by run. gangflash's
+ * waves are timed on a session that already ran two waves (as in a lot, where one session runs every wave): the
+ * first waves also pay for V8 compiling the hot path and marking the new heaps, and are printed as `coldMs`. The
+ * naive farms are warmed the same way.
  *
  * The fan-out benchmark (issue 5), all in one run on one image in a temp dir (read from the page cache):
  * - sim at unlimited speed, P programmers × 8 sites: wall time, site-bytes/s, 50 MB/s sockets kept fed, and the
@@ -177,13 +178,15 @@ try {
     emit({ bench: 'naive post-copy', P: maxP, sites: SITES, MiB: size / MB, ...figures(m.postCopy), ...siteRate(maxP, m.postCopy.ms) });
   }
   if (only.has('ring')) {
+    // one session at a time: several idle 8-worker sessions side by side slowed every one of them down
     const rings: Record<string, RingOptions> = { '16 x 1024 KiB': { slots: 16, chunkSize: MB }, '32 x 1024 KiB': { slots: 32, chunkSize: MB }, '64 x 1024 KiB': { slots: 64, chunkSize: MB } };
-    const farms = Object.fromEntries(await Promise.all(Object.entries(rings).map(async ([k, ring]) => [k, await simFarm(maxP, 'unlimited', ring)] as const)));
-    const steps = Object.fromEntries(Object.keys(rings).map((k) => [k, () => farms[k].wave(image, size)]));
-    for (let i = 0; i < WARM_WAVES; i++) for (const step of Object.values(steps)) await step();
-    const m = await interleaved(rounds, steps);
-    for (const f of Object.values(farms)) await f.close();
-    for (const k of Object.keys(rings)) emit({ bench: `ring ${k}`, P: maxP, sites: SITES, MiB: size / MB, ...figures(m[k]), ...siteRate(maxP, m[k].ms) });
+    for (const [k, ring] of Object.entries(rings)) {
+      const farm = await simFarm(maxP, 'unlimited', ring);
+      for (let i = 0; i < WARM_WAVES; i++) await farm.wave(image, size);
+      const m = await interleaved(rounds, { [k]: () => farm.wave(image, size) });
+      await farm.close();
+      emit({ bench: `ring ${k}`, P: maxP, sites: SITES, MiB: size / MB, ...figures(m[k]), ...siteRate(maxP, m[k].ms) });
+    }
   }
   if (only.has('blockdev')) {
     // Targets behave like block devices: 8 files of the image's size, written once (untimed), then overwritten in
@@ -219,7 +222,8 @@ try {
     else console.error('dd not found: skipped');
     if (has('tee') && has('sync')) steps.tee = async () => (await settle(), measure(() => run('sh', ['-c', `tee ${q} < '${image}' > /dev/null && sync ${q}`])));
     else console.error('tee/sync not found: skipped');
-    const m = await interleaved(rounds, steps);
+    // storage timings swing more than CPU ones: at least 5 rounds
+    const m = await interleaved(Math.max(rounds, 5), steps);
     for (const t of [...targets, ...teeTargets]) fs.rmSync(t, { force: true });
     const rate = (ms: number) => Math.round((8 * size) / MB / (ms / 1000));
     emit({ bench: 'gangflash blockdev -> 8 files (write+fsync)', P: 1, sites: 8, MiB: size / MB, ...figures(m.gangflash), writeMBps: rate(m.gangflash.ms) });
