@@ -5,10 +5,20 @@ import { Command, CommanderError } from 'commander';
 import { GangflashError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 
+/** The version in gangflash's package.json (two folders above src/cli, from source or from dist). */
+function packageVersion(): string {
+  for (const up of ['../..', '../../..']) {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), up, 'package.json');
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
+}
+
 /** Builds the gangflash command tree: every file in ./commands exports `register(program)`. */
 export async function buildProgram(): Promise<Command> {
   const program = new Command('gangflash')
     .description('offline gang-programming farm orchestrator')
+    .version(packageVersion(), '-V, --version', 'print the gangflash version')
     .option('--db <path>', 'database file (default: $GANGFLASH_DB or ./gangflash.db)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { root, runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const dir = tmpDir();
@@ -9,6 +9,13 @@ const db = path.join(dir, 'cli.db');
 const gf = (...args: string[]) => runCli(['--db', db, ...args]);
 
 describe('catalog CLI', () => {
+  it('--version prints the package version and exits 0, without a database', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+    const v = runCli(['--version']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(v.stdout.trim()).toBe(pkg.version);
+  });
+
   it('db init then compat of an eMMC part answers from the catalog, and a second db init changes nothing', () => {
     const init = gf('db', 'init', '--json');
     expect(init.code, init.stderr).toBe(0);

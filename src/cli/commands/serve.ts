@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { startDashboard } from '../../serve/server.js';
 import { dbPath } from '../context.js';
 import { say } from '../output.js';
 
@@ -18,6 +17,7 @@ export function register(program: Command): void {
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('bad-port', `--port ${opts.port}: give a TCP port 0..65535`);
       const pollMs = Number(opts.pollMs);
       if (!(pollMs >= 50)) throw new UsageError('bad-poll', `--poll-ms ${opts.pollMs}: give at least 50`);
+      const { startDashboard } = await import('../../serve/server.js'); // fastify loads only for `serve`
       const d = await startDashboard({ dbFile: dbPath(this), host: opts.host, port, token: opts.token, pollMs });
       say(`gangflash dashboard on ${d.url}${opts.token ? '?token=…' : ''} (read-only; Ctrl-C stops it)`);
       await new Promise<void>((resolve) => {
