@@ -263,8 +263,10 @@ export class RingWriter {
       const timeout = Number.isFinite(this.slowMs) ? Math.max(1, this.slowMs / 4) : undefined;
       await waitAsync(i32, H.NOTIFY, note, timeout);
     }
-    Atomics.store(i32, H.WANT, -1);
-    if (started !== 0) this.stats.waitMs += performance.now() - started;
+    if (started !== 0) {
+      Atomics.store(i32, H.WANT, -1);
+      this.stats.waitMs += performance.now() - started;
+    }
     if (!this.counted.includes(true)) return false;
     this.slot = s;
     return true;
