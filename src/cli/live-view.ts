@@ -35,7 +35,7 @@ export class LiveView {
       case 'run-start':
         this.started = Date.now();
         this.lotBar.setTotal(Math.max(1, e.remaining));
-        this.lotBar.update(0, { line: `lot ${e.lot} · job ${e.job} · ${e.chip} · ${e.sites} sites on ${e.programmers} programmers · ${e.remaining} to program` });
+        this.lotBar.update(0, { line: `lot ${e.lot} · job ${e.job} · ${e.chip} · ${e.sites} sites on ${e.programmers} programmers · ${e.remaining} to program · image ${imagesChecked(e.images)}` });
         break;
       case 'cycle-start': {
         const p = this.programmer(e.programmer);
@@ -114,4 +114,10 @@ export function fmtDuration(s: number): string {
   if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
   if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
   return `${s}s`;
+}
+
+/** How the run found its images unchanged, in a few words for the live view. */
+function imagesChecked(images: { by: 'sha256' | 'identity'; ms: number }[]): string {
+  if (images.length > 0 && images.every((i) => i.by === 'identity')) return 'unchanged since last verified (not re-read)';
+  return `verified (SHA-256, ${(images.reduce((n, i) => n + i.ms, 0) / 1000).toFixed(1)} s)`;
 }

@@ -104,7 +104,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     let summary: RunSummary;
     try {
       if (tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: tookOver });
-      runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image });
+      runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])) });
       programming = true;
       summary = await runLot(db, runner, {
         lot: o.lot,
@@ -115,6 +115,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         siteFailLimit: o.siteFailLimit,
         cycleTimeoutMs: o.cycleTimeout === undefined ? undefined : o.cycleTimeout * 1000,
         signal: controller.signal,
+        imageChecks: lj.imageChecks,
         listener: out.listener,
       });
     } finally {

@@ -1,3 +1,6 @@
+import type { Db } from '../db/open.js';
+import { ImageFormatError } from '../errors.js';
+import { fileIdentity } from '../images/file-identity.js';
 import { checkPinnedImage, type ImagePin } from './image-pin.js';
 import type { JobSpec } from './spec.js';
 
@@ -6,7 +9,47 @@ export function jobImages(spec: JobSpec): ImagePin[] {
   return [spec.image, spec.emmc?.boot1, spec.emmc?.boot2].filter((p): p is ImagePin => p !== undefined);
 }
 
-/** Re-reads every image of a job and refuses (`image-changed`, `image-missing`) one whose content is not the pinned one. */
-export async function checkJobImages(spec: JobSpec): Promise<void> {
-  for (const pin of jobImages(spec)) await checkPinnedImage(pin, spec.fill);
+/** How one pinned image was found unchanged. */
+export interface ImageCheck {
+  path: string;
+  /** `sha256`: read in full and hashed; `identity`: same file identity as when it last matched, not read. */
+  by: 'sha256' | 'identity';
+  /** The file's identity (src/images/file-identity.ts) as checked: later changes are measured against it. */
+  identity: string;
+  ms: number;
+}
+
+/**
+ * Refuses (`image-changed`, `image-missing`) any image of a job whose content is not the pinned one. With a database,
+ * a file whose identity is the one recorded when it last matched is not read again, and a file read in full that
+ * matched has its identity recorded (best effort: a database that cannot be written only costs the next run a read).
+ */
+export async function checkJobImages(spec: JobSpec, db?: Db): Promise<ImageCheck[]> {
+  const out: ImageCheck[] = [];
+  for (const pin of jobImages(spec)) {
+    const t0 = performance.now();
+    const before = fileIdentity(pin.path);
+    const known = db?.prepare('SELECT identity FROM image_checks WHERE path = ? AND sha256 = ? AND fill = ?').get(pin.path, pin.sha256, spec.fill) as { identity: string } | undefined;
+    if (before !== '' && known?.identity === before) {
+      out.push({ path: pin.path, by: 'identity', identity: before, ms: performance.now() - t0 });
+      continue;
+    }
+    await checkPinnedImage(pin, spec.fill);
+    if (fileIdentity(pin.path) !== before) {
+      throw new ImageFormatError('image-changed', 'the image file was written while it was being checked; run again once nothing writes to it', { file: pin.path });
+    }
+    try {
+      if (db) recordImageCheck(db, pin, spec.fill, before);
+    } catch {
+      // read-only, full or locked: the run itself reports that when it writes its first row
+    }
+    out.push({ path: pin.path, by: 'sha256', identity: before, ms: performance.now() - t0 });
+  }
+  return out;
+}
+
+/** Records that the file at `pin.path`, with this identity, was read in full and has the pinned content. */
+export function recordImageCheck(db: Db, pin: ImagePin, fill: number, identity: string): void {
+  if (identity === '') return;
+  db.prepare('INSERT OR REPLACE INTO image_checks (path, sha256, fill, identity) VALUES (?, ?, ?, ?)').run(pin.path, pin.sha256, fill, identity);
 }

@@ -2,8 +2,9 @@ import type { Db } from '../db/open.js';
 import { JobError } from '../errors.js';
 import { buildJobSpec, type JobImages } from './build-spec.js';
 import { getChip } from '../catalog/chips.js';
-import { pinImage } from './image-pin.js';
-import { jobImages } from './check-images.js';
+import { fileIdentity } from '../images/file-identity.js';
+import { pinImage, type ImagePin } from './image-pin.js';
+import { jobImages, recordImageCheck } from './check-images.js';
 import type { CreateJobOptions } from './options.js';
 import { specJson, type Job } from './spec.js';
 import { getJob } from './store.js';
@@ -39,16 +40,26 @@ export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJ
   const chip = getChip(db, opts.chip);
   const fill = opts.fill ?? 0xff;
   if (!Number.isInteger(fill) || fill < 0 || fill > 255) throw new JobError('fill-invalid', `fill value ${fill} is not a byte (0..255)`);
-  const images: JobImages = { image: await pinImage(opts.image, fill) };
-  if (opts.emmcBoot1 !== undefined) images.boot1 = await pinImage(opts.emmcBoot1, fill);
-  if (opts.emmcBoot2 !== undefined) images.boot2 = await pinImage(opts.emmcBoot2, fill);
+  // each image is read once here; a file not written meanwhile needs no second read before the first run
+  const identities = new Map<ImagePin, string>();
+  const pin = async (file: string): Promise<ImagePin> => {
+    const before = fileIdentity(file);
+    const p = await pinImage(file, fill);
+    if (fileIdentity(p.path) === before) identities.set(p, before);
+    return p;
+  };
+  const images: JobImages = { image: await pin(opts.image) };
+  if (opts.emmcBoot1 !== undefined) images.boot1 = await pin(opts.emmcBoot1);
+  if (opts.emmcBoot2 !== undefined) images.boot2 = await pin(opts.emmcBoot2);
   const spec = buildJobSpec(chip, opts, images);
   const json = specJson(spec);
 
   const write = db.transaction((): CreateJobResult => {
     const insImage = db.prepare('INSERT OR IGNORE INTO images (sha256, path, format, size) VALUES (?, ?, ?, ?)');
-    for (const pin of jobImages(spec)) {
-      insImage.run(pin.sha256, pin.path, pin.format, pin.size);
+    for (const p of jobImages(spec)) {
+      insImage.run(p.sha256, p.path, p.format, p.size);
+      const identity = identities.get(p);
+      if (identity !== undefined) recordImageCheck(db, p, fill, identity);
     }
     const latest = db.prepare('SELECT id, version, spec FROM jobs WHERE name = ? ORDER BY version DESC LIMIT 1').get(opts.name) as
       | { id: number; version: number; spec: string }

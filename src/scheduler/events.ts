@@ -12,7 +12,18 @@ export type RunEnd = 'done' | 'yield-stop' | 'interrupted' | 'no-sites' | 'db-er
 
 /** Events a run emits; NDJSON prints each as one line (schema in docs/events.md). */
 export type RunEvent =
-  | { type: 'run-start'; at: string; lot: string; job: string; chip: string; programmers: number; sites: number; remaining: number }
+  | {
+      type: 'run-start';
+      at: string;
+      lot: string;
+      job: string;
+      chip: string;
+      programmers: number;
+      sites: number;
+      remaining: number;
+      /** How each pinned image was found unchanged before the first device: read and hashed, or same file identity. */
+      images: { path: string; by: 'sha256' | 'identity'; ms: number }[];
+    }
   | { type: 'cycle-start'; at: string; wave: number; programmer: string; devices: { site: number; device: DeviceRef; attempt: number; serial: string | null }[] }
   | { type: 'site-progress'; programmer: string; site: number; stage: Stage | 'done'; bytesDone: number; bytesTotal: number }
   | {

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import type { Chip } from '../catalog/chip.js';
 import { ImageFormatError } from '../errors.js';
+import { fileIdentity } from '../images/file-identity.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import { FarmSession, type FarmSessionOptions, type WireCyclePlan } from '../fanout/farm-session.js';
 import type { CycleTemplate } from './lot-job.js';
@@ -14,27 +14,22 @@ export interface FarmWaveRunnerOptions {
   template: CycleTemplate;
   /** The main image every wave streams once. */
   image: { path: string; fill: number };
+  /**
+   * Identity (src/images/file-identity.ts) of each image file when its content was checked against the job; a wave
+   * refuses a file that differs. @default the identities when the runner starts
+   */
+  checked?: Map<string, string>;
   /** Ring and slow-consumer options of the fan-out. @default FarmSession's */
   session?: Pick<FarmSessionOptions, 'ring' | 'slowConsumerMs' | 'progressMs'>;
 }
 
-/** Identity of a file's content as the file system sees it (any write changes ctime); '' when it is gone. */
-function fingerprint(file: string): string {
-  try {
-    const st = fs.statSync(file, { bigint: true });
-    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
-  } catch {
-    return '';
-  }
-}
-
 /** The scheduler's WaveRunner on the real fan-out: one worker thread per programmer, the image streamed once per wave. */
 export class FarmWaveRunner implements WaveRunner {
-  /** The image files as they were when the run checked their SHA-256 (just before start). */
+  /** The image files' identities as they were when the run checked their content. */
   private readonly pinned: Map<string, string>;
 
   private constructor(private readonly session: FarmSession, private readonly opts: FarmWaveRunnerOptions) {
-    this.pinned = new Map([opts.image.path, ...opts.template.bootImages.map((b) => b.path)].map((f) => [f, fingerprint(f)]));
+    this.pinned = new Map([opts.image.path, ...opts.template.bootImages.map((b) => b.path)].map((f) => [f, opts.checked?.get(f) ?? fileIdentity(f)]));
   }
 
   /** Starts the farm session (one worker and driver per programmer). */
@@ -46,7 +41,7 @@ export class FarmWaveRunner implements WaveRunner {
   /** Throws `image-changed` when an image file was written, replaced or removed since the run checked it. */
   private checkImages(when: string): void {
     for (const [file, fp] of this.pinned) {
-      if (fingerprint(file) !== fp) {
+      if (fileIdentity(file) !== fp) {
         throw new ImageFormatError(
           'image-changed',
           `the image file changed ${when}; the devices of this cycle are not recorded and will be programmed again. Restore the file (or re-create the job for the new image) and run again`,

@@ -2,7 +2,7 @@ import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
 import { getChip } from '../catalog/chips.js';
 import { getJob } from '../jobs/store.js';
-import { checkJobImages } from '../jobs/check-images.js';
+import { checkJobImages, type ImageCheck } from '../jobs/check-images.js';
 import { extCsdWrites, programSteps, programTarget, serialRule } from '../jobs/target.js';
 import type { Job } from '../jobs/spec.js';
 import type { SerialRule } from '../jobs/serial.js';
@@ -33,6 +33,8 @@ export interface LotJob {
   /** Path of the main image and its fill byte. */
   image: { path: string; fill: number; sha256: string; bytes: number };
   template: CycleTemplate;
+  /** How each pinned image was found unchanged, with the identity later waves are checked against. */
+  imageChecks: ImageCheck[];
 }
 
 /** Loads a lot's job and chip and re-checks every pinned image (refused with `image-changed` before any device is touched). */
@@ -41,13 +43,14 @@ export async function prepareLotJob(db: Db, lot: string): Promise<LotJob> {
   const { job_id: jobId } = db.prepare('SELECT job_id FROM lots WHERE id = ?').get(lot) as { job_id: number };
   const job = getJob(db, `#${jobId}`);
   const chip = getChip(db, job.chip);
-  await checkJobImages(job.spec);
+  const imageChecks = await checkJobImages(job.spec, db);
   const spec = job.spec;
   const steps = programSteps(spec);
   return {
     counters,
     job,
     chip,
+    imageChecks,
     serial: serialRule(spec),
     image: { path: spec.image.path, fill: spec.fill, sha256: spec.image.sha256, bytes: spec.image.size },
     template: {

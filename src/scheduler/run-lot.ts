@@ -33,6 +33,8 @@ export interface RunLotOptions {
   cycleTimeoutMs?: number;
   /** Aborting stops the run after the wave in flight. */
   signal?: AbortSignal;
+  /** How each pinned image was found unchanged (reported in `run-start`). @default [] */
+  imageChecks?: { path: string; by: 'sha256' | 'identity'; ms: number }[];
   /** Receives every event of the run. */
   listener: RunListener;
 }
@@ -101,7 +103,7 @@ class LotRun {
     this.writes.run(() => db.prepare(`UPDATE lots SET status = 'running' WHERE id = ?`).run(opts.lot));
     const c0 = lotCounters(db, opts.lot);
     const programmers = new Set(this.sites.map((s) => s.programmer)).size;
-    opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining });
+    opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining, images: (opts.imageChecks ?? []).map((c) => ({ path: c.path, by: c.by, ms: Math.round(c.ms) })) });
     const end = await this.loop(c0);
     const c = lotCounters(db, opts.lot);
     this.writes.run(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));

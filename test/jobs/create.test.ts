@@ -131,6 +131,33 @@ describe('job create', () => {
     expect((await failure(checkPinnedImage(job.spec.image))).code).toBe('image-changed');
     db.close();
   });
+
+  it('an image is read once when the job pins it: later checks trust its identity until the file is written again', async () => {
+    const db = freshDb();
+    const file = randomFile(dir, 'once.bin', 8192);
+    const { job } = await createJob(db, { name: 'once', chip: 'TEST-NAND', image: file });
+    expect((await checkJobImages(job.spec, db)).map((c) => c.by)).toEqual(['identity']);
+    // the same bytes written again: the identity moved (ctime), so the file is read again, and matches
+    fs.writeFileSync(file, fs.readFileSync(file));
+    expect((await checkJobImages(job.spec, db)).map((c) => c.by)).toEqual(['sha256']);
+    expect((await checkJobImages(job.spec, db)).map((c) => c.by)).toEqual(['identity']);
+    // one byte changed and the old mtime put back: ctime still moves, the file is read and refused
+    const st = fs.statSync(file);
+    const bytes = fs.readFileSync(file);
+    bytes[100] ^= 1;
+    fs.writeFileSync(file, bytes);
+    fs.utimesSync(file, st.atime, st.mtime);
+    expect((await failure(checkJobImages(job.spec, db))).code).toBe('image-changed');
+    db.close();
+  });
+
+  it('without a database every check reads the image in full', async () => {
+    const db = freshDb();
+    const { job } = await createJob(db, { name: 'nodb', chip: 'TEST-NAND', image: randomFile(dir, 'nodb.bin', 4096) });
+    db.close();
+    expect((await checkJobImages(job.spec)).map((c) => c.by)).toEqual(['sha256']);
+    expect((await checkJobImages(job.spec)).map((c) => c.by)).toEqual(['sha256']);
+  });
 });
 
 /** One Intel HEX record line (type 00 data or 01 end). */

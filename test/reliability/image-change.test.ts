@@ -27,6 +27,20 @@ describe('a changed image file never reaches a device silently', () => {
     expect(lotRows(dbFile)).toMatchObject({ devices: 16, distinct: 16 });
   });
 
+  it('a run does not read again an image its job read when pinning it, unless the file was written since', async () => {
+    const startOf = (stdout: string) => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; images?: { by: string }[] }).find((e) => e.type === 'run-start');
+    const pinned = await lotFixture({ dir: path.join(dir, 'identity'), devices: 8 });
+    const first = run(pinned.dbFile);
+    expect(first.code, first.stderr).toBe(EXIT.ok);
+    expect(startOf(first.stdout)?.images?.map((i) => i.by)).toEqual(['identity']);
+
+    const rewritten = await lotFixture({ dir: path.join(dir, 'rewritten'), devices: 8 });
+    fs.writeFileSync(rewritten.image, fs.readFileSync(rewritten.image)); // same bytes, new ctime: read and hashed again
+    const second = run(rewritten.dbFile);
+    expect(second.code, second.stderr).toBe(EXIT.ok);
+    expect(startOf(second.stdout)?.images?.map((i) => i.by)).toEqual(['sha256']);
+  });
+
   it('an image written while the lot runs stops the run with exit 1 image-changed; the cycle in flight is not recorded and the lot completes once the file is restored', async () => {
     const { dbFile, image } = await lotFixture({ dir: path.join(dir, 'during'), devices: 40, serial: 'SN0001@0x100000' });
     const good = fs.readFileSync(image);
