@@ -3,7 +3,8 @@ import type { RunEvent } from '../scheduler/events.js';
 
 const STAGE_LETTER: Record<string, string> = { id: 'I', erase: 'E', blank: 'B', program: 'P', verify: 'V', serial: 'S', 'ext-csd': 'X', done: '·' };
 
-interface SiteCell {
+/** What the live view shows of one site. */
+export interface SiteCell {
   stage: string;
   pct: number;
   last?: 'pass' | 'fail';
@@ -16,7 +17,7 @@ export class LiveView {
   private readonly bars = new Map<string, { bar: cliProgress.SingleBar; cells: Map<number, SiteCell> }>();
   private started = Date.now();
 
-  constructor(stream: NodeJS.WritableStream = process.stderr) {
+  constructor(private readonly stream: NodeJS.WritableStream & { columns?: number } = process.stderr) {
     this.multi = new cliProgress.MultiBar({
       stream,
       fps: 8,
@@ -93,9 +94,26 @@ export class LiveView {
 
   private redraw(name: string): void {
     const p = this.bars.get(name)!;
-    const cells = [...p.cells.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => cell(c));
-    p.bar.update(0, { line: `${name.padEnd(10).slice(0, 10)} ${cells.join(' ')}` });
+    p.bar.update(0, { line: `${name.padEnd(10).slice(0, 10)} ${siteCells([...p.cells.entries()], (this.stream.columns ?? 80) - 11)}` });
   }
+}
+
+/**
+ * A programmer's sites in `width` columns: `P 42%` per site (6 columns each) when they fit, else one column per site
+ * (stage letter, green ✓ / red ✗ when done) followed by the least progress of the sites still working, so a
+ * 16-site gang stays on one line of an 80-column terminal.
+ */
+export function siteCells(cells: [number, SiteCell][], width: number): string {
+  const sorted = cells.sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+  if (sorted.length * 6 - 1 <= width) return sorted.map(cell).join(' ');
+  const working = sorted.filter((c) => c.stage !== 'done');
+  const least = working.length > 0 ? ` ${String(Math.min(...working.map((c) => c.pct))).padStart(3)}%` : '';
+  return sorted.map(letter).join('') + least;
+}
+
+function letter(c: SiteCell): string {
+  if (c.stage === 'done') return c.last === 'fail' ? '\x1b[31m✗\x1b[0m' : '\x1b[32m✓\x1b[0m';
+  return STAGE_LETTER[c.stage] ?? '?';
 }
 
 function cell(c: SiteCell): string {
