@@ -11,7 +11,7 @@ import type { EmmcPartition } from '../driver.js';
  *  SPI NOR 256-byte page program 0.7 ms, 4 KiB sector erase 45 ms, single SPI at interfaceMHz/8 MB/s (default 50 MHz).
  */
 
-/** Program-unit size for eMMC: 64 KiB, doubled until a partition has at most 2^17 units (bounds memory per site). */
+/** Program-unit size for eMMC: 64 KiB, doubled until a partition has at most 2^17 units (bounds a stream's digest arrays). */
 function emmcUnit(userBytes: number): number {
   let u = 64 * 1024;
   while (userBytes / u > 131072) u *= 2;

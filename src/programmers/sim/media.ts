@@ -1,41 +1,72 @@
+/** Units [from, to) hold the digests `src[srcFrom ..]` of one program stream, shared by every site that wrote them. */
+interface Run {
+  from: number;
+  to: number;
+  src: Uint32Array;
+  srcFrom: number;
+}
+
+/** `own` value of a unit erased since it was written. */
+const ERASED = -1;
+
 /**
- * One partition of one site's device, as the digests of its program units: one uint32 CRC per unit and the
- * erase generation it was written in. A unit not written since the last erase holds the erased value; erasing or
- * loading a new device is O(1) (the generation moves on), so a cycle never touches the whole array to reset it.
+ * One partition of one site's device, as the digests of its program units (one CRC-32 per unit). What a program
+ * stream wrote unchanged is a run pointing into that stream's digest array, which every site of the programmer
+ * shares; only units a site wrote differently (a fault, a serial number, data over programmed cells) or erased one by
+ * one are kept per site. So a site costs a few objects, not 8 bytes per unit, whatever the image size; erasing
+ * everything or loading a new device drops them.
  */
 export class SiteMedia {
-  private readonly digests: Uint32Array;
-  private readonly written: Uint32Array;
-  private gen = 1;
+  private runs: Run[] = [];
+  /** Units whose content is not what the runs say: their digest, or ERASED. */
+  private readonly own = new Map<number, number>();
 
-  constructor(readonly units: number) {
-    this.digests = new Uint32Array(units);
-    this.written = new Uint32Array(units);
-  }
+  constructor(readonly units: number) {}
 
   /** Everything erased (a fresh device, or after a full erase). */
   eraseAll(): void {
-    this.gen++;
+    this.runs = [];
+    this.own.clear();
   }
 
   /** Erases one unit. */
   eraseUnit(u: number): void {
-    this.written[u] = 0;
+    this.own.set(u, ERASED);
   }
 
   /** True when the unit was written since its last erase. */
   isWritten(u: number): boolean {
-    return this.written[u] === this.gen;
+    const o = this.own.get(u);
+    return o !== undefined ? o !== ERASED : this.runAt(u) !== undefined;
   }
 
   /** The recorded CRC of a written unit. */
   digest(u: number): number {
-    return this.digests[u];
+    const o = this.own.get(u);
+    if (o !== undefined && o !== ERASED) return o;
+    const r = this.runAt(u);
+    return r ? r.src[r.srcFrom + u - r.from] : 0;
   }
 
-  /** Records what the site wrote into unit `u`. */
+  /** Records what the site wrote into unit `u` when it differs from the stream's digest. */
   write(u: number, crc: number): void {
-    this.digests[u] = crc >>> 0;
-    this.written[u] = this.gen;
+    this.own.set(u, crc >>> 0);
+  }
+
+  /** Records that unit `u` holds the stream's digest `src[srcUnit]`, as written (units arrive in increasing order). */
+  writeShared(u: number, src: Uint32Array, srcUnit: number): void {
+    this.own.delete(u);
+    const last = this.runs[this.runs.length - 1];
+    if (last && last.src === src && last.to === u && last.srcFrom + (u - last.from) === srcUnit) last.to++;
+    else this.runs.push({ from: u, to: u + 1, src, srcFrom: srcUnit });
+  }
+
+  /** The newest run covering unit u. */
+  private runAt(u: number): Run | undefined {
+    for (let i = this.runs.length - 1; i >= 0; i--) {
+      const r = this.runs[i];
+      if (u >= r.from && u < r.to) return r;
+    }
+    return undefined;
   }
 }

@@ -32,7 +32,8 @@ function tapsFor(ctx: SimContext, writers: Writer[], partition: EmmcPartition): 
 }
 
 /** Writes one image unit on one site: placement around bad blocks, grown bad blocks, its own faults. */
-function writeUnit(ctx: SimContext, w: Writer, d: UnitDigest, partition: EmmcPartition): void {
+function writeUnit(ctx: SimContext, w: Writer, d: UnitDigest, rec: ProgramRecord): void {
+  const partition = rec.partition;
   const site = w.site;
   const media = site.media[partition]!;
   let phys = d.unit;
@@ -58,7 +59,8 @@ function writeUnit(ctx: SimContext, w: Writer, d: UnitDigest, partition: EmmcPar
   let crc = d.taps?.get(site.index) ?? d.crc;
   // Flash cells only go from erased to programmed: writing over programmed, different data leaves garbage (eMMC remaps).
   if (ctx.chip.kind !== 'emmc' && media.isWritten(phys) && media.digest(phys) !== crc) crc = (crc ^ 0x5bd1e995) >>> 0;
-  media.write(phys, crc);
+  if (crc === d.crc) media.writeShared(phys, rec.crc, d.unit);
+  else media.write(phys, crc);
 }
 
 /** Streams extents once to every live site of the sim programmer: one digest per unit, recorded per site. */
@@ -101,7 +103,7 @@ export async function programSites(
       rec.sent[d.unit] = d.sentBytes;
       rec.units = d.unit + 1;
       if (d.sentBytes > 0) ctx.clock.advance(ctx.geom.programUs(d.sentBytes, withSpare));
-      for (const w of writers) if (!w.failure) writeUnit(ctx, w, d, partition);
+      for (const w of writers) if (!w.failure) writeUnit(ctx, w, d, rec);
       if (d.sentBytes > 0 && ctx.linkCut !== undefined && ++sentUnits >= ctx.linkCut) throw new LinkDropped();
     },
   });
