@@ -40,8 +40,9 @@ export async function checkJobImages(spec: JobSpec, db?: Db): Promise<ImageCheck
     }
     try {
       if (db) recordImageCheck(db, pin, spec.fill, before);
-    } catch {
+    } catch (e) {
       // read-only, full or locked: the run itself reports that when it writes its first row
+      if (!/^SQLITE_/.test(String((e as { code?: unknown }).code))) throw e;
     }
     out.push({ path: pin.path, by: 'sha256', identity: before, ms: performance.now() - t0 });
   }
