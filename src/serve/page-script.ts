@@ -9,10 +9,12 @@ const $ = (s) => document.querySelector(s);
 
 function lifeClass(a) { if (!a) return 'noadapter'; const share = a.left / a.rated; return a.left <= 0 ? 'life-out' : share < 0.1 ? 'life-low' : 'life-ok'; }
 function siteHtml(p, s) {
-  const cls = ['site', lifeClass(s.adapter), !s.enabled ? 'disabled' : s.last ? s.last.result : 'idle'].join(' ');
+  const y = s.yield;
+  const cls = ['site', lifeClass(s.adapter), !s.enabled ? 'disabled' : s.last ? s.last.result : 'idle', y?.low ? 'low' : ''].join(' ');
   const a = s.adapter ? esc(s.adapter.serial) + '<br>' + pct(Math.max(0, s.adapter.left) / s.adapter.rated) + ' life left' : 'no adapter';
   const last = !s.enabled ? 'disabled: ' + esc(s.disabledReason ?? '') : s.last ? (s.last.result === 'pass' ? 'pass' : esc(s.last.failureCode)) : '—';
-  return '<div class="' + cls + '" data-programmer-id="' + p.id + '" data-site="' + s.site + '"><b>site ' + s.site + '</b><br>' + a + '<br><span class="last">' + last + '</span></div>';
+  const yl = y ? '<span class="yield">yield ' + pct(y.passed / y.attempts) + ' of ' + y.attempts + (y.low ? ' <b class="badge">LOW</b>' : '') + '</span>' : '<span class="yield">no attempts</span>';
+  return '<div class="' + cls + '" data-programmer-id="' + p.id + '" data-site="' + s.site + '"><b>site ' + s.site + '</b><br>' + a + '<br><span class="last">' + last + '</span><br>' + yl + '</div>';
 }
 let farm = [];
 function renderFarm() {
@@ -42,6 +44,7 @@ function onAttempt(a) {
   const p = farm.find((x) => x.id === a.programmerId); const s = p?.sites.find((x) => x.site === a.site);
   if (!s) return;
   s.last = { result: a.result, failureCode: a.failureCode, lot: a.lot, endedAt: a.endedAt };
+  s.yield = { attempts: (s.yield?.attempts ?? 0) + 1, passed: (s.yield?.passed ?? 0) + (a.result === 'pass' ? 1 : 0), low: s.yield?.low ?? false };
   if (s.adapter) { s.adapter.used++; s.adapter.left--; }
   const el = document.querySelector('.site[data-programmer-id="' + p.id + '"][data-site="' + a.site + '"]');
   if (el) { el.outerHTML = siteHtml(p, s); const n = document.querySelector('.site[data-programmer-id="' + p.id + '"][data-site="' + a.site + '"]'); n.classList.add('flash'); setTimeout(() => n.classList.remove('flash'), 600); }

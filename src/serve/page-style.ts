@@ -11,7 +11,8 @@ section.wide{grid-column:1/-1}h2{font-size:15px;margin:0 0 10px}
 .site{border:3px solid #d0d7de;border-radius:6px;padding:4px 6px;font-size:11px;background:#fff;min-height:64px;transition:background .4s}
 .site b{font-size:12px}.site.pass{background:#dafbe1}.site.fail{background:#ffebe9}.site.disabled{background:#eaeef2;color:#8c959f}
 .site.noadapter{border-style:dashed}.site.life-ok{border-color:#2da44e}.site.life-low{border-color:#d4a72c}.site.life-out{border-color:#cf222e}
-.site.flash{box-shadow:0 0 0 3px #0969da}
+.site.flash{box-shadow:0 0 0 3px #0969da}.site .yield{color:#57606a}.site.low .yield{color:#cf222e}
+.badge{background:#cf222e;color:#fff;border-radius:3px;padding:0 3px;font-size:10px}
 table{border-collapse:collapse;width:100%;font-size:12.5px}th,td{border-bottom:1px solid #eaeef2;padding:3px 6px;text-align:left}
 th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 #alarms{list-style:none;padding:0;margin:0;max-height:220px;overflow:auto;font-size:12.5px}#alarms li{padding:3px 0;border-bottom:1px solid #eaeef2}

@@ -12,7 +12,7 @@ export function dashboardHtml(): string {
 <header><h1>gangflash</h1><span id="live" class="off">connecting</span><span id="updated"></span></header>
 <main>
 <section class="wide"><h2>Farm</h2><div id="farm" class="programmers"></div>
-<div class="legend">tile: green last pass · red last failure · grey disabled · border: adapter life (green ok, amber &lt; 10% left, red at rated life, dashed none)</div></section>
+<div class="legend">tile: green last pass · red last failure · grey disabled · border: adapter life (green ok, amber &lt; 10% left, red at rated life, dashed none) · LOW: the site's yield is significantly below its programmer's other sites (95 % Wilson intervals)</div></section>
 <section><h2>Lots</h2><table id="lots"><thead><tr><th>lot</th><th>chip</th><th>status</th><th>planned</th><th>passed</th><th>failed</th><th>remaining</th><th>yield</th></tr></thead><tbody></tbody></table></section>
 <section><h2>Alarms</h2><ul id="alarms"></ul></section>
 <section class="wide"><h2>Adapters and forecast</h2><table id="adapters"><thead><tr><th>serial</th><th>type</th><th>mounted</th><th>used</th><th>rated</th><th>per day</th><th>rated life on</th></tr></thead><tbody></tbody></table></section>

@@ -75,24 +75,7 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
   } else if (by === 'failure') {
     rows = failures.map((f) => ({ key: `${f.code}@${f.stage}`, n: f.attempts, passed: 0, yield: null }));
   } else {
-    const key = by === 'programmer' ? 'p.name' : by === 'site' ? "p.name || ':' || a.site" : "coalesce(ad.serial, '(none)')";
-    const list = db
-      .prepare(
-        `SELECT ${key} AS key, p.name AS programmer, count(*) AS n, sum(a.result = 'pass') AS passed
-         FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
-         ${awhere} GROUP BY key ORDER BY p.id, a.site, key`,
-      )
-      .all(params) as { key: string; programmer: string; n: number; passed: number }[];
-    rows = list.map((r) => {
-      const row: YieldRow = { key: r.key, n: r.n, passed: r.passed, yield: share(r.passed, r.n), ci: wilson(r.passed, r.n) };
-      if (by === 'site') {
-        const others = list.filter((o) => o.programmer === r.programmer && o.key !== r.key);
-        const on = others.reduce((s, o) => s + o.n, 0);
-        const op = others.reduce((s, o) => s + o.passed, 0);
-        row.flagged = on > 0 && row.ci!.high < wilson(op, on).low;
-      }
-      return row;
-    });
+    rows = attemptYields(db, by, lot);
   }
   return {
     lot: lot ?? null,
@@ -104,4 +87,29 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
     rows,
     failures,
   };
+}
+
+/**
+ * Attempt yield per programmer, site (`programmer:site`) or adapter, optionally for one lot, with 95 % Wilson
+ * intervals; a site is `flagged` when its interval lies wholly below the pooled interval of its programmer's other sites.
+ */
+export function attemptYields(db: Db, by: 'programmer' | 'site' | 'adapter', lot?: string): YieldRow[] {
+  const key = by === 'programmer' ? 'p.name' : by === 'site' ? "p.name || ':' || a.site" : "coalesce(ad.serial, '(none)')";
+  const list = db
+    .prepare(
+      `SELECT ${key} AS key, p.name AS programmer, count(*) AS n, sum(a.result = 'pass') AS passed
+       FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
+       ${lot ? 'WHERE a.lot_id = @lot' : ''} GROUP BY key ORDER BY p.id, a.site, key`,
+    )
+    .all(lot ? { lot } : {}) as { key: string; programmer: string; n: number; passed: number }[];
+  return list.map((r) => {
+    const row: YieldRow = { key: r.key, n: r.n, passed: r.passed, yield: share(r.passed, r.n), ci: wilson(r.passed, r.n) };
+    if (by === 'site') {
+      const others = list.filter((o) => o.programmer === r.programmer && o.key !== r.key);
+      const on = others.reduce((sum, o) => sum + o.n, 0);
+      const op = others.reduce((sum, o) => sum + o.passed, 0);
+      row.flagged = on > 0 && row.ci!.high < wilson(op, on).low;
+    }
+    return row;
+  });
 }

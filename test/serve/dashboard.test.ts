@@ -42,6 +42,9 @@ describe('the dashboard in headless Chromium', () => {
     expect(await page.locator('.site').count()).toBe(8);
     const b3 = page.locator('.site[data-programmer-id="2"][data-site="3"]');
     expect(await b3.getAttribute('class')).toContain('disabled');
+    // its 15 attempts all failed: flagged LOW against P-B's other sites
+    expect(await b3.getAttribute('class')).toContain('low');
+    expect(await b3.locator('.yield').textContent()).toBe('yield 0.0% of 15 LOW');
     expect(await page.locator('#lots tr[data-lot="LOT-7"] td.passed').textContent()).toBe('56');
     expect(await page.locator('#adapters tbody tr').count()).toBe(9);
     expect(await page.locator('#adapters tr[data-serial="SHELF-9"]').textContent()).toContain('shelf');
@@ -51,6 +54,7 @@ describe('the dashboard in headless Chromium', () => {
     const a2 = page.locator('.site[data-programmer-id="1"][data-site="2"]');
     await a2.locator('.last', { hasText: /^verify-failed$/ }).waitFor();
     expect(await a2.getAttribute('class')).toContain('fail');
+    expect(await a2.locator('.yield').textContent()).toMatch(/ of \d+$/);
     await page.locator('#lots tr[data-lot="LOT-8"] td.failed', { hasText: /^1$/ }).waitFor();
 
     // A planner asks: can we program 20,000 of this eMMC (1 GB image) by a date, and what must we order?

@@ -78,11 +78,12 @@ describe('dashboard API and live stream', () => {
   });
 
   it('the farm shows every programmer and site with its adapter life and last result', async () => {
-    const farm = JSON.parse((await get(`${d.url}api/farm`)).body) as { programmers: { name: string; sites: { site: number; adapter: { used: number } | null; last: { result: string; failureCode: string | null } | null }[] }[] };
+    const farm = JSON.parse((await get(`${d.url}api/farm`)).body) as { programmers: { name: string; sites: { site: number; adapter: { used: number } | null; last: { result: string; failureCode: string | null } | null; yield: { attempts: number; passed: number; low: boolean } | null }[] }[] };
     expect(farm.programmers.map((p) => p.name)).toEqual(['P-A', 'P-B']);
     const b3 = farm.programmers[1].sites[3];
-    // P-B site 3: 15 attempts, the last (n = 59) failed bad-contact.
-    expect(b3).toMatchObject({ adapter: { used: 15 }, last: { result: 'fail', failureCode: 'bad-contact' } });
+    // P-B site 3: 15 attempts, the last (n = 59) failed bad-contact; none passed, so it is flagged against P-B's others.
+    expect(b3).toMatchObject({ adapter: { used: 15 }, last: { result: 'fail', failureCode: 'bad-contact' }, yield: { attempts: 15, passed: 0, low: true } });
+    expect(farm.programmers[1].sites[1]).toMatchObject({ yield: { low: false } });
   });
 
   it('a new attempt written by another connection reaches an SSE client with the lot counters', async () => {
