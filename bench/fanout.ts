@@ -13,7 +13,7 @@
  * - sim at unlimited speed, P programmers × 8 sites: wall time, site-bytes/s, 50 MB/s sockets kept fed, and the
  *   floor measured in the same run (one read and P passes of zlib.crc32 over the image, on all cores) and the ratio;
  * - the naive fan-outs at the largest P: each worker reads the file itself / main thread postMessage-copies chunks;
- * - a few ring sizes at the largest P (how the defaults were picked);
+ * - ring sizes at the largest P: slot counts and chunk sizes (how the defaults were picked);
  * - blockdev to 8 files (overwritten in place, like block devices) next to 8 parallel `dd bs=4M conv=notrunc,fsync`
  *   and `tee` into 8 files (+ sync);
  * - peak RSS of one wave at the largest P, at the image size and at 4 GiB, each in a fresh process (rss-wave.mjs);
@@ -179,7 +179,14 @@ try {
   }
   if (only.has('ring')) {
     // one session at a time: several idle 8-worker sessions side by side slowed every one of them down
-    const rings: Record<string, RingOptions> = { '16 x 1024 KiB': { slots: 16, chunkSize: MB }, '32 x 1024 KiB': { slots: 32, chunkSize: MB }, '64 x 1024 KiB': { slots: 64, chunkSize: MB } };
+    // slot counts at 1 MiB, and chunk sizes at the default 32 MiB of shared memory
+    const rings: Record<string, RingOptions> = {
+      '16 x 1024 KiB': { slots: 16, chunkSize: MB },
+      '32 x 1024 KiB': { slots: 32, chunkSize: MB },
+      '64 x 1024 KiB': { slots: 64, chunkSize: MB },
+      '128 x 256 KiB': { slots: 128, chunkSize: MB / 4 },
+      '8 x 4096 KiB': { slots: 8, chunkSize: 4 * MB },
+    };
     for (const [k, ring] of Object.entries(rings)) {
       const farm = await simFarm(maxP, 'unlimited', ring);
       for (let i = 0; i < WARM_WAVES; i++) await farm.wave(image, size);

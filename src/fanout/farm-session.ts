@@ -20,9 +20,9 @@ export type { WireCyclePlan, BootImageFile, ImageFile, CycleFigures } from './se
 /** Ring sizes of a farm session. */
 export interface RingOptions {
   /**
-   * Slots in the ring. Picked with `npm run bench:fanout` (ring rows) and whole `gangflash run`s: at 8 programmers on
-   * 2 cores, 16, 32 and 64 × 1 MiB ran within noise of each other (8 slots and 256 KiB or 4 MiB chunks were slower);
-   * 32 takes 35 MB less peak RSS than 64 at the same wall time (3 waves of 1 GiB: 5.7–5.8 s both).
+   * Slots in the ring. Picked with `npm run bench:fanout` (ring rows, 8 programmers on 2 cores, warm sessions): 16,
+   * 32 and 64 × 1 MiB and 128 × 256 KiB ran within 4 % of each other (1106–1148 ms a wave of 1 GiB), 8 × 4 MiB was
+   * the slowest (1203 ms); 32 × 1 MiB takes half the shared memory of 64 and 35 MB less peak RSS.
    * @default 32
    */
   slots?: number;
