@@ -12,6 +12,7 @@ import { now, type RunEnd } from '../scheduler/events.js';
 import { FarmWaveRunner } from '../scheduler/farm-runner.js';
 import { dbWriteFailed, dbWriteFailedAtStart, isDbWriteFailure } from '../scheduler/db-write.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
+import type { RingOptions } from '../fanout/farm-session.js';
 import { runOutput, type RunOutputMode } from './run-output.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
@@ -32,6 +33,10 @@ export interface RunLotCommandOptions {
   cycleTimeout?: number;
   /** Overrides the speed of every sim programmer. */
   speed?: number | 'unlimited';
+  /** Ring sizes of the fan-out. @default FarmSession's (32 × 1 MiB) */
+  ring?: RingOptions;
+  /** Stall ms a slow programmer may cost the farm per wave before it reads the image itself. @default 2000 */
+  slowConsumerMs?: number;
   /** Print a human summary after the run in live mode. @default true */
   summary?: boolean;
 }
@@ -104,7 +109,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     let summary: RunSummary;
     try {
       if (tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: tookOver });
-      runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])) });
+      runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])), session: { ring: o.ring, slowConsumerMs: o.slowConsumerMs } });
       programming = true;
       summary = await runLot(db, runner, {
         lot: o.lot,

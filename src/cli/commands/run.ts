@@ -24,6 +24,25 @@ function count(v: string): number {
   return n;
 }
 
+const SIZE = /^(\d+)\s*([kKmM]?)(i?[bB])?$/;
+
+/** Parses --ring-chunk: bytes (or 256K, 1M), a multiple of 4 KiB from 64 KiB to 64 MiB. */
+export function parseChunk(v: string): number {
+  const m = SIZE.exec(v.trim());
+  const n = m ? Number(m[1]) * { '': 1, k: 1024, m: 1024 * 1024 }[m[2].toLowerCase() as '' | 'k' | 'm'] : NaN;
+  if (!(n >= 64 * 1024 && n <= 64 * 1024 * 1024 && n % 4096 === 0)) {
+    throw new UsageError('bad-option', `--ring-chunk must be a multiple of 4K from 64K to 64M, e.g. 1M (got "${v}")`);
+  }
+  return n;
+}
+
+/** Parses --ring-slots: a whole number of chunks from 2 to 4096. */
+function slots(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 2 || n > 4096) throw new UsageError('bad-option', `--ring-slots must be a whole number from 2 to 4096 (got "${v}")`);
+  return n;
+}
+
 /** `gangflash run --lot L`. */
 export function register(program: Command): void {
   program
@@ -38,7 +57,11 @@ export function register(program: Command): void {
     .option('--site-fail-limit <k>', 'socket failures in a row that disable a site', count, 3)
     .option('--cycle-timeout <s>', 'give up a cycle after this many seconds: its devices fail with timeout', count, 3600)
     .option('--speed <x>', 'sim programmers: time scale (1 = real time) or "unlimited"', parseSpeed)
-    .action(async function (this: Command, o: { lot: string; farm?: string; json?: boolean; progress?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited' }) {
+    .option('--ring-slots <n>', 'chunks in the shared ring the image streams through (default 32)', slots)
+    .option('--ring-chunk <bytes>', 'bytes per ring chunk, e.g. 256K or 4M (default 1M)', parseChunk)
+    .option('--slow-consumer-ms <ms>', 'stall one slow programmer may cost the farm per wave before it reads the image itself', count, 2000)
+    .action(async function (this: Command, o: { lot: string; farm?: string; json?: boolean; progress?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number }) {
+      if ((o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20) > 1 << 30) throw new UsageError('bad-option', `--ring-slots × --ring-chunk is ${(o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20)} bytes; keep the ring at 1 GiB or less`);
       process.exitCode = await runLotCommand({
         dbFile: dbPath(this),
         lot: o.lot,
@@ -50,6 +73,8 @@ export function register(program: Command): void {
         siteFailLimit: o.siteFailLimit,
         cycleTimeout: o.cycleTimeout,
         speed: o.speed,
+        ring: { slots: o.ringSlots, chunkSize: o.ringChunk },
+        slowConsumerMs: o.slowConsumerMs,
       });
     });
 }
