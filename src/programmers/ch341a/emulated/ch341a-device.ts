@@ -2,6 +2,7 @@ import { BIT_REVERSE, CH341A_PACKET, CMD_I2C_STREAM, CMD_SPI_STREAM, CMD_UIO_STR
 import { CH341A_PID, CH341A_VID } from '../protocol.js';
 import type { SimClock } from '../../emulated/clock.js';
 import type { SpiTarget } from '../../emulated/spi-target.js';
+import { InQueue } from '../../emulated/in-queue.js';
 import { EmulatedUsbDevice, type LinkFaults } from '../../emulated/usb-device.js';
 
 /**
@@ -16,8 +17,7 @@ export class EmulatedCh341a extends EmulatedUsbDevice {
   private selected = false;
   /** Stream speed last set (I2C SET low bits). */
   speed = -1;
-  private readonly inQueue: Uint8Array[] = [];
-  private inHead = 0;
+  private readonly inQueue = new InQueue();
   private target: SpiTarget | undefined;
 
   constructor(clock: SimClock, serial: string | null, target: SpiTarget | undefined, faults?: LinkFaults) {
@@ -49,18 +49,7 @@ export class EmulatedCh341a extends EmulatedUsbDevice {
   }
 
   protected onIn(_ep: number, length: number): Uint8Array | null {
-    if (this.inHead >= this.inQueue.length) {
-      this.inQueue.length = 0;
-      this.inHead = 0;
-      return null;
-    }
-    const pkt = this.inQueue[this.inHead];
-    if (pkt.length <= length) {
-      this.inHead++;
-      return pkt;
-    }
-    this.inQueue[this.inHead] = pkt.subarray(length);
-    return pkt.subarray(0, length);
+    return this.inQueue.take(length);
   }
 
   private packet(p: Uint8Array): void {

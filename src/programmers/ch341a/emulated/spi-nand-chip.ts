@@ -1,5 +1,6 @@
 import { nandGeometry, type Chip, type NandGeometry } from '../../../catalog/chip.js';
 import type { SimClock } from '../../emulated/clock.js';
+import { NandArray } from '../../emulated/nand-array.js';
 import { idBytesOf, type SpiTarget } from '../../emulated/spi-target.js';
 
 /** Per-device faults of an emulated SPI NAND. */
@@ -22,7 +23,7 @@ export interface SnandFaults {
  */
 export class SpiNandChip implements SpiTarget {
   readonly g: NandGeometry;
-  readonly pages = new Map<number, Uint8Array>();
+  private readonly array: NandArray;
   private readonly id: Uint8Array;
   private readonly cache: Uint8Array;
   private readonly failing: Set<number>;
@@ -49,13 +50,12 @@ export class SpiNandChip implements SpiTarget {
     this.tReadMs = (chip.timings.tReadUs ?? 25) / 1000;
     this.tProgMs = (chip.timings.tProgUs ?? 250) / 1000;
     this.tEraseMs = (chip.timings.tEraseUs ?? 2000) / 1000;
-    for (const b of faults.badBlocks ?? []) {
-      for (const p of this.g.badBlockMarker.pages) {
-        const pg = new Uint8Array(this.cache.length).fill(0xff);
-        pg[this.g.pageSize + this.g.badBlockMarker.spareOffset] = 0x00;
-        this.pages.set(b * this.g.pagesPerBlock + p, pg);
-      }
-    }
+    this.array = new NandArray(this.g, faults.badBlocks);
+  }
+
+  /** The array's written pages by row (tests read and alter them). */
+  get pages(): Map<number, Uint8Array> {
+    return this.array.pages;
   }
 
   private busy(): boolean {
@@ -136,36 +136,27 @@ export class SpiNandChip implements SpiTarget {
   }
 
   private pageRead(row: number): void {
-    if (row >= this.g.blocks * this.g.pagesPerBlock) return;
-    const pg = this.pages.get(row);
-    if (pg) this.cache.set(pg);
-    else this.cache.fill(0xff);
+    if (row >= this.array.rows) return;
+    this.array.read(row, this.cache);
     this.ecc = this.faults.eccPages?.get(row) ?? 0;
     this.busyUntil = this.clock.now() + this.tReadMs;
   }
 
   private programExecute(row: number): void {
-    if (!this.wel || row >= this.g.blocks * this.g.pagesPerBlock) return;
+    if (!this.wel || row >= this.array.rows) return;
     const block = Math.floor(row / this.g.pagesPerBlock);
     this.wel = false;
     this.busyUntil = this.clock.now() + this.tProgMs;
     this.pfail = (this.protect & 0x7c) !== 0 || this.failing.has(block);
-    if (this.pfail) return;
-    let pg = this.pages.get(row);
-    if (!pg) {
-      pg = new Uint8Array(this.cache.length).fill(0xff);
-      this.pages.set(row, pg);
-    }
-    for (let i = 0; i < pg.length; i++) pg[i] &= this.cache[i];
+    if (!this.pfail) this.array.program(row, this.cache);
   }
 
   private blockErase(row: number): void {
-    if (!this.wel || row >= this.g.blocks * this.g.pagesPerBlock) return;
+    if (!this.wel || row >= this.array.rows) return;
     const block = Math.floor(row / this.g.pagesPerBlock);
     this.wel = false;
     this.busyUntil = this.clock.now() + this.tEraseMs;
     this.efail = (this.protect & 0x7c) !== 0 || this.failing.has(block);
-    if (this.efail) return;
-    for (let p = 0; p < this.g.pagesPerBlock; p++) this.pages.delete(block * this.g.pagesPerBlock + p);
+    if (!this.efail) this.array.eraseBlock(block);
   }
 }

@@ -3,6 +3,7 @@ import type { UsbControlSetup } from '../../usb/device.js';
 import type { SimClock } from '../../emulated/clock.js';
 import { NandoFirmware } from './nando-firmware.js';
 import type { ParallelNandChip } from './parallel-nand.js';
+import { InQueue } from '../../emulated/in-queue.js';
 import { EmulatedUsbDevice, type LinkFaults } from '../../emulated/usb-device.js';
 
 /**
@@ -12,8 +13,7 @@ import { EmulatedUsbDevice, type LinkFaults } from '../../emulated/usb-device.js
  */
 export class EmulatedNando extends EmulatedUsbDevice {
   private chip: ParallelNandChip | undefined;
-  private readonly frames: Uint8Array[] = [];
-  private head = 0;
+  private readonly frames = new InQueue();
   private pending: Iterator<Uint8Array> | undefined;
   private readonly fw: NandoFirmware;
   /** CDC control line state last set (bit 0 DTR, bit 1 RTS). */
@@ -50,22 +50,11 @@ export class EmulatedNando extends EmulatedUsbDevice {
   }
 
   protected onIn(_ep: number, length: number): Uint8Array | null {
-    if (this.head >= this.frames.length && this.pending) {
+    if (this.frames.empty && this.pending) {
       const n = this.pending.next();
       if (n.done) this.pending = undefined;
       else this.frames.push(n.value);
     }
-    if (this.head >= this.frames.length) {
-      this.frames.length = 0;
-      this.head = 0;
-      return null;
-    }
-    const f = this.frames[this.head];
-    if (f.length <= length) {
-      this.head++;
-      return f;
-    }
-    this.frames[this.head] = f.subarray(length);
-    return f.subarray(0, length);
+    return this.frames.take(length);
   }
 }

@@ -1,5 +1,6 @@
 import { nandGeometry, type Chip, type NandGeometry } from '../../../catalog/chip.js';
 import type { SimClock } from '../../emulated/clock.js';
+import { NandArray } from '../../emulated/nand-array.js';
 import { idBytesOf } from '../../emulated/spi-target.js';
 
 /** Per-device faults of an emulated parallel NAND. */
@@ -20,7 +21,7 @@ export interface ParallelNandFaults {
  */
 export class ParallelNandChip {
   readonly g: NandGeometry;
-  readonly pages = new Map<number, Uint8Array>();
+  private readonly array: NandArray;
   readonly rowCycles: number;
   private readonly id: Uint8Array;
   private readonly reg: Uint8Array;
@@ -39,13 +40,12 @@ export class ParallelNandChip {
     this.id = idBytesOf(faults.idBytes ?? chip.idBytes);
     this.reg = new Uint8Array(this.g.pageSize + this.g.spareSize);
     this.failing = new Set([...(faults.failingBlocks ?? []), ...(faults.badBlocks ?? [])]);
-    for (const b of faults.badBlocks ?? []) {
-      for (const p of this.g.badBlockMarker.pages) {
-        const pg = new Uint8Array(this.reg.length).fill(0xff);
-        pg[this.g.pageSize + this.g.badBlockMarker.spareOffset] = 0x00;
-        this.pages.set(b * this.g.pagesPerBlock + p, pg);
-      }
-    }
+    this.array = new NandArray(this.g, faults.badBlocks);
+  }
+
+  /** The array's written pages by row (tests read and alter them). */
+  get pages(): Map<number, Uint8Array> {
+    return this.array.pages;
   }
 
   /** Virtual time when the chip is ready again (R/B# high). */
@@ -64,9 +64,7 @@ export class ParallelNandChip {
       case 0x30:
         if (this.state === 'read' && this.addr.length === 2 + this.rowCycles) {
           const row = this.row(2);
-          const pg = this.pages.get(row);
-          if (pg) this.reg.set(pg);
-          else this.reg.fill(0xff);
+          this.array.read(row, this.reg);
           this.out = this.reg;
           this.outPos = this.addr[0] | (this.addr[1] << 8);
           this.state = 'data';
@@ -115,21 +113,14 @@ export class ParallelNandChip {
   private program(row: number): void {
     const block = Math.floor(row / this.g.pagesPerBlock);
     this.busyUntil = this.clock.now() + 0.2;
-    this.fail = row >= this.g.blocks * this.g.pagesPerBlock || this.failing.has(block);
-    if (this.fail) return;
-    let pg = this.pages.get(row);
-    if (!pg) {
-      pg = new Uint8Array(this.reg.length).fill(0xff);
-      this.pages.set(row, pg);
-    }
-    for (let i = 0; i < pg.length; i++) pg[i] &= this.reg[i];
+    this.fail = row >= this.array.rows || this.failing.has(block);
+    if (!this.fail) this.array.program(row, this.reg);
   }
 
   private erase(row: number): void {
     const block = Math.floor(row / this.g.pagesPerBlock);
     this.busyUntil = this.clock.now() + 1.5;
     this.fail = block >= this.g.blocks || this.failing.has(block);
-    if (this.fail) return;
-    for (let p = 0; p < this.g.pagesPerBlock; p++) this.pages.delete(block * this.g.pagesPerBlock + p);
+    if (!this.fail) this.array.eraseBlock(block);
   }
 }
