@@ -52,8 +52,7 @@ const SOCKET = 50e6;
 const MB = 2 ** 20;
 
 /** The catalog's 8 GB eMMC (chipdb/chips/emmc.json), fault-free in the sim. */
-const catalogUrl = new URL('../chipdb/chips/emmc.json', import.meta.url);
-const catalog = JSON.parse(fs.readFileSync(catalogUrl, 'utf8')) as { chips: Chip[] };
+const catalog = JSON.parse(fs.readFileSync(new URL('../chipdb/chips/emmc.json', import.meta.url), 'utf8')) as { chips: Chip[] };
 const chip = catalog.chips.find((c) => c.part === 'KLM8G1GETF-B041')!;
 const quiet = { linkLostRate: 0, wrongChipRate: 0, defectMultiplier: 0, grownBadBlockRate: 0, factoryBadBlockMean: 0, contact: { base: 0, atRatedLife: 0 } };
 const sims = (p: number, speed: number | 'unlimited'): ProgrammerSpec[] =>
@@ -243,7 +242,9 @@ try {
     const bigImage = size === big ? image : path.join(dir, 'rss-4g.bin');
     for (const [file, bytes] of [[image, size], [bigImage, big]] as const) {
       if (!fs.existsSync(file)) writeImage(file, bytes);
-      const child = execFileSync(process.execPath, [fileURLToPath(new URL('./fanout-lib/rss-wave.mjs', import.meta.url)), file, String(maxP), fileURLToPath(catalogUrl), chip.part], { encoding: 'utf8' });
+      const programmers = sims(maxP, 'unlimited');
+      const wave = { image: file, programmers, chip, cycles: programmers.map((p) => [p.name, plan(p.name, bytes)]) };
+      const child = execFileSync(process.execPath, [fileURLToPath(new URL('./fanout-lib/rss-wave.mjs', import.meta.url)), JSON.stringify(wave)], { encoding: 'utf8' });
       const r = JSON.parse(child.trim().split('\n').pop()!) as { ok: boolean; ms: number; hwmStartMB: number; hwmStartedMB: number; peakRssMB: number; countedMB: number };
       if (!r.ok) throw new Error(`rss wave failed: ${child}`);
       emit({ bench: 'peak RSS, one wave in a fresh process', P: maxP, sites: SITES, MiB: bytes / MB, ms: r.ms, peakRssMB: r.peakRssMB, rssAtStartMB: r.hwmStartMB, rssSessionStartedMB: r.hwmStartedMB, countedMB: r.countedMB });
