@@ -46,6 +46,8 @@ export class GangflashError extends Error {
 export class UsageError extends GangflashError {}
 /** A chip or adapter catalog file, or a catalog lookup, that is wrong. */
 export class CatalogError extends GangflashError {}
+/** gangflash's own installation is broken: a native module (better-sqlite3) failed to load. Not a data problem. */
+export class InstallError extends GangflashError {}
 /** The database cannot be opened, migrated or written. */
 export class DbError extends GangflashError {}
 /** An image file whose content is not a valid image of its format. */

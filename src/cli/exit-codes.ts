@@ -15,12 +15,15 @@ export const EXIT = {
   dbWrite: 5,
   /** `run`: the lot is held by another live run. */
   lotHeld: 6,
+  /** gangflash's installation is broken (a native module failed to load): reinstall, the data is untouched. */
+  install: 7,
 } as const;
 
 /** Error codes that map to an exit code other than userError. */
 const special: Record<string, number> = {
   'db-write-failed': EXIT.dbWrite,
   'lot-held': EXIT.lotHeld,
+  'install-native-module': EXIT.install,
 };
 
 /** The exit code for an error thrown out of a command. */

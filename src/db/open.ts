@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { DbError } from '../errors.js';
 import { migrate, loadMigrations } from './migrations.js';
 import { lastGoodBackup } from './backup.js';
+import { assertSqliteLoads } from './native.js';
 
 /** A gangflash database handle (better-sqlite3, WAL, foreign keys on). */
 export type Db = Database.Database;
@@ -36,6 +37,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (!create && !fs.existsSync(file)) {
     throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
   }
+  assertSqliteLoads();
   let db: Db | undefined;
   try {
     db = new Database(file);
@@ -45,11 +47,13 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma(`busy_timeout = ${lockWaitMs()}`);
     // Find a file that is not a database, or a damaged one, now rather than mid-run.
     const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new Error(`quick_check: ${String(check)}`);
+    if (check !== 'ok') throw new QuickCheckFailed(`quick_check: ${String(check)}`);
   } catch (e) {
     db?.close();
-    if (UNWRITABLE.test((e as { code?: string }).code ?? '')) throw unwritable(file, (e as Error).message);
-    throw damaged(file, (e as Error).message);
+    const code = (e as { code?: string }).code ?? '';
+    if (UNWRITABLE.test(code)) throw unwritable(file, (e as Error).message);
+    if (DAMAGED.test(code) || e instanceof QuickCheckFailed) throw damaged(file, (e as Error).message);
+    throw e;
   }
   if (opts.migrate ?? true) {
     const migrations = loadMigrations();
@@ -64,6 +68,12 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   }
   return db;
 }
+
+/** SQLite's own answers for a file that is not a database or is corrupt: the only ones reported as damage. */
+const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+
+/** quick_check found damage in a file SQLite could open. */
+class QuickCheckFailed extends Error {}
 
 /** SQLite codes at open that mean the file or its disk cannot be written (full, read-only, I/O), not that it is damaged. */
 const UNWRITABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY)/;
