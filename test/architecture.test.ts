@@ -35,9 +35,11 @@ const rules: { from: string; allowed: string[]; why: string }[] = [
   },
   {
     from: 'src/scheduler',
-    allowed: ['src/scheduler', 'src/fanout', 'src/db', 'src/layout', 'src/images', 'src/programmers/driver.ts', 'src/catalog', 'src/lots', 'src/jobs', 'src/errors.ts', 'src/inventory'],
+    allowed: ['src/scheduler', 'src/fanout', 'src/db', 'src/layout', 'src/images', 'src/programmers/driver.ts', 'src/catalog', 'src/lots', 'src/jobs', 'src/errors.ts', 'src/inventory', 'src/serials', 'src/store'],
     why: 'the scheduler knows the driver interface only',
   },
+  { from: 'src/store', allowed: ['src/store', 'src/db'], why: 'the store holds the SQL and uses only the database handle' },
+  { from: 'src/serials', allowed: ['src/serials', 'src/store', 'src/db', 'src/images', 'src/errors.ts'], why: 'serial rules and their ledger read images formats and the store, nothing above them' },
   { from: 'workers', allowed: ['workers', 'src/fanout', 'src/programmers', 'src/images', 'src/layout', 'src/catalog/chip.ts', 'src/errors.ts'], why: 'workers never open the database' },
   { from: 'src/fanout', allowed: ['src/fanout', 'src/images', 'src/programmers', 'src/catalog/chip.ts', 'src/errors.ts', 'src/layout', 'workers'], why: 'the fan-out never touches the database' },
 ];

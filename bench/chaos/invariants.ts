@@ -45,15 +45,18 @@ export function checkLot(dbFile: string, lot: string, serial: { start: number; s
     if (noAttempt) v.push(`${noAttempt} device rows without an attempt`);
     let reservedSerials = 0;
     if (serial) {
-      const rows = db.prepare('SELECT n, state, reel_id || \'/\' || seq AS dev FROM serials WHERE lot_id = ? ORDER BY n').all(lot) as { n: number; state: string; dev: string }[];
-      reservedSerials = rows.filter((r) => r.state === 'reserved').length;
-      const settled = rows.filter((r) => r.state !== 'reserved');
-      if (settled.length !== devices) v.push(`${settled.length} serials used or voided for ${devices} finished devices`);
-      if (new Set(rows.filter((r) => r.state !== 'void').map((r) => r.dev)).size !== rows.filter((r) => r.state !== 'void').length) v.push('a device holds two live serial numbers');
-      const mismatch = one(db, "SELECT count(*) FROM devices d WHERE lot_id = ? AND result = 'pass' AND NOT EXISTS (SELECT 1 FROM serials s WHERE s.lot_id = d.lot_id AND s.serial = d.serial AND s.state = 'used' AND s.reel_id = d.reel_id AND s.seq = d.seq)", lot);
-      if (mismatch) v.push(`${mismatch} passed devices whose serial is not marked used for them`);
-      const gaps = rows.some((r, i) => r.n !== serial.start + i * serial.step);
-      if (gaps) v.push('the serial numbers given out are not one contiguous sequence (a number skipped or given twice)');
+      const rows = db.prepare("SELECT k, value, state, reel_id || '/' || seq AS dev FROM serial_ledger WHERE lot_id = ? OR lot_id IS NULL ORDER BY k").all(lot) as { k: number; value: string; state: string; dev: string | null }[];
+      reservedSerials = rows.filter((r) => r.state === 'allocated' || r.state === 'written').length;
+      const held = rows.filter((r) => r.state === 'allocated' || r.state === 'written' || r.state === 'committed');
+      if (new Set(held.map((r) => r.dev)).size !== held.length) v.push('a device holds two live serial values');
+      const mismatch = one(db, "SELECT count(*) FROM devices d WHERE lot_id = ? AND result = 'pass' AND NOT EXISTS (SELECT 1 FROM serial_ledger s WHERE s.lot_id = d.lot_id AND s.value = d.serial AND s.state = 'committed' AND s.reel_id = d.reel_id AND s.seq = d.seq)", lot);
+      if (mismatch) v.push(`${mismatch} passed devices whose serial is not committed to them in the ledger`);
+      const committed = rows.filter((r) => r.state === 'committed').length;
+      if (committed !== passed) v.push(`${committed} committed serial values for ${passed} passed devices`);
+      const voidedInPass = one(db, "SELECT count(*) FROM devices d JOIN serial_ledger s ON s.value = d.serial AND s.state = 'voided' WHERE d.lot_id = ? AND d.result = 'pass'", lot);
+      if (voidedInPass) v.push(`${voidedInPass} passed devices hold a voided value`);
+      const gaps = rows.some((r, i) => r.k !== i || r.value !== `CH${String(serial.start + i * serial.step).padStart(6, '0')}`);
+      if (gaps) v.push('the ledger is not one sequence from the rule start (a value skipped or issued twice)');
     }
     if (final) {
       if (devices !== planned) v.push(`lot ends with ${devices} device rows, not its quantity ${planned}`);

@@ -41,7 +41,7 @@ export interface RunLotCommandOptions {
   summary?: boolean;
 }
 
-const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite };
+const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'serial-exhausted': EXIT.userError };
 
 /** Runs a lot end to end: checks, lease, workers, scheduler, output; returns the exit code. */
 export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {

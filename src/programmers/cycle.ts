@@ -144,10 +144,18 @@ export async function runCycle(
       stage = 'verify';
       apply(await driver.verify(alive, reporter('verify', plan.imageBytes)));
     }
-    const serials = (plan.serials ?? []).filter((w) => alive.includes(w.site));
-    if (serials.length > 0) {
+    // A driver takes one serial write per site a call: a site with several (serial, MAC, key) gets one call a write,
+    // in order, and a site that fails one is dropped from the rest.
+    for (let round = 0; ; round++) {
+      const next = new Map<number, SerialWrite>();
+      for (const w of plan.serials ?? []) {
+        if (!alive.includes(w.site)) continue;
+        const nth = (plan.serials ?? []).filter((x) => x.site === w.site).indexOf(w);
+        if (nth === round) next.set(w.site, w);
+      }
+      if (next.size === 0) break;
       stage = 'serial';
-      apply(await driver.writeSerial(serials));
+      apply(await driver.writeSerial([...next.values()]));
     }
     if (plan.extCsd?.length && alive.length > 0) {
       stage = 'ext-csd';

@@ -10,8 +10,9 @@ export interface DeviceRow {
   /** Stage of the final attempt's failure (null on a pass). */
   stage: string | null;
   serial: string | null;
-  /** What became of the device's serial number: written once (`used`), carried over to a retry and written there
-   * (`reused-after-retry`), or given up because the device failed (`voided`); null when the job writes no serials. */
+  /** What became of the device's serial value: written (`used`); returned to the pool by an attempt that failed
+   * before programming and issued again to a later attempt of this device (`reused-after-retry`); or voided because
+   * the device failed after programming began (`voided`); null when the job writes no serials. */
   serialState: 'used' | 'reused-after-retry' | 'voided' | null;
   /** Serial numbers voided for this device (comma-separated), or null. */
   voidedSerials: string | null;
@@ -33,11 +34,14 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
   return db
     .prepare(
       `WITH last AS (SELECT reel_id, seq, max(attempt) AS n, count(*) AS attempts FROM attempts WHERE lot_id = @lot GROUP BY reel_id, seq),
-            voided AS (SELECT reel_id, seq, group_concat(serial, ',') AS serials FROM serials WHERE lot_id = @lot AND state = 'void' GROUP BY reel_id, seq)
+            voided AS (SELECT reel_id, seq, group_concat(value, ',') AS serials FROM (
+                         SELECT reel_id, seq, value FROM serial_ledger WHERE lot_id = @lot AND state = 'voided'
+                         UNION ALL SELECT reel_id, seq, serial FROM serials WHERE lot_id = @lot AND state = 'void') GROUP BY reel_id, seq)
        SELECT d.lot_id AS lot, d.reel_id AS reel, d.seq, d.result, d.failure_code AS failureCode,
               CASE WHEN d.result = 'fail' THEN a.stage END AS stage, d.serial,
               coalesce(last.attempts, 0) AS attempts, p.name AS programmer, a.site, ad.serial AS adapter, d.finished_at AS finishedAt,
-              CASE WHEN d.serial IS NOT NULL AND coalesce(last.attempts, 0) > 1 THEN 'reused-after-retry'
+              CASE WHEN d.serial IS NOT NULL AND EXISTS (SELECT 1 FROM attempts e WHERE e.lot_id = d.lot_id AND e.reel_id = d.reel_id
+                          AND e.seq = d.seq AND e.attempt < last.n AND e.serial = d.serial) THEN 'reused-after-retry'
                    WHEN d.serial IS NOT NULL THEN 'used'
                    WHEN voided.serials IS NOT NULL THEN 'voided' END AS serialState,
               voided.serials AS voidedSerials

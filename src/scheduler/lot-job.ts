@@ -5,7 +5,9 @@ import { getJob } from '../jobs/store.js';
 import { checkJobImages, type ImageCheck } from '../jobs/check-images.js';
 import { extCsdWrites, programSteps, programTarget, serialRule } from '../jobs/target.js';
 import type { Job } from '../jobs/spec.js';
-import type { SerialRule } from '../jobs/serial.js';
+import { openLedger, ruleForLegacy } from '../serials/rules.js';
+import { SerialExhausted, type SerialLedger } from '../serials/ledger.js';
+import { SerialStore } from '../store/serial-ledger.js';
 import type { ExtCsdWrite, ProgramTarget } from '../programmers/driver.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
 
@@ -29,7 +31,8 @@ export interface LotJob {
   counters: LotCounters;
   job: Job;
   chip: Chip;
-  serial: SerialRule | null;
+  /** The ledger of the job's serial rule, or null when the job writes no serial. */
+  serial: SerialLedger | null;
   /** Path of the main image and its fill byte. */
   image: { path: string; fill: number; sha256: string; bytes: number };
   template: CycleTemplate;
@@ -46,12 +49,20 @@ export async function prepareLotJob(db: Db, lot: string): Promise<LotJob> {
   const imageChecks = await checkJobImages(job.spec, db);
   const spec = job.spec;
   const steps = programSteps(spec);
+  const serial = jobLedger(db, job);
+  const left = serial?.remaining() ?? null;
+  if (serial && left !== null && left < BigInt(counters.remaining)) {
+    throw new SerialExhausted(
+      'serial-exhausted',
+      `lot ${lot} has ${counters.remaining} devices left but serial rule ${serial.name} can issue only ${left} more value${left === 1n ? '' : 's'}; nothing was programmed — extend the rule (a new rule with a later start or a longer width) or split the lot`,
+    );
+  }
   return {
     counters,
     job,
     chip,
     imageChecks,
-    serial: serialRule(spec),
+    serial,
     image: { path: spec.image.path, fill: spec.fill, sha256: spec.image.sha256, bytes: spec.image.size },
     template: {
       ops: spec.ops,
@@ -63,4 +74,20 @@ export async function prepareLotJob(db: Db, lot: string): Promise<LotJob> {
       deviceBytes: chip.capacityBytes,
     },
   };
+}
+
+/** The ledger of a job's serial rule: its own rule, or the rule its `--serial` option stands for (made on first use). */
+function jobLedger(db: Db, job: Job): SerialLedger | null {
+  const store = new SerialStore(db);
+  let ruleId = store.ruleOfJob(job.id);
+  if (ruleId === null) {
+    const legacy = serialRule(job.spec);
+    if (!legacy) return null;
+    ruleId = db.transaction(() => {
+      const id = ruleForLegacy(db, job.name, legacy);
+      store.attachJob(job.id, id);
+      return id;
+    }).immediate();
+  }
+  return openLedger(db, ruleId);
 }

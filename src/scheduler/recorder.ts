@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import type { SerialBook } from './serials.js';
+import type { Issue, SerialLedger, SettleOutcome } from '../serials/ledger.js';
 import type { DeviceRef } from './events.js';
 
 /** One finished insertion to record. */
@@ -17,6 +17,8 @@ export interface AttemptRecord {
   serial: string | null;
   /** True when no retry follows: the device row is written in the same transaction. */
   final: boolean;
+  /** The serial value the device held in this attempt and how the attempt ended, settled in the same transaction. */
+  serialIssue?: { issue: Issue; outcome: SettleOutcome };
 }
 
 /** Writes attempts and devices: one transaction per finished attempt (the main thread is the only writer). */
@@ -25,7 +27,7 @@ export class Recorder {
   private readonly insDevice;
   private readonly tx;
 
-  constructor(private readonly db: Db, private readonly serials: SerialBook | null) {
+  constructor(private readonly db: Db, private readonly serials: SerialLedger | null) {
     this.insAttempt = db.prepare(
       `INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, failure_code, stage, bad_blocks, serial)
        VALUES (@lot, @reel, @seq, @attempt, @programmerId, @site, @adapterId, @startedAt, @endedAt, @result, @failureCode, @stage, @badBlocks, @serial)`,
@@ -36,10 +38,10 @@ export class Recorder {
     this.tx = db.transaction((r: AttemptRecord) => {
       const result = r.failureCode === null ? 'pass' : 'fail';
       this.insAttempt.run({ ...r.device, ...r, result });
+      if (r.serialIssue && this.serials) this.serials.settle(r.serialIssue.issue, r.serialIssue.outcome, r.endedAt);
       if (!r.final) return;
       const passed = result === 'pass';
       this.insDevice.run(r.device.lot, r.device.reel, r.device.seq, result, r.failureCode, passed ? r.serial : null, r.endedAt);
-      if (r.serial && this.serials) this.serials.settle(r.serial, passed ? 'used' : 'void', passed ? null : `device failed: ${r.failureCode}`, r.endedAt);
     });
   }
 

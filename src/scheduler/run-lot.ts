@@ -2,11 +2,10 @@ import PQueue, { TimeoutError } from 'p-queue';
 import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
 import type { SerialWrite } from '../programmers/driver.js';
-import type { SerialRule } from '../jobs/serial.js';
 import { lotCounters } from '../lots/counters.js';
 import { DeviceQueue, SOCKET_FAILURES } from './device-queue.js';
 import { farmSites, siteUnusable, type FarmSite } from './farm-sites.js';
-import { SerialBook } from './serials.js';
+import { issueWrites, SerialExhausted, UNTOUCHED_STAGES, type Issue, type SerialLedger } from '../serials/ledger.js';
 import { Recorder, type AttemptRecord } from './recorder.js';
 import { now, type RunEnd, type RunListener } from './events.js';
 import type { CycleRequest, WaveOutcome, WaveRunner } from './wave-runner.js';
@@ -19,8 +18,8 @@ import { SiteWatch } from './site-watch.js';
 export interface RunLotOptions {
   lot: string;
   chip: Chip;
-  /** Serial numbering of the lot's job, or null when the job writes none. */
-  serial: SerialRule | null;
+  /** The ledger of the job's serial rule, or null when the job writes none. */
+  serial: SerialLedger | null;
   /** Stop when the lot's yield falls below this share (0..1). @default undefined (no limit) */
   stopYield?: number;
   /** Devices finished in this run before the yield limit applies. @default 50 */
@@ -67,7 +66,7 @@ class LotRun {
   private readonly t0 = Date.now();
   private readonly sites: FarmSite[];
   private readonly queue: DeviceQueue;
-  private readonly serials: SerialBook | null;
+  private readonly serials: SerialLedger | null;
   private readonly recorder: Recorder;
   private readonly writes = new GuardedWrites();
   private readonly watch: SiteWatch;
@@ -84,7 +83,7 @@ class LotRun {
   constructor(private readonly db: Db, private readonly runner: WaveRunner, private readonly opts: RunLotOptions) {
     this.sites = farmSites(db, opts.chip);
     this.queue = new DeviceQueue(db, opts.lot);
-    this.serials = opts.serial ? new SerialBook(db, opts.lot, opts.serial) : null;
+    this.serials = opts.serial;
     this.recorder = new Recorder(db, this.serials);
     this.watch = new SiteWatch(db, this.sites, opts.siteFailLimit ?? 3, this.alarm, this.writes);
   }
@@ -101,6 +100,8 @@ class LotRun {
   async run(): Promise<RunSummary> {
     const { db, opts } = this;
     this.writes.run(() => db.prepare(`UPDATE lots SET status = 'running' WHERE id = ?`).run(opts.lot));
+    const serials = this.serials;
+    if (serials) this.writes.run(() => db.transaction(() => serials.recover(opts.lot, now()))());
     const c0 = lotCounters(db, opts.lot);
     const programmers = new Set(this.sites.map((s) => s.programmer)).size;
     opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining, images: (opts.imageChecks ?? []).map((c) => ({ path: c.path, by: c.by, ms: Math.round(c.ms) })) });
@@ -127,7 +128,11 @@ class LotRun {
       const placed = placeDevices(live, this.queue);
       if (placed.size === 0) return 'done';
       this.wave++;
-      const serialOf = this.reserveSerials(placed);
+      const serialOf = await this.reserveSerials(placed);
+      if (serialOf instanceof SerialExhausted) {
+        this.alarm(serialOf.code, serialOf.message);
+        return 'serial-exhausted';
+      }
       if (!serialOf) return 'db-error';
       const outcomes = await this.runWave(placed, serialOf);
       for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: 'no result from the programmer' }, serialOf);
@@ -148,33 +153,67 @@ class LotRun {
     }
   }
 
-  /** Reserves the wave's serial numbers in one transaction; undefined (devices put back) when the DB refuses. */
-  private reserveSerials(placed: Map<string, Placed[]>): Map<unknown, string> | undefined {
-    const all = [...placed.values()].flat();
-    let serialOf = new Map<unknown, string>();
+  /**
+   * Gives every device of the wave its serial value in one transaction; undefined (devices put back) when the
+   * database refuses, the rule's exhaustion (devices put back, the lot stops before them) when it has no value left.
+   */
+  private async reserveSerials(placed: Map<string, Placed[]>): Promise<Map<unknown, Issue> | SerialExhausted | undefined> {
+    const serialOf = new Map<unknown, Issue>();
     const serials = this.serials;
-    if (serials && !this.writes.run(() => (serialOf = this.db.transaction(() => serials.reserve(all.map((p) => p.device.ref)))()))) {
+    if (!serials) return serialOf;
+    await serials.prefetch([...placed.values()].flat().length);
+    // A rule running dry programs the devices it still has values for; the rest go back and the lot stops after.
+    let room = serials.available([...placed.values()].flat().length);
+    if (room === 0) {
+      this.queue.requeue([...placed.values()].flat().map((p) => p.device));
+      return serials.dry();
+    }
+    for (const [prog, list] of placed) {
+      const keep = list.slice(0, room);
+      this.queue.requeue(list.slice(keep.length).map((p) => p.device));
+      room -= keep.length;
+      if (keep.length === 0) placed.delete(prog);
+      else placed.set(prog, keep);
+    }
+    const all = [...placed.values()].flat();
+    let ok: boolean;
+    try {
+      ok = this.writes.run(() =>
+        this.db.transaction(() => {
+          const issues = serials.allocate(all.map((p) => ({ ...p.device.ref, attempt: p.device.attempt })), now());
+          all.forEach((p, i) => serialOf.set(p.device.ref, issues[i]));
+        })(),
+      );
+    } catch (e) {
+      // The whole wave's allocation rolled back: no value is held by a device that will not be programmed.
+      if (!(e instanceof SerialExhausted)) throw e;
+      this.queue.requeue(all.map((p) => p.device));
+      return e;
+    }
+    if (!ok) {
       this.queue.requeue(all.map((p) => p.device));
       return undefined;
     }
+    serials.committed();
     return serialOf;
   }
 
   /** Starts every programmer's cycle and waits for the wave under the watchdog of the wave queue. */
-  private async runWave(placed: Map<string, Placed[]>, serialOf: Map<unknown, string>): Promise<Map<string, WaveOutcome>> {
+  private async runWave(placed: Map<string, Placed[]>, serialOf: Map<unknown, Issue>): Promise<Map<string, WaveOutcome>> {
     const { opts } = this;
     const cycles = new Map<string, CycleRequest>();
-    const at = opts.serial?.offset ?? null;
     for (const [prog, list] of placed) {
-      const serials: SerialWrite[] =
-        at === null ? [] : list.map((p) => ({ site: p.site.site, offset: at, bytes: Buffer.from(serialOf.get(p.device.ref) as string, 'ascii') }));
+      const serials: SerialWrite[] = list.flatMap((p) => {
+        const issue = serialOf.get(p.device.ref);
+        return issue ? issueWrites(issue).map((w) => ({ site: p.site.site, offset: w.offset, bytes: w.bytes })) : [];
+      });
       cycles.set(prog, { insertions: list.map((p) => ({ site: p.site.site, device: `${p.device.ref.lot}/${p.device.ref.reel}/${p.device.ref.seq}` })), serials });
       opts.listener({
         type: 'cycle-start',
         at: now(),
         wave: this.wave,
         programmer: prog,
-        devices: list.map((p) => ({ site: p.site.site, device: p.device.ref, attempt: p.device.attempt, serial: serialOf.get(p.device.ref) ?? null })),
+        devices: list.map((p) => ({ site: p.site.site, device: p.device.ref, attempt: p.device.attempt, serial: serialOf.get(p.device.ref)?.value ?? null })),
       });
     }
     // One wave at a time, under a watchdog: a wave past its time budget is given up, and the programmers still in it
@@ -193,7 +232,7 @@ class LotRun {
   }
 
   /** Records one programmer's results: an attempt per device (and the device when final), retries, site health. */
-  private async settle(prog: string, list: Placed[], o: WaveOutcome, serialOf: Map<unknown, string>): Promise<void> {
+  private async settle(prog: string, list: Placed[], o: WaveOutcome, serialOf: Map<unknown, Issue>): Promise<void> {
     if ('lost' in o) {
       const n = (this.losses.get(prog) ?? 0) + 1;
       const limit = this.opts.programmerLossLimit ?? 2;
@@ -221,9 +260,14 @@ class LotRun {
         failureCode: code,
         stage: failure?.stage ?? null,
         badBlocks: r?.badBlocks ?? 0,
-        serial: serialOf.get(p.device.ref) ?? null,
+        serial: serialOf.get(p.device.ref)?.value ?? null,
         final: !retry,
       };
+      const issue = serialOf.get(p.device.ref);
+      if (issue) {
+        const stage = failure?.stage ?? null;
+        rec.serialIssue = { issue, outcome: { passed: code === null, regionTouched: stage === null || !UNTOUCHED_STAGES.has(stage), attempt: p.device.attempt, reason: code, retry } };
+      }
       if (!this.writes.run(() => this.recorder.record(rec))) {
         this.unrecorded.push(`${p.device.ref.reel}/${p.device.ref.seq}`);
         continue;

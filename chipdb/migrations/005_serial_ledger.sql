@@ -1,0 +1,48 @@
+-- Serial rules and their ledger: one row per value ever issued under a rule, so no value reaches two chips.
+CREATE TABLE serial_rules (
+  id              INTEGER PRIMARY KEY,
+  name            TEXT NOT NULL UNIQUE,
+  spec            TEXT NOT NULL,            -- JSON rule (src/serials/spec.ts); never changed once a value is issued
+  pins            TEXT NOT NULL DEFAULT '{}', -- JSON {file: sha256} of list files the rule reads
+  next_k          INTEGER NOT NULL DEFAULT 0, -- index of the next fresh value
+  cursor          TEXT,                     -- generator rules: the serial number to pass next (the last T02)
+  created_by      TEXT,
+  created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+
+CREATE TABLE serial_ledger (
+  rule_id         INTEGER NOT NULL REFERENCES serial_rules(id),
+  k               INTEGER NOT NULL,         -- issue order under the rule, from 0
+  value           TEXT NOT NULL,            -- the rule's first field as text: what must never repeat
+  data            TEXT NOT NULL,            -- JSON [{name, text, writes: [{offset, hex}]}]: every byte it writes
+  state           TEXT NOT NULL CHECK (state IN ('allocated', 'written', 'committed', 'voided', 'returned')),
+  lot_id          TEXT,
+  reel_id         TEXT,
+  seq             INTEGER,
+  attempt         INTEGER,                  -- the device's attempt that last held the value
+  reason          TEXT,                     -- why a value was voided or returned
+  at              TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (rule_id, k)
+);
+CREATE UNIQUE INDEX serial_ledger_value ON serial_ledger(rule_id, value);
+CREATE UNIQUE INDEX serial_ledger_holder ON serial_ledger(rule_id, lot_id, reel_id, seq) WHERE state IN ('allocated', 'written', 'committed');
+CREATE INDEX serial_ledger_returned ON serial_ledger(rule_id, k) WHERE state = 'returned';
+CREATE INDEX serial_ledger_device ON serial_ledger(lot_id, reel_id, seq);
+
+-- States only move forward: allocated -> written -> committed | voided; allocated -> returned -> allocated (reissue
+-- before any byte was programmed). A committed or voided value never changes again, and no value changes its text.
+CREATE TRIGGER serial_ledger_forward BEFORE UPDATE ON serial_ledger
+WHEN NEW.value <> OLD.value OR NEW.rule_id <> OLD.rule_id OR NEW.k <> OLD.k OR NOT (
+  NEW.state = OLD.state AND OLD.state NOT IN ('committed', 'voided')
+  OR OLD.state = 'allocated' AND NEW.state IN ('written', 'committed', 'voided', 'returned')
+  OR OLD.state = 'written' AND NEW.state IN ('committed', 'voided')
+  OR OLD.state = 'returned' AND NEW.state = 'allocated')
+BEGIN
+  SELECT RAISE(ABORT, 'serial ledger: a value may only move forward (allocated, written, committed or voided)');
+END;
+CREATE TRIGGER serial_ledger_keep BEFORE DELETE ON serial_ledger
+BEGIN
+  SELECT RAISE(ABORT, 'serial ledger: values are never deleted');
+END;
+
+ALTER TABLE jobs ADD COLUMN serial_rule_id INTEGER REFERENCES serial_rules(id);
