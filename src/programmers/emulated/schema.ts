@@ -11,4 +11,5 @@ export const emulatedBoardSchema: z.ZodType<EmulatedBoardOptions> = z.strictObje
   chip: z.string().min(1).optional(),
   dropAfterTransfers: z.number().int().min(0).optional(),
   usbSerial: z.string().min(1).optional(),
+  configAtPowerUp: z.number().int().min(0).max(255).optional(),
 });

@@ -44,6 +44,7 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
   private readonly claimed = new Set<number>();
   private transfers = 0;
   private unplugged = false;
+  private stallIn = false;
 
   constructor(desc: EmulatedDescriptor, protected readonly clock: SimClock, private readonly faults: LinkFaults = {}) {
     this.vendorId = desc.vendorId;
@@ -66,6 +67,11 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
   protected onControl(setup: UsbControlSetup, data: Uint8Array | undefined): void {
     void setup;
     void data;
+  }
+
+  /** The next bulk IN transfer stalls (a one-off glitch: the device stays on the bus). */
+  stallNextIn(): void {
+    this.stallIn = true;
   }
 
   /** Pulls the plug: every later call fails as on a real disconnect. */
@@ -116,6 +122,10 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
 
   async transferIn(ep: number, length: number, timeout = 1000): Promise<UsbInResult> {
     this.bulk(ep, 'in');
+    if (this.stallIn) {
+      this.stallIn = false;
+      throw new Error('LIBUSB_ERROR_PIPE: endpoint stalled');
+    }
     const pkt = this.onIn(ep, length);
     if (!pkt) {
       this.clock.advance(timeout);
