@@ -28,6 +28,6 @@ export class NandoDriver extends FlashTargetDriver {
     await this.transport.open();
     // CDC SET_CONTROL_LINE_STATE (DTR | RTS) on the communication interface, as a terminal program would.
     await this.transport.control({ requestType: 'class', recipient: 'interface', request: 0x22, value: 0x03, index: NANDO_COMM_IFACE });
-    this.target = new NandoNandTarget(new NandoClient(this.transport), chip);
+    this.target = new NandoNandTarget(new NandoClient(this.transport), chip, this.link.pacer);
   }
 }

@@ -50,6 +50,7 @@ export class EmulatedNando extends EmulatedUsbDevice {
   }
 
   protected onIn(_ep: number, length: number): Uint8Array | null {
+    if (this.frames.empty) this.fw.poll();
     if (this.frames.empty && this.pending) {
       const n = this.pending.next();
       if (n.done) this.pending = undefined;

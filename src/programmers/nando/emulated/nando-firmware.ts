@@ -10,22 +10,65 @@ interface Conf {
 }
 
 /** Error codes the firmware sends (positive). */
-const E = { addrExceeded: 100, addrInvalid: 101, notAligned: 102, nandWrite: 103, chipNotConf: 106, dataSize: 107, invalid: 108, lenNotAligned: 110, lenExceeded: 111, lenInvalid: 112 };
+const E = { addrExceeded: 100, addrInvalid: 101, notAligned: 102, nandWrite: 103, chipNotConf: 106, dataSize: 107, invalid: 108, lenNotAligned: 110, lenExceeded: 111, lenInvalid: 112, bbtOverflow: 113 };
+
+/** Entries of the firmware's bad-block table (nand_bad_block.c: NAND_BAD_BLOCK_TABLE_SIZE). */
+export const NANDO_BBT_ENTRIES = 20;
+/**
+ * Virtual time after which the firmware gives up on a program that never finishes (nand_programmer.c counts
+ * NP_NAND_TIMEOUT = 0x1000000 status polls; modelled as one second).
+ */
+export const NANDO_WRITE_TIMEOUT_MS = 1000;
 
 /**
  * The NANDO firmware's command handling, re-implemented from its documented behaviour: one command per USB packet,
  * answers as frames, the chip driven through command/address/data cycles with the command bytes CONF configured.
  * Frames go to `send` (each one IN packet); long answers (READ) are produced lazily as the host pulls them.
+ * Held to the firmware's limits (nand_programmer.c, nand_bad_block.c): the bad-block table has 20 entries and a scan
+ * that finds more answers error 113; only marker-bad blocks enter the table (an erase failure is reported, not
+ * remembered); a page program runs asynchronously, its status is collected when the next page starts or by the main
+ * loop, and a failure is reported at the write address already advanced past the failed page, possibly after
+ * WRITE_E's OK; a program that never finishes is reported by the main loop as error 153 ((uint8) -103).
  */
 export class NandoFirmware {
   private conf: Conf | undefined;
   private bbt: Set<number> | undefined;
+  /** The write address (prog->addr) and the program in flight, kept across WRITE_E as the firmware keeps them. */
+  private prog = { addr: 0, block: 0, inFlight: false, since: 0 };
   private w: { addr: number; len: number; page: Uint8Array; pageNo: number; off: number; pb: number; bb: number; total: number; written: number; acked: number; skip: boolean } | undefined;
 
   constructor(private readonly clock: SimClock, private chip: () => ParallelNandChip | undefined, private readonly send: (frame: Uint8Array) => void, private readonly later: (gen: Iterator<Uint8Array>) => void) {}
 
+  /** The firmware's main loop between packets: collects the status of a program in flight once the chip is ready. */
+  poll(): void {
+    const chip = this.chip();
+    if (!this.prog.inFlight || !chip) return;
+    if (chip.readyAt() > this.clock.now()) {
+      if (this.clock.now() - this.prog.since < NANDO_WRITE_TIMEOUT_MS) return;
+      this.prog.inFlight = false;
+      const f = new Uint8Array(14);
+      f[0] = RESP_STATUS; f[1] = ST.error; f[2] = (256 - E.nandWrite) & 0xff;
+      this.send(f);
+      return;
+    }
+    this.collect();
+  }
+
+  /** Waits for the program in flight; a failure is reported at the (already advanced) write address. False on timeout. */
+  private collect(): boolean {
+    this.prog.inFlight = false;
+    const chip = this.chip();
+    if (chip && chip.readyAt() - this.prog.since > NANDO_WRITE_TIMEOUT_MS) {
+      this.clock.advance(this.prog.since + NANDO_WRITE_TIMEOUT_MS - this.clock.now());
+      return false;
+    }
+    if (this.waitStatus() & 0x01) this.send(this.bbFrame(this.prog.addr, this.prog.block, false));
+    return true;
+  }
+
   /** Handles one received USB packet. */
   packet(p: Uint8Array): void {
+    this.poll();
     const code = p[0];
     if (code > 0x0c) return this.error(E.invalid);
     if (code !== CMD.conf && code !== CMD.version && !this.conf) return this.error(E.chipNotConf);
@@ -117,8 +160,8 @@ export class NandoFirmware {
     this.send(id);
   }
 
-  /** Bad block = marker byte ≠ 0xFF in the spare area of the first or second page of the block. */
-  private scan(progress: boolean): Set<number> {
+  /** Bad block = marker byte ≠ 0xFF in the spare area of the first or second page of the block; undefined when the 20-entry table overflows. */
+  private scan(progress: boolean): Set<number> | undefined {
     const c = this.conf!;
     const ppb = c.block / c.page;
     const buf = new Uint8Array(c.page + c.spare);
@@ -127,15 +170,29 @@ export class NandoFirmware {
       if (progress) this.send(this.u64Frame(ST.progress, b * ppb, 10));
       for (const p of [0, 1]) {
         this.readPage(b * ppb + p, buf, c.page + c.spare);
-        if (buf[c.page + c.bbOff] !== 0xff) { bad.add(b * ppb); break; }
+        if (buf[c.page + c.bbOff] !== 0xff) {
+          if (bad.size === NANDO_BBT_ENTRIES) return undefined;
+          bad.add(b * ppb);
+          break;
+        }
       }
     }
     return bad;
   }
 
+  /** The bad-block table, scanned on first use; false (error 113 sent) when it overflows. */
+  private table(progress: boolean): boolean {
+    if (this.bbt) return true;
+    this.bbt = this.scan(progress);
+    if (this.bbt) return true;
+    this.error(E.bbtOverflow);
+    return false;
+  }
+
   private readBadBlocks(): void {
-    this.bbt = this.scan(true);
-    for (const page of this.bbt) this.send(this.bbFrame(page * this.conf!.page, this.conf!.block, false));
+    this.bbt = undefined;
+    if (!this.table(true)) return;
+    for (const page of this.bbt!) this.send(this.bbFrame(page * this.conf!.page, this.conf!.block, false));
     this.ok();
   }
 
@@ -149,7 +206,7 @@ export class NandoFirmware {
   private erase(addr: number, len: number, flags: number): void {
     const { pb, bb, total, ppb } = this.sizes(flags);
     const skip = (flags & FLAG_SKIP_BB) !== 0;
-    if (skip && !this.bbt) this.bbt = this.scan(false);
+    if (skip && !this.table(false)) return;
     if (addr % bb) return this.error(E.notAligned);
     if (!len) return this.error(E.lenInvalid);
     if (len % bb) return this.error(E.lenNotAligned);
@@ -184,7 +241,7 @@ export class NandoFirmware {
     if (addr % pb) return this.error(E.notAligned);
     if (!len) return this.error(E.lenInvalid);
     if (len % pb) return this.error(E.lenNotAligned);
-    if (skip && !this.bbt) this.bbt = this.scan(false);
+    if (skip && !this.table(false)) return;
     const self = this;
     const buf = new Uint8Array(pb);
     function* gen(): Generator<Uint8Array> {
@@ -222,7 +279,8 @@ export class NandoFirmware {
     if (!len) return this.error(E.lenInvalid);
     if (len % pb) return this.error(E.lenNotAligned);
     const skip = (flags & FLAG_SKIP_BB) !== 0;
-    if (skip && !this.bbt) this.bbt = this.scan(false);
+    if (skip && !this.table(false)) return;
+    this.prog.addr = addr;
     this.w = { addr, len, page: new Uint8Array(pb), pageNo: addr / pb, off: 0, pb, bb, total, written: 0, acked: 0, skip };
     this.ok();
   }
@@ -243,15 +301,18 @@ export class NandoFirmware {
         w.pageNo += ppb;
       }
       if (w.addr >= w.total) return this.error(E.addrExceeded);
+      this.prog.addr = w.addr;
+      if (this.prog.inFlight && !this.collect()) return this.error(E.nandWrite);
       const chip = this.chip();
       if (chip) {
         chip.command(this.conf!.write1);
         this.addrCycles(0, w.pageNo, true);
         for (let i = 0; i < w.pb; i++) chip.writeByte(w.page[i]);
         chip.command(this.conf!.write2);
-        if (this.waitStatus() & 0x01) this.send(this.bbFrame(w.addr, w.bb, false));
+        this.prog = { addr: w.addr, block: w.bb, inFlight: true, since: this.clock.now() };
       }
       w.addr += w.pb;
+      this.prog.addr = w.addr;
       w.pageNo++;
       w.off = 0;
     }
