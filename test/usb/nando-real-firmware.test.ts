@@ -85,3 +85,40 @@ describe('NANDO late failure reports and asynchronous errors (issue 19, 5)', () 
     expect(v.failure?.message).toMatch(/write/i);
   });
 });
+
+describe('NAND program limits: NOP and in-order pages (issue 19, stricter emulator)', () => {
+  it('an SLC page (NOP 4, K9F1G08U0E) takes four partial programs between erases and reports the fifth as a program failure', async () => {
+    const { driver } = await open(shrunkNand('K9F1G08U0E-SIB0', 16));
+    await driver.erase([0]);
+    expect((await driver.program([0], image(pattern(PAGE)), {}))[0].failure).toBeUndefined();
+    const codes: (string | undefined)[] = [];
+    for (let k = 0; k < 5; k++) {
+      const [w] = await driver.writeSerial([{ site: 0, offset: 64 * PAGE + 100 * k, bytes: Uint8Array.of(k, k, k) }]);
+      codes.push(w.failure?.code);
+    }
+    expect(codes).toEqual([undefined, undefined, undefined, undefined, 'program-failed']);
+  });
+
+  it('on an MLC part (NOP 1, pages in order, MT29F32G08CBACA) erased image pages are not programmed, so a serial number fits after the last data page', async () => {
+    const chip = shrunkNand('MT29F32G08CBACAWP', 4);
+    const mlcPage = 4096;
+    const { driver } = await open(chip);
+    await driver.erase([0]);
+    const data = new Uint8Array(256 * mlcPage).fill(0xff);
+    data.set(pattern(3 * mlcPage));
+    expect((await driver.program([0], image(data), {}))[0].failure).toBeUndefined();
+    const [w] = await driver.writeSerial([{ site: 0, offset: 10 * mlcPage + 16, bytes: Uint8Array.of(0x53, 0x4e, 0x31) }]);
+    expect(w.failure).toBeUndefined();
+  });
+
+  it('on an MLC part a serial number below a page already programmed in its block is refused before it is sent, naming the in-order rule', async () => {
+    const chip = shrunkNand('MT29F32G08CBACAWP', 4);
+    const mlcPage = 4096;
+    const { driver } = await open(chip);
+    await driver.erase([0]);
+    expect((await driver.program([0], image(pattern(3 * mlcPage)), {}))[0].failure).toBeUndefined();
+    const [w] = await driver.writeSerial([{ site: 0, offset: 1 * mlcPage + 16, bytes: Uint8Array.of(1) }]);
+    expect(w.failure?.code).toBe('program-failed');
+    expect(w.failure?.message).toMatch(/in order/);
+  });
+});

@@ -7,6 +7,7 @@ import type { Pacer } from '../usb/pacer.js';
 import { ReadbackCheck, SentDigest, type Mismatch, type SentRecord } from '../usb/sent-digest.js';
 import type { ProgramResult } from '../usb/single-site.js';
 import { SiteFail } from '../usb/site-fail.js';
+import { allErased } from '../usb/erased.js';
 import { NandoCommandError, type NandoClient } from './client.js';
 import { goodRuns, rowRuns } from './good-runs.js';
 import { FLAG_INC_SPARE, NANDO_ERR_BBT_OVERFLOW, NANDO_WRITE_ERRORS, onfiConf } from './protocol.js';
@@ -27,11 +28,14 @@ export class NandoNandTarget implements FlashTarget {
   private readonly settleMs: number;
   private bad: number[] | undefined;
   private withSpare = false;
+  /** Highest page programmed in each block this cycle (-1: none), for the in-order rule of MLC parts. */
+  private highest: Int32Array;
 
   constructor(private readonly client: NandoClient, chip: Chip, private readonly pacer: Pacer) {
     this.g = nandGeometry(chip);
     this.blockBytes = this.g.pageSize * this.g.pagesPerBlock;
     this.settleMs = Math.max(1, ((chip.timings.tProgUs ?? 700) / 1000) * 3);
+    this.highest = new Int32Array(this.g.blocks).fill(-1);
   }
 
   async prepare(): Promise<void> {
@@ -41,6 +45,7 @@ export class NandoNandTarget implements FlashTarget {
       spareSize: this.g.spareSize, bbMarkOff: this.g.badBlockMarker.spareOffset,
     }, onfiConf(pages > 65536 ? 3 : 2)));
     this.bad = undefined;
+    this.highest.fill(-1);
   }
 
   readId(): Promise<Uint8Array> {
@@ -130,7 +135,8 @@ export class NandoNandTarget implements FlashTarget {
     const flush = async () => {
       if ((sentPages + 1) * pb > capacity) throw new SiteFail('too-many-bad-blocks', `the image needs more than the ${place.goodBlocks()} good blocks of this device`, bad);
       digest.addBytes(sentPages * pb, page);
-      await session.page(place.locate(sentPages * pb).row, page);
+      // An erased page is left alone: it stays free for a later partial program (serial) within the part's NOP.
+      if (!allErased(page)) await this.programPage(session, place.locate(sentPages * pb).row, page);
       sentPages++;
       page.fill(0xff);
       fillTo = 0;
@@ -186,13 +192,24 @@ export class NandoNandTarget implements FlashTarget {
       const n = Math.min(place.pageBytes - column, bytes.length - i);
       page.fill(0xff);
       page.set(bytes.subarray(i, i + n), column);
+      const ppb = this.g.pagesPerBlock;
+      if (this.g.protocol?.inOrderPages && row % ppb <= this.highest[Math.floor(row / ppb)]) {
+        throw new SiteFail('program-failed', `serial bytes at ${offset + i} fall in page ${row % ppb} of block ${Math.floor(row / ppb)}, at or below a page already programmed; this part programs the pages of a block in order, so put the serial after the image's last page in its block`);
+      }
       await this.cmd('program-failed', async () => {
-        await session.page(row, page);
+        await this.programPage(session, row, page);
         await session.close();
       });
       if (session.failedRows().length) throw new SiteFail('program-failed', `serial write failed at page ${row}`);
       i += n;
     }
+  }
+
+  /** Programs one page through the session and notes it for the in-order rule. */
+  private async programPage(session: NandoWriteSession, row: number, page: Uint8Array): Promise<void> {
+    await session.page(row, page);
+    const b = Math.floor(row / this.g.pagesPerBlock);
+    this.highest[b] = Math.max(this.highest[b], row % this.g.pagesPerBlock);
   }
 
   /** A write session over `place`'s pages; a session never runs past the end of its good-block run. */

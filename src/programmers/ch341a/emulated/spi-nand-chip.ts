@@ -207,7 +207,7 @@ export class SpiNandChip implements SpiTarget {
     this.wel = false;
     this.busyUntil = this.clock.now() + this.tProgMs;
     this.pfail = (this.protect & 0x7c) !== 0 || this.failing.has(block);
-    if (!this.pfail) this.array.program(row, this.cache);
+    if (!this.pfail) this.pfail = !this.array.program(row, this.cache);
   }
 
   private blockErase(row: number): void {

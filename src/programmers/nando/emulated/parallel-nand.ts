@@ -126,7 +126,7 @@ export class ParallelNandChip {
     const block = Math.floor(row / this.g.pagesPerBlock);
     this.busyUntil = this.clock.now() + (this.faults.hangingBlocks?.includes(block) ? 1e9 : this.tProgMs);
     this.fail = row >= this.array.rows || this.failing.has(block) || (this.faults.programFailRows?.includes(row) ?? false);
-    if (!this.fail) this.array.program(row, this.reg);
+    if (!this.fail) this.fail = !this.array.program(row, this.reg);
   }
 
   private erase(row: number): void {
