@@ -3,7 +3,8 @@ import type { Chip, NandGeometry } from '../../src/catalog/chip.js';
 import { NandoDriver } from '../../src/programmers/nando/driver.js';
 import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/nando/emulated/nando-board.js';
 import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
-import { shrunkNand } from './catalog-chips.js';
+import { nandoTimeoutMs } from '../../src/programmers/nando/timeouts.js';
+import { catalogChip, shrunkNand } from './catalog-chips.js';
 import { smallNand } from './chips.js';
 
 const PAGE = 2048;
@@ -120,5 +121,13 @@ describe('NAND program limits: NOP and in-order pages (issue 19, stricter emulat
     const [w] = await driver.writeSerial([{ site: 0, offset: 1 * mlcPage + 16, bytes: Uint8Array.of(1) }]);
     expect(w.failure?.code).toBe('program-failed');
     expect(w.failure?.message).toMatch(/in order/);
+  });
+});
+
+describe('NANDO transfer timeout (issue 19, 5)', () => {
+  it('the per-transfer timeout follows the datasheet: ten typical block erases of a slow part, and at least one second', () => {
+    expect(nandoTimeoutMs(catalogChip('MT29F32G08CBACAWP'))).toBe(1000);
+    const slow = catalogChip('K9F1G08U0E-SIB0');
+    expect(nandoTimeoutMs({ ...slow, timings: { ...slow.timings, tEraseUs: 700_000 } })).toBe(7000);
   });
 });
