@@ -123,7 +123,7 @@ describe('SPI NOR 4-byte addressing (issue 19, 3)', () => {
     expect(mem.subarray(0x018000, 0x018000 + 600).every((b) => b === 0xff)).toBe(true);
   });
 
-  it('a 32 MiB part without 4-byte opcodes is switched with WRITE ENABLE + B7h and checked to be in 4-byte mode', async () => {
+  it('a 32 MiB part without 4-byte opcodes is switched with WRITE ENABLE + B7h, so bytes above 16 MiB land where they belong', async () => {
     const base = catalogChip('MT25QL256ABA8ESF-0SIT');
     const g = base.geometry as Chip['geometry'] & { protocol?: object };
     const chip: Chip = { ...base, part: 'NOR-NO-4B-OPS', geometry: { ...g, protocol: { enter4Byte: 'wren-b7', source: 'test part' } } };

@@ -6,13 +6,13 @@ import type { SpiBus } from './spi-bus.js';
 /**
  * SPI NOR opcodes (JEDEC JESD216 / Winbond W25Q-series datasheets): READ ID 0x9F, WREN 0x06, RDSR 0x05
  * (WIP bit 0, WEL bit 1), PAGE PROGRAM 0x02, SECTOR ERASE 0x20 (4 KiB), BLOCK ERASE 0xD8 (64 KiB), CHIP ERASE 0xC7,
- * READ 0x03, ENTER 4-BYTE ADDRESS MODE 0xB7 (parts above 16 MiB), and the 4-byte-address opcodes READ 0x13,
+ * READ 0x03, WRITE DISABLE 0x04, ENTER 4-BYTE ADDRESS MODE 0xB7 (parts above 16 MiB), and the 4-byte-address opcodes READ 0x13,
  * PAGE PROGRAM 0x12, SECTOR ERASE 0x21, BLOCK ERASE 0xDC (flashrom spi25.c: JEDEC_READ_4BA, JEDEC_BYTE_PROGRAM_4BA,
  * JEDEC_SE_4BA / block erasers 0x21 and 0xdc).
  */
 export const NOR = {
   readId: 0x9f, wren: 0x06, rdsr: 0x05, pageProgram: 0x02, sectorErase: 0x20, blockErase: 0xd8, chipErase: 0xc7,
-  read: 0x03, enter4Byte: 0xb7,
+  read: 0x03, enter4Byte: 0xb7, wrdi: 0x04,
 } as const;
 /** The native 4-byte-address opcode of each 3-byte one. */
 const NATIVE_4BYTE: Record<number, number> = { 0x03: 0x13, 0x02: 0x12, 0x20: 0x21, 0xd8: 0xdc };
@@ -48,7 +48,7 @@ export class SpiNorOps {
   /**
    * Reaches a > 16 MiB part with 4-byte addresses: its native 4-byte opcodes where it has them (no mode to enter, none
    * to lose), else ENTER 4-BYTE ADDRESS MODE, after WRITE ENABLE where the part requires it (flashrom
-   * FEATURE_4BA_ENTER_WREN), whose WEL is then checked cleared as the part does when it took the command.
+   * FEATURE_4BA_ENTER_WREN; the latch is then cleared with WRITE DISABLE, whatever the part did with it).
    */
   async enter4Byte(): Promise<void> {
     this.addrBytes = 4;
@@ -58,10 +58,7 @@ export class SpiNorOps {
     }
     if (this.proto.enter4Byte === 'wren-b7') await this.writeEnable();
     await this.bus.transact(Uint8Array.of(NOR.enter4Byte), 0);
-    if (this.proto.enter4Byte === 'wren-b7') {
-      const sr = await this.status();
-      if (sr & SR_WEL) throw new SiteFail('program-failed', `ENTER 4-BYTE ADDRESS MODE was not taken (status 0x${sr.toString(16)}, WEL still set)`);
-    }
+    if (this.proto.enter4Byte === 'wren-b7') await this.bus.transact(Uint8Array.of(NOR.wrdi), 0);
   }
 
   /** Sets the write-enable latch and checks that it is set (a protected or absent chip does not set it). */

@@ -169,7 +169,8 @@ export class NandoNandTarget implements FlashTarget {
   }
 
   async readback(sent: SentRecord, progress: Progress): Promise<Mismatch | undefined> {
-    const place = new NandPlacement(this.g, this.bad ?? [], { kind: 'skip' }, this.withSpare);
+    const bad = await this.cmd('verify-failed', () => this.badBlocks());
+    const place = new NandPlacement(this.g, bad, { kind: 'skip' }, this.withSpare);
     const pb = place.pageBytes;
     const rows = function* () {
       for (let i = 0; i * pb < sent.bytes; i++) yield place.locate(i * pb).row;
@@ -183,7 +184,8 @@ export class NandoNandTarget implements FlashTarget {
   }
 
   async writeAt(offset: number, bytes: Uint8Array): Promise<void> {
-    const place = new NandPlacement(this.g, this.bad ?? [], { kind: 'skip' }, this.withSpare);
+    const bad = await this.cmd('program-failed', () => this.badBlocks());
+    const place = new NandPlacement(this.g, bad, { kind: 'skip' }, this.withSpare);
     if (offset < 0 || offset + bytes.length > place.goodBlocks() * place.blockBytes) throw new SiteFail('program-failed', `serial bytes at ${offset} lie outside the device's ${place.goodBlocks()} good blocks`);
     const page = new Uint8Array(place.pageBytes);
     const session = this.session(place);

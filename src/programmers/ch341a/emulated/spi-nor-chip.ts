@@ -106,12 +106,9 @@ export class SpiNorChip implements SpiTarget {
     else if ((op === 0xc7 || op === 0x60) && bytes === 1) this.erase(this.mem.length, this.tSectorMs * (this.mem.length / this.block) * 0.8);
   }
 
-  /** B7h: on a WREN-first part only with WEL set, which it then clears. */
+  /** B7h: on a WREN-first part only with WEL set. */
   private enter4Byte(): void {
-    if (this.proto.enter4Byte === 'wren-b7') {
-      if (!this.wel) return;
-      this.wel = false;
-    }
+    if (this.proto.enter4Byte === 'wren-b7' && !this.wel) return;
     this.addr4 = true;
   }
 
