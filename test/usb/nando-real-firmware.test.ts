@@ -103,13 +103,14 @@ describe('NAND program limits: NOP and in-order pages (issue 19, stricter emulat
   it('on an MLC part (NOP 1, pages in order, MT29F32G08CBACA) erased image pages are not programmed, so a serial number fits after the last data page', async () => {
     const chip = shrunkNand('MT29F32G08CBACAWP', 4);
     const mlcPage = 4096;
-    const { driver } = await open(chip);
+    const { driver, board } = await open(chip);
     await driver.erase([0]);
     const data = new Uint8Array(256 * mlcPage).fill(0xff);
     data.set(pattern(3 * mlcPage));
     expect((await driver.program([0], image(data), {}))[0].failure).toBeUndefined();
     const [w] = await driver.writeSerial([{ site: 0, offset: 10 * mlcPage + 16, bytes: Uint8Array.of(0x53, 0x4e, 0x31) }]);
     expect(w.failure).toBeUndefined();
+    expect([...board.chipModel()!.pages.get(10)!.subarray(15, 20)]).toEqual([0xff, 0x53, 0x4e, 0x31, 0xff]);
   });
 
   it('on an MLC part a serial number below a page already programmed in its block is refused before it is sent, naming the in-order rule', async () => {
@@ -129,5 +130,17 @@ describe('NANDO transfer timeout (issue 19, 5)', () => {
     expect(nandoTimeoutMs(catalogChip('MT29F32G08CBACAWP'))).toBe(1000);
     const slow = catalogChip('K9F1G08U0E-SIB0');
     expect(nandoTimeoutMs({ ...slow, timings: { ...slow.timings, tEraseUs: 700_000 } })).toBe(7000);
+  });
+});
+
+describe('NANDO bad-block scan silence (issue 19, 5)', () => {
+  it('the full-size 32 Gbit MLC part (4096 blocks) is erased without the firmware’s frameless whole-chip scan, which outlasts a 5 s transfer timeout', async () => {
+    const chip = catalogChip('MT29F32G08CBACAWP');
+    let board!: NandoBoard;
+    const driver = new NandoDriver({ model: 'NANDO', serial: 'N' }, async (c) => (board = emulatedNandoBoard(c, {})), { timeoutMs: 5000 });
+    await driver.open(chip);
+    await driver.load([{ site: 0, device: 'N-1' }]);
+    const [e] = await driver.erase([0]);
+    expect(e.failure).toBeUndefined();
   });
 });

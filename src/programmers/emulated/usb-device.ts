@@ -61,8 +61,11 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
 
   /** Handles the bytes of one bulk OUT transfer. */
   protected abstract onOut(endpoint: number, data: Uint8Array): void;
-  /** The next IN packet on `endpoint` (at most `length` bytes), or null when the device has nothing to send. */
-  protected abstract onIn(endpoint: number, length: number): Uint8Array | null;
+  /**
+   * The next IN packet on `endpoint`, or null when the device has nothing to send; `timeoutMs` is how long the host
+   * waits (a device that stays silent longer makes the transfer time out).
+   */
+  protected abstract onIn(endpoint: number, length: number, timeoutMs: number): Uint8Array | null;
   /** Handles a control OUT request (class requests such as CDC SET_CONTROL_LINE_STATE). */
   protected onControl(setup: UsbControlSetup, data: Uint8Array | undefined): void {
     void setup;
@@ -126,7 +129,7 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
       this.stallIn = false;
       throw new Error('LIBUSB_ERROR_PIPE: endpoint stalled');
     }
-    const pkt = this.onIn(ep, length);
+    const pkt = this.onIn(ep, length, timeout);
     if (!pkt) {
       this.clock.advance(timeout);
       throw new Error('LIBUSB_ERROR_TIMEOUT: transfer timed out');

@@ -7,6 +7,8 @@ interface Conf {
   page: number; block: number; total: number; spare: number; bbOff: number;
   rowCycles: number; colCycles: number; read1: number; read2: number; readId: number; write1: number; write2: number;
   erase1: number; erase2: number; status: number;
+  /** Milliseconds of one FSMC data cycle (setup + wait + hold + 3 HCLK cycles at 72 MHz, an estimate of the STM32F103 bus). */
+  byteMs: number;
 }
 
 /** Error codes the firmware sends (positive). */
@@ -33,6 +35,12 @@ export const NANDO_WRITE_TIMEOUT_MS = 1000;
 export class NandoFirmware {
   private conf: Conf | undefined;
   private bbt: Set<number> | undefined;
+  /**
+   * How long the firmware just worked without sending a frame: the whole-chip marker scan that the first command with
+   * the skip-bad-blocks flag runs (np_read_bad_block_info_from_page reads page + spare of each marker page when the
+   * CONF has no spare-read command). A host that waits less than this for the answer times out.
+   */
+  silentMs = 0;
   /** The write address (prog->addr) and the program in flight, kept across WRITE_E as the firmware keeps them. */
   private prog = { addr: 0, block: 0, inFlight: false, since: 0 };
   private w: { addr: number; len: number; page: Uint8Array; pageNo: number; off: number; pb: number; bb: number; total: number; written: number; acked: number; skip: boolean } | undefined;
@@ -94,8 +102,10 @@ export class NandoFirmware {
     this.conf = {
       page: v.getUint32(2, true), block: v.getUint32(6, true), total: Number(v.getBigUint64(10, true)), spare: v.getUint32(18, true), bbOff: p[22],
       rowCycles: h(6), colCycles: h(7), read1: h(8), read2: h(9), readId: h(11), write1: h(13), write2: h(14), erase1: h(15), erase2: h(16), status: h(17),
+      byteMs: (h(0) + h(1) + h(2) + 3) / 72_000,
     };
     this.bbt = undefined;
+    this.silentMs = 0;
     this.chip()?.command(0xff);
     this.ok();
   }
@@ -145,6 +155,7 @@ export class NandoFirmware {
     chip.command(this.conf!.read2);
     this.clock.advance(Math.max(0, chip.readyAt() - this.clock.now()));
     for (let i = 0; i < len; i++) into[i] = chip.readByte();
+    this.clock.advance(len * this.conf!.byteMs);
     return true;
   }
 
@@ -183,7 +194,9 @@ export class NandoFirmware {
   /** The bad-block table, scanned on first use; false (error 113 sent) when it overflows. */
   private table(progress: boolean): boolean {
     if (this.bbt) return true;
+    const t0 = this.clock.now();
     this.bbt = this.scan(progress);
+    if (!progress) this.silentMs = this.clock.now() - t0;
     if (this.bbt) return true;
     this.error(E.bbtOverflow);
     return false;
