@@ -1,6 +1,7 @@
 import { CMD, FLAG_INC_SPARE, FLAG_SKIP_BB, RESP_DATA, RESP_STATUS, ST } from '../protocol.js';
 import type { SimClock } from '../../emulated/clock.js';
 import type { ParallelNandChip } from './parallel-nand.js';
+import { bbFrame, errorFrame, u64Frame } from './firmware-frames.js';
 
 /** Chip facts and HAL configuration CONF gave the firmware. */
 interface Conf {
@@ -54,9 +55,7 @@ export class NandoFirmware {
     if (chip.readyAt() > this.clock.now()) {
       if (this.clock.now() - this.prog.since < NANDO_WRITE_TIMEOUT_MS) return;
       this.prog.inFlight = false;
-      const f = new Uint8Array(14);
-      f[0] = RESP_STATUS; f[1] = ST.error; f[2] = (256 - E.nandWrite) & 0xff;
-      this.send(f);
+      this.send(errorFrame((256 - E.nandWrite) & 0xff));
       return;
     }
     this.collect();
@@ -70,7 +69,7 @@ export class NandoFirmware {
       this.clock.advance(this.prog.since + NANDO_WRITE_TIMEOUT_MS - this.clock.now());
       return false;
     }
-    if (this.waitStatus() & 0x01) this.send(this.bbFrame(this.prog.addr, this.prog.block, false));
+    if (this.waitStatus() & 0x01) this.send(bbFrame(this.prog.addr, this.prog.block, false));
     return true;
   }
 
@@ -114,23 +113,8 @@ export class NandoFirmware {
     this.send(Uint8Array.of(RESP_STATUS, ST.ok));
   }
   private error(code: number): void {
-    const f = new Uint8Array(14);
-    f[0] = RESP_STATUS; f[1] = ST.error; f[2] = code;
     this.w = undefined;
-    this.send(f);
-  }
-  private bbFrame(addr: number, size: number, skipped: boolean): Uint8Array {
-    const f = new Uint8Array(14);
-    const v = new DataView(f.buffer);
-    f[0] = RESP_STATUS; f[1] = skipped ? ST.badBlockSkip : ST.badBlock;
-    v.setBigUint64(2, BigInt(addr), true); v.setUint32(10, size, true);
-    return f;
-  }
-  private u64Frame(status: number, value: number, len: number): Uint8Array {
-    const f = new Uint8Array(len);
-    f[0] = RESP_STATUS; f[1] = status;
-    new DataView(f.buffer).setBigUint64(2, BigInt(value), true);
-    return f;
+    this.send(errorFrame(code));
   }
 
   /** Waits for R/B# (virtual time) and reads the status byte. */
@@ -178,7 +162,7 @@ export class NandoFirmware {
     const buf = new Uint8Array(c.page + c.spare);
     const bad = new Set<number>();
     for (let b = 0; b < c.total / c.block; b++) {
-      if (progress) this.send(this.u64Frame(ST.progress, b * ppb, 10));
+      if (progress) this.send(u64Frame(ST.progress, b * ppb, 10));
       for (const p of [0, 1]) {
         this.readPage(b * ppb + p, buf, c.page + c.spare);
         if (buf[c.page + c.bbOff] !== 0xff) {
@@ -205,7 +189,7 @@ export class NandoFirmware {
   private readBadBlocks(): void {
     this.bbt = undefined;
     if (!this.table(true)) return;
-    for (const page of this.bbt!) this.send(this.bbFrame(page * this.conf!.page, this.conf!.block, false));
+    for (const page of this.bbt!) this.send(bbFrame(page * this.conf!.page, this.conf!.block, false));
     this.ok();
   }
 
@@ -229,20 +213,20 @@ export class NandoFirmware {
     for (let left = len; left > 0; ) {
       if (addr >= total) return this.error(E.addrExceeded);
       const bad = skip && this.bbt!.has(page);
-      if (bad) this.send(this.bbFrame(addr, bb, true));
+      if (bad) this.send(bbFrame(addr, bb, true));
       else {
         const chip = this.chip();
         if (chip) {
           chip.command(this.conf!.erase1);
           this.addrCycles(0, page, false);
           chip.command(this.conf!.erase2);
-          if (this.waitStatus() & 0x01) this.send(this.bbFrame(addr, bb, false));
+          if (this.waitStatus() & 0x01) this.send(bbFrame(addr, bb, false));
         }
       }
       addr += bb;
       page += ppb;
       if (!bad || whole) left -= bb;
-      this.send(this.u64Frame(ST.progress, len - left, 10));
+      this.send(u64Frame(ST.progress, len - left, 10));
     }
     this.ok();
   }
@@ -262,7 +246,7 @@ export class NandoFirmware {
       for (let left = len; left > 0; ) {
         if (addr >= total) { self.error(E.addrExceeded); return; }
         if (skip && self.bbt!.has(page)) {
-          yield self.bbFrame(addr, bb, true);
+          yield bbFrame(addr, bb, true);
           if (len === total) left -= bb;
           addr += bb;
           page += ppb;
@@ -309,7 +293,7 @@ export class NandoFirmware {
     if (w.off === w.pb) {
       const ppb = w.bb / w.pb;
       while (w.skip && this.bbt!.has(w.pageNo)) {
-        this.send(this.bbFrame(w.addr, w.bb, true));
+        this.send(bbFrame(w.addr, w.bb, true));
         w.addr += w.bb;
         w.pageNo += ppb;
       }
@@ -335,7 +319,7 @@ export class NandoFirmware {
     }
     w.written += len;
     if (w.written - w.acked >= w.pb || w.written === w.len) {
-      this.send(this.u64Frame(ST.writeAck, w.written, 14));
+      this.send(u64Frame(ST.writeAck, w.written, 14));
       w.acked = w.written;
     }
     if (w.written > w.len) return this.error(E.lenExceeded);
