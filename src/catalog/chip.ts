@@ -9,8 +9,33 @@ export interface NandGeometry {
   blocks: number;
   /** Datasheet's minimum number of valid blocks over the device's life. */
   minValidBlocks: number;
-  /** Planes / LUNs are not modelled; factory bad-block marker location. */
+  /** Factory bad-block marker location. */
   badBlockMarker: { pages: number[]; spareOffset: number };
+  /** Wire-protocol facts of this part (kept with the geometry so that they reach the drivers unchanged). */
+  protocol?: NandProtocol;
+}
+
+/**
+ * NAND wire-protocol facts from the datasheet; every field has the default of the plain one-plane, one-die
+ * W25N01GV / ONFI SLC part, so an entry only lists what differs.
+ */
+export interface NandProtocol {
+  /** SPI NAND program sequence: WRITE ENABLE before PROGRAM LOAD (a load while WEL is clear is ignored) or after it (GigaDevice). @default 'wren-load' */
+  programOrder?: 'wren-load' | 'load-wren';
+  /** Planes per die; with 2, PROGRAM LOAD and READ FROM CACHE carry the plane (block & 1) in the column bit above the page+spare. @default 1 */
+  planes?: 1 | 2;
+  /** Dies in the package. @default 1 */
+  dies?: number;
+  /** How a die is selected: SPI command C2h + die, or bit 6 of feature register D0h. @default none (one die) */
+  dieSelect?: 'c2' | 'feature-d0';
+  /** Configuration register (feature B0h) bits the host must set: `value` under `mask` (ECC on, buffer read mode). @default none */
+  config?: { mask: number; value: number };
+  /** Partial programs allowed per page between erases (NOP). @default unlimited */
+  nop?: number;
+  /** Pages of a block must be programmed in ascending order (MLC). @default false */
+  inOrderPages?: boolean;
+  /** Where these facts come from (datasheet and section, or the upstream file). */
+  source?: string;
 }
 
 /** eMMC geometry from the datasheet / JEDEC EXT_CSD. */
@@ -28,6 +53,18 @@ export interface NorGeometry {
   sectorSize: number;
   blockSize: number;
   sectors: number;
+  /** Wire-protocol facts of this part (kept with the geometry so that they reach the drivers unchanged). */
+  protocol?: NorProtocol;
+}
+
+/** SPI NOR wire-protocol facts from the datasheet (only parts above 16 MiB need them). */
+export interface NorProtocol {
+  /** The part has 4-byte-address opcodes READ 13h, PAGE PROGRAM 12h, SECTOR ERASE 21h, BLOCK ERASE DCh. @default false */
+  native4Byte?: boolean;
+  /** How ENTER 4-BYTE ADDRESS MODE (B7h) is accepted: alone, or only after WRITE ENABLE. @default 'b7' */
+  enter4Byte?: 'b7' | 'wren-b7';
+  /** Where these facts come from (datasheet and section, or the upstream file). */
+  source?: string;
 }
 
 /** Typical timings and interface speed from the datasheet (any may be absent). */

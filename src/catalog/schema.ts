@@ -18,6 +18,16 @@ export const nandGeometrySchema = z.strictObject({
   blocks: posInt,
   minValidBlocks: posInt,
   badBlockMarker: z.strictObject({ pages: z.array(nonNegInt).min(1), spareOffset: nonNegInt }),
+  protocol: z.strictObject({
+    programOrder: z.enum(['wren-load', 'load-wren']).optional(),
+    planes: z.union([z.literal(1), z.literal(2)]).optional(),
+    dies: posInt.max(8).optional(),
+    dieSelect: z.enum(['c2', 'feature-d0']).optional(),
+    config: z.strictObject({ mask: z.number().int().min(0).max(255), value: z.number().int().min(0).max(255) }).optional(),
+    nop: posInt.optional(),
+    inOrderPages: z.boolean().optional(),
+    source: z.string().min(3),
+  }).optional(),
 });
 
 /** eMMC geometry; `bootBytes` is the size of EACH of the two boot partitions. */
@@ -34,6 +44,11 @@ export const norGeometrySchema = z.strictObject({
   sectorSize: posInt,
   blockSize: posInt,
   sectors: posInt,
+  protocol: z.strictObject({
+    native4Byte: z.boolean().optional(),
+    enter4Byte: z.enum(['b7', 'wren-b7']).optional(),
+    source: z.string().min(3),
+  }).optional(),
 });
 
 /** Typical datasheet timings; every one optional. */

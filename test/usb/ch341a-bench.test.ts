@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Chip } from '../../src/catalog/chip.js';
+import { nandGeometry, type Chip } from '../../src/catalog/chip.js';
 import { Ch341aDriver } from '../../src/programmers/ch341a/driver.js';
 import type { Ch341aSpiBus } from '../../src/programmers/ch341a/spi-bus.js';
 import { SnandTarget } from '../../src/programmers/ch341a/snand-target.js';
@@ -46,7 +46,7 @@ class VariantDriver extends Ch341aDriver {
   }
   protected override makeTarget(bus: Ch341aSpiBus, chip: Chip, link: DeviceLink): FlashTarget {
     if (this.variant === 'no-unlock' && chip.kind === 'spi-nand') {
-      return new SnandTarget(new NoUnlockNandOps(bus, link.pacer, { readMs: 5, programMs: 10, eraseMs: 50 }), chip);
+      return new SnandTarget(new NoUnlockNandOps(bus, link.pacer, { readMs: 5, programMs: 10, eraseMs: 50 }, nandGeometry(chip)), chip);
     }
     return super.makeTarget(bus, chip, link);
   }

@@ -1,4 +1,4 @@
-import type { Chip } from '../../catalog/chip.js';
+import { nandGeometry, norGeometry, type Chip, type NorProtocol } from '../../catalog/chip.js';
 import { DriverError } from '../../errors.js';
 import type { DeviceLink, DeviceSource } from '../usb/device-source.js';
 import type { FlashTarget } from '../usb/flash-target.js';
@@ -21,6 +21,8 @@ export interface Ch341aDriverOptions {
 
 /** The CH341A USB programmer with one SOIC8/WSON8 socket: SPI NOR and SPI NAND. */
 export class Ch341aDriver extends FlashTargetDriver {
+  private bus: Ch341aSpiBus | undefined;
+
   constructor(info: { model: string; serial: string }, private readonly source: DeviceSource, private readonly opts: Ch341aDriverOptions = {}) {
     super({ driver: 'ch341a', ...info });
   }
@@ -33,8 +35,16 @@ export class Ch341aDriver extends FlashTargetDriver {
     this.transport = new UsbTransport(this.link.device, { interfaceNumber: 0, outEndpoint: CH341A_EP_OUT, inEndpoint: CH341A_EP_IN }, { timeoutMs: this.opts.timeoutMs });
     await this.transport.open();
     const bus = this.makeBus(this.transport);
+    this.bus = bus;
     await bus.init(this.opts.speed ?? 2);
     this.target = this.makeTarget(bus, chip, this.link);
+  }
+
+  /** Tri-states the socket's pins before the USB device is let go (best effort: the link may already be gone). */
+  protected override async disconnect(): Promise<void> {
+    await this.bus?.release().catch(() => undefined);
+    this.bus = undefined;
+    await super.disconnect();
   }
 
   /** Builds the SPI bus (a seam for tests that hold a broken variant to the bench). */
@@ -48,14 +58,14 @@ export class Ch341aDriver extends FlashTargetDriver {
     if (chip.kind === 'spi-nor') {
       const eraseMs = (t.tEraseUs ?? 400_000) / 1000;
       const limits = { pageProgramMs: Math.max(5, ((t.tProgUs ?? 3000) / 1000) * 10), sectorEraseMs: eraseMs * 10, chipEraseMs: Math.max(eraseMs * 10, (chip.capacityBytes / 4096) * eraseMs) };
-      return new NorTarget(this.makeNorOps(bus, link, limits), chip);
+      return new NorTarget(this.makeNorOps(bus, link, limits, norGeometry(chip).protocol), chip);
     }
     const limits = { readMs: Math.max(1, ((t.tReadUs ?? 100) / 1000) * 20), programMs: Math.max(10, ((t.tProgUs ?? 700) / 1000) * 20), eraseMs: Math.max(50, ((t.tEraseUs ?? 10_000) / 1000) * 20) };
-    return new SnandTarget(new SpiNandOps(bus, link.pacer, limits), chip);
+    return new SnandTarget(new SpiNandOps(bus, link.pacer, limits, nandGeometry(chip)), chip);
   }
 
   /** Builds the NOR command layer (a seam for broken-driver tests). */
-  protected makeNorOps(bus: Ch341aSpiBus, link: DeviceLink, limits: ConstructorParameters<typeof SpiNorOps>[2]): SpiNorOps {
-    return new SpiNorOps(bus, link.pacer, limits);
+  protected makeNorOps(bus: Ch341aSpiBus, link: DeviceLink, limits: ConstructorParameters<typeof SpiNorOps>[2], protocol?: NorProtocol): SpiNorOps {
+    return new SpiNorOps(bus, link.pacer, limits, protocol);
   }
 }

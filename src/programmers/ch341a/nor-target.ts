@@ -9,11 +9,9 @@ import type { SpiNorOps } from './spi-nor.js';
 
 const READ_CHUNK = 1024;
 
-/** True when every byte of `b` is 0xFF. */
-export function allErased(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] !== 0xff) return false;
-  return true;
-}
+import { allErased } from '../usb/erased.js';
+
+export { allErased };
 
 /** SPI NOR behind a CH341A: chip erase, page-bounded program (erased pages skipped), read back. */
 export class NorTarget implements FlashTarget {

@@ -57,6 +57,11 @@ export function writeCsPacket(buf: Uint8Array, at: number, asserted: boolean): n
   return 4;
 }
 
+/** The UIO packet that makes D5..D0 inputs again (DIR 0x00): the pins float once the driver closes. */
+export function releasePacket(): Uint8Array {
+  return Uint8Array.of(CMD_UIO_STREAM, UIO_STM_DIR | 0x00, UIO_STM_END);
+}
+
 /** The I2C-stream packet that sets the stream speed. */
 export function speedPacket(speed: Ch341aSpeed): Uint8Array {
   return Uint8Array.of(CMD_I2C_STREAM, I2C_STM_SET | speed, I2C_STM_END);

@@ -27,6 +27,7 @@ export class SnandTarget implements FlashTarget {
   async prepare(): Promise<void> {
     await this.ops.reset();
     await this.ops.unlockAll();
+    await this.ops.configure();
     this.bad = undefined;
   }
 
@@ -94,8 +95,7 @@ export class SnandTarget implements FlashTarget {
       digest.addBytes(cur * pb, buf);
       if (!allErased(buf)) {
         const { row } = place.locate(cur * pb);
-        await this.ops.programLoad(0, buf);
-        if (!(await this.ops.programExecute(row))) {
+        if (!(await this.ops.programPage(row, 0, buf))) {
           throw new SiteFail('program-failed', `program failed (P_FAIL) at page ${row}: block ${Math.floor(row / this.g.pagesPerBlock)} went bad`, [...bad, Math.floor(row / this.g.pagesPerBlock)].sort((a, b) => a - b));
         }
       }
@@ -147,8 +147,7 @@ export class SnandTarget implements FlashTarget {
     for (let i = 0; i < bytes.length; ) {
       const { row, column } = place.locate(offset + i);
       const n = Math.min(place.pageBytes - column, bytes.length - i);
-      await this.ops.programLoad(column, bytes.subarray(i, i + n));
-      if (!(await this.ops.programExecute(row))) throw new SiteFail('program-failed', `serial write failed (P_FAIL) at page ${row}`);
+      if (!(await this.ops.programPage(row, column, bytes.subarray(i, i + n)))) throw new SiteFail('program-failed', `serial write failed (P_FAIL) at page ${row}`);
       i += n;
     }
   }

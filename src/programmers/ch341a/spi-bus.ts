@@ -1,6 +1,6 @@
 import type { UsbTransport } from '../usb/transport.js';
 import {
-  BIT_REVERSE, CH341A_PACKET, CH341A_SPI_PER_PACKET, CMD_SPI_STREAM, speedPacket, writeCsPacket, type Ch341aSpeed,
+  BIT_REVERSE, CH341A_PACKET, CH341A_SPI_PER_PACKET, CMD_SPI_STREAM, releasePacket, speedPacket, writeCsPacket, type Ch341aSpeed,
 } from './protocol.js';
 
 /** A full-duplex SPI bus with a chip select: one call is one CS#-low transaction. */
@@ -11,7 +11,8 @@ export interface SpiBus {
 
 /**
  * SPI through a CH341A: CS# low by a UIO packet, the bytes in 0xA8 stream packets of up to 31 bit-reversed bytes,
- * the answer read as one IN packet per stream packet, then CS# high by a UIO packet. Buffers grow once and are reused.
+ * the answer read as one IN packet per stream packet, then CS# high by a UIO packet, also when a transfer failed (a
+ * chip left selected would take the next command as the continuation of this one). Buffers grow once and are reused.
  */
 export class Ch341aSpiBus implements SpiBus {
   private out = new Uint8Array(0);
@@ -54,9 +55,21 @@ export class Ch341aSpiBus implements SpiBus {
       readErr = e;
     }
     const writeErr = await sending;
-    if (writeErr) throw writeErr;
-    if (readErr) throw readErr;
-    await this.t.write(this.csHigh);
+    try {
+      if (writeErr) throw writeErr;
+      if (readErr) throw readErr;
+    } finally {
+      // CS# high in every case; when the link itself is gone this fails too and the first error is the one reported.
+      await this.t.write(this.csHigh).catch((e: unknown) => {
+        if (!writeErr && !readErr) throw e;
+      });
+    }
     return this.inBuf.subarray(write.length, total);
+  }
+
+  /** Leaves CS# high and releases D5..D0 (UIO DIR 0x00), so the socket is not driven once the driver lets go. */
+  async release(): Promise<void> {
+    await this.t.write(this.csHigh);
+    await this.t.write(releasePacket());
   }
 }

@@ -1,3 +1,4 @@
+import type { NorProtocol } from '../../catalog/chip.js';
 import type { Pacer } from '../usb/pacer.js';
 import { SiteFail } from '../usb/site-fail.js';
 import type { SpiBus } from './spi-bus.js';
@@ -5,12 +6,16 @@ import type { SpiBus } from './spi-bus.js';
 /**
  * SPI NOR opcodes (JEDEC JESD216 / Winbond W25Q-series datasheets): READ ID 0x9F, WREN 0x06, RDSR 0x05
  * (WIP bit 0, WEL bit 1), PAGE PROGRAM 0x02, SECTOR ERASE 0x20 (4 KiB), BLOCK ERASE 0xD8 (64 KiB), CHIP ERASE 0xC7,
- * READ 0x03, ENTER 4-BYTE ADDRESS MODE 0xB7 (parts above 16 MiB).
+ * READ 0x03, WRITE DISABLE 0x04, ENTER 4-BYTE ADDRESS MODE 0xB7 (parts above 16 MiB), and the 4-byte-address opcodes READ 0x13,
+ * PAGE PROGRAM 0x12, SECTOR ERASE 0x21, BLOCK ERASE 0xDC (flashrom spi25.c: JEDEC_READ_4BA, JEDEC_BYTE_PROGRAM_4BA,
+ * JEDEC_SE_4BA / block erasers 0x21 and 0xdc).
  */
 export const NOR = {
   readId: 0x9f, wren: 0x06, rdsr: 0x05, pageProgram: 0x02, sectorErase: 0x20, blockErase: 0xd8, chipErase: 0xc7,
-  read: 0x03, enter4Byte: 0xb7,
+  read: 0x03, enter4Byte: 0xb7, wrdi: 0x04,
 } as const;
+/** The native 4-byte-address opcode of each 3-byte one. */
+const NATIVE_4BYTE: Record<number, number> = { 0x03: 0x13, 0x02: 0x12, 0x20: 0x21, 0xd8: 0xdc };
 /** Status register bits. */
 export const SR_WIP = 0x01;
 export const SR_WEL = 0x02;
@@ -26,8 +31,9 @@ export interface NorLimits {
 export class SpiNorOps {
   private readonly cmd = new Uint8Array(5 + 256);
   addrBytes: 3 | 4 = 3;
+  private native = false;
 
-  constructor(private readonly bus: SpiBus, private readonly pacer: Pacer, readonly limits: NorLimits) {}
+  constructor(private readonly bus: SpiBus, private readonly pacer: Pacer, readonly limits: NorLimits, private readonly proto: NorProtocol = {}) {}
 
   /** The three JEDEC ID bytes. */
   async jedecId(): Promise<Uint8Array> {
@@ -39,10 +45,20 @@ export class SpiNorOps {
     return (await this.bus.transact(Uint8Array.of(NOR.rdsr), 1))[0];
   }
 
-  /** Switches a > 16 MiB part to 4-byte addresses. */
+  /**
+   * Reaches a > 16 MiB part with 4-byte addresses: its native 4-byte opcodes where it has them (no mode to enter, none
+   * to lose), else ENTER 4-BYTE ADDRESS MODE, after WRITE ENABLE where the part requires it (flashrom
+   * FEATURE_4BA_ENTER_WREN; the latch is then cleared with WRITE DISABLE, whatever the part did with it).
+   */
   async enter4Byte(): Promise<void> {
-    await this.bus.transact(Uint8Array.of(NOR.enter4Byte), 0);
     this.addrBytes = 4;
+    if (this.proto.native4Byte) {
+      this.native = true;
+      return;
+    }
+    if (this.proto.enter4Byte === 'wren-b7') await this.writeEnable();
+    await this.bus.transact(Uint8Array.of(NOR.enter4Byte), 0);
+    if (this.proto.enter4Byte === 'wren-b7') await this.bus.transact(Uint8Array.of(NOR.wrdi), 0);
   }
 
   /** Sets the write-enable latch and checks that it is set (a protected or absent chip does not set it). */
@@ -95,7 +111,7 @@ export class SpiNorOps {
 
   /** Writes opcode + address into the command buffer; returns the header length. */
   private putAddr(op: number, addr: number): number {
-    this.cmd[0] = op;
+    this.cmd[0] = this.native ? (NATIVE_4BYTE[op] ?? op) : op;
     if (this.addrBytes === 4) {
       this.cmd[1] = (addr >>> 24) & 0xff;
       this.cmd[2] = (addr >>> 16) & 0xff;

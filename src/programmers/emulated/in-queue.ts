@@ -1,6 +1,7 @@
 /**
- * The packets an emulated device has ready for its IN endpoint, in order. A read takes at most the length the host
- * asked for; the rest of a longer packet stays at the head for the next read.
+ * The packets an emulated device has ready for its IN endpoint, in order. A device sends a whole packet: a host that
+ * asked for fewer bytes than the packet holds gets the USB overflow (babble) error and the packet is lost, as on a
+ * real host controller.
  */
 export class InQueue {
   private readonly packets: Uint8Array[] = [];
@@ -16,19 +17,15 @@ export class InQueue {
     return this.head >= this.packets.length;
   }
 
-  /** The next packet, or its first `length` bytes; null when nothing is queued. */
+  /** The next packet; null when nothing is queued. Throws the overflow error when it is longer than `length`. */
   take(length: number): Uint8Array | null {
     if (this.empty) {
       this.packets.length = 0;
       this.head = 0;
       return null;
     }
-    const p = this.packets[this.head];
-    if (p.length <= length) {
-      this.head++;
-      return p;
-    }
-    this.packets[this.head] = p.subarray(length);
-    return p.subarray(0, length);
+    const p = this.packets[this.head++];
+    if (p.length > length) throw new Error(`LIBUSB_ERROR_OVERFLOW: the device sent ${p.length} bytes, the host asked for ${length}`);
+    return p;
   }
 }

@@ -16,6 +16,12 @@ export interface EmulatedBoardOptions {
   dropAfterTransfers?: number;
   /** USB serial number the emulated board reports. @default null (like most CH341A boards) */
   usbSerial?: string;
+  /** Parallel NAND pages (rows) whose program reports FAIL although their block erases. @default [] */
+  programFailRows?: number[];
+  /** Parallel NAND blocks whose program never finishes (R/B# stays low). @default [] */
+  hangingBlocks?: number[];
+  /** SPI NAND configuration register B0h at power-up (an ordering variant, e.g. W25N01GVxxIT with BUF = 0). @default the catalog's configured value */
+  configAtPowerUp?: number;
 }
 
 /** A deterministic 32-bit hash of a seed and a label (FNV-1a), for per-device fault draws. */

@@ -11,4 +11,7 @@ export const emulatedBoardSchema: z.ZodType<EmulatedBoardOptions> = z.strictObje
   chip: z.string().min(1).optional(),
   dropAfterTransfers: z.number().int().min(0).optional(),
   usbSerial: z.string().min(1).optional(),
+  programFailRows: z.array(z.number().int().min(0)).optional(),
+  hangingBlocks: z.array(z.number().int().min(0)).optional(),
+  configAtPowerUp: z.number().int().min(0).max(255).optional(),
 });

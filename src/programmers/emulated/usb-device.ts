@@ -44,6 +44,7 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
   private readonly claimed = new Set<number>();
   private transfers = 0;
   private unplugged = false;
+  private stallIn = false;
 
   constructor(desc: EmulatedDescriptor, protected readonly clock: SimClock, private readonly faults: LinkFaults = {}) {
     this.vendorId = desc.vendorId;
@@ -60,12 +61,20 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
 
   /** Handles the bytes of one bulk OUT transfer. */
   protected abstract onOut(endpoint: number, data: Uint8Array): void;
-  /** The next IN packet on `endpoint` (at most `length` bytes), or null when the device has nothing to send. */
-  protected abstract onIn(endpoint: number, length: number): Uint8Array | null;
+  /**
+   * The next IN packet on `endpoint`, or null when the device has nothing to send; `timeoutMs` is how long the host
+   * waits (a device that stays silent longer makes the transfer time out).
+   */
+  protected abstract onIn(endpoint: number, length: number, timeoutMs: number): Uint8Array | null;
   /** Handles a control OUT request (class requests such as CDC SET_CONTROL_LINE_STATE). */
   protected onControl(setup: UsbControlSetup, data: Uint8Array | undefined): void {
     void setup;
     void data;
+  }
+
+  /** The next bulk IN transfer stalls (a one-off glitch: the device stays on the bus). */
+  stallNextIn(): void {
+    this.stallIn = true;
   }
 
   /** Pulls the plug: every later call fails as on a real disconnect. */
@@ -116,7 +125,11 @@ export abstract class EmulatedUsbDevice implements UsbDeviceLike {
 
   async transferIn(ep: number, length: number, timeout = 1000): Promise<UsbInResult> {
     this.bulk(ep, 'in');
-    const pkt = this.onIn(ep, length);
+    if (this.stallIn) {
+      this.stallIn = false;
+      throw new Error('LIBUSB_ERROR_PIPE: endpoint stalled');
+    }
+    const pkt = this.onIn(ep, length, timeout);
     if (!pkt) {
       this.clock.advance(timeout);
       throw new Error('LIBUSB_ERROR_TIMEOUT: transfer timed out');

@@ -105,6 +105,20 @@ export class NandoClient {
   }
 
   /**
+   * A VERSION round trip: the firmware answers it after any frame its main loop had queued, so bad-block frames of a
+   * program that finished after WRITE_E arrive before it and go to `rep`.
+   */
+  async sync(rep: BadBlockReport): Promise<void> {
+    await this.t.write(Uint8Array.of(CMD.version));
+    for (;;) {
+      const f = await this.frame();
+      if (f.kind === 'data') return;
+      if (f.kind === 'bad-block') (f.skipped ? rep.skipped : rep.failed).push(f.addr);
+      else throw new NandoProtocolError(`VERSION answered ${f.kind}`);
+    }
+  }
+
+  /**
    * Reads `len` bytes from `addr` with flags, handing each data frame to `sink` (valid during the call only). With
    * `wholeChip` the firmware counts skipped bad blocks into `len`, so each skipped block shortens the answer.
    */

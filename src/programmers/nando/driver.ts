@@ -5,11 +5,12 @@ import { FlashTargetDriver } from '../usb/target-driver.js';
 import { UsbTransport } from '../usb/transport.js';
 import { NandoClient } from './client.js';
 import { NandoNandTarget } from './nand-target.js';
+import { nandoTimeoutMs } from './timeouts.js';
 import { NANDO_COMM_IFACE, NANDO_DATA_IFACE, NANDO_EP_IN, NANDO_EP_OUT } from './protocol.js';
 
 /** Options of a NANDO driver. */
 export interface NandoDriverOptions {
-  /** Per-transfer USB timeout, milliseconds (an erase answers progress per block, so this bounds one block). @default 5000 */
+  /** Per-transfer USB timeout, milliseconds. @default from the chip's datasheet times (nandoTimeoutMs), at least 1000 */
   timeoutMs?: number;
 }
 
@@ -24,10 +25,10 @@ export class NandoDriver extends FlashTargetDriver {
     this.link = await this.source(chip);
     this.transport = new UsbTransport(this.link.device, {
       interfaceNumber: NANDO_DATA_IFACE, outEndpoint: NANDO_EP_OUT, inEndpoint: NANDO_EP_IN, alsoClaim: [NANDO_COMM_IFACE],
-    }, { timeoutMs: this.opts.timeoutMs ?? 5000 });
+    }, { timeoutMs: this.opts.timeoutMs ?? nandoTimeoutMs(chip) });
     await this.transport.open();
     // CDC SET_CONTROL_LINE_STATE (DTR | RTS) on the communication interface, as a terminal program would.
     await this.transport.control({ requestType: 'class', recipient: 'interface', request: 0x22, value: 0x03, index: NANDO_COMM_IFACE });
-    this.target = new NandoNandTarget(new NandoClient(this.transport), chip);
+    this.target = new NandoNandTarget(new NandoClient(this.transport), chip, this.link.pacer);
   }
 }

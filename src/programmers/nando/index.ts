@@ -9,7 +9,7 @@ export { NandoDriver } from './driver.js';
 
 /**
  * Options of a `nando` programmer in farm.json / `programmers add`: the USB board options (`usbSerial` is the STM32's
- * unique ID string; per-transfer timeout 5000 ms by default).
+ * unique ID string; per-transfer timeout derived from the chip's datasheet times by default, see nandoTimeoutMs).
  */
 export type NandoOptions = UsbBoardOptions;
 

@@ -36,8 +36,14 @@ export const NANDO_ERRORS: Record<number, string> = {
   100: 'address beyond the chip', 101: 'address not set', 102: 'address not aligned', 103: 'NAND write failed',
   104: 'NAND read failed', 105: 'NAND erase failed', 106: 'chip not configured', 107: 'wrong data size',
   108: 'invalid command', 109: 'buffer overflow', 110: 'length not aligned', 111: 'length exceeded', 112: 'invalid length',
-  113: 'bad-block table full',
+  113: 'bad-block table full (the firmware holds 20 entries)',
+  /** (uint8) -103, sent by the firmware's main loop when a page program in flight failed to finish (nand_programmer.c np_nand_handler). */
+  153: 'NAND write failed (a page program did not finish; asynchronous)',
 };
+/** Firmware error codes that mean a page program failed. */
+export const NANDO_WRITE_ERRORS: ReadonlySet<number> = new Set([103, 153]);
+/** Firmware error: the bad-block table overflowed. */
+export const NANDO_ERR_BBT_OVERFLOW = 113;
 
 /**
  * The FSMC configuration the firmware's parallel-NAND HAL takes after CONF's fixed part: six FSMC timing fields (HCLK

@@ -21,7 +21,7 @@ export function emulatedCh341aBoard(chip: Chip, opts: EmulatedBoardOptions = {})
       if (chip.kind === 'spi-nor') return new SpiNorChip(chip, clock, opts.idBytes);
       if (chip.kind === 'spi-nand') {
         const blocks = (chip.geometry as { blocks: number }).blocks;
-        return new SpiNandChip(chip, clock, { badBlocks: factoryBadBlocks(opts, label, blocks), failingBlocks: opts.failingBlocks, idBytes: opts.idBytes });
+        return new SpiNandChip(chip, clock, { badBlocks: factoryBadBlocks(opts, label, blocks), failingBlocks: opts.failingBlocks, idBytes: opts.idBytes, configAtPowerUp: opts.configAtPowerUp });
       }
       throw new FarmError('chip-kind-unsupported', `the CH341A drives SPI NOR and SPI NAND, not ${chip.kind} (${chip.part})`);
     },

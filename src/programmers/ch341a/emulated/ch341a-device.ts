@@ -39,6 +39,11 @@ export class EmulatedCh341a extends EmulatedUsbDevice {
     this.target = target;
   }
 
+  /** D5..D0 pins the CH341A drives as outputs (0 once the host released them). */
+  get pinsDriven(): number {
+    return this.dir;
+  }
+
   /** True while CS# is driven low. */
   get csAsserted(): boolean {
     return this.selected;

@@ -1,4 +1,4 @@
-import { norGeometry, type Chip } from '../../../catalog/chip.js';
+import { norGeometry, type Chip, type NorProtocol } from '../../../catalog/chip.js';
 import type { SimClock } from '../../emulated/clock.js';
 import { idBytesOf, type SpiTarget } from '../../emulated/spi-target.js';
 
@@ -6,7 +6,9 @@ import { idBytesOf, type SpiTarget } from '../../emulated/spi-target.js';
  * A datasheet-level SPI NOR chip (Winbond W25Q-series command set): status register with WIP busy for the
  * program/erase time in virtual time, a write-enable latch that program and erase need and clear, page program
  * that wraps at the page boundary and only clears bits, 4 KiB / 64 KiB / chip erase that need the exact address
- * length, 3- or 4-byte addressing. Every other command is ignored while WIP is set.
+ * length, 3- or 4-byte addressing. Every other command is ignored while WIP is set. As strict as the catalog's
+ * protocol facts: ENTER 4-BYTE ADDRESS MODE (B7h) is ignored without WEL on a part that needs WRITE ENABLE first, and
+ * the 4-byte opcodes 13h/12h/21h/DCh exist only on a part that has them.
  */
 export class SpiNorChip implements SpiTarget {
   readonly mem: Uint8Array;
@@ -24,6 +26,7 @@ export class SpiNorChip implements SpiTarget {
   private addr = 0;
   private readonly latch: Uint8Array;
   private readonly latched: Uint8Array;
+  private readonly proto: NorProtocol;
 
   constructor(chip: Chip, private readonly clock: SimClock, idOverride?: string) {
     const g = norGeometry(chip);
@@ -36,6 +39,12 @@ export class SpiNorChip implements SpiTarget {
     this.tSectorMs = (chip.timings.tEraseUs ?? 45_000) / 1000;
     this.latch = new Uint8Array(g.pageSize);
     this.latched = new Uint8Array(g.pageSize);
+    this.proto = g.protocol ?? {};
+  }
+
+  /** True while the part decodes 4-byte addresses for its 3-byte opcodes (tests read it). */
+  get fourByteMode(): boolean {
+    return this.addr4;
   }
 
   /** Status register 1: WIP bit 0, WEL bit 1. */
@@ -57,6 +66,7 @@ export class SpiNorChip implements SpiTarget {
     const i = this.n++;
     if (i === 0) {
       this.op = this.clock.now() < this.busyUntil && b !== 0x05 ? -2 : b;
+      if (!this.proto.native4Byte && (b === 0x13 || b === 0x12 || b === 0x21 || b === 0xdc)) this.op = -3;
       if (this.op === 0x02 || this.op === 0x12) this.latched.fill(0);
       return 0xff;
     }
@@ -87,13 +97,19 @@ export class SpiNorChip implements SpiTarget {
     if (op < 0) return;
     if (op === 0x06 && bytes === 1) this.wel = true;
     else if (op === 0x04 && bytes === 1) this.wel = false;
-    else if (op === 0xb7 && bytes === 1) this.addr4 = true;
+    else if (op === 0xb7 && bytes === 1) this.enter4Byte();
     else if (op === 0xe9 && bytes === 1) this.addr4 = false;
     else if ((op === 0x02 || op === 0x12) && bytes > 1 + this.addrLen(op)) this.program();
     else if ((op === 0x20 || op === 0x21) && bytes === 1 + this.addrLen(op)) this.erase(this.sector, this.tSectorMs);
     else if (op === 0x52 && bytes === 1 + this.addrLen(op)) this.erase(32 * 1024, this.tSectorMs * 2.5);
     else if ((op === 0xd8 || op === 0xdc) && bytes === 1 + this.addrLen(op)) this.erase(this.block, this.tSectorMs * 3.3);
     else if ((op === 0xc7 || op === 0x60) && bytes === 1) this.erase(this.mem.length, this.tSectorMs * (this.mem.length / this.block) * 0.8);
+  }
+
+  /** B7h: on a WREN-first part only with WEL set. */
+  private enter4Byte(): void {
+    if (this.proto.enter4Byte === 'wren-b7' && !this.wel) return;
+    this.addr4 = true;
   }
 
   private program(): void {

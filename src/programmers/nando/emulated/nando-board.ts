@@ -17,7 +17,7 @@ export function emulatedNandoBoard(chip: Chip, opts: EmulatedBoardOptions = {}):
     chip,
     opts,
     (clock) => new EmulatedNando(clock, opts.usbSerial ?? 'NANDO-EMU', { dropAfterTransfers: opts.dropAfterTransfers }),
-    (label, clock) => new ParallelNandChip(chip, clock, { badBlocks: factoryBadBlocks(opts, label, blocks), failingBlocks: opts.failingBlocks, idBytes: opts.idBytes }),
+    (label, clock) => new ParallelNandChip(chip, clock, { badBlocks: factoryBadBlocks(opts, label, blocks), failingBlocks: opts.failingBlocks, idBytes: opts.idBytes, programFailRows: opts.programFailRows, hangingBlocks: opts.hangingBlocks }),
   );
 }
 

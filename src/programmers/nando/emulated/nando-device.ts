@@ -49,7 +49,14 @@ export class EmulatedNando extends EmulatedUsbDevice {
     }
   }
 
-  protected onIn(_ep: number, length: number): Uint8Array | null {
+  protected onIn(_ep: number, length: number, timeoutMs: number): Uint8Array | null {
+    if (this.fw.silentMs > timeoutMs) {
+      // The host gave up while the firmware was still scanning; its answer comes later.
+      this.fw.silentMs -= timeoutMs;
+      return null;
+    }
+    this.fw.silentMs = 0;
+    if (this.frames.empty) this.fw.poll();
     if (this.frames.empty && this.pending) {
       const n = this.pending.next();
       if (n.done) this.pending = undefined;

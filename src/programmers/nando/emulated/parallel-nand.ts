@@ -11,6 +11,10 @@ export interface ParallelNandFaults {
   failingBlocks?: number[];
   /** ID bytes answered instead of the catalog's. */
   idBytes?: string;
+  /** Pages (rows) whose program reports FAIL although their block erases (a page gone bad). */
+  programFailRows?: number[];
+  /** Blocks whose program never finishes (R/B# stays low: a stuck part). */
+  hangingBlocks?: number[];
 }
 
 /**
@@ -33,6 +37,10 @@ export class ParallelNandChip {
   private inPos = 0;
   private fail = false;
   private busyUntil = 0;
+  private readonly faults: ParallelNandFaults;
+  private readonly tReadMs: number;
+  private readonly tProgMs: number;
+  private readonly tEraseMs: number;
 
   constructor(chip: Chip, private readonly clock: SimClock, faults: ParallelNandFaults = {}) {
     this.g = nandGeometry(chip);
@@ -41,6 +49,10 @@ export class ParallelNandChip {
     this.reg = new Uint8Array(this.g.pageSize + this.g.spareSize);
     this.failing = new Set([...(faults.failingBlocks ?? []), ...(faults.badBlocks ?? [])]);
     this.array = new NandArray(this.g, faults.badBlocks);
+    this.faults = faults;
+    this.tReadMs = (chip.timings.tReadUs ?? 25) / 1000;
+    this.tProgMs = (chip.timings.tProgUs ?? 200) / 1000;
+    this.tEraseMs = (chip.timings.tEraseUs ?? 1500) / 1000;
   }
 
   /** The array's written pages by row (tests read and alter them). */
@@ -68,7 +80,7 @@ export class ParallelNandChip {
           this.out = this.reg;
           this.outPos = this.addr[0] | (this.addr[1] << 8);
           this.state = 'data';
-          this.busyUntil = now + 0.025;
+          this.busyUntil = now + this.tReadMs;
         }
         break;
       case 0x80: this.state = 'prog'; this.addr = []; this.reg.fill(0xff); this.inPos = 0; break;
@@ -112,14 +124,14 @@ export class ParallelNandChip {
 
   private program(row: number): void {
     const block = Math.floor(row / this.g.pagesPerBlock);
-    this.busyUntil = this.clock.now() + 0.2;
-    this.fail = row >= this.array.rows || this.failing.has(block);
-    if (!this.fail) this.array.program(row, this.reg);
+    this.busyUntil = this.clock.now() + (this.faults.hangingBlocks?.includes(block) ? 1e9 : this.tProgMs);
+    this.fail = row >= this.array.rows || this.failing.has(block) || (this.faults.programFailRows?.includes(row) ?? false);
+    if (!this.fail) this.fail = !this.array.program(row, this.reg);
   }
 
   private erase(row: number): void {
     const block = Math.floor(row / this.g.pagesPerBlock);
-    this.busyUntil = this.clock.now() + 1.5;
+    this.busyUntil = this.clock.now() + this.tEraseMs;
     this.fail = block >= this.g.blocks || this.failing.has(block);
     if (!this.fail) this.array.eraseBlock(block);
   }
