@@ -10,7 +10,7 @@ import { parseExtCsd } from '../layout/ext-csd.js';
 import { JobError, LayoutError } from '../errors.js';
 import type { ImagePin } from './image-pin.js';
 import type { CreateJobOptions } from './options.js';
-import { checkSerialPlacement, parseSerialSpec } from './serial.js';
+import { checkBytesPlacement, checkSerialPlacement, parseSerialSpec } from './serial.js';
 import { DEFAULT_OPS, parseOps, type JobNand, type JobSpec } from './spec.js';
 
 /** The images a job names, already pinned. */
@@ -42,11 +42,18 @@ function refuseFor(chip: Chip, option: string, given: unknown, kinds: string): v
   }
 }
 
+/** Where one field of a serial rule writes, and how many bytes (checked against the chip and image). */
+export interface RuleWrite {
+  field: string;
+  offset: number;
+  length: number;
+}
+
 /**
  * Validates a job against its chip and pinned images (ops, NAND layout, eMMC partitions and EXT_CSD, serial
  * placement, capacity) and returns its spec. Throws JobError / LayoutError before anything is stored.
  */
-export function buildJobSpec(chip: Chip, opts: CreateJobOptions, images: JobImages): JobSpec {
+export function buildJobSpec(chip: Chip, opts: CreateJobOptions, images: JobImages, ruleWrites?: RuleWrite[]): JobSpec {
   const ops = opts.ops === undefined ? [...DEFAULT_OPS] : parseOps(opts.ops);
   const fill = opts.fill ?? 0xff;
   if (!Number.isInteger(fill) || fill < 0 || fill > 255) throw new JobError('fill-invalid', `--fill ${fill}: a fill value is a byte, 0..255`);
@@ -85,14 +92,22 @@ export function buildJobSpec(chip: Chip, opts: CreateJobOptions, images: JobImag
     if (images.boot2) spec.emmc.boot2 = images.boot2;
   }
   checkFits(chip, images.image.size, fit);
-  if (opts.serial !== undefined) {
+  if (opts.serial !== undefined && opts.serialRule !== undefined) {
+    throw new JobError('serial-conflict', '--serial and --serial-rule both name the serial numbering; give one');
+  }
+  if (opts.serialRule !== undefined) {
+    const overwrite = opts.serialOverwrite ?? false;
+    const area = serialArea ?? { usableBytes: usableBytes(chip, fit) };
+    for (const w of ruleWrites ?? []) checkBytesPlacement(w.offset, w.length, { ...area, imageBytes: images.image.size, overwrite }, `rule ${opts.serialRule} field ${w.field}`);
+    spec.serialRule = { name: opts.serialRule, overwrite };
+  } else if (opts.serial !== undefined) {
     const rule = parseSerialSpec(opts.serial);
     const overwrite = opts.serialOverwrite ?? false;
     const area = serialArea ?? { usableBytes: usableBytes(chip, fit) };
     checkSerialPlacement(rule, { ...area, imageBytes: images.image.size, overwrite });
     spec.serial = { ...rule, overwrite };
   } else if (opts.serialOverwrite) {
-    throw new JobError('serial-overwrite-alone', '--serial-overwrite needs --serial');
+    throw new JobError('serial-overwrite-alone', '--serial-overwrite needs --serial or --serial-rule');
   }
   if (images.image.size === 0 && ops.includes('program')) {
     throw new LayoutError('image-empty', `image ${images.image.path} is empty; there is nothing to program`);

@@ -8,6 +8,8 @@ import { jobImages, recordImageCheck } from './check-images.js';
 import type { CreateJobOptions } from './options.js';
 import { specJson, type Job } from './spec.js';
 import { getJob } from './store.js';
+import { ruleWrites } from '../serials/rules.js';
+import { SerialStore } from '../store/serial-ledger.js';
 
 /** What `createJob` did. */
 export type CreateOutcome =
@@ -51,7 +53,8 @@ export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJ
   const images: JobImages = { image: await pin(opts.image) };
   if (opts.emmcBoot1 !== undefined) images.boot1 = await pin(opts.emmcBoot1);
   if (opts.emmcBoot2 !== undefined) images.boot2 = await pin(opts.emmcBoot2);
-  const spec = buildJobSpec(chip, opts, images);
+  const rule = opts.serialRule === undefined ? undefined : ruleWrites(db, opts.serialRule);
+  const spec = buildJobSpec(chip, opts, images, rule?.writes);
   const json = specJson(spec);
 
   const write = db.transaction((): CreateJobResult => {
@@ -64,16 +67,21 @@ export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJ
     const latest = db.prepare('SELECT id, version, spec FROM jobs WHERE name = ? ORDER BY version DESC LIMIT 1').get(opts.name) as
       | { id: number; version: number; spec: string }
       | undefined;
+    const attach = (id: number) => {
+      if (rule) new SerialStore(db).attachJob(id, rule.ruleId);
+    };
     if (latest && latest.spec === json) return { job: getJob(db, `#${latest.id}`), outcome: 'unchanged' };
     const frozen = latest !== undefined && db.prepare('SELECT 1 FROM lots WHERE job_id = ? LIMIT 1').get(latest.id) !== undefined;
     if (latest && !frozen) {
-      db.prepare('UPDATE jobs SET chip = ?, image_sha256 = ?, spec = ? WHERE id = ?').run(spec.chip, spec.image.sha256, json, latest.id);
+      db.prepare('UPDATE jobs SET chip = ?, image_sha256 = ?, spec = ?, serial_rule_id = NULL WHERE id = ?').run(spec.chip, spec.image.sha256, json, latest.id);
+      attach(latest.id);
       return { job: getJob(db, `#${latest.id}`), outcome: 'updated' };
     }
     const version = (latest?.version ?? 0) + 1;
     const id = db
       .prepare('INSERT INTO jobs (name, version, chip, image_sha256, spec) VALUES (?, ?, ?, ?, ?)')
       .run(opts.name, version, spec.chip, spec.image.sha256, json).lastInsertRowid;
+    attach(Number(id));
     return { job: getJob(db, `#${Number(id)}`), outcome: latest ? 'new-version' : 'created' };
   });
   return write.immediate();

@@ -20,6 +20,8 @@ export interface CreateJobOptions {
   extCsd?: string[];
   /** Serial numbering `START[:STEP][@OFFSET]`, e.g. `SN000100:1@0x7FF000`. @default undefined (no serials) */
   serial?: string;
+  /** A serial rule made with `gangflash serials rule add` (instead of `serial`): its fields are written per device. @default undefined */
+  serialRule?: string;
   /** Let the serial overwrite image data. @default false */
   serialOverwrite?: boolean;
   /** Byte value for gaps between HEX/S-record records, 0..255. @default 0xFF */

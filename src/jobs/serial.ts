@@ -77,6 +77,17 @@ export interface SerialPlacement {
   why?: string;
 }
 
+/** Refuses serial bytes at `offset`..`offset+length` outside the chip's usable area, or inside the image's data unless overwriting is allowed. */
+export function checkBytesPlacement(offset: number, length: number, where: SerialPlacement, what: string): void {
+  const end = offset + length;
+  if (end > where.usableBytes) {
+    throw new JobError('serial-outside-chip', `${what}: bytes ${offset}..${end} go past the usable area (${where.usableBytes} bytes${where.why ? `; ${where.why}` : ''}); move the field`);
+  }
+  if (offset < where.imageBytes && !where.overwrite) {
+    throw new JobError('serial-inside-image', `${what}: bytes ${offset}..${end} fall inside the image's data (0..${where.imageBytes}); move the field after ${where.imageBytes} or pass --serial-overwrite`);
+  }
+}
+
 /** Refuses a serial offset outside the chip's usable area, or inside the image's data unless overwriting is allowed. */
 export function checkSerialPlacement(rule: SerialRule, where: SerialPlacement): void {
   if (rule.offset === null) return;

@@ -41,6 +41,8 @@ export interface JobSpec {
   nand?: JobNand;
   emmc?: JobEmmc;
   serial?: JobSerial;
+  /** A serial rule of the database, by name (instead of `serial`). */
+  serialRule?: { name: string; overwrite: boolean };
 }
 
 /** A stored job: its identity, its spec, and whether a lot uses it (frozen). */

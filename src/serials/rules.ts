@@ -101,3 +101,31 @@ export function compiledRule(row: RuleRow): CompiledRule {
   const spec = parseRuleSpec(JSON.parse(row.spec));
   return compileWithLists(spec, process.cwd(), JSON.parse(row.pins) as Record<string, string>).compiled;
 }
+
+/** Where each field of a stored rule writes (first value, and every record of a list), for checking against a job. */
+export function ruleWrites(db: Db, name: string): { ruleId: number; writes: { field: string; offset: number; length: number }[] } {
+  const store = new SerialStore(db);
+  const row = store.ruleByName(name);
+  if (!row) {
+    const known = store.rules().map((r) => r.name);
+    throw new JobError('serial-rule-missing', `no serial rule named ${name}${known.length ? ` (rules: ${known.slice(0, 8).join(', ')})` : ''}; add it with \`gangflash serials rule add --file RULE.json\``);
+  }
+  const compiled = compiledRule(row);
+  const out: { field: string; offset: number; length: number }[] = [];
+  if (compiled.kind === 'computed') {
+    const spec = parseRuleSpec(JSON.parse(row.spec));
+    const first = compiled.valueAt(0n);
+    const lists = 'fields' in spec ? spec.fields.filter((f) => f.kind === 'list') : [];
+    for (const f of first.fields) {
+      if (lists.some((l) => l.name === f.name)) continue;
+      for (const w of f.writes) out.push({ field: f.name, offset: w.offset, length: w.bytes.length });
+    }
+    for (let k = 0n; k < compiled.capacity && lists.length > 0; k++) {
+      for (const f of compiled.valueAt(k).fields) {
+        if (!lists.some((l) => l.name === f.name)) continue;
+        for (const w of f.writes) out.push({ field: f.name, offset: w.offset, length: w.bytes.length });
+      }
+    }
+  }
+  return { ruleId: row.id, writes: out };
+}

@@ -60,6 +60,7 @@ function showJob(job: Job): void {
     }
   }
   for (const w of s.emmc?.extCsd ?? []) say(`  ext-csd    ${describeExtCsd(w)}`);
+  if (s.serialRule) say(`  serial     rule ${s.serialRule.name}${s.serialRule.overwrite ? ' (may overwrite image data)' : ''}`);
   if (s.serial) say(`  serial     ${serialSpecText(s.serial)}${s.serial.offset === null ? ' (recorded only)' : ''}${s.serial.overwrite ? ' (may overwrite image data)' : ''}`);
   say(`  created    ${job.createdAt}`);
 }
@@ -82,6 +83,7 @@ export function register(program: Command): void {
     .option('--emmc-boot2 <file>', 'eMMC: image for the BOOT2 partition')
     .option('--ext-csd <K=V...>', 'eMMC: EXT_CSD setting, e.g. BOOT_PARTITION_CONFIG=0x48, BOOT_ACK=1, 177=2 (repeatable)')
     .option('--serial <spec>', 'serial numbers START[:STEP][@OFFSET], e.g. SN000100:1@0x7FF000')
+    .option('--serial-rule <name>', 'serial values from a rule made with `gangflash serials rule add` (serial, MAC, list, generator)')
     .option('--serial-overwrite', 'let the serial overwrite image data')
     .option('--fill <byte>', 'fill value for gaps between HEX/S-record records', '0xFF')
     .option('--json', 'print the result as JSON')
@@ -98,6 +100,7 @@ export function register(program: Command): void {
         emmcBoot2: flags.emmcBoot2,
         extCsd: flags.extCsd,
         serial: flags.serial,
+        serialRule: flags.serialRule,
         serialOverwrite: flags.serialOverwrite,
         fill: byteValue(flags.fill ?? '0xFF'),
       };
@@ -134,7 +137,7 @@ export function register(program: Command): void {
           { header: 'image', get: (j) => `${j.spec.image.sha256.slice(0, 12)}…` },
           { header: 'size', get: (j) => j.spec.image.size, align: 'right' },
           { header: 'ops', get: (j) => j.spec.ops.join(',') },
-          { header: 'serial', get: (j) => (j.spec.serial ? serialSpecText(j.spec.serial) : '') },
+          { header: 'serial', get: (j) => (j.spec.serial ? serialSpecText(j.spec.serial) : j.spec.serialRule ? `rule ${j.spec.serialRule.name}` : '') },
           { header: 'frozen', get: (j) => (j.frozen ? 'yes' : '') },
         ]),
       );
