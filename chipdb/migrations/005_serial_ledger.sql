@@ -45,4 +45,8 @@ BEGIN
   SELECT RAISE(ABORT, 'serial ledger: values are never deleted');
 END;
 
-ALTER TABLE jobs ADD COLUMN serial_rule_id INTEGER REFERENCES serial_rules(id);
+-- The rule each job version draws its values from.
+CREATE TABLE job_serial_rules (
+  job_id          INTEGER PRIMARY KEY REFERENCES jobs(id),
+  rule_id         INTEGER NOT NULL REFERENCES serial_rules(id)
+);

@@ -56,8 +56,9 @@ export class SerialStore {
       byValue: p(`SELECT ${ROW} FROM serial_ledger WHERE value = ? ORDER BY rule_id`),
       byDevice: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? AND reel_id = ? AND seq = ? ORDER BY k`),
       ofLot: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? ORDER BY rule_id, k`),
-      attachJob: p(`UPDATE jobs SET serial_rule_id = ? WHERE id = ?`),
-      ruleOfJob: p(`SELECT serial_rule_id AS id FROM jobs WHERE id = ?`),
+      attachJob: p(`INSERT INTO job_serial_rules (rule_id, job_id) VALUES (?, ?) ON CONFLICT(job_id) DO UPDATE SET rule_id = excluded.rule_id`),
+      detachJob: p(`DELETE FROM job_serial_rules WHERE job_id = ?`),
+      ruleOfJob: p(`SELECT rule_id AS id FROM job_serial_rules WHERE job_id = ?`),
       legacyMax: p(`SELECT max(s.n) AS n FROM serials s JOIN lots l ON l.id = s.lot_id JOIN jobs j ON j.id = l.job_id WHERE j.name = ?`),
     };
   }
@@ -147,6 +148,11 @@ export class SerialStore {
   /** Points a job at its serial rule. */
   attachJob(jobId: number, ruleId: number): void {
     this.s.attachJob.run(ruleId, jobId);
+  }
+
+  /** Forgets a job's rule (a job version changed in place before any lot used it). */
+  detachJob(jobId: number): void {
+    this.s.detachJob.run(jobId);
   }
 
   /** The serial rule a job uses, if any. */
