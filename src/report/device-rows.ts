@@ -22,11 +22,21 @@ export interface DeviceRow {
   site: number | null;
   adapter: string | null;
   finishedAt: string;
+  /** When the device's first insertion started. */
+  firstStartedAt: string | null;
+  job: string;
+  jobVersion: number;
+  chip: string;
+  dateCode: string | null;
+  imageSha256: string;
+  /** Every field the passed device's serial value wrote, `name=text` joined with `;` (serial, MAC, key …). */
+  serialFields: string | null;
 }
 
 /** Column order of the CSV export (same keys as DeviceRow). */
 export const DEVICE_COLUMNS: (keyof DeviceRow)[] = [
   'lot', 'reel', 'seq', 'result', 'failureCode', 'stage', 'serial', 'attempts', 'programmer', 'site', 'adapter', 'finishedAt', 'serialState', 'voidedSerials',
+  'firstStartedAt', 'job', 'jobVersion', 'chip', 'dateCode', 'imageSha256', 'serialFields',
 ];
 
 /** Every device row of `lot`, by reel and sequence, with its final attempt's programmer, site and adapter. */
@@ -44,8 +54,16 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
                           AND e.seq = d.seq AND e.attempt < last.n AND e.serial = d.serial) THEN 'reused-after-retry'
                    WHEN d.serial IS NOT NULL THEN 'used'
                    WHEN voided.serials IS NOT NULL THEN 'voided' END AS serialState,
-              voided.serials AS voidedSerials
+              voided.serials AS voidedSerials,
+              (SELECT min(f.started_at) FROM attempts f WHERE f.lot_id = d.lot_id AND f.reel_id = d.reel_id AND f.seq = d.seq) AS firstStartedAt,
+              j.name AS job, j.version AS jobVersion, l.chip, r.date_code AS dateCode, j.image_sha256 AS imageSha256,
+              (SELECT group_concat(json_extract(f.value, '$.name') || '=' || json_extract(f.value, '$.text'), ';')
+                 FROM serial_ledger sl, json_each(sl.data) f
+                WHERE sl.lot_id = d.lot_id AND sl.reel_id = d.reel_id AND sl.seq = d.seq AND sl.state = 'committed') AS serialFields
          FROM devices d
+         JOIN lots l ON l.id = d.lot_id
+         JOIN jobs j ON j.id = l.job_id
+         LEFT JOIN reels r ON r.lot_id = d.lot_id AND r.reel_id = d.reel_id
          LEFT JOIN last ON last.reel_id = d.reel_id AND last.seq = d.seq
          LEFT JOIN voided ON voided.reel_id = d.reel_id AND voided.seq = d.seq
          LEFT JOIN attempts a ON a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.attempt = last.n

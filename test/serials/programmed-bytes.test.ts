@@ -104,6 +104,14 @@ describe('serial fields land in the programmed chip as their formats say', () =>
       expect(hexAt(t, 0x80040, 4)).toBe(h(w.key));
       expect(hexAt(t, 0x80050, 1)).toBe(w.extra);
     }
+    // The MES export names every field each passed device got, with the job, chip, reel date code and image.
+    const json = runCli(['--db', dbFile, 'report', 'lot', 'L1', '--format', 'json']);
+    const rows = (JSON.parse(json.stdout) as { devices: Record<string, unknown>[] }).devices;
+    expect(rows.map((d) => d.serialFields).sort()).toEqual([
+      'serial=SN000099;bcd=123458;be=16909060;le=2571;mac=02:00:00:00:00:FF;key=key-1',
+      'serial=SN000100;bcd=123460;be=16909061;le=2572;mac=02:00:00:00:01:00;key=key-2',
+    ]);
+    expect(rows[0]).toMatchObject({ job: 'sj', jobVersion: 1, chip: 'KLM8G1GETF-B041', dateCode: '2447', imageSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('an external generator (PG4UW custom-generator protocol) serializes each device and its values enter the ledger', async () => {
