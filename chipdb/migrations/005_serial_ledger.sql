@@ -50,3 +50,12 @@ CREATE TABLE job_serial_rules (
   job_id          INTEGER PRIMARY KEY REFERENCES jobs(id),
   rule_id         INTEGER NOT NULL REFERENCES serial_rules(id)
 );
+
+-- Who released a job version for production (`gangflash job release`); a run refuses a version that is not
+-- released unless it is started with --engineering (recorded with the run).
+CREATE TABLE job_releases (
+  job_id          INTEGER PRIMARY KEY REFERENCES jobs(id),
+  released_by     TEXT NOT NULL,
+  note            TEXT,
+  released_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);

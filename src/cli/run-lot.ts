@@ -16,6 +16,7 @@ import type { RingOptions } from '../fanout/farm-session.js';
 import { runOutput, type RunOutputMode } from './run-output.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
+import { actor } from '../jobs/release.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -39,6 +40,10 @@ export interface RunLotCommandOptions {
   slowConsumerMs?: number;
   /** Print a human summary after the run in live mode. @default true */
   summary?: boolean;
+  /** Who runs the lot. @default $GANGFLASH_OPERATOR or the login name */
+  operator?: string;
+  /** Run a job version that was not released (an engineering run). @default false */
+  engineering?: boolean;
 }
 
 const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'serial-exhausted': EXIT.userError };
@@ -57,7 +62,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
   let programming = false;
   try {
     if (o.farmFile) syncFarm(db, loadFarmFile(o.farmFile));
-    const lj = await prepareLotJob(db, o.lot);
+    const operator = actor(o.operator);
+    const lj = await prepareLotJob(db, o.lot, { engineering: o.engineering });
     if (lj.counters.remaining === 0) {
       const out = runOutput(o.mode);
       out.listener({ type: 'lot-done', at: now(), end: 'done', planned: lj.counters.planned, passed: lj.counters.passed, failed: lj.counters.failed, remaining: 0, yield: lj.counters.yield, seconds: 0 });

@@ -6,6 +6,8 @@ import { getAdapterType } from '../catalog/adapter-types.js';
 import { addAdapter, addProgrammer, mountAdapter, unmountAdapter } from '../inventory/index.js';
 import { defaultSimFarm } from '../farm/default.js';
 import { createJob } from '../jobs/create.js';
+import { releaseJob } from '../jobs/release.js';
+import { getJob } from '../jobs/store.js';
 import { importReels } from '../lots/import.js';
 import { writeDemoImage } from './images.js';
 
@@ -72,6 +74,7 @@ export async function setupDemo(db: Db, dir: string, o: DemoOptions): Promise<De
   writeDemoImage(emmcImage, [{ bytes: 24 << 20 }, { bytes: 8 << 20, fill: 0x00 }, { bytes: 16 << 20 }], o.seed + 1);
   await createJob(db, { name: 'demo-nand-fw', chip: DEMO_NAND.chip, image: nandImage, ops: 'id,erase,blank,program,verify' });
   await createJob(db, { name: 'demo-emmc-os', chip: DEMO_EMMC.chip, image: emmcImage, ops: 'id,program,verify', serial: 'GF24470000001@0x3000000' });
+  for (const j of ['demo-nand-fw', 'demo-emmc-os']) if (!getJob(db, j).release) releaseJob(db, j, 'demo', 'released by the demo set-up');
 
   const half = Math.ceil(o.devices / 2);
   const csv = path.join(dir, 'reels.csv');

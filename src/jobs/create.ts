@@ -71,7 +71,7 @@ export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJ
       if (rule) new SerialStore(db).attachJob(id, rule.ruleId);
     };
     if (latest && latest.spec === json) return { job: getJob(db, `#${latest.id}`), outcome: 'unchanged' };
-    const frozen = latest !== undefined && db.prepare('SELECT 1 FROM lots WHERE job_id = ? LIMIT 1').get(latest.id) !== undefined;
+    const frozen = latest !== undefined && getJob(db, `#${latest.id}`).frozen;
     if (latest && !frozen) {
       db.prepare('UPDATE jobs SET chip = ?, image_sha256 = ?, spec = ? WHERE id = ?').run(spec.chip, spec.image.sha256, json, latest.id);
       new SerialStore(db).detachJob(latest.id);

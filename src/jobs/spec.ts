@@ -54,8 +54,10 @@ export interface Job {
   imageSha256: string;
   spec: JobSpec;
   createdAt: string;
-  /** A lot uses this version: it never changes again. */
+  /** A lot uses this version, or it was released: it never changes again. */
   frozen: boolean;
+  /** Who released this version for production (`gangflash job release`), or null. */
+  release: { by: string; at: string; note: string | null } | null;
 }
 
 /** The default operations: every one. */

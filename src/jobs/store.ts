@@ -12,10 +12,14 @@ interface JobRow {
   spec: string;
   created_at: string;
   frozen: number;
+  released_by: string | null;
+  released_at: string | null;
+  release_note: string | null;
 }
 
 const SELECT = `SELECT j.id, j.name, j.version, j.chip, j.image_sha256, j.spec, j.created_at,
-  EXISTS (SELECT 1 FROM lots l WHERE l.job_id = j.id) AS frozen FROM jobs j`;
+  (EXISTS (SELECT 1 FROM lots l WHERE l.job_id = j.id) OR r.job_id IS NOT NULL) AS frozen,
+  r.released_by, r.released_at, r.note AS release_note FROM jobs j LEFT JOIN job_releases r ON r.job_id = j.id`;
 
 /** A row as a Job. */
 function toJob(r: JobRow): Job {
@@ -28,6 +32,7 @@ function toJob(r: JobRow): Job {
     spec: parseSpecJson(r.spec, `${r.name}@${r.version}`),
     createdAt: r.created_at,
     frozen: r.frozen === 1,
+    release: r.released_by === null ? null : { by: r.released_by, at: r.released_at!, note: r.release_note },
   };
 }
 

@@ -2,6 +2,7 @@ import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
 import { getChip } from '../catalog/chips.js';
 import { getJob } from '../jobs/store.js';
+import { assertRunnable } from '../jobs/release.js';
 import { checkJobImages, type ImageCheck } from '../jobs/check-images.js';
 import { extCsdWrites, programSteps, programTarget, serialRule } from '../jobs/target.js';
 import type { Job } from '../jobs/spec.js';
@@ -41,10 +42,11 @@ export interface LotJob {
 }
 
 /** Loads a lot's job and chip and re-checks every pinned image (refused with `image-changed` before any device is touched). */
-export async function prepareLotJob(db: Db, lot: string): Promise<LotJob> {
+export async function prepareLotJob(db: Db, lot: string, opts: { engineering?: boolean } = {}): Promise<LotJob> {
   const counters = lotCounters(db, lot);
   const { job_id: jobId } = db.prepare('SELECT job_id FROM lots WHERE id = ?').get(lot) as { job_id: number };
   const job = getJob(db, `#${jobId}`);
+  assertRunnable(db, job, opts.engineering ?? false);
   const chip = getChip(db, job.chip);
   const imageChecks = await checkJobImages(job.spec, db);
   const spec = job.spec;

@@ -4,6 +4,7 @@ import { openDb, type Db } from '../../src/db/open.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { addAdapter, addProgrammer, mountAdapter } from '../../src/inventory/index.js';
 import { createJob } from '../../src/jobs/create.js';
+import { releaseJob } from '../../src/jobs/release.js';
 import { importReels } from '../../src/lots/import.js';
 import { writeDemoImage } from '../../src/demo/images.js';
 
@@ -59,6 +60,7 @@ export async function lotFixture(o: LotFixtureOptions): Promise<{ dbFile: string
     const bytes = o.imageBytes ?? 256 << 10;
     writeDemoImage(image, [{ bytes: bytes / 2 }, { bytes: bytes / 4, fill: 0xff }, { bytes: bytes / 4 }], 7);
     await createJob(db, { name: 'job', chip, image, ops: o.ops ?? 'id,program,verify', serial: o.serial });
+    releaseJob(db, 'job', 'test', null);
     const csv = path.join(o.dir, 'reels.csv');
     fs.writeFileSync(csv, `lot,reel,part,quantity,date_code,job\nLOT-1,R1,${chip},${o.devices ?? 40},2447,job\n`);
     importReels(db, csv);

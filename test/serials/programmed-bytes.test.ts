@@ -5,6 +5,7 @@ import { openDb } from '../../src/db/open.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { addAdapter } from '../../src/inventory/index.js';
 import { createJob } from '../../src/jobs/create.js';
+import { releaseJob } from '../../src/jobs/release.js';
 import { importReels } from '../../src/lots/import.js';
 import { writeDemoImage } from '../../src/demo/images.js';
 import { addSerialRule } from '../../src/serials/rules.js';
@@ -32,6 +33,7 @@ function setup(name: string, rule: Record<string, unknown>, devices: number): { 
       for (const s of ['B-0', 'B-1']) addAdapter(db, { type: 'emmc-153-11.5x13-clam-1', serial: s });
       addSerialRule(db, rule, { file: path.join(d, 'rule.json') });
       await createJob(db, { name: 'sj', chip: 'KLM8G1GETF-B041', image, ops: 'id,program,verify', serialRule: rule.name as string });
+      releaseJob(db, 'sj', 'test', null);
       const csv = path.join(d, 'reels.csv');
       fs.writeFileSync(csv, `lot,reel,part,quantity,date_code,job\nL1,R1,KLM8G1GETF-B041,${devices},2447,sj\n`);
       importReels(db, csv);

@@ -4,6 +4,7 @@ import { openDb, type Db } from '../../src/db/open.js';
 import { loadCatalogs } from '../../src/catalog/load.js';
 import { addAdapter, addProgrammer, mountAdapter } from '../../src/inventory/index.js';
 import { createJob } from '../../src/jobs/create.js';
+import { releaseJob } from '../../src/jobs/release.js';
 import { importReels } from '../../src/lots/import.js';
 import { writeDemoImage } from '../../src/demo/images.js';
 import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
@@ -65,6 +66,7 @@ export async function usbLotFixture(o: UsbLotFixtureOptions): Promise<{ dbFile: 
     const bytes = o.imageBytes ?? 128 << 10;
     writeDemoImage(image, [{ bytes: bytes / 2 }, { bytes: bytes / 4, fill: 0xff }, { bytes: bytes / 4 }], 11);
     await createJob(db, { name: 'job', chip: o.chip, image, ops: o.ops ?? 'id,erase,program,verify', serial: o.serial });
+    releaseJob(db, 'job', 'test', null);
     const csv = path.join(o.dir, 'reels.csv');
     fs.writeFileSync(csv, `lot,reel,part,quantity,date_code,job\nLOT-1,R1,${o.chip},${o.devices ?? 12},2447,job\n`);
     importReels(db, csv);

@@ -5,6 +5,7 @@ import { UsageError } from '../../errors.js';
 import { createJob, type CreateOutcome } from '../../jobs/create.js';
 import type { CreateJobOptions } from '../../jobs/options.js';
 import { getJob, listJobs } from '../../jobs/store.js';
+import { actor, releaseJob } from '../../jobs/release.js';
 import { serialSpecText } from '../../jobs/serial.js';
 import type { Job } from '../../jobs/spec.js';
 import type { ImagePin } from '../../jobs/image-pin.js';
@@ -63,6 +64,7 @@ function showJob(job: Job): void {
   if (s.serialRule) say(`  serial     rule ${s.serialRule.name}${s.serialRule.overwrite ? ' (may overwrite image data)' : ''}`);
   if (s.serial) say(`  serial     ${serialSpecText(s.serial)}${s.serial.offset === null ? ' (recorded only)' : ''}${s.serial.overwrite ? ' (may overwrite image data)' : ''}`);
   say(`  created    ${job.createdAt}`);
+  say(`  released   ${job.release ? `by ${job.release.by} at ${job.release.at}${job.release.note ? ` (${job.release.note})` : ''}` : 'no — runs need --engineering until `gangflash job release` is given'}`);
 }
 
 /** `gangflash job create|show|list`. */
@@ -111,6 +113,18 @@ export function register(program: Command): void {
     });
 
   job
+    .command('release <job>')
+    .description('release a job version for production (NAME = newest version, NAME@VERSION or #ID); it is frozen from then on')
+    .option('--by <name>', 'who releases it (default: $GANGFLASH_OPERATOR or the login name)')
+    .option('--note <text>', 'why or under which change order')
+    .option('--json', 'print the job as JSON')
+    .action(function (this: Command, ref: string, o: { by?: string; note?: string; json?: boolean }) {
+      const r = withDb(this, (db) => releaseJob(db, ref, actor(o.by), o.note ?? null));
+      if (o.json) return printJson(r.job);
+      say(`job ${r.job.name}@${r.job.version} released by ${r.release.releasedBy} at ${r.release.releasedAt}`);
+    });
+
+  job
     .command('show <job>')
     .description('one job: NAME (newest version), NAME@VERSION or #ID')
     .option('--json', 'print as JSON')
@@ -139,6 +153,7 @@ export function register(program: Command): void {
           { header: 'ops', get: (j) => j.spec.ops.join(',') },
           { header: 'serial', get: (j) => (j.spec.serial ? serialSpecText(j.spec.serial) : j.spec.serialRule ? `rule ${j.spec.serialRule.name}` : '') },
           { header: 'frozen', get: (j) => (j.frozen ? 'yes' : '') },
+          { header: 'released', get: (j) => (j.release ? `${j.release.by} ${j.release.at.slice(0, 10)}` : '') },
         ]),
       );
     });
