@@ -59,3 +59,8 @@ CREATE TABLE job_releases (
   note            TEXT,
   released_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+-- Job versions made before releases were recorded were already run as production jobs: they count as released.
+INSERT INTO job_releases (job_id, released_by, note) SELECT id, 'gangflash migration', 'made before job releases were recorded' FROM jobs;
+
+-- Who did what an audit event records (a life override, a site enabled again).
+ALTER TABLE events ADD COLUMN actor TEXT;

@@ -104,10 +104,10 @@ export function replaceSocket(db: Db, serial: string, at: string = new Date().to
 }
 
 /** Allows an adapter past its rated life (until its socket is replaced); the override is recorded with its reason. */
-export function overrideLife(db: Db, serial: string, reason: string): AdapterRow {
+export function overrideLife(db: Db, serial: string, reason: string, by: string | null = null): AdapterRow {
   const a = getAdapter(db, serial);
   if (!reason.trim()) throw new InventoryError('override-reason', 'an override needs a reason (--reason TEXT)');
   db.prepare('UPDATE adapters SET override_life = 1 WHERE id = ?').run(a.id);
-  audit(db, { code: 'override', adapterId: a.id, message: `adapter ${serial} allowed past rated life: ${reason}` });
+  audit(db, { code: 'override', adapterId: a.id, actor: by, message: `adapter ${serial} allowed past rated life${by ? ` by ${by}` : ''}: ${reason}` });
   return getAdapter(db, serial);
 }

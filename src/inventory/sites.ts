@@ -28,13 +28,13 @@ export function listSites(db: Db): SiteRow[] {
 }
 
 /** Enables or disables a site (an operator's decision, recorded as an audit event). */
-export function setSiteEnabled(db: Db, ref: string, enabled: boolean, reason: string): SiteRow {
+export function setSiteEnabled(db: Db, ref: string, enabled: boolean, reason: string, by: string | null = null): SiteRow {
   const { programmer, site } = parseSiteRef(ref);
   const p = getProgrammer(db, programmer);
   if (site >= p.sites) throw new InventoryError('site-out-of-range', `${p.name} has sites 0..${p.sites - 1}, not ${site}`);
   db.transaction(() => {
     db.prepare('UPDATE sites SET enabled = ?, disabled_reason = ? WHERE programmer_id = ? AND site = ?').run(enabled ? 1 : 0, enabled ? null : reason, p.id, site);
-    audit(db, { code: enabled ? 'site-enabled' : 'site-disabled', programmerId: p.id, site, message: `${p.name}:${site} ${enabled ? 'enabled' : 'disabled'} by operator: ${reason}` });
+    audit(db, { code: enabled ? 'site-enabled' : 'site-disabled', programmerId: p.id, site, actor: by, message: `${p.name}:${site} ${enabled ? 'enabled' : 'disabled'} by ${by ?? 'operator'}: ${reason}` });
   })();
   return listSites(db).find((s) => s.programmer === p.name && s.site === site)!;
 }

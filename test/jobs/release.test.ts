@@ -46,4 +46,19 @@ describe('job release', () => {
     const show = runCli(['--db', dbFile, 'job', 'show', 'fw@1']);
     expect(show.stdout).toMatch(/released\s+by j\.doe at .* \(ECO-17\)/);
   });
+
+  it('a life override and a site disabled and enabled again record who did it', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'who'), devices: 1, imageBytes: 64 << 10 });
+    expect(runCli(['--db', dbFile, 'adapters', 'override', 'A-1-0', '--reason', 'spare on order', '--by', 'sup.kim']).code).toBe(0);
+    expect(runCli(['--db', dbFile, 'sites', 'disable', 'sim-1:2', '--reason', 'bent pin', '--by', 'op.lee']).code).toBe(0);
+    expect(runCli(['--db', dbFile, 'sites', 'enable', 'sim-1:2'], { env: { GANGFLASH_OPERATOR: 'tech.ng' } }).code).toBe(0);
+    const db = openDb(dbFile, { create: false });
+    const rows = db.prepare("SELECT code, actor, message FROM events WHERE kind = 'audit' AND code IN ('override', 'site-disabled', 'site-enabled') ORDER BY id").all();
+    db.close();
+    expect(rows).toEqual([
+      { code: 'override', actor: 'sup.kim', message: 'adapter A-1-0 allowed past rated life by sup.kim: spare on order' },
+      { code: 'site-disabled', actor: 'op.lee', message: 'sim-1:2 disabled by op.lee: bent pin' },
+      { code: 'site-enabled', actor: 'tech.ng', message: 'sim-1:2 enabled by tech.ng: socket checked by operator' },
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { actor } from '../../jobs/release.js';
 import { UsageError } from '../../errors.js';
 import { listAdapterTypes, type AdapterType } from '../../catalog/adapter-types.js';
 import { addAdapter, getAdapter, mountAdapter, overrideLife, replaceSocket, retireAdapter, unmountAdapter } from '../../inventory/adapters.js';
@@ -100,9 +101,10 @@ export function register(program: Command): void {
       say(`adapter ${serial}: socket replaced after ${r.insertionsBefore} insertions; count restarts at 0`);
     });
   adapters.command('override <serial>').description('allow adapter SERIAL past its rated life (recorded with the reason)')
-    .requiredOption('--reason <text>', 'why the operator allows it').option('--json', 'print as JSON')
-    .action(function (this: Command, serial: string, opts: { reason: string; json?: boolean }) {
-      const a = withDb(this, (db) => overrideLife(db, serial, opts.reason));
+    .requiredOption('--reason <text>', 'why the operator allows it').option('--by <name>', 'who allows it (default: $GANGFLASH_OPERATOR or the login name)').option('--json', 'print as JSON')
+    .action(function (this: Command, serial: string, opts: { reason: string; by?: string; json?: boolean }) {
+      const by = actor(opts.by);
+      const a = withDb(this, (db) => overrideLife(db, serial, opts.reason, by));
       if (opts.json) return printJson(a);
       say(`adapter ${serial} allowed past its rated life (recorded)`);
     });

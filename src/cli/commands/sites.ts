@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { actor } from '../../jobs/release.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
 import { listSites, setSiteEnabled, type SiteRow } from '../../inventory/sites.js';
@@ -26,16 +27,20 @@ export function register(program: Command): void {
     .command('enable <site>')
     .description('enable PROGRAMMER:SITE again (e.g. after cleaning or replacing the socket)')
     .option('--reason <text>', 'why', 'socket checked by operator')
+    .option('--by <name>', 'who (default: $GANGFLASH_OPERATOR or the login name)')
     .option('--json', 'print as JSON')
-    .action(function (this: Command, ref: string, o: { reason: string; json?: boolean }) {
-      show([withDb(this, (db) => setSiteEnabled(db, ref, true, o.reason))], o.json);
+    .action(function (this: Command, ref: string, o: { reason: string; by?: string; json?: boolean }) {
+      const by = actor(o.by);
+      show([withDb(this, (db) => setSiteEnabled(db, ref, true, o.reason, by))], o.json);
     });
   sites
     .command('disable <site>')
     .description('take PROGRAMMER:SITE out of use')
     .requiredOption('--reason <text>', 'why (recorded)')
+    .option('--by <name>', 'who (default: $GANGFLASH_OPERATOR or the login name)')
     .option('--json', 'print as JSON')
-    .action(function (this: Command, ref: string, o: { reason: string; json?: boolean }) {
-      show([withDb(this, (db) => setSiteEnabled(db, ref, false, o.reason))], o.json);
+    .action(function (this: Command, ref: string, o: { reason: string; by?: string; json?: boolean }) {
+      const by = actor(o.by);
+      show([withDb(this, (db) => setSiteEnabled(db, ref, false, o.reason, by))], o.json);
     });
 }
