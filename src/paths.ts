@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -16,3 +17,12 @@ export const chipCatalogDir = path.join(packageRoot, 'chipdb', 'chips');
 export const adapterCatalogDir = path.join(packageRoot, 'adapters');
 /** Folder of programmer family/model catalog data. */
 export const programmerCatalogFile = path.join(packageRoot, 'chipdb', 'programmers.json');
+
+/** gangflash's own version, from its package.json (recorded with every run). */
+export const gangflashVersion: string = (() => {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();

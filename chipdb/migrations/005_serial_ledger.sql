@@ -64,3 +64,20 @@ INSERT INTO job_releases (job_id, released_by, note) SELECT id, 'gangflash migra
 
 -- Who did what an audit event records (a life override, a site enabled again).
 ALTER TABLE events ADD COLUMN actor TEXT;
+
+-- One row per `run` of a lot: who ran it, whether it was an engineering run, and which gangflash did.
+CREATE TABLE runs (
+  id              INTEGER PRIMARY KEY,
+  lot_id          TEXT NOT NULL REFERENCES lots(id),
+  job_id          INTEGER NOT NULL REFERENCES jobs(id),
+  operator        TEXT NOT NULL,
+  engineering     INTEGER NOT NULL DEFAULT 0 CHECK (engineering IN (0, 1)),
+  host            TEXT NOT NULL,
+  pid             INTEGER NOT NULL,
+  gangflash_version TEXT NOT NULL,
+  node_version    TEXT NOT NULL,
+  started_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  ended_at        TEXT,
+  end_reason      TEXT
+);
+CREATE INDEX runs_lot ON runs(lot_id, started_at);

@@ -1,0 +1,55 @@
+import type { Db } from '../db/open.js';
+
+/** A run of a lot as recorded. */
+export interface RunRow {
+  id: number;
+  lotId: string;
+  jobId: number;
+  operator: string;
+  engineering: boolean;
+  host: string;
+  pid: number;
+  gangflashVersion: string;
+  nodeVersion: string;
+  startedAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+}
+
+const COLS = `id, lot_id AS lotId, job_id AS jobId, operator, engineering = 1 AS engineering, host, pid, gangflash_version AS gangflashVersion,
+  node_version AS nodeVersion, started_at AS startedAt, ended_at AS endedAt, end_reason AS endReason`;
+
+/** The statements of the `runs` table, prepared once per connection. */
+export class RunStore {
+  private readonly s;
+
+  constructor(db: Db) {
+    this.s = {
+      start: db.prepare(`INSERT INTO runs (lot_id, job_id, operator, engineering, host, pid, gangflash_version, node_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      end: db.prepare(`UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), end_reason = ? WHERE id = ?`),
+      ofLot: db.prepare(`SELECT ${COLS} FROM runs WHERE lot_id = ? ORDER BY id`),
+      byId: db.prepare(`SELECT ${COLS} FROM runs WHERE id = ?`),
+    };
+  }
+
+  /** Records the start of a run; returns its id. */
+  start(r: Omit<RunRow, 'id' | 'startedAt' | 'endedAt' | 'endReason'>): number {
+    return Number(this.s.start.run(r.lotId, r.jobId, r.operator, r.engineering ? 1 : 0, r.host, r.pid, r.gangflashVersion, r.nodeVersion).lastInsertRowid);
+  }
+
+  /** Records how a run ended. */
+  end(id: number, reason: string): void {
+    this.s.end.run(reason, id);
+  }
+
+  /** Every run of a lot, oldest first. */
+  ofLot(lot: string): RunRow[] {
+    return (this.s.ofLot.all(lot) as (Omit<RunRow, 'engineering'> & { engineering: number })[]).map((r) => ({ ...r, engineering: r.engineering === 1 }));
+  }
+
+  /** One run. */
+  byId(id: number): RunRow | undefined {
+    const r = this.s.byId.get(id) as (Omit<RunRow, 'engineering'> & { engineering: number }) | undefined;
+    return r && { ...r, engineering: r.engineering === 1 };
+  }
+}
