@@ -150,20 +150,33 @@ describe('the serial ledger', () => {
     expect(c.voided).toBeGreaterThanOrEqual(sawOpen);
   });
 
-  it('random sequences of lots of one job with failures at every stage keep the ledger whole', async () => {
+  it('random sequences of lots of one job with failures at every stage and rules running dry keep the ledger whole', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 14 }), { minLength: 1, maxLength: 3 }),
-        fc.record({ wrongChipRate: fc.double({ min: 0, max: 0.3, noNaN: true }), defectRate: fc.double({ min: 0, max: 0.3, noNaN: true }), linkLostRate: fc.double({ min: 0, max: 0.1, noNaN: true }) }),
-        async (lots, sim) => {
-          const { dbFile } = await lotFixture({ dir: path.join(dir, `prop-${run++}`), devices: lots[0], serial: 'P000001:7@0x100000', imageBytes: 64 << 10, sim: { wrongChipRate: sim.wrongChipRate, linkLostRate: sim.linkLostRate, defectMultiplier: Math.round(sim.defectRate * 100), seed: run } });
+        fc.record({ wrongChipRate: fc.double({ min: 0, max: 0.3, noNaN: true }), defectRate: fc.double({ min: 0, max: 0.3, noNaN: true }), linkLostRate: fc.double({ min: 0, max: 0.3, noNaN: true }) }),
+        // Values left in the rule: 999 - start + 1 (a 3-digit counter); small ones run dry mid-lot or at a lot's start.
+        fc.integer({ min: 960, max: 999 }),
+        async (lots, sim, start) => {
+          const { dbFile } = await lotFixture({
+            dir: path.join(dir, `prop-${run++}`),
+            devices: lots[0],
+            serial: `P${start}@0x100000`,
+            imageBytes: 64 << 10,
+            sim: { wrongChipRate: sim.wrongChipRate, linkLostRate: sim.linkLostRate, defectMultiplier: Math.round(sim.defectRate * 100), seed: run },
+          });
           lots.slice(1).forEach((n, i) => addLot(dbFile, `LOT-${i + 2}`, n));
-          for (let i = lots.length; i >= 1; i--) await runLotCommand({ dbFile, lot: `LOT-${i}`, mode: 'quiet' });
-          ledgerInvariants(dbFile);
+          for (let i = lots.length; i >= 1; i--) {
+            // A lot larger than the values left is refused before its first device (a thrown serial-exhausted).
+            const code = await runLotCommand({ dbFile, lot: `LOT-${i}`, mode: 'quiet', siteFailLimit: 1000 }).catch((e: { code?: string }) => e.code);
+            expect([EXIT.ok, EXIT.userError, 'serial-exhausted']).toContain(code);
+          }
+          const c = ledgerInvariants(dbFile);
+          expect(c.committed + c.voided + c.returned).toBeLessThanOrEqual(999 - start + 1);
         },
       ),
-      { numRuns: Number(process.env.SERIAL_PROP_RUNS ?? 6) },
+      { numRuns: Number(process.env.SERIAL_PROP_RUNS ?? 8) },
     );
   });
 });
