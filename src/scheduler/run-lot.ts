@@ -7,7 +7,8 @@ import { lotCounters } from '../lots/counters.js';
 import { DeviceQueue, SOCKET_FAILURES } from './device-queue.js';
 import { farmSites, siteUnusable, type FarmSite } from './farm-sites.js';
 import { SerialBook } from './serials.js';
-import { Recorder, type AttemptRecord } from './recorder.js';
+import { closeInterrupted, Recorder, type AttemptRecord } from './recorder.js';
+import { leaseLostError, type Fence } from './fence.js';
 import { now, type RunEnd, type RunListener } from './events.js';
 import type { CycleRequest, WaveOutcome, WaveRunner } from './wave-runner.js';
 import { dbWriteFailed } from './db-write.js';
@@ -35,6 +36,8 @@ export interface RunLotOptions {
   signal?: AbortSignal;
   /** How each pinned image was found unchanged (reported in `run-start`). @default [] */
   imageChecks?: { path: string; by: 'sha256' | 'identity'; ms: number }[];
+  /** The run's programmer leases: every attempt is written with their epoch, and a lost one stops the run at once. */
+  fence: Fence;
   /** Receives every event of the run. */
   listener: RunListener;
 }
@@ -42,7 +45,7 @@ export interface RunLotOptions {
 /** How a run ended and the lot's counters at the end. */
 export interface RunSummary {
   end: RunEnd;
-  /** Set when end is 'db-error': what failed and which devices were not recorded. */
+  /** Set when end is 'db-error' (what failed, which devices were not recorded) or 'lease-lost'. */
   error?: Error;
   passed: number;
   failed: number;
@@ -66,7 +69,7 @@ export function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): Promise
 class LotRun {
   private readonly t0 = Date.now();
   private readonly sites: FarmSite[];
-  private readonly queue: DeviceQueue;
+  private queue: DeviceQueue;
   private readonly serials: SerialBook | null;
   private readonly recorder: Recorder;
   private readonly writes = new GuardedWrites();
@@ -83,6 +86,8 @@ class LotRun {
 
   constructor(private readonly db: Db, private readonly runner: WaveRunner, private readonly opts: RunLotOptions) {
     this.sites = farmSites(db, opts.chip);
+    // Insertions a run before this one left in the sockets are closed first: they count as insertions, not yield.
+    this.writes.run(() => closeInterrupted(db, opts.lot, [...opts.fence.epochs.keys()]));
     this.queue = new DeviceQueue(db, opts.lot);
     this.serials = opts.serial ? new SerialBook(db, opts.lot, opts.serial) : null;
     this.recorder = new Recorder(db, this.serials);
@@ -104,12 +109,19 @@ class LotRun {
     const c0 = lotCounters(db, opts.lot);
     const programmers = new Set(this.sites.map((s) => s.programmer)).size;
     opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining, images: (opts.imageChecks ?? []).map((c) => ({ path: c.path, by: c.by, ms: Math.round(c.ms) })) });
-    const end = await this.loop(c0);
+    let end = await this.loop(c0);
     const c = lotCounters(db, opts.lot);
-    this.writes.run(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));
+    if (end === 'done' && c.remaining > 0) {
+      // Only retries that may not go back to the one site left: never reported as done.
+      this.alarm('no-sites', `${c.remaining} device(s) remain that no usable site may take (a retry never returns to the site it failed on)`);
+      end = 'no-sites';
+    }
+    // A run that lost its lease writes nothing more, not even the lot's status: the lot is the new holder's.
+    if (end !== 'lease-lost') this.writes.run(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));
     const seconds = (Date.now() - this.t0) / 1000;
     opts.listener({ type: 'lot-done', at: now(), end, planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds });
-    const error = this.writes.failure ? dbWriteFailed(this.writes.failure, this.unrecorded) : undefined;
+    const error =
+      end === 'lease-lost' ? leaseLostError(opts.fence.lost ?? (this.writes.failure as Error)) : this.writes.failure ? dbWriteFailed(this.writes.failure, this.unrecorded) : undefined;
     return { end, error, passed: c.passed, failed: c.failed, remaining: c.remaining, attempts: this.attempts, seconds };
   }
 
@@ -117,8 +129,9 @@ class LotRun {
   private async loop(c0: { planned: number; passed: number; failed: number }): Promise<RunEnd> {
     const { opts } = this;
     for (;;) {
+      if (this.leaseGone()) return 'lease-lost';
       if (opts.signal?.aborted) return 'interrupted';
-      if (this.queue.empty) return 'done';
+      if (this.queue.empty && !this.reload()) return 'done';
       const live = this.sites.filter((s) => this.usable(s));
       if (live.length === 0) {
         this.alarm('no-sites', 'no usable site is left for this lot (all disabled, worn out or without a fitting adapter)');
@@ -127,10 +140,14 @@ class LotRun {
       const placed = placeDevices(live, this.queue);
       if (placed.size === 0) return 'done';
       this.wave++;
-      const serialOf = this.reserveSerials(placed);
-      if (!serialOf) return 'db-error';
+      const started = this.startCycles(placed);
+      if (!started) return this.writes.leaseLost ? 'lease-lost' : 'db-error';
+      const { serialOf, ids } = started;
       const outcomes = await this.runWave(placed, serialOf);
-      for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: 'no result from the programmer' }, serialOf);
+      // Paused past its heartbeat and taken over meanwhile: nothing of this wave is recorded (the database would refuse it).
+      if (this.leaseGone()) return 'lease-lost';
+      for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: 'no result from the programmer' }, serialOf, ids);
+      if (this.writes.leaseLost) return 'lease-lost';
       if (this.writes.failure) {
         opts.listener({ type: 'alarm', at: now(), code: 'db-write-failed', message: dbWriteFailed(this.writes.failure, this.unrecorded).message });
         return 'db-error';
@@ -148,16 +165,53 @@ class LotRun {
     }
   }
 
-  /** Reserves the wave's serial numbers in one transaction; undefined (devices put back) when the DB refuses. */
-  private reserveSerials(placed: Map<string, Placed[]>): Map<unknown, string> | undefined {
+  /** True once the run lost a programmer's lease (noticed by a heartbeat, a check, or a refused write); stops all writes. */
+  private leaseGone(): boolean {
+    const { fence } = this.opts;
+    if (!this.writes.leaseLost && (fence.lost || !fence.check())) this.writes.stop(fence.lost ?? new Error('lease lost'));
+    return this.writes.leaseLost;
+  }
+
+  /** When the queue ran dry but the lot still has devices (a reel imported while it ran), derives the queue again. */
+  private reload(): boolean {
+    if (lotCounters(this.db, this.opts.lot).remaining === 0) return false;
+    this.queue = new DeviceQueue(this.db, this.opts.lot);
+    return !this.queue.empty;
+  }
+
+  /**
+   * One transaction as the devices enter their sockets: reserves their serial numbers and writes their 'in-socket'
+   * attempts under the programmers' lease epochs. Undefined (devices put back) when the database refuses.
+   */
+  private startCycles(placed: Map<string, Placed[]>): { serialOf: Map<unknown, string>; ids: Map<Placed, number> } | undefined {
     const all = [...placed.values()].flat();
     let serialOf = new Map<unknown, string>();
+    const ids = new Map<Placed, number>();
     const serials = this.serials;
-    if (serials && !this.writes.run(() => (serialOf = this.db.transaction(() => serials.reserve(all.map((p) => p.device.ref)))()))) {
+    const at = new Date().toISOString();
+    const ok = this.writes.run(() =>
+      this.db.transaction(() => {
+        if (serials) serialOf = serials.reserve(all.map((p) => p.device.ref));
+        const rows = this.recorder.open(
+          all.map((p) => ({
+            device: p.device.ref,
+            attempt: p.device.attempt,
+            programmerId: p.site.programmerId,
+            site: p.site.site,
+            adapterId: p.site.adapterId,
+            startedAt: at,
+            serial: serialOf.get(p.device.ref) ?? null,
+            epoch: this.opts.fence.epochs.get(p.site.programmerId) ?? -1,
+          })),
+        );
+        all.forEach((p, i) => ids.set(p, rows[i]));
+      })(),
+    );
+    if (!ok) {
       this.queue.requeue(all.map((p) => p.device));
       return undefined;
     }
-    return serialOf;
+    return { serialOf, ids };
   }
 
   /** Starts every programmer's cycle and waits for the wave under the watchdog of the wave queue. */
@@ -193,7 +247,7 @@ class LotRun {
   }
 
   /** Records one programmer's results: an attempt per device (and the device when final), retries, site health. */
-  private async settle(prog: string, list: Placed[], o: WaveOutcome, serialOf: Map<unknown, string>): Promise<void> {
+  private async settle(prog: string, list: Placed[], o: WaveOutcome, serialOf: Map<unknown, string>, ids: Map<Placed, number>): Promise<void> {
     if ('lost' in o) {
       const n = (this.losses.get(prog) ?? 0) + 1;
       const limit = this.opts.programmerLossLimit ?? 2;
@@ -209,8 +263,9 @@ class LotRun {
       const why = 'lost' in o ? o.lost : 'site missing from the result';
       const failure = r ? r.failure : { code: why.startsWith(TIMEOUT_PREFIX) ? ('timeout' as const) : ('link-lost' as const), stage: 'program' as const, message: why };
       const code = failure?.code ?? null;
-      const retry = code !== null && RETRYABLE.has(code) && p.device.attempt === 1;
+      const retry = code !== null && RETRYABLE.has(code) && (p.device.failures ?? 0) === 0;
       const rec: AttemptRecord = {
+        id: ids.get(p) as number,
         device: p.device.ref,
         attempt: p.device.attempt,
         programmerId: p.site.programmerId,
@@ -231,7 +286,7 @@ class LotRun {
       this.attempts++;
       if (code === null) this.passed++;
       if (!retry) this.finished++;
-      else this.queue.retry({ ref: p.device.ref, attempt: p.device.attempt + 1, avoid: siteKey(p.site) });
+      else this.queue.retry({ ref: p.device.ref, attempt: p.device.attempt + 1, failures: (p.device.failures ?? 0) + 1, avoid: siteKey(p.site) });
       this.opts.listener({
         type: 'device-result',
         at: rec.endedAt,
