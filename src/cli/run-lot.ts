@@ -45,6 +45,12 @@ export interface RunLotCommandOptions {
 
 const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'lease-lost': EXIT.lotHeld };
 
+/** Lease timing from GANGFLASH_HEARTBEAT_MS and GANGFLASH_LEASE_STALE_MS (whole ms); unset or invalid: the defaults (2000, 15000). */
+function leaseTimes(): { heartbeatMs?: number; staleMs?: number } {
+  const ms = (v: string | undefined) => (v !== undefined && /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+  return { heartbeatMs: ms(process.env.GANGFLASH_HEARTBEAT_MS), staleMs: ms(process.env.GANGFLASH_LEASE_STALE_MS) };
+}
+
 /** Runs a lot end to end: checks, lease, workers, scheduler, output; returns the exit code. */
 export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
   const db =
@@ -95,6 +101,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     let tookOver: string[];
     try {
       ({ leases, tookOver } = await RunLeases.acquire(db, o.lot, programmerIds, {
+        ...leaseTimes(),
         wait: o.wait,
         signal: waitStop.signal,
         onWait: (m) => process.stderr.write(`gangflash: ${m}\n`),
