@@ -47,7 +47,9 @@ export class LotLease {
     const lease = new LotLease(db, lot, opts);
     const me = thisProcess();
     let tookOver: string | null = null;
-    db.transaction(() => {
+    // Judged once before the write transaction too: a live holder stopped inside a transaction (SIGSTOP) keeps the
+    // write lock, and the second run must be told who holds the lot, not wait for the lock and fail as "locked".
+    const judge = () => {
       const cur = db.prepare('SELECT holder, host, pid, started, boot_id, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
         | (HolderRow & { holder: string; acquired_at: string })
         | undefined;
@@ -57,11 +59,15 @@ export class LotLease {
         if (gone === null) {
           throw new LotHeldError(
             'lot-held',
-            `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish or stop it there`,
+            `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
           );
         }
         tookOver = `took over lot ${lot} from pid ${cur.pid} on ${cur.host}, which stopped without releasing it (${gone})`;
       }
+    };
+    judge();
+    db.transaction(() => {
+      judge();
       db.prepare(
         `INSERT INTO lot_leases (lot_id, holder, host, pid, started, boot_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(lot_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid, started = excluded.started,

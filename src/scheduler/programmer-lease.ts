@@ -55,19 +55,25 @@ export class ProgrammerLeases {
        ON CONFLICT(programmer_id) DO UPDATE SET epoch = excluded.epoch, holder = excluded.holder, lot_id = excluded.lot_id, host = excluded.host,
          pid = excluded.pid, started = excluded.started, boot_id = excluded.boot_id, acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
     );
+    /** Throws when a live run holds `p`; returns the takeover note when its holder is provably gone. */
+    const judge = (p: LeasedProgrammer, cur: Row | undefined): string | null => {
+      if (!cur || cur.holder === null || cur.holder === holder) return null;
+      const gone = holderGone(cur, staleMs);
+      if (gone === null) {
+        throw new LotHeldError(
+          'programmer-held',
+          `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lot_id} since ${cur.acquired_at}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
+        );
+      }
+      return `took over programmer ${p.name} from pid ${cur.pid} on ${cur.host} (lot ${cur.lot_id}): ${gone}`;
+    };
+    // Judged before the write transaction too: a holder stopped inside a transaction keeps the write lock.
+    for (const p of programmers) judge(p, get.get(p.id) as Row | undefined);
     db.transaction(() => {
       for (const p of programmers) {
         const cur = get.get(p.id) as Row | undefined;
-        if (cur && cur.holder !== null && cur.holder !== holder) {
-          const gone = holderGone(cur, staleMs);
-          if (gone === null) {
-            throw new LotHeldError(
-              'programmer-held',
-              `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lot_id} since ${cur.acquired_at}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
-            );
-          }
-          tookOver.push(`took over programmer ${p.name} from pid ${cur.pid} on ${cur.host} (lot ${cur.lot_id}): ${gone}`);
-        }
+        const note = judge(p, cur);
+        if (note) tookOver.push(note);
         const epoch = (cur?.epoch ?? 0) + 1;
         put.run({ id: p.id, epoch, holder, lot, host: me.host, pid: me.pid, started: me.started, bootId: me.bootId, at: new Date().toISOString(), now: Date.now() });
         epochs.set(p.id, epoch);

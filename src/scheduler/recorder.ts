@@ -80,6 +80,13 @@ export class Recorder {
     return list.map((a) => Number(this.openAttempt.run({ ...a.device, ...a }).lastInsertRowid));
   }
 
+  /** Closes this run's own open attempts as 'interrupted' (a wave given up before any result was known). */
+  interrupt(ids: number[]): void {
+    const at = new Date().toISOString();
+    const close = this.db.prepare(`UPDATE attempts SET result = 'interrupted', ended_at = ? WHERE id = ? AND result = 'in-socket'`);
+    this.db.transaction(() => ids.forEach((id) => close.run(at, id)))();
+  }
+
   /** Commits one finished attempt (and the device, when final). */
   record(r: AttemptRecord): void {
     this.tx(r);

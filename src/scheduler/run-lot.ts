@@ -143,7 +143,14 @@ class LotRun {
       const started = this.startCycles(placed);
       if (!started) return this.writes.leaseLost ? 'lease-lost' : 'db-error';
       const { serialOf, ids } = started;
-      const outcomes = await this.runWave(placed, serialOf);
+      let outcomes: Map<string, WaveOutcome>;
+      try {
+        outcomes = await this.runWave(placed, serialOf);
+      } catch (e) {
+        // A wave that ended without results (an image changed under it): its insertions are closed as interrupted.
+        if (!this.writes.leaseLost) this.writes.run(() => this.recorder.interrupt([...ids.values()]));
+        throw e;
+      }
       // Paused past its heartbeat and taken over meanwhile: nothing of this wave is recorded (the database would refuse it).
       if (this.leaseGone()) return 'lease-lost';
       for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: 'no result from the programmer' }, serialOf, ids);

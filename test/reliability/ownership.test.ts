@@ -77,6 +77,27 @@ describe('a programmer serves one run at a time', () => {
     expect(count(dbFile, "SELECT count(*) FROM lot_leases WHERE holder = 'other-run'")).toBe(1);
   });
 
+  it('a second run is told who holds the lot even while the paused holder keeps the write lock of the database', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'locked'), devices: 80 });
+    const first = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.02'], FAST_LEASE);
+    await until(() => recorded(first) > 0, 'the first run to record a device');
+    first.child.kill('SIGSTOP');
+    // A holder stopped inside one of its transactions keeps the write lock: this connection plays that part.
+    const lock = new Database(dbFile);
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      const second = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited'], { env: { ...FAST_LEASE, GANGFLASH_LOCK_WAIT_MS: '300' } });
+      expect(second.code, second.stderr).toBe(EXIT.lotHeld);
+      expect(second.stderr).toContain(`pid ${first.child.pid} on`);
+    } finally {
+      lock.exec('ROLLBACK');
+      lock.close();
+      first.child.kill('SIGCONT');
+      first.child.kill('SIGINT');
+    }
+    expect(await first.exit).toBe(EXIT.interrupted);
+  });
+
   it('two lots on one farm never drive the same programmers at once: the second is refused with exit 6 naming the programmer and its holder, and with --wait it runs once the first has finished', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'two-lots'), devices: 48 });
     expect(importReel(dbFile, 'LOT-2', 'R1', 24).code).toBe(EXIT.ok);
