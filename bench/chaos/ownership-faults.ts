@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { runCli } from '../../test/helpers/cli.js';
 import { spawnCli, type BackgroundRun } from '../../test/reliability/spawn-cli.js';
 import type { ChaosContext, FaultOutcome } from './faults.js';
+import { checkLot } from './invariants.js';
 
 /** Faults against ownership (issue 14): a run paused past its heartbeat, and a second lot on the same farm. */
 export const OWNERSHIP_FAULTS = ['pause', 'second-lot'] as const;
@@ -15,9 +16,33 @@ const FAST_LEASE = { GANGFLASH_HEARTBEAT_MS: '200', GANGFLASH_LEASE_STALE_MS: '1
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 const deviceResults = (r: BackgroundRun) => r.stdout().split('"type":"device-result"').length - 1;
 const hasStack = (s: string) => /\n\s+at .+[:(]/.test(s);
-/** The run finished its lot (it prints lot-done as it lets its leases go), so a later run may get them. */
-const ended = (r: BackgroundRun) => r.stdout().includes('"type":"lot-done"') || r.child.exitCode !== null || r.child.signalCode !== null;
-let secondLots = 0;
+/** Devices of `lot` without a device row. */
+function left(dbFile: string, lot: string): number {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db.prepare('SELECT (SELECT coalesce(sum(quantity), 0) FROM reels WHERE lot_id = ?) - (SELECT count(*) FROM devices WHERE lot_id = ?)').pluck().get(lot, lot) as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** The first run may have let its leases go: it finished its lot, or it ended. */
+const ended = (c: ChaosContext, lot: string, r: BackgroundRun) => left(c.dbFile, lot) === 0 || r.child.exitCode !== null || r.child.signalCode !== null;
+let sideLots = 0;
+
+/** Imports a lot of `qty` devices of the chaos job under a fresh name; returns its id, or a problem. */
+function newLot(c: ChaosContext, tag: string, qty: number): { lot: string; problem?: string } {
+  const lot = `${c.lot}-${tag}${++sideLots}`;
+  const csv = path.join(path.dirname(c.dbFile), `${lot}.csv`);
+  fs.writeFileSync(csv, `lot,reel,part,quantity,date_code,job\n${lot},R1,KLM8G1GETF-B041,${qty},2447,job\n`);
+  const imp = runCli(['--db', c.dbFile, 'lot', 'import', csv]);
+  return { lot, problem: imp.code === 0 ? undefined : `importing ${lot} failed: ${imp.stderr.trim()}` };
+}
+
+/** The chaos lot while it has devices left; once it is done, a fresh side lot, so the fault still meets a running lot. */
+function lotToRun(c: ChaosContext): { lot: string; problem?: string } {
+  return left(c.dbFile, c.lot) > 0 ? { lot: c.lot } : newLot(c, 'P', 600);
+}
 
 async function recorded(r: BackgroundRun, n: number, maxMs = 60_000): Promise<void> {
   const t0 = Date.now();
@@ -47,6 +72,11 @@ export function overlapProblems(dbFile: string): string[] {
   }
 }
 
+/** The invariants of a side lot the fault ran instead of the chaos lot (the chaos run checks its own lot). */
+function sideProblems(c: ChaosContext, lot: string): string[] {
+  return lot === c.lot ? [] : checkLot(c.dbFile, lot, { start: 1, step: 1 }).violations.map((v) => `${lot}: ${v}`);
+}
+
 function start(c: ChaosContext, lot: string, env: NodeJS.ProcessEnv = {}): BackgroundRun {
   return spawnCli(['--db', c.dbFile, 'run', '--lot', lot, '--json', '--speed', c.speed, '--farm', c.farm], env);
 }
@@ -60,34 +90,35 @@ function outcome(kind: OwnershipFault, detail: string, exit: number | string, al
 /** Injects one ownership fault into a run of the chaos lot and waits for every run it started to end. */
 export async function injectOwnership(kind: OwnershipFault, c: ChaosContext): Promise<FaultOutcome> {
   const problems: string[] = [];
-  const first = start(c, c.lot, FAST_LEASE);
+  const target = lotToRun(c);
+  if (target.problem) problems.push(target.problem);
+  const lot = target.lot;
+  const first = start(c, lot, FAST_LEASE);
   await recorded(first, c.rng.int(1, 40));
   if (kind === 'pause') {
     // SIGSTOP past the heartbeat and the stale limit: a second run of the lot must be refused, never take over.
     const pauseMs = c.rng.int(1200, 2500);
     first.child.kill('SIGSTOP');
     await sleep(pauseMs);
-    const second = runCli(['--db', c.dbFile, 'run', '--lot', c.lot, '--json', '--speed', 'unlimited', '--farm', c.farm], { env: FAST_LEASE });
+    const second = runCli(['--db', c.dbFile, 'run', '--lot', lot, '--json', '--speed', 'unlimited', '--farm', c.farm], { env: FAST_LEASE });
     first.child.kill('SIGCONT');
-    if (second.code !== 6 && !(second.code === 0 && ended(first))) problems.push(`the second run of the paused lot exited ${second.code}, not 6: ${second.stderr.trim().slice(0, 200)}`);
+    if (second.code !== 6 && !(second.code === 0 && ended(c, lot, first))) problems.push(`the second run of the paused lot exited ${second.code}, not 6: ${second.stderr.trim().slice(0, 200)}`);
     if (hasStack(second.stderr)) problems.push('the second run printed a stack trace');
     await recorded(first, deviceResults(first) + c.rng.int(1, 30));
     first.child.kill(c.rng.pick(['SIGINT', 'SIGKILL'] as const));
     const exit = await first.exit;
     if (hasStack(first.stderr())) problems.push(`the paused run printed a stack trace: ${first.stderr().trim().slice(0, 200)}`);
-    problems.push(...overlapProblems(c.dbFile));
-    return outcome(kind, `paused ${pauseMs} ms after ${deviceResults(first)} devices; second run exit ${second.code}`, exit, ['SIGKILL', 4, 0], problems);
+    problems.push(...overlapProblems(c.dbFile), ...sideProblems(c, lot));
+    return outcome(kind, `${lot} paused ${pauseMs} ms after ${deviceResults(first)} devices; second run exit ${second.code}`, exit, ['SIGKILL', 4, 0], problems);
   }
   // A second lot on the same farm: refused while the first runs; after the first ends (killed or stopped), it runs to
   // its end on the same programmers, closing the first run's insertions left in their sockets.
-  const other = `${c.lot}-B${++secondLots}`;
-  const csv = path.join(path.dirname(c.dbFile), `${other}.csv`);
   const qty = c.rng.int(4, 24);
-  fs.writeFileSync(csv, `lot,reel,part,quantity,date_code,job\n${other},R1,KLM8G1GETF-B041,${qty},2447,job\n`);
-  const imp = runCli(['--db', c.dbFile, 'lot', 'import', csv]);
-  if (imp.code !== 0) problems.push(`importing the second lot failed: ${imp.stderr.trim()}`);
+  const second = newLot(c, 'B', qty);
+  if (second.problem) problems.push(second.problem);
+  const other = second.lot;
   const refused = runCli(['--db', c.dbFile, 'run', '--lot', other, '--json', '--speed', 'unlimited', '--farm', c.farm]);
-  if (refused.code !== 6 && !(refused.code === 0 && ended(first))) problems.push(`the second lot's run exited ${refused.code} while the first ran, not 6: ${refused.stderr.trim().slice(0, 200)}`);
+  if (refused.code !== 6 && !(refused.code === 0 && ended(c, lot, first))) problems.push(`the second lot's run exited ${refused.code} while the first ran, not 6: ${refused.stderr.trim().slice(0, 200)}`);
   const how = c.rng.pick(['SIGINT', 'SIGKILL'] as const);
   first.child.kill(how);
   const exit = await first.exit;
@@ -97,6 +128,6 @@ export async function injectOwnership(kind: OwnershipFault, c: ChaosContext): Pr
   const rows = db.prepare('SELECT count(*) FROM devices WHERE lot_id = ?').pluck().get(other) as number;
   db.close();
   if (rows !== qty) problems.push(`the second lot has ${rows} device rows, not ${qty}`);
-  problems.push(...overlapProblems(c.dbFile));
-  return outcome(kind, `${other} (${qty}) refused with ${refused.code}, first ${how} after ${deviceResults(first)} devices, then ${other} exit ${after.code}`, exit, [how, 4, 0], problems);
+  problems.push(...overlapProblems(c.dbFile), ...sideProblems(c, lot), ...checkLot(c.dbFile, other, { start: 1, step: 1 }, true).violations.map((v) => `${other}: ${v}`));
+  return outcome(kind, `${lot}, ${other} (${qty}) refused with ${refused.code}, first ${how} after ${deviceResults(first)} devices, then ${other} exit ${after.code}`, exit, [how, 4, 0], problems);
 }
