@@ -39,9 +39,15 @@ function newLot(c: ChaosContext, tag: string, qty: number): { lot: string; probl
   return { lot, problem: imp.code === 0 ? undefined : `importing ${lot} failed: ${imp.stderr.trim()}` };
 }
 
-/** The chaos lot while it has devices left; once it is done, a fresh side lot, so the fault still meets a running lot. */
+const sideRunLots: string[] = [];
+
+/** The chaos lot while it has devices left; once it is done, a side lot with devices left, so the fault still meets a running lot. */
 function lotToRun(c: ChaosContext): { lot: string; problem?: string } {
-  return left(c.dbFile, c.lot) > 0 ? { lot: c.lot } : newLot(c, 'P', 600);
+  const open = [c.lot, ...sideRunLots].find((l) => left(c.dbFile, l) > 0);
+  if (open) return { lot: open };
+  const fresh = newLot(c, 'P', 3000);
+  sideRunLots.push(fresh.lot);
+  return fresh;
 }
 
 async function recorded(r: BackgroundRun, n: number, maxMs = 60_000): Promise<void> {
@@ -50,17 +56,17 @@ async function recorded(r: BackgroundRun, n: number, maxMs = 60_000): Promise<vo
 }
 
 /** Sockets or devices used by two attempts at once, and serials on two devices, over the whole database. */
-export function overlapProblems(dbFile: string): string[] {
+export function overlapProblems(dbFile: string, since = ''): string[] {
   const db = new Database(dbFile, { readonly: true });
   try {
     const overlap = (same: string) =>
       db
         .prepare(
           `SELECT count(*) FROM attempts a JOIN attempts b ON ${same} AND a.id < b.id
-           WHERE a.started_at < coalesce(b.ended_at, '9999') AND b.started_at < coalesce(a.ended_at, '9999')`,
+           WHERE b.started_at >= ? AND a.started_at < coalesce(b.ended_at, '9999') AND b.started_at < coalesce(a.ended_at, '9999')`,
         )
         .pluck()
-        .get() as number;
+        .get(since) as number;
     const out: string[] = [];
     const s = overlap('a.programmer_id = b.programmer_id AND a.site = b.site');
     if (s) out.push(`${s} pairs of attempts overlap in one socket`);
@@ -90,6 +96,8 @@ function outcome(kind: OwnershipFault, detail: string, exit: number | string, al
 /** Injects one ownership fault into a run of the chaos lot and waits for every run it started to end. */
 export async function injectOwnership(kind: OwnershipFault, c: ChaosContext): Promise<FaultOutcome> {
   const problems: string[] = [];
+  // Attempts that start during this fault are checked against every earlier one of their socket and device.
+  const since = new Date(Date.now() - 1000).toISOString();
   const target = lotToRun(c);
   if (target.problem) problems.push(target.problem);
   const lot = target.lot;
@@ -105,11 +113,12 @@ export async function injectOwnership(kind: OwnershipFault, c: ChaosContext): Pr
     if (second.code !== 6 && !(second.code === 0 && ended(c, lot, first))) problems.push(`the second run of the paused lot exited ${second.code}, not 6: ${second.stderr.trim().slice(0, 200)}`);
     if (hasStack(second.stderr)) problems.push('the second run printed a stack trace');
     await recorded(first, deviceResults(first) + c.rng.int(1, 30));
-    first.child.kill(c.rng.pick(['SIGINT', 'SIGKILL'] as const));
+    const how = c.rng.pick(['SIGINT', 'SIGKILL'] as const);
+    first.child.kill(how);
     const exit = await first.exit;
     if (hasStack(first.stderr())) problems.push(`the paused run printed a stack trace: ${first.stderr().trim().slice(0, 200)}`);
-    problems.push(...overlapProblems(c.dbFile), ...sideProblems(c, lot));
-    return outcome(kind, `${lot} paused ${pauseMs} ms after ${deviceResults(first)} devices; second run exit ${second.code}`, exit, ['SIGKILL', 4, 0], problems);
+    problems.push(...overlapProblems(c.dbFile, since), ...sideProblems(c, lot));
+    return outcome(kind, `${lot} paused ${pauseMs} ms after ${deviceResults(first)} devices; second run exit ${second.code}`, exit, [how, 4, 0], problems);
   }
   // A second lot on the same farm: refused while the first runs; after the first ends (killed or stopped), it runs to
   // its end on the same programmers, closing the first run's insertions left in their sockets.
@@ -128,6 +137,6 @@ export async function injectOwnership(kind: OwnershipFault, c: ChaosContext): Pr
   const rows = db.prepare('SELECT count(*) FROM devices WHERE lot_id = ?').pluck().get(other) as number;
   db.close();
   if (rows !== qty) problems.push(`the second lot has ${rows} device rows, not ${qty}`);
-  problems.push(...overlapProblems(c.dbFile), ...sideProblems(c, lot), ...checkLot(c.dbFile, other, { start: 1, step: 1 }, true).violations.map((v) => `${other}: ${v}`));
+  problems.push(...overlapProblems(c.dbFile, since), ...sideProblems(c, lot), ...checkLot(c.dbFile, other, { start: 1, step: 1 }, true).violations.map((v) => `${other}: ${v}`));
   return outcome(kind, `${lot}, ${other} (${qty}) refused with ${refused.code}, first ${how} after ${deviceResults(first)} devices, then ${other} exit ${after.code}`, exit, [how, 4, 0], problems);
 }
