@@ -26,8 +26,11 @@ function left(dbFile: string, lot: string): number {
   }
 }
 
-/** The first run may have let its leases go: it finished its lot, or it ended. */
-const ended = (c: ChaosContext, lot: string, r: BackgroundRun) => left(c.dbFile, lot) === 0 || r.child.exitCode !== null || r.child.signalCode !== null;
+/** The first run may have let its leases go: it finished its lot, or it ended (lot-done printed, e.g. no usable site left). */
+async function ended(c: ChaosContext, lot: string, r: BackgroundRun): Promise<boolean> {
+  await sleep(300); // let the output it wrote while this process waited in spawnSync arrive
+  return left(c.dbFile, lot) === 0 || r.child.exitCode !== null || r.child.signalCode !== null || r.stdout().includes('"type":"lot-done"');
+}
 let sideLots = 0;
 
 /** Imports a lot of `qty` devices of the chaos job under a fresh name; returns its id, or a problem. */
@@ -110,7 +113,7 @@ export async function injectOwnership(kind: OwnershipFault, c: ChaosContext): Pr
     await sleep(pauseMs);
     const second = runCli(['--db', c.dbFile, 'run', '--lot', lot, '--json', '--speed', 'unlimited', '--farm', c.farm], { env: FAST_LEASE });
     first.child.kill('SIGCONT');
-    if (second.code !== 6 && !(second.code === 0 && ended(c, lot, first))) problems.push(`the second run of the paused lot exited ${second.code}, not 6: ${second.stderr.trim().slice(0, 200)}`);
+    if (second.code !== 6 && !(second.code === 0 && (await ended(c, lot, first)))) problems.push(`the second run of the paused lot exited ${second.code}, not 6: ${second.stderr.trim().slice(0, 200)}`);
     if (hasStack(second.stderr)) problems.push('the second run printed a stack trace');
     await recorded(first, deviceResults(first) + c.rng.int(1, 30));
     const how = c.rng.pick(['SIGINT', 'SIGKILL'] as const);
@@ -127,7 +130,7 @@ export async function injectOwnership(kind: OwnershipFault, c: ChaosContext): Pr
   if (second.problem) problems.push(second.problem);
   const other = second.lot;
   const refused = runCli(['--db', c.dbFile, 'run', '--lot', other, '--json', '--speed', 'unlimited', '--farm', c.farm]);
-  if (refused.code !== 6 && !(refused.code === 0 && ended(c, lot, first))) problems.push(`the second lot's run exited ${refused.code} while the first ran, not 6: ${refused.stderr.trim().slice(0, 200)}`);
+  if (refused.code !== 6 && !(refused.code === 0 && (await ended(c, lot, first)))) problems.push(`the second lot's run exited ${refused.code} while the first ran, not 6: ${refused.stderr.trim().slice(0, 200)} (first run: ${first.stderr().trim().slice(-300)})`);
   const how = c.rng.pick(['SIGINT', 'SIGKILL'] as const);
   first.child.kill(how);
   const exit = await first.exit;
