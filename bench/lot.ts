@@ -52,7 +52,8 @@ cdb.exec(`INSERT INTO chips SELECT * FROM (SELECT 'X','v','emmc','BGA153',11.5,1
   INSERT INTO images VALUES ('00','/x','raw',1,'t'); INSERT INTO jobs (name, version, chip, image_sha256, spec) VALUES ('j',1,'X','00','{}');
   INSERT INTO lots (id, job_id, chip) VALUES ('L', 1, 'X'); INSERT INTO programmers (name, driver, model, serial, sites) SELECT 'p','sim','m','s',1 WHERE 0;`);
 cdb.pragma('foreign_keys = OFF');
-const insA = cdb.prepare(`INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result) VALUES ('L','R',?,1,1,0,NULL,'t','t','pass')`);
+cdb.exec(`INSERT INTO programmer_leases (programmer_id, epoch, holder) VALUES (1, 1, 'bench')`);
+const insA = cdb.prepare(`INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, lease_epoch) VALUES ('L','R',?,1,1,0,NULL,'t','t','pass',1)`);
 const insD = cdb.prepare(`INSERT INTO devices (lot_id, reel_id, seq, result, serial) VALUES ('L','R',?, 'pass', ?)`);
 const tx = cdb.transaction((i: number) => {
   insA.run(i);

@@ -37,8 +37,9 @@ export function checkLot(dbFile: string, lot: string, serial: { start: number; s
     if (dupSerials) v.push(`${dupSerials} serial numbers written on more than one device`);
     const noCode = one(db, "SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'fail' AND failure_code IS NULL", lot);
     if (noCode) v.push(`${noCode} failed devices without a failure code`);
-    const over = one(db, 'SELECT count(*) FROM (SELECT 1 FROM attempts WHERE lot_id = ? GROUP BY reel_id, seq HAVING count(*) > 2)', lot);
-    if (over) v.push(`${over} devices with more than two insertions`);
+    // Interrupted insertions (a run ended while the device was in the socket) are insertions, not tries.
+    const over = one(db, "SELECT count(*) FROM (SELECT 1 FROM attempts WHERE lot_id = ? AND result IN ('pass', 'fail') GROUP BY reel_id, seq HAVING count(*) > 2)", lot);
+    if (over) v.push(`${over} devices with more than two finished attempts`);
     const orphan = one(db, 'SELECT count(*) FROM attempts a WHERE lot_id = ? AND a.attempt > 1 AND NOT EXISTS (SELECT 1 FROM attempts b WHERE b.lot_id = a.lot_id AND b.reel_id = a.reel_id AND b.seq = a.seq AND b.attempt = a.attempt - 1)', lot);
     if (orphan) v.push(`${orphan} retries without the attempt they retry`);
     const noAttempt = one(db, 'SELECT count(*) FROM devices d WHERE lot_id = ? AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq)', lot);
@@ -61,6 +62,8 @@ export function checkLot(dbFile: string, lot: string, serial: { start: number; s
     if (final) {
       if (devices !== planned) v.push(`lot ends with ${devices} device rows, not its quantity ${planned}`);
       if (reservedSerials) v.push(`${reservedSerials} serials still reserved at the end`);
+      const open = one(db, "SELECT count(*) FROM attempts WHERE lot_id = ? AND result = 'in-socket'", lot);
+      if (open) v.push(`${open} attempts still in-socket at the end`);
     }
     return { planned, devices, passed, failed, attempts, reservedSerials, violations: v };
   } finally {

@@ -13,7 +13,7 @@ export const EXIT = {
   interrupted: 4,
   /** The database could not be written (disk full, read-only, lock timeout); nothing was lost. */
   dbWrite: 5,
-  /** `run`: the lot is held by another live run. */
+  /** `run`: the lot or one of its programmers is held by another live run, or this run lost its lease while paused. */
   lotHeld: 6,
   /** gangflash's installation is broken (a native module failed to load): reinstall, the data is untouched. */
   install: 7,
@@ -23,6 +23,8 @@ export const EXIT = {
 const special: Record<string, number> = {
   'db-write-failed': EXIT.dbWrite,
   'lot-held': EXIT.lotHeld,
+  'programmer-held': EXIT.lotHeld,
+  'lease-lost': EXIT.lotHeld,
   'install-native-module': EXIT.install,
 };
 

@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { loadFarmFile } from '../farm/load.js';
 import { syncFarm } from '../farm/sync.js';
 import { prepareLotJob } from '../scheduler/lot-job.js';
-import { LotLease } from '../scheduler/lease.js';
+import { RunLeases } from '../scheduler/run-leases.js';
 import { farmProgrammers, farmSites, siteUnusable } from '../scheduler/farm-sites.js';
 import { runLot, type RunSummary } from '../scheduler/run-lot.js';
 import { now, type RunEnd } from '../scheduler/events.js';
@@ -44,9 +44,17 @@ export interface RunLotCommandOptions {
   operator?: string;
   /** Run a job version that was not released (an engineering run). @default false */
   engineering?: boolean;
+  /** Wait while the lot or one of its programmers is held by another live run, instead of exiting 6. @default false */
+  wait?: boolean;
 }
 
-const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'serial-exhausted': EXIT.userError };
+const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'lease-lost': EXIT.lotHeld, 'serial-exhausted': EXIT.userError };
+
+/** Lease timing from GANGFLASH_HEARTBEAT_MS and GANGFLASH_LEASE_STALE_MS (whole ms); unset or invalid: the defaults (2000, 15000). */
+function leaseTimes(): { heartbeatMs?: number; staleMs?: number } {
+  const ms = (v: string | undefined) => (v !== undefined && /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+  return { heartbeatMs: ms(process.env.GANGFLASH_HEARTBEAT_MS), staleMs: ms(process.env.GANGFLASH_LEASE_STALE_MS) };
+}
 
 /** Runs a lot end to end: checks, lease, workers, scheduler, output; returns the exit code. */
 export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
@@ -90,13 +98,30 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
 
     const controller = new AbortController();
     let stolen: Error | undefined;
-    const { lease, tookOver } = LotLease.acquire(db, o.lot, {
-      onLost: (e) => {
-        stolen = e;
-        controller.abort();
-        process.stderr.write(`\ngangflash: ${e.message} (this run's heartbeat was stale); stopping after the cycle in flight\n`);
-      },
-    });
+    let runner: FarmWaveRunner | undefined;
+    const programmerIds = farmProgrammers(db).filter((p) => names.has(p.name)).map((p) => ({ id: p.id, name: p.name }));
+    const waitStop = new AbortController();
+    const stopWaiting = () => waitStop.abort();
+    process.once('SIGINT', stopWaiting);
+    let leases: RunLeases;
+    let tookOver: string[];
+    try {
+      ({ leases, tookOver } = await RunLeases.acquire(db, o.lot, programmerIds, {
+        ...leaseTimes(),
+        wait: o.wait,
+        signal: waitStop.signal,
+        onWait: (m) => process.stderr.write(`gangflash: ${m}\n`),
+        onLost: (e) => {
+          // Paused past the heartbeat and taken over: stop at once; the database refuses anything this run would record.
+          stolen = e;
+          controller.abort();
+          runner?.abortWave('the lease was taken by another run');
+          process.stderr.write(`\ngangflash: ${e.message}; stopping now, nothing more is recorded\n`);
+        },
+      }));
+    } finally {
+      process.off('SIGINT', stopWaiting);
+    }
     // Until the run returns, a process ended early (stdout reader gone) exits as interrupted, never as done.
     const exitWas = process.exitCode;
     process.exitCode = EXIT.interrupted;
@@ -111,10 +136,9 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let runner: FarmWaveRunner | undefined;
     let summary: RunSummary;
     try {
-      if (tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: tookOver });
+      for (const t of tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: t });
       runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])), session: { ring: o.ring, slowConsumerMs: o.slowConsumerMs } });
       programming = true;
       summary = await runLot(db, runner, {
@@ -127,6 +151,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         cycleTimeoutMs: o.cycleTimeout === undefined ? undefined : o.cycleTimeout * 1000,
         signal: controller.signal,
         imageChecks: lj.imageChecks,
+        fence: leases,
         listener: out.listener,
       });
     } finally {
@@ -134,10 +159,10 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       await runner?.close();
-      lease.release();
+      leases.release();
       process.exitCode = exitWas;
     }
-    if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [db-write-failed]\n`);
+    if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [${summary.end === 'lease-lost' ? 'lease-lost' : 'db-write-failed'}]\n`);
     if (o.mode === 'live' && o.summary !== false) {
       const y = summary.passed + summary.failed ? ((100 * summary.passed) / (summary.passed + summary.failed)).toFixed(1) : '-';
       say(`lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`);

@@ -42,7 +42,8 @@ export interface MeasuredDuration {
 const DURATION = "(unixepoch(x.ended_at, 'subsec') - unixepoch(x.started_at, 'subsec'))";
 
 function median(db: Db, where: string, params: unknown[]): { n: number; median: number | null } {
-  const from = `FROM attempts x JOIN lots l ON l.id = x.lot_id JOIN jobs j ON j.id = l.job_id WHERE ${where}`;
+  // Finished attempts only: an interrupted or in-socket insertion has no meaningful duration.
+  const from = `FROM attempts x JOIN lots l ON l.id = x.lot_id JOIN jobs j ON j.id = l.job_id WHERE x.result IN ('pass', 'fail') AND ${where}`;
   const n = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
   if (n === 0) return { n, median: null };
   const pick = db.prepare(`SELECT ${DURATION} AS d ${from} ORDER BY d LIMIT 1 OFFSET ?`);

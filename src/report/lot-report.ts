@@ -79,7 +79,7 @@ export function buildLotReport(db: Db, lot: string, now: Date = new Date()): Lot
   const a = db
     .prepare(
       `SELECT count(*) AS attempts, min(started_at) AS startedAt, max(ended_at) AS endedAt,
-              sum(attempt = 1) AS first, sum(attempt = 1 AND result = 'pass') AS firstPass
+              sum(attempt = 1 AND result IN ('pass', 'fail')) AS first, sum(attempt = 1 AND result = 'pass') AS firstPass
          FROM attempts WHERE lot_id = ?`,
     )
     .get(lot) as { attempts: number; startedAt: string | null; endedAt: string | null; first: number | null; firstPass: number | null };
@@ -87,7 +87,7 @@ export function buildLotReport(db: Db, lot: string, now: Date = new Date()): Lot
     .prepare(
       `SELECT p.name AS programmer, a.site, count(*) AS attempts, sum(a.result = 'pass') AS passed
          FROM attempts a JOIN programmers p ON p.id = a.programmer_id
-        WHERE a.lot_id = ? GROUP BY p.name, a.site ORDER BY p.name, a.site`,
+        WHERE a.lot_id = ? AND a.result IN ('pass', 'fail') GROUP BY p.name, a.site ORDER BY p.name, a.site`,
     )
     .all(lot) as Omit<SiteCell, 'yield'>[];
   const codes = db

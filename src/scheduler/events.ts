@@ -8,7 +8,7 @@ export interface DeviceRef {
 }
 
 /** Why a run ended; maps onto the exit code. */
-export type RunEnd = 'done' | 'yield-stop' | 'interrupted' | 'no-sites' | 'db-error' | 'serial-exhausted';
+export type RunEnd = 'done' | 'yield-stop' | 'interrupted' | 'no-sites' | 'db-error' | 'lease-lost' | 'serial-exhausted';
 
 /** Events a run emits; NDJSON prints each as one line (schema in docs/events.md). */
 export type RunEvent =

@@ -1,4 +1,5 @@
 import { isDbWriteFailure } from './db-write.js';
+import { isLeaseLost } from './fence.js';
 
 /**
  * Database writes of a run that must not crash it: the first write SQLite refuses (disk full, read-only, lock
@@ -7,6 +8,14 @@ import { isDbWriteFailure } from './db-write.js';
 export class GuardedWrites {
   /** The first write failure, once one happened. */
   failure: Error | undefined;
+  /** Set when the failure is the database refusing a stale lease epoch (the run lost its programmers). */
+  leaseLost = false;
+
+  /** Stops every later write: the run lost its lease and must record nothing more. */
+  stop(e: Error): void {
+    this.failure ??= e;
+    this.leaseLost = true;
+  }
 
   /** Runs a write; false when it (or an earlier one) failed. Errors that are not write failures are thrown. */
   run(fn: () => void): boolean {
@@ -15,6 +24,10 @@ export class GuardedWrites {
       fn();
       return true;
     } catch (e) {
+      if (isLeaseLost(e)) {
+        this.stop(e as Error);
+        return false;
+      }
       if (!isDbWriteFailure(e)) throw e;
       this.failure = e as Error;
       return false;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
 import type { Db } from '../db/open.js';
 import { GangflashError } from '../errors.js';
+import { holderGone, thisProcess, type HolderRow } from './holder.js';
 
 /** Options of a lot lease. */
 export interface LeaseOptions {
@@ -13,22 +13,24 @@ export interface LeaseOptions {
   onLost?: (e: Error) => void;
 }
 
-/** The lot is being run by another live process. */
-export class LotHeldError extends GangflashError {}
-
-function alive(pid: number): boolean {
+/** Runs `fn` with SQLite's busy timeout set to `ms`, so a lock held elsewhere does not block the event loop for long. */
+export function briefly<T>(db: Db, ms: number, fn: () => T): T {
+  const was = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma(`busy_timeout = ${ms}`);
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${was}`);
   }
 }
 
+/** The lot (or a programmer it needs) is held by another live run. */
+export class LotHeldError extends GangflashError {}
+
 /**
  * One owner per lot: a row in lot_leases taken in an IMMEDIATE transaction. A second run is refused with who holds
- * the lot; a holder that died is taken over at once when it ran on this host (its pid is gone), or once its
- * heartbeat is older than `staleMs` when it ran elsewhere.
+ * the lot; a holder is taken over only when provably gone (src/scheduler/holder.ts): on this host its process no
+ * longer exists with the same start, elsewhere its heartbeat is older than `staleMs`. A paused holder is never gone.
  */
 export class LotLease {
   readonly holder = crypto.randomUUID();
@@ -43,43 +45,42 @@ export class LotLease {
   static acquire(db: Db, lot: string, options: LeaseOptions = {}): { lease: LotLease; tookOver: string | null } {
     const opts = { staleMs: options.staleMs ?? 15_000, heartbeatMs: options.heartbeatMs ?? 2_000, onLost: options.onLost };
     const lease = new LotLease(db, lot, opts);
-    const host = os.hostname();
+    const me = thisProcess();
     let tookOver: string | null = null;
-    db.transaction(() => {
-      const cur = db.prepare('SELECT holder, host, pid, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
-        | { holder: string; host: string; pid: number; acquired_at: string; heartbeat_at: number }
+    // Judged once before the write transaction too: a live holder stopped inside a transaction (SIGSTOP) keeps the
+    // write lock, and the second run must be told who holds the lot, not wait for the lock and fail as "locked".
+    const judge = () => {
+      const cur = db.prepare('SELECT holder, host, pid, started, boot_id, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
+        | (HolderRow & { holder: string; acquired_at: string })
         | undefined;
       if (cur) {
         const age = Date.now() - cur.heartbeat_at;
-        const dead = (cur.host === host && !alive(cur.pid)) || age > opts.staleMs;
-        if (!dead) {
+        const gone = holderGone(cur, opts.staleMs);
+        if (gone === null) {
           throw new LotHeldError(
             'lot-held',
-            `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish or stop it there`,
+            `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
           );
         }
-        tookOver = `took over lot ${lot} from pid ${cur.pid} on ${cur.host}, which stopped without releasing it`;
+        tookOver = `took over lot ${lot} from pid ${cur.pid} on ${cur.host}, which stopped without releasing it (${gone})`;
       }
+    };
+    judge();
+    db.transaction(() => {
+      judge();
       db.prepare(
-        `INSERT INTO lot_leases (lot_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(lot_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid,
-           acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
-      ).run(lot, lease.holder, host, process.pid, new Date().toISOString(), Date.now());
+        `INSERT INTO lot_leases (lot_id, holder, host, pid, started, boot_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(lot_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid, started = excluded.started,
+           boot_id = excluded.boot_id, acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
+      ).run(lot, lease.holder, me.host, me.pid, me.started, me.bootId, new Date().toISOString(), Date.now());
     }).immediate();
     lease.timer = setInterval(() => lease.beat(), opts.heartbeatMs);
     lease.timer.unref();
     return { lease, tookOver };
   }
 
-  /** Runs `fn` with SQLite's busy timeout set to `ms`, so a lock held elsewhere does not block the event loop for long. */
   private briefly<T>(ms: number, fn: () => T): T {
-    const was = this.db.pragma('busy_timeout', { simple: true }) as number;
-    this.db.pragma(`busy_timeout = ${ms}`);
-    try {
-      return fn();
-    } finally {
-      this.db.pragma(`busy_timeout = ${was}`);
-    }
+    return briefly(this.db, ms, fn);
   }
 
   /** Renews the heartbeat without waiting on a lock; notes (does not throw) when the database cannot be written. */
@@ -94,6 +95,11 @@ export class LotLease {
     } catch (e) {
       this.lost = e as Error;
     }
+  }
+
+  /** True while the lot's lease row still names this run (read now). */
+  held(): boolean {
+    return this.db.prepare('SELECT holder FROM lot_leases WHERE lot_id = ?').pluck().get(this.lot) === this.holder;
   }
 
   /** Gives the lot up. */

@@ -6,7 +6,8 @@ import { lotCounters } from '../lots/counters.js';
 import { DeviceQueue, SOCKET_FAILURES } from './device-queue.js';
 import { farmSites, siteUnusable, type FarmSite } from './farm-sites.js';
 import { issueWrites, SerialExhausted, UNTOUCHED_STAGES, type Issue, type SerialLedger } from '../serials/ledger.js';
-import { Recorder, type AttemptRecord } from './recorder.js';
+import { closeInterrupted, Recorder, type AttemptRecord } from './recorder.js';
+import { leaseLostError, type Fence } from './fence.js';
 import { now, type RunEnd, type RunListener } from './events.js';
 import type { CycleRequest, WaveOutcome, WaveRunner } from './wave-runner.js';
 import { dbWriteFailed } from './db-write.js';
@@ -34,6 +35,8 @@ export interface RunLotOptions {
   signal?: AbortSignal;
   /** How each pinned image was found unchanged (reported in `run-start`). @default [] */
   imageChecks?: { path: string; by: 'sha256' | 'identity'; ms: number }[];
+  /** The run's programmer leases: every attempt is written with their epoch, and a lost one stops the run at once. */
+  fence: Fence;
   /** Receives every event of the run. */
   listener: RunListener;
 }
@@ -41,7 +44,7 @@ export interface RunLotOptions {
 /** How a run ended and the lot's counters at the end. */
 export interface RunSummary {
   end: RunEnd;
-  /** Set when end is 'db-error': what failed and which devices were not recorded. */
+  /** Set when end is 'db-error' (what failed, which devices were not recorded) or 'lease-lost'. */
   error?: Error;
   passed: number;
   failed: number;
@@ -65,7 +68,7 @@ export function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): Promise
 class LotRun {
   private readonly t0 = Date.now();
   private readonly sites: FarmSite[];
-  private readonly queue: DeviceQueue;
+  private queue: DeviceQueue;
   private readonly serials: SerialLedger | null;
   private readonly recorder: Recorder;
   private readonly writes = new GuardedWrites();
@@ -82,6 +85,8 @@ class LotRun {
 
   constructor(private readonly db: Db, private readonly runner: WaveRunner, private readonly opts: RunLotOptions) {
     this.sites = farmSites(db, opts.chip);
+    // Insertions a run before this one left in the sockets are closed first: they count as insertions, not yield.
+    this.writes.run(() => closeInterrupted(db, opts.lot, [...opts.fence.epochs.keys()]));
     this.queue = new DeviceQueue(db, opts.lot);
     this.serials = opts.serial;
     this.recorder = new Recorder(db, this.serials);
@@ -105,12 +110,19 @@ class LotRun {
     const c0 = lotCounters(db, opts.lot);
     const programmers = new Set(this.sites.map((s) => s.programmer)).size;
     opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining, images: (opts.imageChecks ?? []).map((c) => ({ path: c.path, by: c.by, ms: Math.round(c.ms) })) });
-    const end = await this.loop(c0);
+    let end = await this.loop(c0);
     const c = lotCounters(db, opts.lot);
-    this.writes.run(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));
+    if (end === 'done' && c.remaining > 0) {
+      // Only retries that may not go back to the one site left: never reported as done.
+      this.alarm('no-sites', `${c.remaining} device(s) remain that no usable site may take (a retry never returns to the site it failed on)`);
+      end = 'no-sites';
+    }
+    // A run that lost its lease writes nothing more, not even the lot's status: the lot is the new holder's.
+    if (end !== 'lease-lost') this.writes.run(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));
     const seconds = (Date.now() - this.t0) / 1000;
     opts.listener({ type: 'lot-done', at: now(), end, planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds });
-    const error = this.writes.failure ? dbWriteFailed(this.writes.failure, this.unrecorded) : undefined;
+    const error =
+      end === 'lease-lost' ? leaseLostError(opts.fence.lost ?? (this.writes.failure as Error)) : this.writes.failure ? dbWriteFailed(this.writes.failure, this.unrecorded) : undefined;
     return { end, error, passed: c.passed, failed: c.failed, remaining: c.remaining, attempts: this.attempts, seconds };
   }
 
@@ -118,8 +130,9 @@ class LotRun {
   private async loop(c0: { planned: number; passed: number; failed: number }): Promise<RunEnd> {
     const { opts } = this;
     for (;;) {
+      if (this.leaseGone()) return 'lease-lost';
       if (opts.signal?.aborted) return 'interrupted';
-      if (this.queue.empty) return 'done';
+      if (this.queue.empty && !this.reload()) return 'done';
       const live = this.sites.filter((s) => this.usable(s));
       if (live.length === 0) {
         this.alarm('no-sites', 'no usable site is left for this lot (all disabled, worn out or without a fitting adapter)');
@@ -128,14 +141,25 @@ class LotRun {
       const placed = placeDevices(live, this.queue);
       if (placed.size === 0) return 'done';
       this.wave++;
-      const serialOf = await this.reserveSerials(placed);
-      if (serialOf instanceof SerialExhausted) {
-        this.alarm(serialOf.code, serialOf.message);
+      const started = await this.startCycles(placed);
+      if (started instanceof SerialExhausted) {
+        this.alarm(started.code, started.message);
         return 'serial-exhausted';
       }
-      if (!serialOf) return 'db-error';
-      const outcomes = await this.runWave(placed, serialOf);
-      for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: 'no result from the programmer' }, serialOf);
+      if (!started) return this.writes.leaseLost ? 'lease-lost' : 'db-error';
+      const { serialOf, ids } = started;
+      let outcomes: Map<string, WaveOutcome>;
+      try {
+        outcomes = await this.runWave(placed, serialOf);
+      } catch (e) {
+        // A wave that ended without results (an image changed under it): its insertions are closed as interrupted.
+        if (!this.writes.leaseLost) this.writes.run(() => this.recorder.interrupt([...ids.values()]));
+        throw e;
+      }
+      // Paused past its heartbeat and taken over meanwhile: nothing of this wave is recorded (the database would refuse it).
+      if (this.leaseGone()) return 'lease-lost';
+      for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: 'no result from the programmer' }, serialOf, ids);
+      if (this.writes.leaseLost) return 'lease-lost';
       if (this.writes.failure) {
         opts.listener({ type: 'alarm', at: now(), code: 'db-write-failed', message: dbWriteFailed(this.writes.failure, this.unrecorded).message });
         return 'db-error';
@@ -153,39 +177,72 @@ class LotRun {
     }
   }
 
+  /** True once the run lost a programmer's lease (noticed by a heartbeat, a check, or a refused write); stops all writes. */
+  private leaseGone(): boolean {
+    const { fence } = this.opts;
+    if (!this.writes.leaseLost && (fence.lost || !fence.check())) this.writes.stop(fence.lost ?? new Error('lease lost'));
+    return this.writes.leaseLost;
+  }
+
+  /** When the queue ran dry but the lot still has devices (a reel imported while it ran), derives the queue again. */
+  private reload(): boolean {
+    if (lotCounters(this.db, this.opts.lot).remaining === 0) return false;
+    this.queue = new DeviceQueue(this.db, this.opts.lot);
+    return !this.queue.empty;
+  }
+
   /**
-   * Gives every device of the wave its serial value in one transaction; undefined (devices put back) when the
-   * database refuses, the rule's exhaustion (devices put back, the lot stops before them) when it has no value left.
+   * One transaction as the devices enter their sockets: gives every device its serial value from the rule's ledger
+   * and writes their 'in-socket' attempts under the programmers' lease epochs. Undefined (devices put back) when the
+   * database refuses; the rule's exhaustion (devices put back, the lot stops before them) when it has no value left.
+   * A rule running dry programs the devices it still has values for; the rest go back and the lot stops after.
    */
-  private async reserveSerials(placed: Map<string, Placed[]>): Promise<Map<unknown, Issue> | SerialExhausted | undefined> {
-    const serialOf = new Map<unknown, Issue>();
+  private async startCycles(placed: Map<string, Placed[]>): Promise<{ serialOf: Map<unknown, Issue>; ids: Map<Placed, number> } | SerialExhausted | undefined> {
     const serials = this.serials;
-    if (!serials) return serialOf;
-    await serials.prefetch([...placed.values()].flat().length);
-    // A rule running dry programs the devices it still has values for; the rest go back and the lot stops after.
-    let room = serials.available([...placed.values()].flat().length);
-    if (room === 0) {
-      this.queue.requeue([...placed.values()].flat().map((p) => p.device));
-      return serials.dry();
-    }
-    for (const [prog, list] of placed) {
-      const keep = list.slice(0, room);
-      this.queue.requeue(list.slice(keep.length).map((p) => p.device));
-      room -= keep.length;
-      if (keep.length === 0) placed.delete(prog);
-      else placed.set(prog, keep);
+    if (serials) {
+      await serials.prefetch([...placed.values()].flat().length);
+      let room = serials.available([...placed.values()].flat().length);
+      if (room === 0) {
+        this.queue.requeue([...placed.values()].flat().map((p) => p.device));
+        return serials.dry();
+      }
+      for (const [prog, list] of placed) {
+        const keep = list.slice(0, room);
+        this.queue.requeue(list.slice(keep.length).map((p) => p.device));
+        room -= keep.length;
+        if (keep.length === 0) placed.delete(prog);
+        else placed.set(prog, keep);
+      }
     }
     const all = [...placed.values()].flat();
+    const serialOf = new Map<unknown, Issue>();
+    const ids = new Map<Placed, number>();
+    const at = new Date().toISOString();
     let ok: boolean;
     try {
       ok = this.writes.run(() =>
         this.db.transaction(() => {
-          const issues = serials.allocate(all.map((p) => ({ ...p.device.ref, attempt: p.device.attempt })), now());
-          all.forEach((p, i) => serialOf.set(p.device.ref, issues[i]));
+          if (serials) {
+            const issues = serials.allocate(all.map((p) => ({ ...p.device.ref, attempt: p.device.attempt })), at);
+            all.forEach((p, i) => serialOf.set(p.device.ref, issues[i]));
+          }
+          const rows = this.recorder.open(
+            all.map((p) => ({
+              device: p.device.ref,
+              attempt: p.device.attempt,
+              programmerId: p.site.programmerId,
+              site: p.site.site,
+              adapterId: p.site.adapterId,
+              startedAt: at,
+              serial: serialOf.get(p.device.ref)?.value ?? null,
+              epoch: this.opts.fence.epochs.get(p.site.programmerId) ?? -1,
+            })),
+          );
+          all.forEach((p, i) => ids.set(p, rows[i]));
         })(),
       );
     } catch (e) {
-      // The whole wave's allocation rolled back: no value is held by a device that will not be programmed.
+      // The whole wave's transaction rolled back: no value is held by a device that will not be programmed.
       if (!(e instanceof SerialExhausted)) throw e;
       this.queue.requeue(all.map((p) => p.device));
       return e;
@@ -194,8 +251,8 @@ class LotRun {
       this.queue.requeue(all.map((p) => p.device));
       return undefined;
     }
-    serials.committed();
-    return serialOf;
+    serials?.committed();
+    return { serialOf, ids };
   }
 
   /** Starts every programmer's cycle and waits for the wave under the watchdog of the wave queue. */
@@ -232,7 +289,7 @@ class LotRun {
   }
 
   /** Records one programmer's results: an attempt per device (and the device when final), retries, site health. */
-  private async settle(prog: string, list: Placed[], o: WaveOutcome, serialOf: Map<unknown, Issue>): Promise<void> {
+  private async settle(prog: string, list: Placed[], o: WaveOutcome, serialOf: Map<unknown, Issue>, ids: Map<Placed, number>): Promise<void> {
     if ('lost' in o) {
       const n = (this.losses.get(prog) ?? 0) + 1;
       const limit = this.opts.programmerLossLimit ?? 2;
@@ -248,8 +305,9 @@ class LotRun {
       const why = 'lost' in o ? o.lost : 'site missing from the result';
       const failure = r ? r.failure : { code: why.startsWith(TIMEOUT_PREFIX) ? ('timeout' as const) : ('link-lost' as const), stage: 'program' as const, message: why };
       const code = failure?.code ?? null;
-      const retry = code !== null && RETRYABLE.has(code) && p.device.attempt === 1;
+      const retry = code !== null && RETRYABLE.has(code) && (p.device.failures ?? 0) === 0;
       const rec: AttemptRecord = {
+        id: ids.get(p) as number,
         device: p.device.ref,
         attempt: p.device.attempt,
         programmerId: p.site.programmerId,
@@ -275,7 +333,7 @@ class LotRun {
       this.attempts++;
       if (code === null) this.passed++;
       if (!retry) this.finished++;
-      else this.queue.retry({ ref: p.device.ref, attempt: p.device.attempt + 1, avoid: siteKey(p.site) });
+      else this.queue.retry({ ref: p.device.ref, attempt: p.device.attempt + 1, failures: (p.device.failures ?? 0) + 1, avoid: siteKey(p.site) });
       this.opts.listener({
         type: 'device-result',
         at: rec.endedAt,

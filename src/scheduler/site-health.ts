@@ -16,7 +16,8 @@ export class SiteHealth {
   private readonly streak = new Map<string, number>();
 
   constructor(db: Db, programmerIds: number[]) {
-    const rows = db.prepare('SELECT failure_code AS code FROM attempts WHERE programmer_id = ? AND site = ? ORDER BY id DESC LIMIT 64');
+    // Finished attempts only: an interrupted insertion says nothing about the socket.
+    const rows = db.prepare("SELECT failure_code AS code FROM attempts WHERE programmer_id = ? AND site = ? AND result IN ('pass', 'fail') ORDER BY id DESC LIMIT 64");
     const sites = db.prepare('SELECT site FROM sites WHERE programmer_id = ?');
     for (const pid of programmerIds) {
       for (const { site } of sites.all(pid) as { site: number }[]) {

@@ -32,7 +32,7 @@ export function farmState(db: Db): ProgrammerState[] {
     .prepare(
       `SELECT a.programmer_id AS p, a.site, a.result, a.failure_code AS failureCode, a.lot_id AS lot, a.ended_at AS endedAt
          FROM attempts a
-         JOIN (SELECT programmer_id, site, max(id) AS id FROM attempts GROUP BY programmer_id, site) m ON m.id = a.id`,
+         JOIN (SELECT programmer_id, site, max(id) AS id FROM attempts WHERE result IN ('pass', 'fail') GROUP BY programmer_id, site) m ON m.id = a.id`,
     )
     .all() as { p: number; site: number; result: 'pass' | 'fail'; failureCode: string | null; lot: string; endedAt: string }[];
   const lastBy = new Map(last.map((l) => [`${l.p}:${l.site}`, l]));

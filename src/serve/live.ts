@@ -23,6 +23,8 @@ export class LivePoller {
   private readonly subscribers = new Set<(m: LiveMessage) => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastAttempt: number;
+  /** Finished attempts above `lastAttempt` already sent. */
+  private readonly sent = new Set<number>();
   private lastEvent: number;
   private readonly pollMs: number;
   private readonly batch: number;
@@ -50,16 +52,31 @@ export class LivePoller {
     this.timer = undefined;
   }
 
+  /**
+   * Attempts are written 'in-socket' and finished later, so ids do not finish in order: the mark moves up to just
+   * below the oldest attempt still in a socket, and finished ones above it are remembered so none is sent twice.
+   */
+  private advance(sentNow: { id: number }[], top: number): void {
+    for (const a of sentNow) this.sent.add(a.id);
+    const open = this.db.prepare("SELECT min(id) FROM attempts WHERE id > ? AND result = 'in-socket'").pluck().get(this.lastAttempt) as number | null;
+    this.lastAttempt = Math.max(this.lastAttempt, open === null ? top : Math.min(top, open - 1));
+    for (const id of this.sent) if (id <= this.lastAttempt) this.sent.delete(id);
+  }
+
   /** Reads what is new since the last poll and pushes it to every subscriber. */
   poll(): void {
-    const attempts = this.db
+    // The top id first, then rows up to it: an attempt committed between the two reads is left for the next poll.
+    const top = this.db.prepare('SELECT coalesce(max(id), 0) FROM attempts').pluck().get() as number;
+    const read = this.db
       .prepare(
         `SELECT a.id, a.lot_id AS lot, a.reel_id AS reel, a.seq, a.attempt, a.programmer_id AS programmerId, p.name AS programmer,
                 a.site, ad.serial AS adapter, a.result, a.failure_code AS failureCode, a.stage, a.started_at AS startedAt, a.ended_at AS endedAt
            FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
-          WHERE a.id > ? ORDER BY a.id LIMIT ?`,
+          WHERE a.id > ? AND a.id <= ? AND a.result IN ('pass', 'fail') ORDER BY a.id LIMIT ?`,
       )
-      .all(this.lastAttempt, this.batch) as { id: number; lot: string }[];
+      .all(this.lastAttempt, top, this.batch) as { id: number; lot: string }[];
+    const full = read.length === this.batch;
+    const attempts = read.filter((a) => !this.sent.has(a.id));
     const events = this.db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(this.lastEvent, this.batch) as { id: number; lot_id: string | null }[];
     const out: LiveMessage[] = [];
     for (const a of attempts) out.push({ event: 'attempt', data: a });
@@ -76,7 +93,7 @@ export class LivePoller {
         .get(lot);
       if (c) out.push({ event: 'lot', data: c });
     }
-    if (attempts.length) this.lastAttempt = attempts[attempts.length - 1].id;
+    this.advance(attempts, full ? read[read.length - 1].id : top);
     if (events.length) this.lastEvent = events[events.length - 1].id;
     for (const m of out) for (const fn of this.subscribers) fn(m);
   }

@@ -49,7 +49,8 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
   const params = lot ? { lot } : {};
   const deviceSql = (key: string) => `
     SELECT ${key} AS key, count(*) AS n, sum(d.result = 'pass') AS passed,
-      sum(EXISTS (SELECT 1 FROM attempts a WHERE a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.attempt = 1 AND a.result = 'pass')) AS firstPassed
+      sum(EXISTS (SELECT 1 FROM attempts a WHERE a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.result = 'pass'
+        AND a.attempt = (SELECT min(b.attempt) FROM attempts b WHERE b.lot_id = a.lot_id AND b.reel_id = a.reel_id AND b.seq = a.seq AND b.result IN ('pass', 'fail')))) AS firstPassed
     FROM devices d JOIN lots l ON l.id = d.lot_id ${where} GROUP BY key ORDER BY key`;
   const total = db.prepare(deviceSql("'all'")).get(params) as { n: number; passed: number | null; firstPassed: number | null } | undefined;
   const n = total?.n ?? 0;
@@ -99,7 +100,7 @@ export function attemptYields(db: Db, by: 'programmer' | 'site' | 'adapter', lot
     .prepare(
       `SELECT ${key} AS key, p.name AS programmer, count(*) AS n, sum(a.result = 'pass') AS passed
        FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
-       ${lot ? 'WHERE a.lot_id = @lot' : ''} GROUP BY key ORDER BY p.id, a.site, key`,
+       WHERE a.result IN ('pass', 'fail') ${lot ? 'AND a.lot_id = @lot' : ''} GROUP BY key ORDER BY p.id, a.site, key`,
     )
     .all(lot ? { lot } : {}) as { key: string; programmer: string; n: number; passed: number }[];
   return list.map((r) => {

@@ -30,7 +30,9 @@ function recordAttempts(adapterId: number, count: number, later = 1000): void {
   const pid = db.prepare("SELECT id FROM programmers WHERE name = 'sim-1'").pluck().get();
   const base = (db.prepare('SELECT count(*) FROM attempts').pluck().get() as number) + 1;
   const at = new Date(Date.now() + later).toISOString();
-  const ins = db.prepare("INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result) VALUES ('L1', 'R1', ?, 1, ?, 0, ?, ?, ?, 'pass')");
+  // Attempts are written only under a live programmer lease (migration 005): hold sim-1 as a run would.
+  db.prepare("INSERT OR IGNORE INTO programmer_leases (programmer_id, epoch, holder) VALUES (?, 1, 'test')").run(pid);
+  const ins = db.prepare("INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, lease_epoch) VALUES ('L1', 'R1', ?, 1, ?, 0, ?, ?, ?, 'pass', 1)");
   for (let i = 0; i < count; i++) ins.run(base + i, pid, adapterId, at, at);
 }
 

@@ -81,6 +81,9 @@ export function lotRows(dbFile: string, lot = 'LOT-1') {
       failed: (db.prepare("SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'fail'").pluck().get(lot) as number),
       failedWithoutCode: (db.prepare("SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'fail' AND failure_code IS NULL").pluck().get(lot) as number),
       attempts: (db.prepare('SELECT count(*) FROM attempts WHERE lot_id = ?').pluck().get(lot) as number),
+      /** Attempts with a result (not in-socket or interrupted). */
+      finished: (db.prepare("SELECT count(*) FROM attempts WHERE lot_id = ? AND result IN ('pass', 'fail')").pluck().get(lot) as number),
+      interrupted: (db.prepare("SELECT count(*) FROM attempts WHERE lot_id = ? AND result = 'interrupted'").pluck().get(lot) as number),
       duplicateSerials: (db.prepare('SELECT count(*) FROM (SELECT serial FROM devices WHERE lot_id = ? AND serial IS NOT NULL GROUP BY serial HAVING count(*) > 1)').pluck().get(lot) as number),
       integrity: db.pragma('integrity_check', { simple: true }) as string,
     };

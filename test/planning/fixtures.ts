@@ -95,10 +95,12 @@ export function fixture(dir: string, name = 'fixture.db') {
     /** Adds one attempt (and by default its device row as the final result); returns the attempt id. */
     attempt(a: AttemptSpec): number {
       const end = new Date(Date.parse(a.start) + a.durationSec * 1000).toISOString();
+      // Attempts are written only under a live programmer lease (migration 005): hold the programmer as a run would.
+      db.prepare("INSERT OR IGNORE INTO programmer_leases (programmer_id, epoch, holder) VALUES (?, 1, 'fixture')").run(a.programmer);
       const r = db
         .prepare(
-          `INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, failure_code, stage, serial)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, failure_code, stage, serial, lease_epoch)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
         )
         .run(a.lot, a.reel ?? 'R1', a.seq, a.attempt ?? 1, a.programmer, a.site, a.adapter, a.start, end, a.result, a.code ?? null, a.stage ?? null, a.serial ?? null);
       if (a.final ?? true) {

@@ -51,9 +51,12 @@ describe('a changed image file never reaches a device silently', () => {
     fs.writeFileSync(image, good);
     expect(code, child.stderr()).toBe(EXIT.userError);
     expect(child.stderr()).toMatch(/the image file changed (while the lot was running|during the cycle in flight).*\[image-changed\]/);
-    // Only devices reported before the change are recorded; the wave that saw the change left no rows.
+    // Only devices reported before the change are recorded; the wave that saw the change left no results, only its
+    // insertions, closed as interrupted.
     const reported = events(child).filter((e) => e.type === 'device-result').length;
-    expect(lotRows(dbFile).attempts).toBe(reported);
+    expect(lotRows(dbFile).finished).toBe(reported);
+    expect(lotRows(dbFile).attempts).toBe(reported + lotRows(dbFile).interrupted);
+    expect(lotRows(dbFile).interrupted).toBeGreaterThan(0);
     expect(lotRows(dbFile).devices).toBeLessThan(40);
 
     expect(await resumeInProcess(dbFile)).toBe(EXIT.ok);

@@ -59,10 +59,11 @@ export function register(program: Command): void {
     .option('--speed <x>', 'sim programmers: time scale (1 = real time) or "unlimited"', parseSpeed)
     .option('--ring-slots <n>', 'chunks in the shared ring the image streams through (default 32)', slots)
     .option('--ring-chunk <bytes>', 'bytes per ring chunk, e.g. 256K or 4M (default 1M)', parseChunk)
+    .option('--wait', 'when the lot or a programmer is held by another live run, wait for it instead of exiting 6')
     .option('--slow-consumer-ms <ms>', 'stall one slow programmer may cost the farm per wave before it reads the image itself', count, 2000)
     .option('--operator <name>', 'who runs the lot (default: $GANGFLASH_OPERATOR or the login name); recorded')
     .option('--engineering', 'run a job version nobody released (an engineering run; recorded)')
-    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number }) {
+    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean }) {
       if ((o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20) > 1 << 30) throw new UsageError('bad-option', `--ring-slots × --ring-chunk is ${(o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20)} bytes; keep the ring at 1 GiB or less`);
       process.exitCode = await runLotCommand({
         dbFile: dbPath(this),
@@ -79,6 +80,7 @@ export function register(program: Command): void {
         slowConsumerMs: o.slowConsumerMs,
         operator: o.operator,
         engineering: o.engineering,
+        wait: o.wait,
       });
     });
 }

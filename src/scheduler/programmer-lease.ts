@@ -1,0 +1,132 @@
+import type { Db } from '../db/open.js';
+import { briefly, LotHeldError } from './lease.js';
+import { describeHolder, holderGone, thisProcess, type HolderRow } from './holder.js';
+
+/** A programmer a run wants to drive. */
+export interface LeasedProgrammer {
+  id: number;
+  name: string;
+}
+
+/** Options of the programmer leases of a run. */
+export interface ProgrammerLeaseOptions {
+  /** A holder on another host whose heartbeat is older than this is taken over. @default 15000 */
+  staleMs?: number;
+  /** How often the holder renews its heartbeat. @default 2000 */
+  heartbeatMs?: number;
+  /** Called once when the run finds that another run took one of its programmers (it must stop at once). */
+  onLost?: (e: Error) => void;
+}
+
+type Row = HolderRow & { programmer_id: number; epoch: number; holder: string | null; lot_id: string | null; acquired_at: string | null };
+
+/**
+ * One run per programmer, whatever the lots: a row per programmer in programmer_leases, taken for all of a run's
+ * programmers at once in an IMMEDIATE transaction. Each acquisition raises the programmer's epoch; every attempt is
+ * written with it and the database refuses a stale one (migration 005), so a run that lost a programmer can never
+ * record on it. A holder is taken over only when provably gone (src/scheduler/holder.ts).
+ */
+export class ProgrammerLeases {
+  private timer: NodeJS.Timeout | undefined;
+  private stolen = false;
+  /** Set once the run is known to have lost a programmer (or its heartbeat could not be written). */
+  lost: Error | undefined;
+
+  private constructor(
+    private readonly db: Db,
+    /** The run's unique holder id (the lot lease's). */
+    readonly holder: string,
+    /** Lease epoch of each programmer id this run holds. */
+    readonly epochs: Map<number, number>,
+    private readonly names: Map<number, string>,
+    private readonly opts: ProgrammerLeaseOptions,
+  ) {}
+
+  /** Takes every programmer for `lot` or throws LotHeldError (`programmer-held`) naming a live holder; notes takeovers. */
+  static acquire(db: Db, holder: string, lot: string, programmers: LeasedProgrammer[], opts: ProgrammerLeaseOptions = {}): { leases: ProgrammerLeases; tookOver: string[] } {
+    const staleMs = opts.staleMs ?? 15_000;
+    const me = thisProcess();
+    const epochs = new Map<number, number>();
+    const tookOver: string[] = [];
+    const get = db.prepare('SELECT * FROM programmer_leases WHERE programmer_id = ?');
+    const put = db.prepare(
+      `INSERT INTO programmer_leases (programmer_id, epoch, holder, lot_id, host, pid, started, boot_id, acquired_at, heartbeat_at)
+       VALUES (@id, @epoch, @holder, @lot, @host, @pid, @started, @bootId, @at, @now)
+       ON CONFLICT(programmer_id) DO UPDATE SET epoch = excluded.epoch, holder = excluded.holder, lot_id = excluded.lot_id, host = excluded.host,
+         pid = excluded.pid, started = excluded.started, boot_id = excluded.boot_id, acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
+    );
+    /** Throws when a live run holds `p`; returns the takeover note when its holder is provably gone. */
+    const judge = (p: LeasedProgrammer, cur: Row | undefined): string | null => {
+      if (!cur || cur.holder === null || cur.holder === holder) return null;
+      const gone = holderGone(cur, staleMs);
+      if (gone === null) {
+        throw new LotHeldError(
+          'programmer-held',
+          `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lot_id} since ${cur.acquired_at}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
+        );
+      }
+      return `took over programmer ${p.name} from pid ${cur.pid} on ${cur.host} (lot ${cur.lot_id}): ${gone}`;
+    };
+    // Judged before the write transaction too: a holder stopped inside a transaction keeps the write lock.
+    for (const p of programmers) judge(p, get.get(p.id) as Row | undefined);
+    db.transaction(() => {
+      for (const p of programmers) {
+        const cur = get.get(p.id) as Row | undefined;
+        const note = judge(p, cur);
+        if (note) tookOver.push(note);
+        const epoch = (cur?.epoch ?? 0) + 1;
+        put.run({ id: p.id, epoch, holder, lot, host: me.host, pid: me.pid, started: me.started, bootId: me.bootId, at: new Date().toISOString(), now: Date.now() });
+        epochs.set(p.id, epoch);
+      }
+    }).immediate();
+    const leases = new ProgrammerLeases(db, holder, epochs, new Map(programmers.map((p) => [p.id, p.name])), opts);
+    leases.timer = setInterval(() => leases.beat(), opts.heartbeatMs ?? 2_000);
+    leases.timer.unref();
+    return { leases, tookOver };
+  }
+
+  /** Programmers (names) whose lease this run no longer holds, read from the database now. */
+  private taken(): string[] {
+    const rows = this.db.prepare('SELECT programmer_id AS id, epoch, holder FROM programmer_leases WHERE holder IS ?').all(this.holder) as { id: number; epoch: number }[];
+    const held = new Map(rows.map((r) => [r.id, r.epoch]));
+    return [...this.epochs].filter(([id, epoch]) => held.get(id) !== epoch).map(([id]) => this.names.get(id) ?? String(id));
+  }
+
+  private lose(names: string[]): void {
+    if (this.stolen) return;
+    this.stolen = true;
+    this.lost = new LotHeldError('lease-lost', `the lease of programmer ${names.join(', ')} was taken by another run while this one was not running (paused or stalled)`);
+    this.opts.onLost?.(this.lost);
+  }
+
+  /** Renews the heartbeat without waiting on a lock; notices (and reports once) a programmer taken by another run. */
+  beat(): void {
+    try {
+      briefly(this.db, 0, () => {
+        this.db.prepare('UPDATE programmer_leases SET heartbeat_at = ? WHERE holder = ?').run(Date.now(), this.holder);
+        const taken = this.taken();
+        if (taken.length) this.lose(taken);
+      });
+    } catch {
+      // A busy or full database: the heartbeat is retried; recording is fenced by the epoch whatever happens here.
+    }
+  }
+
+  /** True while every programmer is still this run's; checked before each cycle so no cycle starts under a lost lease. */
+  check(): boolean {
+    if (this.stolen) return false;
+    const taken = this.taken();
+    if (taken.length) this.lose(taken);
+    return !this.stolen;
+  }
+
+  /** Gives the programmers up (their epochs stay, so a later holder's are higher). */
+  release(): void {
+    if (this.timer) clearInterval(this.timer);
+    try {
+      briefly(this.db, 1000, () => this.db.prepare('UPDATE programmer_leases SET holder = NULL, heartbeat_at = ? WHERE holder = ?').run(Date.now(), this.holder));
+    } catch {
+      // An unwritable database: the lease is taken over once this process is gone.
+    }
+  }
+}
