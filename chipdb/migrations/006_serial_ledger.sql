@@ -81,3 +81,6 @@ CREATE TABLE runs (
   end_reason      TEXT
 );
 CREATE INDEX runs_lot ON runs(lot_id, started_at);
+
+-- The run each insertion belongs to (NULL for insertions recorded before schema 6).
+ALTER TABLE attempts ADD COLUMN run_id INTEGER REFERENCES runs(id);

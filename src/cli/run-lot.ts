@@ -17,6 +17,9 @@ import { runOutput, type RunOutputMode } from './run-output.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
 import { actor } from '../jobs/release.js';
+import { RunStore } from '../store/runs.js';
+import { gangflashVersion } from '../paths.js';
+import os from 'node:os';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -136,7 +139,10 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    let summary: RunSummary;
+    let summary: RunSummary | undefined;
+    const runs = new RunStore(db);
+    // Who ran it, whether as an engineering run, and which gangflash: every insertion of this run points here.
+    const runId = runs.start({ lotId: o.lot, jobId: lj.job.id, operator, engineering: o.engineering === true && !lj.job.release, host: os.hostname(), pid: process.pid, gangflashVersion, nodeVersion: process.versions.node });
     try {
       for (const t of tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: t });
       runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])), session: { ring: o.ring, slowConsumerMs: o.slowConsumerMs } });
@@ -152,9 +158,17 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         signal: controller.signal,
         imageChecks: lj.imageChecks,
         fence: leases,
+        runId,
         listener: out.listener,
       });
     } finally {
+      if (!stolen) {
+        try {
+          runs.end(runId, summary?.end ?? 'error');
+        } catch {
+          // The run's own end is bookkeeping: a database that refuses it now has already stopped the run with its own error.
+        }
+      }
       out.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

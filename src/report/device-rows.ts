@@ -31,12 +31,14 @@ export interface DeviceRow {
   imageSha256: string;
   /** Every field the passed device's serial value wrote, `name=text` joined with `;` (serial, MAC, key …). */
   serialFields: string | null;
+  /** Who ran the device's final insertion (null before schema 6). */
+  operator: string | null;
 }
 
 /** Column order of the CSV export (same keys as DeviceRow). */
 export const DEVICE_COLUMNS: (keyof DeviceRow)[] = [
   'lot', 'reel', 'seq', 'result', 'failureCode', 'stage', 'serial', 'attempts', 'programmer', 'site', 'adapter', 'finishedAt', 'serialState', 'voidedSerials',
-  'firstStartedAt', 'job', 'jobVersion', 'chip', 'dateCode', 'imageSha256', 'serialFields',
+  'firstStartedAt', 'job', 'jobVersion', 'chip', 'dateCode', 'imageSha256', 'serialFields', 'operator',
 ];
 
 /** Every device row of `lot`, by reel and sequence, with its final attempt's programmer, site and adapter. */
@@ -59,7 +61,8 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
               j.name AS job, j.version AS jobVersion, l.chip, r.date_code AS dateCode, j.image_sha256 AS imageSha256,
               (SELECT group_concat(json_extract(f.value, '$.name') || '=' || json_extract(f.value, '$.text'), ';')
                  FROM serial_ledger sl, json_each(sl.data) f
-                WHERE sl.lot_id = d.lot_id AND sl.reel_id = d.reel_id AND sl.seq = d.seq AND sl.state = 'committed') AS serialFields
+                WHERE sl.lot_id = d.lot_id AND sl.reel_id = d.reel_id AND sl.seq = d.seq AND sl.state = 'committed') AS serialFields,
+              ru.operator
          FROM devices d
          JOIN lots l ON l.id = d.lot_id
          JOIN jobs j ON j.id = l.job_id
@@ -67,6 +70,7 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
          LEFT JOIN last ON last.reel_id = d.reel_id AND last.seq = d.seq
          LEFT JOIN voided ON voided.reel_id = d.reel_id AND voided.seq = d.seq
          LEFT JOIN attempts a ON a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.attempt = last.n
+         LEFT JOIN runs ru ON ru.id = a.run_id
          LEFT JOIN programmers p ON p.id = a.programmer_id
          LEFT JOIN adapters ad ON ad.id = a.adapter_id
         WHERE d.lot_id = @lot

@@ -13,6 +13,8 @@ export interface OpenAttempt {
   serial: string | null;
   /** Lease epoch of the programmer; the database refuses a stale one. */
   epoch: number;
+  /** The `runs` row of the run that inserted the device (operator, engineering, gangflash version). */
+  runId: number | null;
 }
 
 /** One finished insertion to record. */
@@ -57,8 +59,8 @@ export class Recorder {
 
   constructor(private readonly db: Db, private readonly serials: SerialLedger | null) {
     this.openAttempt = db.prepare(
-      `INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, serial, lease_epoch)
-       VALUES (@lot, @reel, @seq, @attempt, @programmerId, @site, @adapterId, @startedAt, NULL, 'in-socket', @serial, @epoch)`,
+      `INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, serial, lease_epoch, run_id)
+       VALUES (@lot, @reel, @seq, @attempt, @programmerId, @site, @adapterId, @startedAt, NULL, 'in-socket', @serial, @epoch, @runId)`,
     );
     this.finishAttempt = db.prepare(
       `UPDATE attempts SET started_at = @startedAt, ended_at = @endedAt, result = @result, failure_code = @failureCode, stage = @stage,

@@ -21,6 +21,8 @@ export interface RunLotOptions {
   chip: Chip;
   /** The ledger of the job's serial rule, or null when the job writes none. */
   serial: SerialLedger | null;
+  /** The `runs` row this run's insertions belong to. @default null */
+  runId?: number | null;
   /** Stop when the lot's yield falls below this share (0..1). @default undefined (no limit) */
   stopYield?: number;
   /** Devices finished in this run before the yield limit applies. @default 50 */
@@ -236,6 +238,7 @@ class LotRun {
               startedAt: at,
               serial: serialOf.get(p.device.ref)?.value ?? null,
               epoch: this.opts.fence.epochs.get(p.site.programmerId) ?? -1,
+              runId: this.opts.runId ?? null,
             })),
           );
           all.forEach((p, i) => ids.set(p, rows[i]));

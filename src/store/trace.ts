@@ -38,6 +38,10 @@ export interface TraceAttemptRow {
   failureCode: string | null;
   badBlocks: number;
   serial: string | null;
+  /** Who ran the insertion's run, whether it was an engineering run, and which gangflash (null before schema 6). */
+  operator: string | null;
+  engineering: boolean | null;
+  gangflashVersion: string | null;
 }
 
 /** A ledger row for the trace, with its rule's name. */
@@ -78,8 +82,9 @@ export class TraceStore {
       attempts: p(
         `SELECT a.id, a.attempt, p.name AS programmer, p.serial AS programmerSerial, p.driver, a.site, ad.serial AS adapter, ad.adapter_type AS adapterType,
                 CASE WHEN a.adapter_id IS NULL THEN NULL ELSE (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.adapter_id AND x.id <= a.id) END AS adapterInsertions,
-                a.started_at AS startedAt, a.ended_at AS endedAt, a.result, a.stage, a.failure_code AS failureCode, a.bad_blocks AS badBlocks, a.serial
-           FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
+                a.started_at AS startedAt, a.ended_at AS endedAt, a.result, a.stage, a.failure_code AS failureCode, a.bad_blocks AS badBlocks, a.serial,
+                r.operator, r.engineering, r.gangflash_version AS gangflashVersion
+           FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id LEFT JOIN runs r ON r.id = a.run_id
           WHERE a.lot_id = ? AND a.reel_id = ? AND a.seq = ? ORDER BY a.attempt`,
       ),
       ledgerOfDevice: p(`${LEDGER} WHERE l.lot_id = ? AND l.reel_id = ? AND l.seq = ? ORDER BY l.k`),
@@ -96,7 +101,10 @@ export class TraceStore {
 
   /** Every insertion of the device, in order. */
   attempts(lot: string, reel: string, seq: number): TraceAttemptRow[] {
-    return this.s.attempts.all(lot, reel, seq) as TraceAttemptRow[];
+    return (this.s.attempts.all(lot, reel, seq) as (Omit<TraceAttemptRow, 'engineering'> & { engineering: number | null })[]).map((a) => ({
+      ...a,
+      engineering: a.engineering === null ? null : a.engineering === 1,
+    }));
   }
 
   /** Ledger rows that name the device. */

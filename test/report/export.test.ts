@@ -74,7 +74,7 @@ describe('CSV and JSON export', () => {
       lot: 'LOT-7', reel: 'R1', seq: 1, result: 'pass', failureCode: null, stage: null, serial: 'SN,"0001"', attempts: 1,
       programmer: 'P-B', site: 1, adapter: 'AD-2-1', finishedAt: '2026-02-02T08:00:11.000Z',
       serialState: 'used', voidedSerials: null, firstStartedAt: '2026-02-02T08:00:06.000Z', job: 'job-1', jobVersion: 1, chip: 'TEST-EMMC16',
-      dateCode: '2601', imageSha256: 'e'.repeat(64), serialFields: null,
+      dateCode: '2601', imageSha256: 'e'.repeat(64), serialFields: null, operator: null,
     });
   });
 

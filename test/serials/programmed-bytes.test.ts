@@ -85,7 +85,7 @@ describe('serial fields land in the programmed chip as their formats say', () =>
       ],
     };
     const { dbFile, farm, targets } = await setup('multi', rule, 2);
-    const r = runCli(['--db', dbFile, 'run', '--lot', 'L1', '--farm', farm, '--json']);
+    const r = runCli(['--db', dbFile, 'run', '--lot', 'L1', '--farm', farm, '--json', '--operator', 'op.bytes']);
     expect(r.code, r.stderr).toBe(EXIT.ok);
     const bySite = lastOnSite(dbFile);
     expect([...bySite.values()].sort()).toEqual([0, 1]);
@@ -113,7 +113,7 @@ describe('serial fields land in the programmed chip as their formats say', () =>
       'serial=SN000099;bcd=123458;be=16909060;le=2571;mac=02:00:00:00:00:FF;key=key-1',
       'serial=SN000100;bcd=123460;be=16909061;le=2572;mac=02:00:00:00:01:00;key=key-2',
     ]);
-    expect(rows[0]).toMatchObject({ job: 'sj', jobVersion: 1, chip: 'KLM8G1GETF-B041', dateCode: '2447', imageSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(rows[0]).toMatchObject({ operator: 'op.bytes', job: 'sj', jobVersion: 1, chip: 'KLM8G1GETF-B041', dateCode: '2447', imageSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('an external generator (PG4UW custom-generator protocol) serializes each device and its values enter the ledger', async () => {

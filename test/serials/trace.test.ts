@@ -11,7 +11,7 @@ const schema = JSON.parse(fs.readFileSync(path.join(root, 'docs/trace.schema.jso
 const validate = new Ajv({ allErrors: true }).compile(schema);
 
 describe('gangflash trace', () => {
-  const demo = runCli(['demo', '--dir', dir, '--speed', 'unlimited', '--devices', '48', '--json']);
+  const demo = runCli(['demo', '--dir', dir, '--speed', 'unlimited', '--devices', '48', '--json'], { env: { GANGFLASH_OPERATOR: 'op.trace' } });
   const dbFile = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.db'))!);
 
   it('a serial value of a demo lot leads to its device with lot, reel, date code, chip, job, image and every insertion', () => {
@@ -31,7 +31,7 @@ describe('gangflash trace', () => {
     expect(dev.serials).toEqual([expect.objectContaining({ rule: 'demo-emmc-os', value: d.serial, state: 'committed' })]);
     expect(dev.serials[0].fields[0].writes[0]).toEqual({ offset: 0x3000000, hex: Buffer.from(d.serial).toString('hex').toUpperCase() });
     const last = dev.attempts.at(-1);
-    expect(last).toMatchObject({ result: 'pass', serial: d.serial, programmer: expect.stringMatching(/^sim-/), adapter: expect.any(String), adapterInsertions: expect.any(Number) });
+    expect(last).toMatchObject({ result: 'pass', serial: d.serial, programmer: expect.stringMatching(/^sim-/), adapter: expect.any(String), adapterInsertions: expect.any(Number), operator: 'op.trace', engineering: false, gangflashVersion: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(last.adapterInsertions).toBeGreaterThan(0);
     const text = runCli(['--db', dbFile, 'trace', d.serial]);
     expect(text.stdout).toContain(`device ${d.lot_id}:${d.reel_id}:${d.seq}`);

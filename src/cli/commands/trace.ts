@@ -29,6 +29,8 @@ function showDevice(d: TracedDevice): void {
       { header: 'failure', get: (a) => a.failureCode ?? '' },
       { header: 'bad blocks', get: (a) => a.badBlocks, align: 'right' },
       { header: 'serial', get: (a) => a.serial ?? '' },
+      { header: 'operator', get: (a) => (a.operator ? `${a.operator}${a.engineering ? ' (engineering)' : ''}` : '-') },
+      { header: 'gangflash', get: (a) => a.gangflashVersion ?? '-' },
     ]),
   );
 }
