@@ -64,7 +64,7 @@ export class SerialLedger {
   remaining(): bigint | null {
     if (this.compiled.kind === 'generator') return null;
     const row = this.store.ruleById(this.rule.id)!;
-    return this.compiled.capacity - BigInt(row.nextK) + BigInt(this.store.counts(this.rule.id).returned ?? 0);
+    return this.compiled.capacity - BigInt(row.nextK) + BigInt(this.store.returnedCount(this.rule.id));
   }
 
   /** How many of `n` devices can get a value now (after `prefetch`); fewer only when the rule is running dry. */
@@ -72,7 +72,7 @@ export class SerialLedger {
     const left = this.remaining();
     if (left !== null) return left < BigInt(n) ? Number(left < 0n ? 0n : left) : n;
     if (!this.stop) return n;
-    return Math.min(n, this.pending.length + (this.store.counts(this.rule.id).returned ?? 0));
+    return Math.min(n, this.pending.length + this.store.returnedCount(this.rule.id));
   }
 
   /** Why the rule can give no more values (after `available` came short), as the error that stops the lot. */
@@ -83,7 +83,7 @@ export class SerialLedger {
   /** For generator rules: calls the generator until `n` fresh answers wait (outside any transaction). */
   async prefetch(n: number): Promise<void> {
     if (this.compiled.kind !== 'generator' || this.stop) return;
-    const returned = this.store.counts(this.rule.id).returned ?? 0;
+    const returned = this.store.returnedCount(this.rule.id);
     const gen = this.compiled.generator;
     this.workDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-serial-'));
     while (this.pending.length + returned < n) {

@@ -53,6 +53,7 @@ export class SerialStore {
       release: p(`UPDATE serial_ledger SET state = 'returned', reason = ?, lot_id = NULL, reel_id = NULL, seq = NULL, attempt = NULL, at = ? WHERE rule_id = ? AND k = ?`),
       openOfLot: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? AND state IN ('allocated', 'written')`),
       counts: p(`SELECT state, count(*) AS n FROM serial_ledger WHERE rule_id = ? GROUP BY state`),
+      returned: p(`SELECT count(*) AS n FROM serial_ledger WHERE rule_id = ? AND state = 'returned'`),
       byValue: p(`SELECT ${ROW} FROM serial_ledger WHERE value = ? ORDER BY rule_id`),
       byDevice: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? AND reel_id = ? AND seq = ? ORDER BY k`),
       ofLot: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? ORDER BY rule_id, k`),
@@ -123,7 +124,12 @@ export class SerialStore {
     return this.s.openOfLot.all(lot) as LedgerRow[];
   }
 
-  /** How many values of a rule are in each state. */
+  /** How many values of a rule are back in its pool (read from the partial index: proportional to that count only). */
+  returnedCount(ruleId: number): number {
+    return (this.s.returned.get(ruleId) as { n: number }).n;
+  }
+
+  /** How many values of a rule are in each state (reads the whole ledger of the rule: for reports, not the run). */
   counts(ruleId: number): Record<string, number> {
     const out: Record<string, number> = {};
     for (const r of this.s.counts.all(ruleId) as { state: string; n: number }[]) out[r.state] = r.n;
