@@ -37,6 +37,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (!create && !fs.existsSync(file)) {
     throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
   }
+  if (fs.existsSync(file)) refuseNonDatabase(file);
   assertSqliteLoads();
   let db: Db | undefined;
   try {
@@ -67,6 +68,28 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     }
   }
   return db;
+}
+
+/** The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html, "The Database Header"). */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Refuses an existing --db path that is not a database before SQLite sees it: not a regular file, empty (a database
+ * truncated to zero is a lost database, never one to initialise again), or not starting with SQLite's header.
+ */
+function refuseNonDatabase(file: string): void {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new DbError('db-not-a-file', `${file} is not a regular file (a directory, device or pipe); pass --db with the path of a gangflash database`, { file });
+  if (st.size === 0) throw damaged(file, 'the file is empty: 0 bytes');
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (n < head.length || !head.equals(SQLITE_HEADER)) throw damaged(file, 'not an SQLite database: the file does not start with "SQLite format 3"');
 }
 
 /** SQLite's own answers for a file that is not a database or is corrupt: the only ones reported as damage. */
