@@ -8,6 +8,7 @@ import type { Job } from '../jobs/spec.js';
 import type { SerialRule } from '../jobs/serial.js';
 import type { ExtCsdWrite, ProgramTarget } from '../programmers/driver.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
+import { checkSerialsFit, serialAreaBytes } from '../jobs/serial-fit.js';
 
 /** The fixed part of every cycle of a lot: what the job does, the same for every device. */
 export interface CycleTemplate {
@@ -43,15 +44,18 @@ export async function prepareLotJob(db: Db, lot: string): Promise<LotJob> {
   const { job_id: jobId } = db.prepare('SELECT job_id FROM lots WHERE id = ?').get(lot) as { job_id: number };
   const job = getJob(db, `#${jobId}`);
   const chip = getChip(db, job.chip);
-  const imageChecks = await checkJobImages(job.spec, db);
   const spec = job.spec;
+  const serial = serialRule(spec);
+  // Known before any device: every serial value the lot's quantity needs must fit where the job writes it.
+  if (serial) checkSerialsFit(serial, counters.planned, serialAreaBytes(chip, spec));
+  const imageChecks = await checkJobImages(job.spec, db);
   const steps = programSteps(spec);
   return {
     counters,
     job,
     chip,
     imageChecks,
-    serial: serialRule(spec),
+    serial,
     image: { path: spec.image.path, fill: spec.fill, sha256: spec.image.sha256, bytes: spec.image.size },
     template: {
       ops: spec.ops,
