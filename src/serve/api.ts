@@ -16,6 +16,10 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
   });
   app.setErrorHandler((e, _req, reply) => {
     if (e instanceof GangflashError) return reply.code(400).send({ error: e.toJSON() });
+    // The database went bad or unreadable under the dashboard: say so (503), never a bare 500.
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return reply.code(503).send({ error: { code: 'db-damaged', message: `the database is damaged (${(e as Error).message}); run \`gangflash db check\`` } });
+    if (/^SQLITE_/.test(code)) return reply.code(503).send({ error: { code: 'db-unavailable', message: `the database cannot be read now (${(e as Error).message}); try again` } });
     return reply.code(500).send({ error: { code: 'internal', message: (e as Error).message } });
   });
   app.get('/api/farm', async () => ({ programmers: farmState(db) }));
