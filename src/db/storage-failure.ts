@@ -31,9 +31,11 @@ function why(e: Error & { code?: string; path?: string }): string {
 export function storageFailed(e: unknown, file?: string): DbError {
   const err = e as Error & { code?: string; path?: string };
   const target = file ?? err.path;
+  // A file-system error has its own file (a backup, a report), named in front of the message: not "the database".
+  const what = err.path ? 'the file could not be written' : 'the database could not be written';
   return new DbError(
     'db-write-failed',
-    `the database could not be written (${why(err)}); nothing was changed. Free space or fix the file (read-only? immutable? locked by another program?), then run the same command again`,
+    `${what} (${why(err)}); nothing was changed. Free space or fix the file (read-only? immutable? locked by another program?), then run the same command again`,
     target ? { file: target } : {},
     { cause: err.code ?? err.message },
   );

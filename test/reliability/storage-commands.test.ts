@@ -121,6 +121,9 @@ describe.skipIf(small.dir === null)('every writing command maps a refused write 
       }
       const fresh = runCli(['--db', path.join(s.dir, 'fresh.db'), 'db', 'init']);
       expectStorageFailure(fresh, 'db init of a new file', /could not be (written|opened for writing)/);
+      // A file the command writes besides the database (a report) is named as what could not be written.
+      const report = runCli(['--db', s.dbFile, 'report', 'lot', 'LOT-1', '--out', path.join(s.dir, 'lot.html')]);
+      expectStorageFailure(report, 'report --out', /lot\.html: the file could not be written \(read-only/);
     } finally {
       remount(small.dir as string, false);
     }
