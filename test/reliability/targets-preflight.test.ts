@@ -135,3 +135,20 @@ describe('preflight: what is known before the first device is an error with exit
     expect(lotRows(dbFile).attempts).toBe(0);
   });
 });
+
+describe('the disk the system runs from', () => {
+  // A device node of our own with the root file system's device number: refused by identity, whatever its name.
+  // Checked in this process through the driver's preflight only: nothing here opens the device for writing.
+  it('a block device node for the disk the system runs from, under any name, is refused naming target-is-system-disk', async () => {
+    const dev = fs.statSync('/').dev;
+    const node = path.join(dir, 'innocent-reader');
+    execFileSync('mknod', [node, 'b', String(Math.floor(dev / 256) & 0xfff), String((dev & 0xff) | ((dev >> 12) & ~0xff))]);
+    const { preflightSpec } = await import('../../src/programmers/registry.js');
+    const issues = preflightSpec(
+      { name: 'readers', driver: 'blockdev', model: 'usb-emmc-reader', serial: 'BD', sites: 1, options: { targets: [node] } },
+      { protectedFiles: [], usedSites: [0] },
+    );
+    expect(issues.map((i) => i.code)).toEqual(['target-is-system-disk']);
+    expect(issues[0].message).toContain(node);
+  });
+});

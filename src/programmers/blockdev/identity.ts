@@ -51,6 +51,20 @@ function loopsBackedBy(st: Stat): string[] {
   });
 }
 
+/** Mount points from /proc/self/mounts (octal escapes decoded). */
+function mountPoints(): string[] {
+  try {
+    return fs
+      .readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[1])
+      .filter((m): m is string => !!m)
+      .map((m) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+  } catch {
+    return [];
+  }
+}
+
 const same = (a: Stat, b: Stat) => a.dev === b.dev && a.ino === b.ino;
 
 /** Why one existing target must not be written, by identity (device and inode), or undefined. */
@@ -65,6 +79,12 @@ function refuse(target: string, st: Stat, ctx: PreflightContext): PreflightIssue
       const bs = backing === undefined ? undefined : statOf(backing);
       if (bs && same(bs, ps)) return { code: 'target-is-gangflash-file', message: `${target} is a loop device over ${p.what} (${p.path})` };
     }
+  }
+  if (st.isBlockDevice()) {
+    // By device number, whatever the node is called: the device of / and of every mounted file system.
+    if (statOf('/')?.dev === st.rdev) return { code: 'target-is-system-disk', message: `${target} is the device the system's root file system is on; refusing to write it` };
+    const at = mountPoints().find((m) => statOf(m)?.dev === st.rdev);
+    if (at !== undefined) return { code: 'target-mounted', message: `${target} is the device of the file system mounted on ${at}; unmount it first` };
   }
   if (st.isFile()) {
     const real = fs.realpathSync(target);
