@@ -38,6 +38,9 @@ const commands: [string, (s: Station) => string[]][] = [
   ['adapters override', () => ['adapters', 'override', 'A-1-0', '--reason', 'test']],
   ['adapters unmount', () => ['adapters', 'unmount', 'A-1-1']],
   ['job create', (s) => ['job', 'create', '--name', 'job-2', '--chip', 'KLM8G1GETF-B041', '--image', s.image]],
+  ['adapters retire', () => ['adapters', 'retire', 'A-2-0']],
+  ['adapters replace-socket', () => ['adapters', 'replace-socket', 'A-2-1']],
+  ['sites disable', () => ['sites', 'disable', 'sim-2:2', '--reason', 'test']],
 ];
 
 /** Row counts of the tables the commands write, to show nothing changed. */
@@ -48,6 +51,8 @@ function snapshot(dbFile: string): string {
       .map((t) => `${t}=${db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number}`)
       .concat(`mounted=${db.prepare('SELECT count(*) FROM adapters WHERE programmer_id IS NOT NULL').pluck().get() as number}`)
       .concat(`override=${db.prepare('SELECT count(*) FROM adapters WHERE override_life = 1').pluck().get() as number}`)
+      .concat(`retired=${db.prepare("SELECT count(*) FROM adapters WHERE status = 'retired'").pluck().get() as number}`)
+      .concat(`disabled=${db.prepare('SELECT count(*) FROM sites WHERE enabled = 0').pluck().get() as number}`)
       .join(' ');
   } finally {
     db.close();
@@ -63,7 +68,7 @@ function expectStorageFailure(r: CliResult, what: string, message: RegExp): void
 }
 
 describe.skipIf(small.dir === null)('every writing command maps a refused write to exit 5 with nothing changed', () => {
-  it('with the disk full, lot import, programmers add, adapters add|override|unmount, job create and db backup exit 5 saying the disk is full', async () => {
+  it('with the disk full, every writing command (lot import, programmers add, adapters add|override|unmount|retire|replace-socket, sites disable, job create) and db backup exit 5 saying the disk is full', async () => {
     const s = await station('full');
     const before = snapshot(s.dbFile);
     const filler = fillDisk(s.dir, 0);
