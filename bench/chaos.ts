@@ -13,6 +13,7 @@ import { mountSmallFs } from '../test/reliability/small-fs.js';
 import { Prng } from './chaos/prng.js';
 import { FAULT_KINDS, inject, type ChaosContext, type FaultKind, type FaultOutcome } from './chaos/faults.js';
 import { checkLot, countersMatchRows } from './chaos/invariants.js';
+import { STORAGE_KINDS, injectStorage, type StorageKind } from './chaos/storage-faults.js';
 
 const { values } = parseArgs({
   options: {
@@ -77,14 +78,16 @@ const ctx: ChaosContext = {
 };
 
 // The schedule: every kind once (in a seeded order), then seeded picks weighted towards kills.
-const kinds = FAULT_KINDS.filter((k) => k !== 'disk-full' || ctx.smallFs !== null);
-const weighted: FaultKind[] = kinds.flatMap((k) => Array<FaultKind>(k === 'kill' ? 3 : k === 'interrupt' ? 1 : 2).fill(k));
+type Kind = FaultKind | StorageKind;
+const isStorage = (k: Kind): k is StorageKind => (STORAGE_KINDS as readonly string[]).includes(k);
+const kinds: Kind[] = [...FAULT_KINDS, ...STORAGE_KINDS].filter((k) => (k !== 'disk-full' && k !== 'store-full' && k !== 'store-ro') || ctx.smallFs !== null);
+const weighted: Kind[] = kinds.flatMap((k) => Array<Kind>(k === 'kill' ? 3 : k === 'interrupt' || isStorage(k) ? 1 : 2).fill(k));
 const schedule = [...rng.shuffle(kinds), ...Array.from({ length: Math.max(0, faults - kinds.length) }, () => rng.pick(weighted))].slice(0, faults);
 
-const outcomes: (FaultOutcome & { violations: string[]; rows: number })[] = [];
+const outcomes: (Omit<FaultOutcome, 'kind'> & { kind: Kind; violations: string[]; rows: number })[] = [];
 log(`chaos: seed ${seed}, ${faults} faults on a lot of ${values.devices} devices (4 sim programmers x 8 sites) in ${base}${small.dir ? ` (tmpfs)` : ''}`);
 for (const [i, kind] of schedule.entries()) {
-  const o = await inject(kind, ctx);
+  const o = isStorage(kind) ? { ...(await injectStorage(kind, ctx, small.dir)), kind } : await inject(kind, ctx);
   const s = checkLot(dbFile, lot, serial);
   outcomes.push({ ...o, violations: s.violations, rows: s.devices });
   const ok = o.expected && s.violations.length === 0;

@@ -4,6 +4,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { GangflashError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { isStorageFailure, storageFailed } from '../db/storage-failure.js';
+import { resolveDbPath } from '../db/open.js';
 
 /** The version in gangflash's package.json (two folders above src/cli, from source or from dist). */
 function packageVersion(): string {
@@ -43,10 +45,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
-  } catch (e) {
+  } catch (thrown) {
+    let e = thrown;
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
+    // Any command: a write the storage refused (full, read-only, immutable, locked, I/O) is exit 5 in one line.
+    if (!(e instanceof GangflashError) && isStorageFailure(e)) e = storageFailed(e, (e as { path?: string }).path ?? resolveDbPath((program.opts() as { db?: string }).db));
     if (e instanceof GangflashError) {
       if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: e.toJSON() }) + '\n');
       process.stderr.write(`gangflash: ${e.describe()} [${e.code}]\n`);

@@ -4,6 +4,8 @@ import { backupDbSync } from '../db/backup.js';
 import { UsageError } from '../errors.js';
 import { loadFarmFile } from '../farm/load.js';
 import { syncFarm } from '../farm/sync.js';
+import { gangflashFiles, preflightFarm } from '../farm/preflight.js';
+import { pinnedImagePaths } from '../jobs/store.js';
 import { prepareLotJob } from '../scheduler/lot-job.js';
 import { RunLeases } from '../scheduler/run-leases.js';
 import { farmProgrammers, farmSites, siteUnusable } from '../scheduler/farm-sites.js';
@@ -98,6 +100,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         }
         return { name: p.name, driver: p.driver, model: p.model, serial: p.serial, sites: p.sites, options };
       });
+    const usedSites = new Map(specs.map((p) => [p.name, usable.filter((s) => s.programmer === p.name).map((s) => s.site)]));
+    preflightFarm(specs, gangflashFiles(o.dbFile, pinnedImagePaths(db)), usedSites);
 
     const controller = new AbortController();
     let stolen: Error | undefined;

@@ -7,11 +7,22 @@ export function backupDir(dbFile: string): string {
   return `${dbFile}.backups`;
 }
 
+/** Creates a backup folder; the file system's own refusal (EROFS, ENOSPC, EPERM) is what is thrown, not ENOENT. */
+function makeFolder(dir: string): void {
+  if (fs.existsSync(path.dirname(dir))) {
+    try {
+      fs.mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } else fs.mkdirSync(dir, { recursive: true });
+}
+
 /** Copies a live database with SQLite's online backup API; returns the backup's path. */
 export async function backupDb(db: Database.Database, dbFile: string, to?: string): Promise<string> {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const dest = to ? path.resolve(to) : path.join(backupDir(dbFile), `${path.basename(dbFile, '.db')}-${stamp}.db`);
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  makeFolder(path.dirname(dest));
   await db.backup(dest);
   return dest;
 }
@@ -46,7 +57,7 @@ export function lastGoodBackup(dbFile: string): string | null {
 export function backupDbSync(db: Database.Database, dbFile: string, reason: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const dest = path.join(backupDir(dbFile), `${path.basename(dbFile, '.db')}-${stamp}-${reason}.db`);
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  makeFolder(path.dirname(dest));
   db.prepare('VACUUM INTO ?').run(dest);
   return dest;
 }

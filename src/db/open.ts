@@ -37,6 +37,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (!create && !fs.existsSync(file)) {
     throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
   }
+  if (fs.existsSync(file)) refuseNonDatabase(file);
   assertSqliteLoads();
   let db: Db | undefined;
   try {
@@ -69,8 +70,30 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
+/** The first 16 bytes of every SQLite 3 database file (https://www.sqlite.org/fileformat.html, "The Database Header"). */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/**
+ * Refuses an existing --db path that is not a database before SQLite sees it: not a regular file, empty (a database
+ * truncated to zero is a lost database, never one to initialise again), or not starting with SQLite's header.
+ */
+export function refuseNonDatabase(file: string): void {
+  const st = fs.statSync(file);
+  if (!st.isFile()) throw new DbError('db-not-a-file', `${file} is not a regular file (a directory, device or pipe); pass --db with the path of a gangflash database`, { file });
+  if (st.size === 0) throw damaged(file, 'the file is empty: 0 bytes');
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (n < head.length || !head.equals(SQLITE_HEADER)) throw damaged(file, 'not an SQLite database: the file does not start with "SQLite format 3"');
+}
+
 /** SQLite's own answers for a file that is not a database or is corrupt: the only ones reported as damage. */
-const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
+export const DAMAGED = /^SQLITE_(CORRUPT|NOTADB)/;
 
 /** quick_check found damage in a file SQLite could open. */
 class QuickCheckFailed extends Error {}
@@ -88,8 +111,10 @@ function unwritable(file: string, why: string): DbError {
 }
 
 /** The error for a damaged database, naming the newest good backup. */
-function damaged(file: string, why: string): DbError {
+export function damaged(file: string, why: string): DbError {
   const backup = lastGoodBackup(file);
   const hint = backup ? `the last good backup is ${backup}: copy it over ${file} to restore` : 'no backup was found; pass another --db';
-  return new DbError('db-damaged', `${file} is not a readable gangflash database (${why}); ${hint}`, { file }, { backup });
+  const said = why.replace(/\s+/g, ' ').trim(); // quick_check lists one problem a line: one line for the user
+  const short = said.length > 200 ? `${said.slice(0, 200)}…` : said;
+  return new DbError('db-damaged', `${file} is not a readable gangflash database (${short}); ${hint}`, { file }, { backup, why });
 }

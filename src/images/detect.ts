@@ -18,13 +18,15 @@ function hexRun(head: Uint8Array, from: number, n: number): boolean {
 
 /**
  * The image format of (decompressed) content from its first bytes: Android sparse magic, an Intel HEX record
- * (':' and 10 hex digits), an S-record ('S', a digit, 6 hex digits), else raw. Leading blank lines are skipped.
+ * (':' and a 2-hex-digit byte count), an S-record ('S', a digit, 6 hex digits), else raw. Leading blank lines are skipped.
  */
 export function detectFormat(head: Uint8Array): ImageFormat {
   if (head.length >= 4 && Buffer.from(head.buffer, head.byteOffset, 4).readUInt32LE(0) === SPARSE.magic) return 'sparse';
   let i = 0;
   while (i < head.length && (head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x20 || head[i] === 0x09)) i++;
-  if (head[i] === 0x3a && hexRun(head, i + 1, 10)) return 'ihex';
+  // ':' and a hex byte count is an Intel HEX record, even when the rest of the line is corrupt: the HEX reader then
+  // names the bad line, rather than the text being programmed as a raw image (--format raw reads it as raw).
+  if (head[i] === 0x3a && hexRun(head, i + 1, 2)) return 'ihex';
   if ((head[i] === 0x53 || head[i] === 0x73) && head[i + 1] >= 0x30 && head[i + 1] <= 0x39 && hexRun(head, i + 2, 6)) return 'srec';
   return 'raw';
 }

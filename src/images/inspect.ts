@@ -109,7 +109,14 @@ export async function imageDigest(path: string, opts: OpenImageOptions = {}): Pr
 
 /** Throws ImageFormatError `image-changed` when the image's expanded content no longer has SHA-256 `sha256`. */
 export async function assertImageUnchanged(path: string, sha256: string, opts: OpenImageOptions = {}): Promise<void> {
-  const now = await imageDigest(path, opts);
+  let now: string;
+  try {
+    now = await imageDigest(path, opts);
+  } catch (e) {
+    // grown past the pinned size (opts.maxBytes): changed, and not read further
+    if (e instanceof ImageFormatError && e.code === 'image-too-large') throw new ImageFormatError('image-changed', `image content changed since the job pinned it: it now expands past its pinned ${opts.maxBytes} bytes; re-create the job for the new image or restore the file`, { file: path });
+    throw e;
+  }
   if (now !== sha256.toLowerCase()) {
     throw new ImageFormatError('image-changed', `image content changed since the job pinned it (SHA-256 was ${sha256}, is now ${now}); re-create the job for the new image or restore the file`, { file: path });
   }

@@ -18,6 +18,25 @@ export interface OpenImageOptions {
   chunkSize?: number;
   /** Read the (decompressed) content as this format instead of detecting it, e.g. a raw image that looks like text. @default detected from content */
   format?: ImageFormat;
+  /**
+   * Most bytes the expanded content may have (a chip's capacity): a larger declared size (raw file, sparse header) is
+   * refused before any content is read, and expansion (gzip, sparse, HEX gaps) is stopped as soon as it passes it.
+   * @default unlimited
+   */
+  maxBytes?: number;
+}
+
+/** The error for content that expands past `maxBytes`. */
+function tooLarge(file: string, what: string, max: number, offset?: number): ImageFormatError {
+  return new ImageFormatError('image-too-large', `${what}, more than the ${max} bytes allowed (the chip's capacity, or --max-size); nothing more was read`, { file, offset });
+}
+
+/** Passes extents on until their end passes `max`, then throws: expansion is bounded while it streams. */
+async function* bounded(extents: AsyncGenerator<Extent>, file: string, max: number | undefined): AsyncGenerator<Extent> {
+  for await (const e of extents) {
+    if (max !== undefined && e.offset + e.length > max) throw tooLarge(file, `the content expands past byte ${max}`, max);
+    yield e;
+  }
 }
 
 const MIB = 1 << 20;
@@ -84,10 +103,19 @@ export async function openImage(path: string, opts: OpenImageOptions = {}): Prom
     if (head.length < SPARSE.fileHeaderSize) {
       throw new ImageFormatError('truncated', `file ends inside the 28-byte sparse file header; copy it again`, { file: path, offset: head.length });
     }
-    size = parseSparseHeader(head, path).size;
+    const h = parseSparseHeader(head, path);
+    size = h.size;
+    if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(path, `the sparse header declares ${h.totalBlocks} blocks of ${h.blockSize} bytes (${size} bytes)`, opts.maxBytes, 16);
+    // Every chunk has a 12-byte header: a file cannot hold more chunks than its size allows.
+    const room = Math.floor((fileSize - SPARSE.fileHeaderSize) / SPARSE.chunkHeaderSize);
+    if (!gzip && h.totalChunks > room) {
+      throw new ImageFormatError('sparse-bad-header', `sparse header declares ${h.totalChunks} chunks but a file of ${fileSize} bytes holds at most ${room}; the image is truncated or corrupt`, { file: path, offset: 20 });
+    }
   } else if (format === 'raw' && !gzip) {
     size = fileSize;
+    if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(path, `the file is ${size} bytes`, opts.maxBytes);
   }
+  const max = opts.maxBytes;
   return {
     path,
     format,
@@ -96,7 +124,7 @@ export async function openImage(path: string, opts: OpenImageOptions = {}): Prom
     async *extents(): AsyncGenerator<Extent> {
       const input: ChunkInput = gzip ? new GunzipInput(path, ro.chunkSize) : await FileInput.open(path, ro.chunkSize);
       try {
-        yield* reader(format, input, path, ro);
+        yield* bounded(reader(format, input, path, ro), path, max);
       } finally {
         await input.close();
       }

@@ -10,6 +10,7 @@ import { specJson, type Job } from './spec.js';
 import { getJob } from './store.js';
 import { ruleWrites } from '../serials/rules.js';
 import { SerialStore } from '../store/serial-ledger.js';
+import { imageLimit } from './image-limit.js';
 
 /** What `createJob` did. */
 export type CreateOutcome =
@@ -46,7 +47,7 @@ export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJ
   const identities = new Map<ImagePin, string>();
   const pin = async (file: string): Promise<ImagePin> => {
     const before = fileIdentity(file);
-    const p = await pinImage(file, fill);
+    const p = await pinImage(file, fill, imageLimit(chip));
     if (fileIdentity(p.path) === before) identities.set(p, before);
     return p;
   };

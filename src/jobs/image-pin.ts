@@ -31,15 +31,15 @@ function checkFile(file: string): string {
   return abs;
 }
 
-/** Reads an image once (format detected, gaps filled with `fill`) and returns its pin; errors name the file. */
-export async function pinImage(file: string, fill = 0xff): Promise<ImagePin> {
+/** Reads an image once (format detected, gaps filled with `fill`, expansion stopped past `maxBytes`) and returns its pin; errors name the file. */
+export async function pinImage(file: string, fill = 0xff, maxBytes?: number): Promise<ImagePin> {
   const abs = checkFile(file);
-  const info = await inspectImage(abs, { fill });
+  const info = await inspectImage(abs, { fill, maxBytes });
   return { path: abs, sha256: info.sha256, format: info.format, gzip: info.gzip, size: info.size };
 }
 
 /** Refuses (`image-changed`) an image file whose expanded content no longer has the pinned SHA-256. */
 export async function checkPinnedImage(pin: ImagePin, fill = 0xff): Promise<void> {
   checkFile(pin.path);
-  await assertImageUnchanged(pin.path, pin.sha256, { fill });
+  await assertImageUnchanged(pin.path, pin.sha256, { fill, maxBytes: pin.size });
 }

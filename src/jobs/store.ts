@@ -71,3 +71,14 @@ export function listJobs(db: Db, opts: ListJobsOptions = {}): Job[] {
   const where = opts.allVersions ? '' : ' WHERE j.version = (SELECT max(version) FROM jobs k WHERE k.name = j.name)';
   return (db.prepare(`${SELECT}${where} ORDER BY j.name, j.version`).all() as JobRow[]).map(toJob);
 }
+
+/** Paths of every image any job pinned (main and eMMC boot images), as recorded when they were pinned. */
+export function pinnedImagePaths(db: Db): string[] {
+  const rows = db.prepare('SELECT path FROM images').pluck().all() as string[];
+  const specs = db.prepare('SELECT spec FROM jobs').pluck().all() as string[];
+  const boot = specs.flatMap((s) => {
+    const e = (JSON.parse(s) as { emmc?: { boot1?: { path: string }; boot2?: { path: string } } }).emmc;
+    return [e?.boot1?.path, e?.boot2?.path].filter((p): p is string => typeof p === 'string');
+  });
+  return [...new Set([...rows, ...boot])];
+}

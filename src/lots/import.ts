@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { Db } from '../db/open.js';
 import { LotImportError } from '../errors.js';
 import { parseReels, type RowProblem } from './parse-reels.js';
+import { readImportFile } from './read-import.js';
 
 /** What an import did. */
 export interface ImportResult {
@@ -33,12 +33,7 @@ function findJob(db: Db, ref: string): JobRow | undefined {
 
 /** Imports a reel file (CSV or JSON) as one transaction; a bad row rejects the whole file with every bad row named. */
 export function importReels(db: Db, file: string): ImportResult {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new LotImportError('import-unreadable', `cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file });
-  }
+  const text = readImportFile(file);
   const digest = crypto.createHash('sha256').update(text).digest('hex');
   const base: ImportResult = { file, digest, alreadyImported: false, lotsAdded: [], reelsAdded: 0, reelsUnchanged: 0, devicesPlanned: 0 };
   if (db.prepare('SELECT 1 FROM imports WHERE digest = ?').get(digest)) return { ...base, alreadyImported: true };

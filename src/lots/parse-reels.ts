@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { LotImportError } from '../errors.js';
-import { normalizeKeys, reelRowSchema, type ReelRow } from './reel-row.js';
+import { fieldOf, normalizeKeys, reelRowSchema, type ReelRow } from './reel-row.js';
 
 /** One bad row of an import file: its row number (CSV: line number; JSON: 1-based index) and what is wrong. */
 export interface RowProblem {
@@ -16,8 +16,9 @@ export interface ParsedReels {
 
 /** Parses a reel file's text (CSV with a header line, or JSON: an array or `{reels: [...]}`) into checked rows. */
 export function parseReels(text: string, file: string): ParsedReels {
-  const isJson = /^\s*[[{]/.test(text);
-  const records: { row: number; raw: unknown }[] = isJson ? jsonRecords(text, file) : csvRecords(text, file);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark, as Excel writes it, for JSON as for CSV
+  const isJson = /^\s*[[{]/.test(body);
+  const records: { row: number; raw: unknown }[] = isJson ? jsonRecords(body, file) : csvRecords(body, file);
   const rows: ParsedReels['rows'] = [];
   const problems: RowProblem[] = [];
   for (const { row, raw } of records) {
@@ -25,9 +26,9 @@ export function parseReels(text: string, file: string): ParsedReels {
       problems.push({ row, reason: 'is not an object with lot, reel, part, quantity, date_code, job' });
       continue;
     }
-    const { row: named, unknown } = normalizeKeys(raw as Record<string, unknown>);
+    const { row: named, unknown, twice } = normalizeKeys(raw as Record<string, unknown>);
     const r = reelRowSchema.safeParse(named);
-    const reasons = unknown.map((k) => `unknown field "${k}"`);
+    const reasons = [...unknown.map((k) => `unknown field "${k}"`), ...twice];
     if (!r.success) reasons.push(...r.error.issues.map((i) => `${i.path.join('.') || 'row'} ${i.message}`));
     if (reasons.length > 0) problems.push({ row, reason: reasons.join('; ') });
     else if (r.success) rows.push({ ...r.data, row });
@@ -36,16 +37,33 @@ export function parseReels(text: string, file: string): ParsedReels {
   return { rows, problems };
 }
 
+/** csv-parse's header callback: refuses a header naming a column twice (or two spellings of one field). */
+function uniqueColumns(file: string): (header: string[]) => string[] {
+  return (header) => {
+    const seen = new Map<string, string>();
+    for (const h of header) {
+      const key = fieldOf(h) ?? h.trim().toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        throw new LotImportError('import-csv', `the header names column "${h}" twice${first !== h ? ` (also as "${first}")` : ''}; keep one and import the file again`, { file, line: 1 });
+      }
+      seen.set(key, h);
+    }
+    return header;
+  };
+}
+
 function csvRecords(text: string, file: string): { row: number; raw: unknown }[] {
   try {
     const out: { row: number; raw: unknown }[] = [];
-    const recs = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: false }) as {
+    const recs = parse(text, { columns: uniqueColumns(file), skip_empty_lines: true, trim: true, bom: true, info: true, relax_column_count: false }) as {
       record: Record<string, string>;
       info: { lines: number };
     }[];
     for (const r of recs) out.push({ row: r.info.lines, raw: r.record });
     return out;
   } catch (e) {
+    if (e instanceof LotImportError) throw e;
     const err = e as Error & { lines?: number };
     throw new LotImportError('import-csv', `not valid CSV: ${err.message}; fix the file and import it again`, { file, line: err.lines });
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decimalInt, QUANTITY } from '../strict-number.js';
 
 /** One reel as a script hands it to `lot import`. */
 export interface ReelRow {
@@ -22,11 +23,15 @@ export const reelRowSchema = z.object({
   lot: id,
   reel: id,
   part: z.string().trim().min(1, 'is empty'),
-  quantity: z.coerce
-    .number({ message: 'is not a number' })
-    .int('is not a whole number')
-    .positive('must be at least 1')
-    .max(10_000_000, 'is more than 10,000,000'),
+  // Strict: decimal digits (or a JSON whole number) from 1 to 10,000,000; never 1e3, 0x10, true or [7].
+  quantity: z.unknown().transform((v, ctx) => {
+    const n = decimalInt(v, QUANTITY);
+    if (n === undefined) {
+      ctx.addIssue({ code: 'custom', message: `is not a whole decimal number from 1 to 10,000,000 (got ${JSON.stringify(v) ?? String(v)})` });
+      return z.NEVER;
+    }
+    return n;
+  }),
   dateCode: z
     .string()
     .trim()
@@ -54,15 +59,26 @@ const aliases: Record<string, keyof ReelRow> = {
   job_name: 'job',
 };
 
-/** Maps a raw record's keys onto ReelRow field names; unknown keys are returned separately. */
-export function normalizeKeys(raw: Record<string, unknown>): { row: Record<string, unknown>; unknown: string[] } {
+/** The ReelRow field a column or key name means (snake_case, ERP spellings), or undefined. */
+export function fieldOf(k: string): keyof ReelRow | undefined {
+  const key = k.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return Object.hasOwn(aliases, key) ? aliases[key] : undefined;
+}
+
+/** Maps a raw record's keys onto ReelRow field names; unknown keys, and fields given twice (qty and quantity), are returned separately. */
+export function normalizeKeys(raw: Record<string, unknown>): { row: Record<string, unknown>; unknown: string[]; twice: string[] } {
   const row: Record<string, unknown> = {};
   const unknown: string[] = [];
+  const twice: string[] = [];
+  const from: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    const key = k.trim().toLowerCase().replace(/[\s-]+/g, '_');
-    const name = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
-    if (name) row[name] = typeof v === 'number' ? String(v) : v;
-    else unknown.push(k);
+    const name = fieldOf(k);
+    if (!name) unknown.push(k);
+    else if (Object.hasOwn(from, name)) twice.push(`"${k}" and "${from[name]}" both give ${name}`);
+    else {
+      from[name] = k;
+      row[name] = typeof v === 'number' && name !== 'quantity' ? String(v) : v;
+    }
   }
-  return { row, unknown };
+  return { row, unknown, twice };
 }

@@ -1,9 +1,9 @@
 import { FarmError } from '../errors.js';
 import type { ProgrammerDriver } from './driver.js';
 import { drivers } from './drivers.js';
-import type { ProgrammerSpec } from './spec.js';
+import type { PreflightContext, PreflightIssue, ProgrammerSpec } from './spec.js';
 
-export type { ProgrammerSpec, DriverFactory } from './spec.js';
+export type { ProgrammerSpec, DriverFactory, PreflightContext, PreflightIssue, ProtectedFile } from './spec.js';
 
 /** One problem with a programmer spec: where (a JSON path inside the spec) and what. */
 export interface SpecIssue {
@@ -31,8 +31,17 @@ export function checkSpec(spec: ProgrammerSpec): { issues: SpecIssue[]; options?
   const parsed = factory.options.safeParse(spec.options ?? {});
   if (!parsed.success) {
     for (const i of parsed.error.issues) issues.push({ path: ['options', ...(i.path as (string | number)[])], message: i.message });
+  } else if (issues.length === 0 && factory.check) {
+    for (const i of factory.check(spec, parsed.data)) issues.push({ path: ['options', ...i.path], message: i.message });
   }
   return { issues, options: parsed.success ? parsed.data : undefined };
+}
+
+/** Runs a valid spec's driver preflight on this host (targets, protected files); empty when the driver has none. */
+export function preflightSpec(spec: ProgrammerSpec, ctx: PreflightContext): PreflightIssue[] {
+  const { issues, options } = checkSpec(spec);
+  if (issues.length > 0) return [{ code: 'bad-programmer-spec', message: `programmer "${spec.name}" (${spec.driver}): ${issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ')}` }];
+  return drivers[spec.driver].preflight?.(spec, options, ctx) ?? [];
 }
 
 /** Builds the driver a spec names, with its options validated; throws a FarmError naming each bad field. */

@@ -48,8 +48,8 @@ export async function prepareLotJob(db: Db, lot: string, opts: { engineering?: b
   const job = getJob(db, `#${jobId}`);
   assertRunnable(db, job, opts.engineering ?? false);
   const chip = getChip(db, job.chip);
-  const imageChecks = await checkJobImages(job.spec, db);
   const spec = job.spec;
+  const imageChecks = await checkJobImages(job.spec, db);
   const steps = programSteps(spec);
   const serial = jobLedger(db, job);
   const left = serial?.remaining() ?? null;

@@ -10,7 +10,7 @@ import { closeInterrupted, Recorder, type AttemptRecord } from './recorder.js';
 import { leaseLostError, type Fence } from './fence.js';
 import { now, type RunEnd, type RunListener } from './events.js';
 import type { CycleRequest, WaveOutcome, WaveRunner } from './wave-runner.js';
-import { dbWriteFailed } from './db-write.js';
+import { dbWriteFailed, dbWriteFailedAtStart } from './db-write.js';
 import { GuardedWrites } from './guarded-writes.js';
 import { placeDevices, siteKey, type Placed } from './placement.js';
 import { SiteWatch } from './site-watch.js';
@@ -123,8 +123,15 @@ class LotRun {
     if (end !== 'lease-lost') this.writes.run(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));
     const seconds = (Date.now() - this.t0) / 1000;
     opts.listener({ type: 'lot-done', at: now(), end, planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds });
+    // No wave started: say that no device was programmed, not that a cycle was in flight.
     const error =
-      end === 'lease-lost' ? leaseLostError(opts.fence.lost ?? (this.writes.failure as Error)) : this.writes.failure ? dbWriteFailed(this.writes.failure, this.unrecorded) : undefined;
+      end === 'lease-lost'
+        ? leaseLostError(opts.fence.lost ?? (this.writes.failure as Error))
+        : this.writes.failure
+          ? this.waveStarted === 0
+            ? dbWriteFailedAtStart(this.writes.failure)
+            : dbWriteFailed(this.writes.failure, this.unrecorded)
+          : undefined;
     return { end, error, passed: c.passed, failed: c.failed, remaining: c.remaining, attempts: this.attempts, seconds };
   }
 
@@ -134,6 +141,7 @@ class LotRun {
     for (;;) {
       if (this.leaseGone()) return 'lease-lost';
       if (opts.signal?.aborted) return 'interrupted';
+      if (this.writes.failure) return 'db-error'; // a refused write (e.g. the run's first) starts no cycle it cannot record
       if (this.queue.empty && !this.reload()) return 'done';
       const live = this.sites.filter((s) => this.usable(s));
       if (live.length === 0) {

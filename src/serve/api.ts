@@ -6,6 +6,17 @@ import { forecastAdapters } from '../planning/forecast.js';
 import { planLot } from '../planning/plan.js';
 import { farmState } from './farm-state.js';
 import type { LivePoller } from './live.js';
+import { decimalIntText, QUANTITY, type IntRange } from '../strict-number.js';
+
+/** A query-string number: whole, decimal, within `range`; a 400 naming the parameter otherwise. */
+function queryInt(name: string, v: string | undefined, range: IntRange, fallback?: number): number {
+  if (v === undefined && fallback !== undefined) return fallback;
+  const n = decimalIntText(v, range);
+  if (n === undefined) throw new UsageError('bad-number', `${name}=${v ?? ''}: give a whole decimal number from ${range.min} to ${range.max}`);
+  return n;
+}
+
+const BYTES: IntRange = { min: 0, max: 2 ** 48 };
 
 /** Registers the read-only JSON API and the live SSE stream under /api. */
 export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): void {
@@ -16,20 +27,24 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
   });
   app.setErrorHandler((e, _req, reply) => {
     if (e instanceof GangflashError) return reply.code(400).send({ error: e.toJSON() });
+    // The database went bad or unreadable under the dashboard: say so (503), never a bare 500.
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (/^SQLITE_(CORRUPT|NOTADB)/.test(code)) return reply.code(503).send({ error: { code: 'db-damaged', message: `the database is damaged (${(e as Error).message}); run \`gangflash db check\`` } });
+    if (/^SQLITE_/.test(code)) return reply.code(503).send({ error: { code: 'db-unavailable', message: `the database cannot be read now (${(e as Error).message}); try again` } });
     return reply.code(500).send({ error: { code: 'internal', message: (e as Error).message } });
   });
   app.get('/api/farm', async () => ({ programmers: farmState(db) }));
   app.get('/api/lots', async () => ({ lots: listLots(db) }));
   app.get<{ Params: { id: string } }>('/api/lots/:id', async (req) => ({ ...lotCounters(db, req.params.id), reels: lotReels(db, req.params.id) }));
   app.get<{ Querystring: { weeks?: string } }>('/api/adapters', async (req) => {
-    const weeks = req.query.weeks === undefined ? 4 : Number(req.query.weeks);
+    const weeks = queryInt('weeks', req.query.weeks, { min: 1, max: 520 }, 4);
     return { weeks, adapters: forecastAdapters(db, { weeks }) };
   });
   app.get('/api/chips', async () => ({ chips: db.prepare('SELECT part, kind, package FROM chips ORDER BY part').all() }));
   app.get('/api/images', async () => ({ images: db.prepare('SELECT sha256, path, format, size FROM images ORDER BY created_at DESC').all() }));
   app.get<{ Querystring: Record<string, string | undefined> }>('/api/plan', async (req) => {
     const q = req.query;
-    let size = Number(q.imageBytes ?? NaN);
+    let size = q.imageBytes === undefined ? NaN : queryInt('imageBytes', q.imageBytes, BYTES);
     let sha256: string | undefined;
     if (q.image) {
       const img = db.prepare('SELECT sha256, size FROM images WHERE sha256 = ?').get(q.image) as { sha256: string; size: number } | undefined;
@@ -40,10 +55,10 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
     if (!(size > 0)) throw new UsageError('bad-image', 'give image=SHA256 of an image in the database or imageBytes=N');
     return planLot(db, {
       chip: q.chip ?? '',
-      qty: Number(q.qty),
-      image: { size, blankBytes: Number(q.blankBytes ?? 0), sha256 },
+      qty: queryInt('qty', q.qty, QUANTITY),
+      image: { size, blankBytes: queryInt('blankBytes', q.blankBytes, BYTES, 0), sha256 },
       ...(q.by ? { by: q.by } : {}),
-      ...(q.hoursPerDay ? { hoursPerDay: Number(q.hoursPerDay) } : {}),
+      ...(q.hoursPerDay ? { hoursPerDay: queryInt('hoursPerDay', q.hoursPerDay, { min: 1, max: 24 }) } : {}),
     });
   });
   app.get('/api/live', (req, reply) => {

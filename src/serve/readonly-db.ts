@@ -3,16 +3,21 @@ import Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import { loadMigrations } from '../db/migrations.js';
 import { DbError } from '../errors.js';
+import { DAMAGED, damaged, refuseNonDatabase } from '../db/open.js';
 
 /** Opens the database read-only for the dashboard (the runner, another process, is the writer). */
 export function openReadOnly(file: string): Db {
   if (!fs.existsSync(file)) throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
-  let db: Db;
+  refuseNonDatabase(file); // an empty or non-SQLite file is a damaged database, as for every other command
+  let db: Db | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma('busy_timeout = 5000');
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
   } catch (e) {
+    db?.close();
+    if (DAMAGED.test(String((e as { code?: unknown }).code))) throw damaged(file, (e as Error).message);
     throw new DbError('db-unreadable', `${file} is not a readable gangflash database (${(e as Error).message})`, { file });
   }
   const version = db.pragma('user_version', { simple: true }) as number;

@@ -121,3 +121,50 @@ describe('mutated images', () => {
     expect(refused).toBeGreaterThan(RUNS / 10); // the mutations do reach the checks
   });
 });
+
+/** Hostile shapes: a sparse header and chunks with random (often huge) block counts, HEX records at high addresses, gzip of long runs. */
+const hostile: fc.Arbitrary<{ name: string; bytes: Buffer }> = fc.oneof(
+  fc.tuple(fc.integer({ min: 1, max: 0xffffffff }), fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 1, max: 0xffffffff }), fc.constantFrom(0xcac1, 0xcac2, 0xcac3), fc.constantFrom(512, 4096, 1 << 20)).map(([total, chunks, blocks, type, bs]) => {
+    const b = Buffer.alloc(28 + 16);
+    b.writeUInt32LE(0xed26ff3a, 0);
+    b.writeUInt16LE(1, 4);
+    b.writeUInt16LE(28, 8);
+    b.writeUInt16LE(12, 10);
+    b.writeUInt32LE(bs, 12);
+    b.writeUInt32LE(total, 16);
+    b.writeUInt32LE(chunks, 20);
+    b.writeUInt16LE(type, 28);
+    b.writeUInt32LE(blocks, 32);
+    b.writeUInt32LE(type === 0xcac2 ? 16 : type === 0xcac3 ? 12 : (12 + blocks * bs) % 2 ** 32, 36);
+    return { name: 'sparse-claim', bytes: b };
+  }),
+  fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff })).map(([hi, lo]) => ({
+    name: 'ihex-high',
+    bytes: Buffer.from(intelHex([{ addr: hi * 0x10000 + lo, bytes: seeded(16, hi) }], { recordLength: 16 })),
+  })),
+  fc.integer({ min: 1, max: 16 }).map((mib) => ({ name: 'gzip-run', bytes: zlib.gzipSync(Buffer.alloc(mib << 20)) })),
+  fc.string({ maxLength: 40 }).map((s) => ({ name: 'ihex-corrupt', bytes: Buffer.from(`:10${s}\n`) })),
+);
+
+describe('hostile images against a size limit', () => {
+  it('with maxBytes, reading any hostile image yields no extent past the limit and fails only with an ImageFormatError', { timeout: Math.max(60_000, RUNS * 200) }, async () => {
+    const MAX = 1 << 20;
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(hostile, async ({ bytes }) => {
+        const p = path.join(dir, `h${n++ % 8}`);
+        fs.writeFileSync(p, bytes);
+        let end = 0;
+        try {
+          const src = await openImage(p, { maxBytes: MAX });
+          for await (const e of src.extents()) end = Math.max(end, e.offset + e.length);
+        } catch (e) {
+          if (!(e instanceof ImageFormatError)) throw e;
+          expect(e.file).toBe(p);
+        }
+        expect(end).toBeLessThanOrEqual(MAX);
+      }),
+      { numRuns: Math.min(RUNS, 200), timeout: 10_000 },
+    );
+  });
+});

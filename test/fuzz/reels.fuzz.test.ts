@@ -21,7 +21,7 @@ const cell = fc.oneof(
 );
 const csvRows = fc
   .tuple(
-    fc.oneof(fc.constant(['lot', 'reel', 'part', 'quantity', 'date_code', 'job']), fc.array(fc.oneof(fc.constantFrom('lot', 'qty', 'DC', 'Part Number', 'lot', 'constructor', '__proto__'), fc.string({ maxLength: 6 })), { maxLength: 8 })),
+    fc.oneof(fc.constant(['lot', 'reel', 'part', 'quantity', 'date_code', 'job']), fc.constant(['lot', 'reel', 'part', 'quantity', 'date_code', 'job', 'qty']), fc.constant(['lot', 'lot', 'reel', 'part', 'quantity', 'date_code', 'job']), fc.array(fc.oneof(fc.constantFrom('lot', 'qty', 'DC', 'Part Number', 'lot', 'constructor', '__proto__'), fc.string({ maxLength: 6 })), { maxLength: 8 })),
     fc.array(fc.array(cell, { maxLength: 8 }), { maxLength: 6 }),
     fc.constantFrom('\n', '\r\n'),
   )
@@ -43,6 +43,28 @@ describe('fuzz: reel files (lot import)', () => {
       fc.property(fc.oneof(jsonEdits.map((e) => JSON.stringify(applyJsonEdits(GOOD_JSON, e))), textEdits.map((e) => applyTextEdits(JSON.stringify(GOOD_JSON), e)), nastyValue.map((v) => JSON.stringify(v) ?? '')), (text) => {
         const r = parsesOrOwnError(() => parseReels(text, 'reels.json'), text);
         if (r instanceof Error) expect(r).toBeInstanceOf(LotImportError);
+      }),
+    );
+  }, TEST_TIMEOUT);
+
+  it('parseReels: a quantity is taken only from decimal digits or a JSON whole number, whatever the shape of the value', async () => {
+    const quantity = fc.oneof(
+      fc.constantFrom('1e3', '0x10', '12.0', '+5', ' 7 ', '007', '', ' ', '1_000', 'Infinity', 'NaN', '10000001', '٣'),
+      fc.string({ maxLength: 8 }),
+      nastyValue,
+    );
+    await fuzz(
+      fc.property(quantity, fc.boolean(), fc.boolean(), (q, asCsv, bom) => {
+        const text = asCsv
+          ? `lot,reel,part,quantity,date_code,job\nL-1,R1,TEST-NAND-1G,"${String(q).replace(/"/g, '""')}",2447,job-a\n`
+          : JSON.stringify([{ lot: 'L-1', reel: 'R1', part: 'TEST-NAND-1G', quantity: q, date_code: '2447', job: 'job-a' }]) ?? '';
+        const r = parsesOrOwnError(() => parseReels(`${bom ? '\uFEFF' : ''}${text}`, asCsv ? 'r.csv' : 'r.json'), q);
+        if (r instanceof Error) return expect(r).toBeInstanceOf(LotImportError);
+        for (const row of r.rows) {
+          const decimal = typeof q === 'string' ? /^\s*\d+\s*$/.test(q) : Number.isSafeInteger(q);
+          expect(decimal, `quantity ${JSON.stringify(q)} taken as ${row.quantity}`).toBe(true);
+          expect(row.quantity >= 1 && row.quantity <= 10_000_000).toBe(true);
+        }
       }),
     );
   }, TEST_TIMEOUT);

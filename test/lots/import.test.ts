@@ -74,7 +74,7 @@ describe('reel import', () => {
     expect(err).toBeInstanceOf(LotImportError);
     const rows = (err!.details as { row: number; reason: string }[]).map((p) => p.row);
     expect(rows).toEqual([3, 4, 5, 6, 7]);
-    expect(err!.message).toMatch(/row 3: quantity must be at least 1/);
+    expect(err!.message).toMatch(/row 3: quantity is not a whole decimal number from 1 to 10,000,000 \(got "-5"\)/);
     expect(err!.message).toMatch(/row 4: part TEST-NAND-2G does not match job fw-a/);
     expect(err!.message).toMatch(/row 5: reel R1 of lot L4 appears twice \(also row 2\)/);
     expect(snapshot(db)).toBe(before);
@@ -95,7 +95,7 @@ describe('reel import', () => {
     const r = runCli(['--db', file, 'lot', 'import', f, '--json']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cli-bad\.csv: 1 bad row\(s\); nothing was imported/);
-    expect(JSON.parse(r.stdout).error.details).toEqual([{ row: 2, reason: 'quantity is not a number' }]);
+    expect(JSON.parse(r.stdout).error.details).toEqual([{ row: 2, reason: 'quantity is not a whole decimal number from 1 to 10,000,000 (got "abc")' }]);
     const ok = runCli(['--db', file, 'lot', 'import', write('cli-ok.csv', 'lot,reel,part,quantity,date_code,job\nL6,R1,TEST-NAND-1G,7,2447,fw-a\n'), '--json']);
     expect(ok.code).toBe(0);
     const show = runCli(['--db', file, 'lot', 'show', 'L6', '--json']);

@@ -42,7 +42,7 @@ describe('blockdev targets', () => {
   });
 
   it('refuses a driver whose targets do not match its sites, naming both counts', () => {
-    expect(() => createDriver({ name: 'b', driver: 'blockdev', model: 'm', serial: 'B', sites: 2, options: { targets: ['/tmp/x'] } })).toThrow(/2 sites but options.targets lists 1/);
+    expect(() => createDriver({ name: 'b', driver: 'blockdev', model: 'm', serial: 'B', sites: 2, options: { targets: ['/tmp/x'] } })).toThrow(/options\.targets: lists 1 target\(s\) for 2 sites/);
   });
 
   it('opens the driver refusing a mounted target before any device is touched', async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { actor } from '../../jobs/release.js';
 import { UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
 import { listAdapterTypes, type AdapterType } from '../../catalog/adapter-types.js';
 import { addAdapter, getAdapter, mountAdapter, overrideLife, replaceSocket, retireAdapter, unmountAdapter } from '../../inventory/adapters.js';
 import { inventory, type AdapterState } from '../../inventory/inventory.js';
@@ -11,7 +12,7 @@ import { printJson, say, table } from '../output.js';
 function parseTarget(text: string): { programmer: string; site: number } {
   const m = /^(.+):(\d+)$/.exec(text);
   if (!m) throw new UsageError('bad-target', `"${text}": give PROGRAMMER:SITE, e.g. sim-1:0`);
-  return { programmer: m[1], site: Number(m[2]) };
+  return { programmer: m[1], site: intOption('site', m[2], { min: 0, max: 63 }) };
 }
 
 const where = (a: AdapterState) => (a.programmer === null ? 'shelf' : `${a.programmer}:${a.site}`);
@@ -61,7 +62,7 @@ export function register(program: Command): void {
     .action(function (this: Command, opts: { type: string; serial: string; mount?: string; priorInsertions: string; json?: boolean }) {
       const target = opts.mount ? parseTarget(opts.mount) : null;
       const a = withDb(this, (db) => db.transaction(() => {
-        addAdapter(db, { type: opts.type, serial: opts.serial, priorInsertions: Number(opts.priorInsertions) });
+        addAdapter(db, { type: opts.type, serial: opts.serial, priorInsertions: intOption('--prior-insertions', opts.priorInsertions, { min: 0, max: 100_000_000 }) });
         if (target) mountAdapter(db, opts.serial, target.programmer, target.site);
         return getAdapter(db, opts.serial);
       })());

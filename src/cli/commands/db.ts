@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openDb } from '../../db/open.js';
@@ -5,6 +6,11 @@ import { loadMigrations } from '../../db/migrations.js';
 import { loadCatalogs, type LoadReport, type TableCounts } from '../../catalog/load.js';
 import { dbPath } from '../context.js';
 import { printJson, say, table } from '../output.js';
+
+/** Removes a database file and its WAL, shared-memory and journal files (those that exist). */
+function removeDbFiles(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(f, { force: true });
+}
 
 /** `gangflash db init`: create or migrate the database and load the chip, adapter and programmer catalogs. */
 export function register(program: Command): void {
@@ -18,7 +24,15 @@ export function register(program: Command): void {
     .action(function (this: Command, opts: { chips?: string; adapters?: string; programmers?: string; json?: boolean }) {
       const file = dbPath(this);
       let from = 0;
-      const handle = openDb(file, { beforeMigrate: (_d, f) => (from = f) });
+      const created = !fs.existsSync(file);
+      let handle: ReturnType<typeof openDb>;
+      try {
+        handle = openDb(file, { beforeMigrate: (_d, f) => (from = f) });
+      } catch (e) {
+        if (created) removeDbFiles(file);
+        throw e;
+      }
+      let ok = false;
       try {
         const report: LoadReport = loadCatalogs(handle, {
           ...(opts.chips ? { chipDir: path.resolve(opts.chips) } : {}),
@@ -26,6 +40,7 @@ export function register(program: Command): void {
           ...(opts.programmers ? { programmersFile: path.resolve(opts.programmers) } : {}),
         });
         const schemaVersion = loadMigrations().length;
+        ok = true;
         if (opts.json) return printJson({ db: file, schemaVersion, migratedFrom: from || null, ...report });
         say(`${file}: schema version ${schemaVersion}${from ? ` (migrated from ${from})` : ''}`);
         const rows: [string, TableCounts][] = [
@@ -42,6 +57,8 @@ export function register(program: Command): void {
         say(report.unchanged ? 'catalogs already up to date: nothing changed' : `catalogs loaded (${report.fitRowsChanged} fit/family rows changed)`);
       } finally {
         handle.close();
+        // A database this command created and could not finish is removed: nothing half-written stays behind.
+        if (!ok && created) removeDbFiles(file);
       }
     });
 }

@@ -10,6 +10,7 @@ import { runLotCommand } from '../run-lot.js';
 import { parseSpeed } from './run.js';
 import { printJson, say, table } from '../output.js';
 import { EXIT } from '../exit-codes.js';
+import { intOption, QUANTITY } from '../../strict-number.js';
 import { UsageError } from '../../errors.js';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -20,9 +21,9 @@ export function register(program: Command): void {
     .command('demo')
     .description('build a demo database (catalogs, 4x8 sim farm, NAND and eMMC jobs, two reel lots) and run both lots with the live view')
     .option('--dir <dir>', 'folder for the demo database and images (default: a new temporary folder)')
-    .option('--devices <n>', 'devices per lot', (v) => Number(v), 192)
+    .option('--devices <n>', 'devices per lot', (v) => intOption('--devices', v, QUANTITY), 192)
     .option('--speed <x>', 'simulation speed: 1 = datasheet real time, or "unlimited"', parseSpeed, 5)
-    .option('--seed <n>', 'seed of every simulated fault', (v) => Number(v), 2447)
+    .option('--seed <n>', 'seed of every simulated fault', (v) => intOption('--seed', v, { min: 0, max: 2 ** 31 - 1 }), 2447)
     .option('--json', 'NDJSON events of both runs, then a JSON summary')
     .action(async function (this: Command, o: { dir?: string; devices: number; speed: number | 'unlimited'; seed: number; json?: boolean }) {
       if (!Number.isInteger(o.devices) || o.devices < 2) throw new UsageError('bad-option', '--devices must be a whole number ≥ 2');

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
 import { forecastAdapters, type AdapterForecast } from '../../planning/forecast.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
@@ -9,6 +9,9 @@ function adaptersGroup(program: Command): Command {
   return program.commands.find((c) => c.name() === 'adapters') ?? program.command('adapters').description('socket adapters: types, inventory, forecasts');
 }
 
+/** Weeks of history a forecast may look back: 1 to 520 (ten years). */
+export const WEEKS = { min: 1, max: 520 };
+
 /** `gangflash adapters forecast`: per adapter, insertion rate over recent weeks and the day it reaches rated life. */
 export function register(program: Command): void {
   adaptersGroup(program)
@@ -17,8 +20,7 @@ export function register(program: Command): void {
     .option('--weeks <w>', 'weeks of history the rate is measured over', '4')
     .option('--json', 'print as JSON')
     .action(function (this: Command, opts: { weeks: string; json?: boolean }) {
-      const weeks = Number(opts.weeks);
-      if (!(weeks > 0)) throw new UsageError('bad-weeks', `--weeks ${opts.weeks}: give a positive number of weeks`);
+      const weeks = intOption('--weeks', opts.weeks, WEEKS);
       const rows = withDb(this, (db) => forecastAdapters(db, { weeks }));
       if (opts.json) return printJson({ weeks, adapters: rows });
       if (rows.length === 0) return say('no adapters in the inventory; add them with `gangflash adapters add`');

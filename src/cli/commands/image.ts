@@ -13,6 +13,17 @@ function parseByte(text: string): number {
   return v;
 }
 
+/** Default --max-size of `image inspect`: 64 GiB, above the largest chip in the catalog (a 64 GB eMMC, 62.5e9 bytes user area). */
+export const INSPECT_MAX_BYTES = 64 * 2 ** 30;
+
+/** Parses a byte count: decimal digits with an optional binary suffix K, M, G or T (e.g. 8G). */
+function parseSize(text: string): number {
+  const m = /^\s*(\d{1,15})\s*([KMGT]?)(i?B)?\s*$/i.exec(text);
+  const n = m ? Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()) : NaN;
+  if (!(n >= 1 && Number.isSafeInteger(n))) throw new UsageError('bad-number', `--max-size ${text}: give a size in bytes, e.g. 8G or 4194304`);
+  return n;
+}
+
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 }
@@ -56,11 +67,13 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document')
     .option('--fill <byte>', 'value of gaps between HEX/S-record records (0xFF, 255)', '0xFF')
     .option('--format <format>', `read as this format instead of detecting it (${FORMATS.join(', ')})`)
-    .action(async (file: string, opts: { json?: boolean; fill: string; format?: string }) => {
+    .option('--max-size <bytes>', 'refuse an image that expands past this, e.g. 8G (default 64G: above the largest chip in the catalog)')
+    .action(async (file: string, opts: { json?: boolean; fill: string; format?: string; maxSize?: string }) => {
       if (opts.format !== undefined && !FORMATS.includes(opts.format as ImageFormat)) {
         throw new UsageError('bad-format', `--format ${opts.format} is not one of ${FORMATS.join(', ')}`);
       }
-      const r = await inspectImage(file, { fill: parseByte(opts.fill), format: opts.format as ImageFormat | undefined });
+      const maxBytes = opts.maxSize === undefined ? INSPECT_MAX_BYTES : parseSize(opts.maxSize);
+      const r = await inspectImage(file, { fill: parseByte(opts.fill), format: opts.format as ImageFormat | undefined, maxBytes });
       if (opts.json) printJson(r);
       else printHuman(r);
     });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { intOption, QUANTITY } from '../../strict-number.js';
 import { loadFarmFile } from '../../farm/index.js';
 import { imageStatsOfFile } from '../../planning/image-stats.js';
 import { planLot } from '../../planning/plan.js';
@@ -13,10 +14,12 @@ interface PlanOpts {
   siteBandwidth?: string; cycleSeconds?: string; minHistory: string; json?: boolean;
 }
 
-function num(flag: string, v: string | undefined, int = false): number | undefined {
+/** A plain decimal number (digits, optionally a fraction; no exponent or hex) from 0 to `max`; whole when `int`. */
+function num(flag: string, v: string | undefined, int = false, max = 1e9): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || (int && !Number.isInteger(n))) throw new UsageError('bad-number', `${flag} ${v}: give a ${int ? 'whole ' : ''}number, 0 or more`);
+  if (int) return intOption(flag, v, { min: 0, max });
+  const n = /^\s*\d{1,12}(\.\d{1,9})?\s*$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 0 && n <= max)) throw new UsageError('bad-number', `${flag} ${v}: give a decimal number from 0 to ${max}`);
   return n;
 }
 
@@ -69,7 +72,7 @@ export function register(program: Command): void {
     .option('--min-history <n>', 'attempts/devices of history needed before it is used', '20')
     .option('--json', 'print the plan as JSON')
     .action(async function (this: Command, o: PlanOpts) {
-      const qty = num('--qty', o.qty, true)!;
+      const qty = intOption('--qty', o.qty, QUANTITY);
       let programmers: string[] | undefined;
       if (o.farm) programmers = loadFarmFile(path.resolve(o.farm)).programmers.map((p) => p.serial);
       const image = await imageStatsOfFile(path.resolve(o.image));
@@ -77,11 +80,11 @@ export function register(program: Command): void {
         planLot(db, {
           chip: o.chip, image, qty, programmers,
           by: o.by,
-          hoursPerDay: num('--hours-per-day', o.hoursPerDay),
+          hoursPerDay: num('--hours-per-day', o.hoursPerDay, false, 24),
           handlingSec: num('--handling-seconds', o.handlingSeconds),
           siteBytesPerSec: num('--site-bandwidth', o.siteBandwidth),
           cycleSeconds: num('--cycle-seconds', o.cycleSeconds),
-          minHistory: num('--min-history', o.minHistory, true),
+          minHistory: num('--min-history', o.minHistory, true, 1_000_000),
         }),
       );
       if (o.json) printJson(plan);

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { FarmError, UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
+import { checkSpec, jsonPath } from '../../programmers/registry.js';
 import { addProgrammer, listProgrammers, removeProgrammer, type Programmer } from '../../inventory/programmers.js';
 import { inventory } from '../../inventory/inventory.js';
 import { withDb } from '../context.js';
@@ -31,9 +33,11 @@ export function register(program: Command): void {
     .option('--options <json>', 'driver options as a JSON object')
     .option('--json', 'print as JSON')
     .action(function (this: Command, o: { name: string; driver: string; model: string; serial: string; sites: string; options?: string; json?: boolean }) {
-      const sites = Number(o.sites);
-      if (!Number.isInteger(sites)) throw new UsageError('bad-sites', `--sites ${o.sites}: give a whole number`);
-      const p = withDb(this, (db) => addProgrammer(db, { name: o.name, driver: o.driver, model: o.model, serial: o.serial, sites, options: parseOptions(o.options) }));
+      const sites = intOption('--sites', o.sites, { min: 1, max: 64 });
+      const spec = { name: o.name, driver: o.driver, model: o.model, serial: o.serial, sites, options: parseOptions(o.options) };
+      const { issues } = checkSpec(spec);
+      if (issues.length) throw new FarmError('bad-programmer-spec', `programmer "${o.name}" (${o.driver}): ${issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ')}`);
+      const p = withDb(this, (db) => addProgrammer(db, spec));
       if (o.json) return printJson(p);
       say(`programmer ${p.name} (${p.model}, ${p.sites} sites) added`);
     });

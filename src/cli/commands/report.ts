@@ -33,8 +33,15 @@ export function register(program: Command): void {
       if (!opts.out) return void process.stdout.write(text);
       const out = path.resolve(opts.out);
       const tmp = `${out}.tmp-${process.pid}`;
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, out);
+      try {
+        fs.writeFileSync(tmp, text);
+        fs.renameSync(tmp, out);
+      } catch (e) {
+        // Nothing half-written stays behind; the error names the file the user asked for, not the temporary one.
+        fs.rmSync(tmp, { force: true });
+        if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = out;
+        throw e;
+      }
       // With --out the JSON document goes to the file; stderr keeps stdout clean for scripts.
       if (format === 'json') process.stderr.write(`wrote ${out} (${r.devices.length} devices)\n`);
       else say(`wrote ${out} (${format}, ${r.devices.length} devices)`);

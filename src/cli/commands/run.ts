@@ -3,25 +3,24 @@ import { dbPath } from '../context.js';
 import { outputMode } from '../run-output.js';
 import { runLotCommand } from '../run-lot.js';
 import { UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
 
 /** Parses --speed: a positive number or `unlimited`. */
 export function parseSpeed(v: string): number | 'unlimited' {
   if (v === 'unlimited') return v;
-  const n = Number(v);
+  const n = /^\s*\d{1,9}(\.\d{1,9})?\s*$/.test(v) ? Number(v) : NaN;
   if (!(n > 0)) throw new UsageError('bad-option', `--speed must be a positive number or "unlimited" (got "${v}")`);
   return n;
 }
 
 function share(v: string): number {
-  const n = Number(v);
+  const n = /^\s*(0|1)(\.\d{1,9})?\s*$/.test(v) ? Number(v) : NaN;
   if (!(n >= 0 && n <= 1)) throw new UsageError('bad-option', `--stop-yield must be a share from 0 to 1, e.g. 0.9 (got "${v}")`);
   return n;
 }
 
 function count(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError('bad-option', `expected a whole number ≥ 1 (got "${v}")`);
-  return n;
+  return intOption('option', v, { min: 1, max: 100_000_000 });
 }
 
 const SIZE = /^(\d+)\s*([kKmM]?)(i?[bB])?$/;
@@ -38,7 +37,7 @@ export function parseChunk(v: string): number {
 
 /** Parses --ring-slots: a whole number of chunks from 2 to 4096. */
 function slots(v: string): number {
-  const n = Number(v);
+  const n = /^\s*\d{1,4}\s*$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < 2 || n > 4096) throw new UsageError('bad-option', `--ring-slots must be a whole number from 2 to 4096 (got "${v}")`);
   return n;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
 import { dbPath } from '../context.js';
 import { say } from '../output.js';
 
@@ -13,10 +13,8 @@ export function register(program: Command): void {
     .option('--token <t>', 'token every request must carry (Authorization: Bearer T or ?token=T)')
     .option('--poll-ms <ms>', 'milliseconds between polls of the database for live updates', '1000')
     .action(async function (this: Command, opts: { port: string; host: string; token?: string; pollMs: string }) {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('bad-port', `--port ${opts.port}: give a TCP port 0..65535`);
-      const pollMs = Number(opts.pollMs);
-      if (!(pollMs >= 50)) throw new UsageError('bad-poll', `--poll-ms ${opts.pollMs}: give at least 50`);
+      const port = intOption('--port', opts.port, { min: 0, max: 65535 });
+      const pollMs = intOption('--poll-ms', opts.pollMs, { min: 50, max: 3_600_000 });
       const { startDashboard } = await import('../../serve/server.js'); // fastify loads only for `serve`
       const d = await startDashboard({ dbFile: dbPath(this), host: opts.host, port, token: opts.token, pollMs });
       say(`gangflash dashboard on ${d.url}${opts.token ? '?token=…' : ''} (read-only; Ctrl-C stops it)`);

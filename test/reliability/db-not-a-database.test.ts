@@ -1,0 +1,46 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/exit-codes.js';
+import { runCli } from '../helpers/cli.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const dir = tmpDir('gangflash-notadb-');
+
+/** Every command a user might run first on the file: none may initialise it, read it as empty or back it up. */
+const commands = [['lot', 'list'], ['lot', 'show', 'LOT-1'], ['db', 'check'], ['db', 'backup'], ['db', 'init'], ['programmers', 'list']];
+
+describe('a file at --db that is not a database is reported as damaged, never initialised over', () => {
+  for (const [name, content] of [
+    ['a zero-length file', Buffer.alloc(0)],
+    ['a text file', Buffer.from('lot,reel,part\nL1,R1,X\n')],
+    ['a file of 8 KiB of zeros', Buffer.alloc(8192)],
+  ] as const) {
+    it(`${name} at --db is "database damaged" (exit 1) for lot, db check, db backup and db init, and stays as it was`, () => {
+      const file = path.join(dir, `${name.replace(/\W+/g, '-')}.db`);
+      fs.writeFileSync(file, content);
+      for (const args of commands) {
+        const r = runCli(['--db', file, ...args]);
+        expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(EXIT.userError);
+        expect(r.stderr, args.join(' ')).toMatch(/is not a readable gangflash database .*\[db-damaged\]/);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+      expect(fs.readFileSync(file).equals(content)).toBe(true);
+      expect(fs.existsSync(`${file}.backups`)).toBe(false);
+      expect(fs.existsSync(`${file}-wal`)).toBe(false);
+    });
+  }
+
+  it('db init on a path that does not exist creates the database', () => {
+    const file = path.join(dir, 'new.db');
+    const r = runCli(['--db', file, 'db', 'init']);
+    expect(r.code, r.stderr).toBe(EXIT.ok);
+    expect(runCli(['--db', file, 'db', 'check']).code).toBe(EXIT.ok);
+  });
+
+  it('a directory at --db is refused with exit 1 naming it', () => {
+    const r = runCli(['--db', dir, 'lot', 'list']);
+    expect(r.code).toBe(EXIT.userError);
+    expect(r.stderr).toMatch(/is not a regular file.*\[db-not-a-file\]/);
+  });
+});
