@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { GangflashError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { isStorageFailure, storageFailed } from '../db/storage-failure.js';
-import { resolveDbPath } from '../db/open.js';
+import { damaged, isDamage, resolveDbPath } from '../db/open.js';
 
 /** The version in gangflash's package.json (two folders above src/cli, from source or from dist). */
 function packageVersion(): string {
@@ -52,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Any command: a write the storage refused (full, read-only, immutable, locked, I/O) is exit 5 in one line.
     if (!(e instanceof GangflashError) && isStorageFailure(e)) e = storageFailed(e, (e as { path?: string }).path ?? resolveDbPath((program.opts() as { db?: string }).db));
+    // Any command that reads a damaged page (the open reads only the header and schema): damage, not a bug.
+    if (!(e instanceof GangflashError) && isDamage(e)) e = damaged(resolveDbPath((program.opts() as { db?: string }).db), (e as Error).message);
     if (e instanceof GangflashError) {
       if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: e.toJSON() }) + '\n');
       process.stderr.write(`gangflash: ${e.describe()} [${e.code}]\n`);

@@ -20,6 +20,7 @@ import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
 import { actor } from '../jobs/release.js';
 import { RunStore } from '../store/runs.js';
+import { verifyAfterUncleanClose } from '../scheduler/clean-close.js';
 import { gangflashVersion } from '../paths.js';
 import os from 'node:os';
 
@@ -74,6 +75,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     });
   let programming = false;
   try {
+    verifyAfterUncleanClose(db, o.dbFile);
     if (o.farmFile) syncFarm(db, loadFarmFile(o.farmFile));
     const operator = actor(o.operator);
     const lj = await prepareLotJob(db, o.lot, { engineering: o.engineering });

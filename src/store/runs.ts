@@ -29,6 +29,7 @@ export class RunStore {
       end: db.prepare(`UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), end_reason = ? WHERE id = ?`),
       ofLot: db.prepare(`SELECT ${COLS} FROM runs WHERE lot_id = ? ORDER BY id`),
       byId: db.prepare(`SELECT ${COLS} FROM runs WHERE id = ?`),
+      unclosed: db.prepare(`SELECT ${COLS} FROM runs WHERE ended_at IS NULL ORDER BY id`),
     };
   }
 
@@ -45,6 +46,11 @@ export class RunStore {
   /** Every run of a lot, oldest first. */
   ofLot(lot: string): RunRow[] {
     return (this.s.ofLot.all(lot) as (Omit<RunRow, 'engineering'> & { engineering: number })[]).map((r) => ({ ...r, engineering: r.engineering === 1 }));
+  }
+
+  /** Runs with no recorded end: running now, or killed or crashed before they could close. */
+  unclosed(): RunRow[] {
+    return (this.s.unclosed.all() as (Omit<RunRow, 'engineering'> & { engineering: number })[]).map((r) => ({ ...r, engineering: r.engineering === 1 }));
   }
 
   /** One run. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { dbPath } from '../context.js';
-import { openDb } from '../../db/open.js';
+import { openDb, verifyDb } from '../../db/open.js';
 import { backupDb, lastGoodBackup } from '../../db/backup.js';
 import { checkDb } from '../../db/check.js';
 import { printJson, say } from '../output.js';
@@ -15,9 +15,16 @@ export function register(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async function (this: Command, opts: { to?: string; json?: boolean }) {
       const file = dbPath(this);
-      const handle = openDb(file, { create: false, migrate: false });
+      // A backup is only worth having when it is sound: the live database is checked before, the copy after.
+      const handle = openDb(file, { create: false, migrate: false, verify: true });
       try {
         const dest = await backupDb(handle, file, opts.to);
+        const copy = openDb(dest, { create: false, migrate: false });
+        try {
+          verifyDb(copy, dest);
+        } finally {
+          copy.close();
+        }
         if (opts.json) printJson({ db: file, backup: dest });
         else say(`backed up ${file} to ${dest}`);
       } finally {

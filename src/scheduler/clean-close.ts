@@ -1,0 +1,28 @@
+import os from 'node:os';
+import { verifyDb, type Db } from '../db/open.js';
+import { RunStore } from '../store/runs.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Before a run: when an earlier run on this host ended without recording its end (killed, crashed, power cut), reads
+ * every page once with quick_check (a damaged database is refused as `db-damaged`, naming the last good backup) and
+ * records those runs as not closed. A database whose last runs closed cleanly is not read in full: its open stays
+ * cheap at any size. Returns how many unclosed runs were found.
+ */
+export function verifyAfterUncleanClose(db: Db, file: string): number {
+  const runs = new RunStore(db);
+  const host = os.hostname();
+  const gone = runs.unclosed().filter((r) => r.host === host && !alive(r.pid));
+  if (gone.length === 0) return 0;
+  verifyDb(db, file);
+  db.transaction(() => gone.forEach((r) => runs.end(r.id, 'not closed: the process was killed or crashed')))();
+  return gone.length;
+}
