@@ -41,7 +41,7 @@ const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const rows = lotRows(dbFile);
 const db = openDb(dbFile, { create: false });
-const serialRows = db.prepare('SELECT count(*) FROM serials').pluck().get() as number;
+const serialRows = db.prepare('SELECT count(*) FROM serial_ledger').pluck().get() as number;
 db.close();
 const dbRows = rows.devices + rows.attempts + serialRows;
 
