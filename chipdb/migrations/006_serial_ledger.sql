@@ -84,3 +84,104 @@ CREATE INDEX runs_lot ON runs(lot_id, started_at);
 
 -- The run each insertion belongs to (NULL for insertions recorded before schema 6).
 ALTER TABLE attempts ADD COLUMN run_id INTEGER REFERENCES runs(id);
+
+-- Totals kept by the database itself, in the same transaction as the rows they count (triggers), so reads stay
+-- proportional to what they return at any database size and can never drift from attempts and devices.
+-- Finished attempts (pass or fail) per lot, programmer, site and adapter (adapter_key 0: none).
+CREATE TABLE attempt_totals (
+  lot_id          TEXT NOT NULL,
+  programmer_id   INTEGER NOT NULL,
+  site            INTEGER NOT NULL,
+  adapter_key     INTEGER NOT NULL,
+  finished        INTEGER NOT NULL DEFAULT 0,
+  passed          INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (lot_id, programmer_id, site, adapter_key)
+);
+-- Failed attempts, and failed devices by the code and stage of their last attempt, per lot.
+CREATE TABLE failure_totals (
+  lot_id          TEXT NOT NULL,
+  code            TEXT NOT NULL,
+  stage           TEXT NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  devices         INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (lot_id, code, stage)
+);
+-- Finished devices per lot and reel, and those whose first finished attempt passed.
+CREATE TABLE device_totals (
+  lot_id          TEXT NOT NULL,
+  reel_id         TEXT NOT NULL,
+  passed          INTEGER NOT NULL DEFAULT 0,
+  failed          INTEGER NOT NULL DEFAULT 0,
+  first_passed    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (lot_id, reel_id)
+);
+-- Insertions (every attempt row) per adapter since its receptacle was fitted.
+CREATE TABLE adapter_totals (
+  adapter_id      INTEGER PRIMARY KEY,
+  since_socket    INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TRIGGER attempt_totals_finish AFTER UPDATE OF result ON attempts
+WHEN OLD.result NOT IN ('pass', 'fail') AND NEW.result IN ('pass', 'fail')
+BEGIN
+  INSERT INTO attempt_totals (lot_id, programmer_id, site, adapter_key, finished, passed)
+    VALUES (NEW.lot_id, NEW.programmer_id, NEW.site, coalesce(NEW.adapter_id, 0), 1, NEW.result = 'pass')
+    ON CONFLICT DO UPDATE SET finished = finished + 1, passed = passed + (NEW.result = 'pass');
+  INSERT INTO failure_totals (lot_id, code, stage, attempts) SELECT NEW.lot_id, coalesce(NEW.failure_code, '?'), coalesce(NEW.stage, '?'), 1 WHERE NEW.result = 'fail'
+    ON CONFLICT DO UPDATE SET attempts = attempts + 1;
+END;
+CREATE TRIGGER attempt_totals_insert AFTER INSERT ON attempts
+WHEN NEW.result IN ('pass', 'fail')
+BEGIN
+  INSERT INTO attempt_totals (lot_id, programmer_id, site, adapter_key, finished, passed)
+    VALUES (NEW.lot_id, NEW.programmer_id, NEW.site, coalesce(NEW.adapter_id, 0), 1, NEW.result = 'pass')
+    ON CONFLICT DO UPDATE SET finished = finished + 1, passed = passed + (NEW.result = 'pass');
+  INSERT INTO failure_totals (lot_id, code, stage, attempts) SELECT NEW.lot_id, coalesce(NEW.failure_code, '?'), coalesce(NEW.stage, '?'), 1 WHERE NEW.result = 'fail'
+    ON CONFLICT DO UPDATE SET attempts = attempts + 1;
+END;
+CREATE TRIGGER adapter_totals_insert AFTER INSERT ON attempts
+WHEN NEW.adapter_id IS NOT NULL
+BEGIN
+  INSERT INTO adapter_totals (adapter_id, since_socket)
+    SELECT NEW.adapter_id, 1 FROM adapters a WHERE a.id = NEW.adapter_id AND NEW.started_at >= a.socket_since
+    ON CONFLICT DO UPDATE SET since_socket = since_socket + 1;
+END;
+CREATE TRIGGER adapter_totals_socket AFTER UPDATE OF socket_since ON adapters
+BEGIN
+  INSERT INTO adapter_totals (adapter_id, since_socket)
+    VALUES (NEW.id, (SELECT count(*) FROM attempts x WHERE x.adapter_id = NEW.id AND x.started_at >= NEW.socket_since))
+    ON CONFLICT DO UPDATE SET since_socket = excluded.since_socket;
+END;
+CREATE TRIGGER device_totals_insert AFTER INSERT ON devices
+BEGIN
+  INSERT INTO device_totals (lot_id, reel_id, passed, failed, first_passed)
+    VALUES (NEW.lot_id, NEW.reel_id, NEW.result = 'pass', NEW.result = 'fail',
+      coalesce((SELECT a.result = 'pass' FROM attempts a WHERE a.lot_id = NEW.lot_id AND a.reel_id = NEW.reel_id AND a.seq = NEW.seq
+                  AND a.result IN ('pass', 'fail') ORDER BY a.attempt LIMIT 1), 0))
+    ON CONFLICT DO UPDATE SET passed = passed + excluded.passed, failed = failed + excluded.failed, first_passed = first_passed + excluded.first_passed;
+  INSERT INTO failure_totals (lot_id, code, stage, devices)
+    SELECT NEW.lot_id, coalesce(a.failure_code, '?'), coalesce(a.stage, '?'), 1 FROM attempts a
+     WHERE NEW.result = 'fail' AND a.lot_id = NEW.lot_id AND a.reel_id = NEW.reel_id AND a.seq = NEW.seq AND a.result = 'fail'
+     ORDER BY a.attempt DESC LIMIT 1
+    ON CONFLICT DO UPDATE SET devices = devices + 1;
+END;
+
+-- The totals of a database made before schema 6.
+INSERT INTO attempt_totals (lot_id, programmer_id, site, adapter_key, finished, passed)
+  SELECT lot_id, programmer_id, site, coalesce(adapter_id, 0), count(*), sum(result = 'pass') FROM attempts WHERE result IN ('pass', 'fail')
+  GROUP BY lot_id, programmer_id, site, coalesce(adapter_id, 0);
+INSERT INTO failure_totals (lot_id, code, stage, attempts)
+  SELECT lot_id, coalesce(failure_code, '?'), coalesce(stage, '?'), count(*) FROM attempts WHERE result = 'fail' GROUP BY 1, 2, 3;
+INSERT INTO device_totals (lot_id, reel_id, passed, failed, first_passed)
+  SELECT d.lot_id, d.reel_id, sum(d.result = 'pass'), sum(d.result = 'fail'),
+    sum(coalesce((SELECT a.result = 'pass' FROM attempts a WHERE a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq
+                  AND a.result IN ('pass', 'fail') ORDER BY a.attempt LIMIT 1), 0))
+  FROM devices d GROUP BY d.lot_id, d.reel_id;
+INSERT INTO failure_totals (lot_id, code, stage, devices)
+  SELECT d.lot_id, coalesce(a.failure_code, '?'), coalesce(a.stage, '?'), count(*) FROM devices d
+    JOIN attempts a ON a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq
+     AND a.attempt = (SELECT max(b.attempt) FROM attempts b WHERE b.lot_id = d.lot_id AND b.reel_id = d.reel_id AND b.seq = d.seq AND b.result = 'fail')
+   WHERE d.result = 'fail' GROUP BY 1, 2, 3
+  ON CONFLICT DO UPDATE SET devices = devices + excluded.devices;
+INSERT INTO adapter_totals (adapter_id, since_socket)
+  SELECT a.id, (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= a.socket_since) FROM adapters a;

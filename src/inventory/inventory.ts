@@ -51,7 +51,7 @@ export function adapterStates(db: Db): AdapterState[] {
     `SELECT a.id, a.serial, a.adapter_type AS type, t.package, t.sites AS typeSites, p.name AS programmer, a.programmer_id AS programmerId,
             m.family AS programmerFamily, a.site, a.status AS stored, a.override_life AS overrideLife, a.socket_since AS socketSince,
             t.rated_insertions AS rated,
-            a.prior_insertions + (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= a.socket_since) AS insertions
+            a.prior_insertions + coalesce((SELECT since_socket FROM adapter_totals t WHERE t.adapter_id = a.id), 0) AS insertions
        FROM adapters a JOIN adapter_types t ON t.id = a.adapter_type
        LEFT JOIN programmers p ON p.id = a.programmer_id LEFT JOIN programmer_models m ON m.model = p.model
       ORDER BY a.serial`,

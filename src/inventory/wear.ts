@@ -3,10 +3,10 @@ import type { Db } from '../db/open.js';
 /** Life state of an adapter: ok below its rated insertions, warn at or past them, retired when taken out of use. */
 export type AdapterStatus = 'ok' | 'warn' | 'retired';
 
-/** Insertions on an adapter's current receptacle: attempts recorded with it since `socket_since`, plus `prior_insertions`. */
+/** Insertions on an adapter's current receptacle: attempts recorded with it since `socket_since` (kept by the database), plus `prior_insertions`. */
 export function adapterInsertions(db: Db, adapterId: number): number {
   const row = db.prepare(
-    `SELECT a.prior_insertions + (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= a.socket_since) AS n
+    `SELECT a.prior_insertions + coalesce((SELECT since_socket FROM adapter_totals t WHERE t.adapter_id = a.id), 0) AS n
        FROM adapters a WHERE a.id = ?`,
   ).get(adapterId) as { n: number } | undefined;
   return row?.n ?? 0;

@@ -20,8 +20,8 @@ const sql = `
 SELECT l.id AS lot, j.name || '@' || j.version AS job, l.chip, l.status,
   (SELECT count(*) FROM reels r WHERE r.lot_id = l.id) AS reels,
   (SELECT coalesce(sum(quantity), 0) FROM reels r WHERE r.lot_id = l.id) AS planned,
-  (SELECT count(*) FROM devices d WHERE d.lot_id = l.id AND d.result = 'pass') AS passed,
-  (SELECT count(*) FROM devices d WHERE d.lot_id = l.id AND d.result = 'fail') AS failed
+  (SELECT coalesce(sum(t.passed), 0) FROM device_totals t WHERE t.lot_id = l.id) AS passed,
+  (SELECT coalesce(sum(t.failed), 0) FROM device_totals t WHERE t.lot_id = l.id) AS failed
 FROM lots l JOIN jobs j ON j.id = l.job_id`;
 
 function withDerived(r: Omit<LotCounters, 'remaining' | 'yield'>): LotCounters {
@@ -49,9 +49,8 @@ export function lotReels(db: Db, lot: string): { reel: string; part: string; qua
   return db
     .prepare(
       `SELECT r.reel_id AS reel, r.part, r.quantity, r.date_code AS dateCode,
-        (SELECT count(*) FROM devices d WHERE d.lot_id = r.lot_id AND d.reel_id = r.reel_id AND d.result = 'pass') AS passed,
-        (SELECT count(*) FROM devices d WHERE d.lot_id = r.lot_id AND d.reel_id = r.reel_id AND d.result = 'fail') AS failed
-       FROM reels r WHERE r.lot_id = ? ORDER BY r.reel_id`,
+        coalesce(t.passed, 0) AS passed, coalesce(t.failed, 0) AS failed
+       FROM reels r LEFT JOIN device_totals t ON t.lot_id = r.lot_id AND t.reel_id = r.reel_id WHERE r.lot_id = ? ORDER BY r.reel_id`,
     )
     .all(lot) as { reel: string; part: string; quantity: number; dateCode: string; passed: number; failed: number }[];
 }

@@ -20,14 +20,13 @@ export interface AdapterLife {
   left: number;
 }
 
-/** Every adapter in the inventory with its receptacle's insertions derived from `attempts`. */
+/** Every adapter in the inventory with its receptacle's insertions (kept by the database with every attempt). */
 export function adapterLives(db: Db): AdapterLife[] {
   const rows = db
     .prepare(
       `SELECT a.id, a.serial, a.adapter_type AS type, t.sites AS typeSites, a.programmer_id AS programmerId,
               p.name AS programmer, a.site, a.status, a.override_life AS overrideLife, t.rated_insertions AS rated,
-              a.prior_insertions + (SELECT count(*) FROM attempts x
-                                     WHERE x.adapter_id = a.id AND x.started_at >= a.socket_since) AS used
+              a.prior_insertions + coalesce((SELECT since_socket FROM adapter_totals u WHERE u.adapter_id = a.id), 0) AS used
          FROM adapters a
          JOIN adapter_types t ON t.id = a.adapter_type
          LEFT JOIN programmers p ON p.id = a.programmer_id

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { TotalsStore } from '../store/totals.js';
 
 /** What past lots of a chip say about it. */
 export interface ChipHistory {
@@ -13,15 +14,11 @@ export interface ChipHistory {
   insertionsPerDevice: number | null;
 }
 
-/** Devices, passes and attempts of every lot of `part`. */
+/** Devices, passes and finished attempts of every lot of `part` (from the totals the database keeps). */
 export function chipHistory(db: Db, part: string): ChipHistory {
-  const d = db
-    .prepare(
-      `SELECT count(*) AS devices, coalesce(sum(d.result = 'pass'), 0) AS passed
-         FROM devices d JOIN lots l ON l.id = d.lot_id WHERE l.chip = ?`,
-    )
-    .get(part) as { devices: number; passed: number };
-  const a = db.prepare('SELECT count(*) AS n FROM attempts x JOIN lots l ON l.id = x.lot_id WHERE l.chip = ?').get(part) as { n: number };
+  const t = new TotalsStore(db).chip(part);
+  const d = { devices: t.devices, passed: t.passed };
+  const a = { n: t.attempts };
   return {
     devices: d.devices,
     passed: d.passed,
@@ -41,15 +38,22 @@ export interface MeasuredDuration {
 
 const DURATION = "(unixepoch(x.ended_at, 'subsec') - unixepoch(x.started_at, 'subsec'))";
 
+/** Attempts a plan's median duration is taken over at most: the newest lots' finished attempts, so a plan costs the same at any database size. */
+export const MEDIAN_WINDOW = 5000;
+
 function median(db: Db, where: string, params: unknown[]): { n: number; median: number | null } {
-  // Finished attempts only: an interrupted or in-socket insertion has no meaningful duration.
-  const from = `FROM attempts x JOIN lots l ON l.id = x.lot_id JOIN jobs j ON j.id = l.job_id WHERE x.result IN ('pass', 'fail') AND ${where}`;
-  const n = (db.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
-  if (n === 0) return { n, median: null };
-  const pick = db.prepare(`SELECT ${DURATION} AS d ${from} ORDER BY d LIMIT 1 OFFSET ?`);
-  const lo = (pick.get(...params, Math.floor((n - 1) / 2)) as { d: number }).d;
-  const hi = (pick.get(...params, Math.floor(n / 2)) as { d: number }).d;
-  return { n, median: (lo + hi) / 2 };
+  // Finished attempts only: an interrupted or in-socket insertion has no meaningful duration. Newest lots first, each
+  // read through its own index range until the window is full.
+  const lots = db.prepare(`SELECT l.id FROM lots l JOIN jobs j ON j.id = l.job_id WHERE ${where} ORDER BY l.created_at DESC, l.rowid DESC`).pluck().all(...params) as string[];
+  const take = db.prepare(`SELECT ${DURATION} AS d FROM attempts x WHERE x.lot_id = ? AND x.result IN ('pass', 'fail') LIMIT ?`).pluck();
+  const ds: number[] = [];
+  for (const lot of lots) {
+    for (const d of take.all(lot, MEDIAN_WINDOW - ds.length) as number[]) ds.push(d);
+    if (ds.length >= MEDIAN_WINDOW) break;
+  }
+  if (ds.length === 0) return { n: 0, median: null };
+  ds.sort((a, b) => a - b);
+  return { n: ds.length, median: (ds[Math.floor((ds.length - 1) / 2)] + ds[Math.floor(ds.length / 2)]) / 2 };
 }
 
 /**

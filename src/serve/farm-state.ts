@@ -28,13 +28,14 @@ export function farmState(db: Db): ProgrammerState[] {
   const sites = db
     .prepare('SELECT programmer_id AS p, site, enabled, disabled_reason AS reason FROM sites ORDER BY programmer_id, site')
     .all() as { p: number; site: number; enabled: number; reason: string | null }[];
-  const last = db
-    .prepare(
-      `SELECT a.programmer_id AS p, a.site, a.result, a.failure_code AS failureCode, a.lot_id AS lot, a.ended_at AS endedAt
-         FROM attempts a
-         JOIN (SELECT programmer_id, site, max(id) AS id FROM attempts WHERE result IN ('pass', 'fail') GROUP BY programmer_id, site) m ON m.id = a.id`,
-    )
-    .all() as { p: number; site: number; result: 'pass' | 'fail'; failureCode: string | null; lot: string; endedAt: string }[];
+  // The last finished attempt of each site: one short backward walk of the (programmer, site, id) index per site.
+  const lastOf = db.prepare(
+    `SELECT a.programmer_id AS p, a.site, a.result, a.failure_code AS failureCode, a.lot_id AS lot, a.ended_at AS endedAt
+       FROM attempts a WHERE a.programmer_id = ? AND a.site = ? AND a.result IN ('pass', 'fail') ORDER BY a.id DESC LIMIT 1`,
+  );
+  const last = sites
+    .map((s) => lastOf.get(s.p, s.site))
+    .filter((r) => r !== undefined) as { p: number; site: number; result: 'pass' | 'fail'; failureCode: string | null; lot: string; endedAt: string }[];
   const lastBy = new Map(last.map((l) => [`${l.p}:${l.site}`, l]));
   const mounted = adapterLives(db).filter((a) => a.programmerId !== null);
   const yields = new Map(attemptYields(db, 'site').map((y) => [y.key, y]));

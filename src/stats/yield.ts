@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { wilson, type Interval } from './wilson.js';
+import { TotalsStore } from '../store/totals.js';
 
 /** Ways to group yield. */
 export type YieldBy = 'lot' | 'chip' | 'programmer' | 'site' | 'adapter' | 'failure';
@@ -42,30 +43,18 @@ export interface YieldReport {
 
 const share = (a: number, n: number) => (n === 0 ? null : a / n);
 
-/** Computes yield from `devices` and `attempts` (never from counters), optionally for one lot. */
+/**
+ * Computes yield, optionally for one lot, from the totals the database keeps in the same transaction as every attempt
+ * and device (triggers of migration 006; `test/stats/totals.test.ts` recomputes them from the rows).
+ */
 export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
-  const where = lot ? 'WHERE d.lot_id = @lot' : '';
-  const awhere = lot ? 'WHERE a.lot_id = @lot' : '';
-  const params = lot ? { lot } : {};
-  const deviceSql = (key: string) => `
-    SELECT ${key} AS key, count(*) AS n, sum(d.result = 'pass') AS passed,
-      sum(EXISTS (SELECT 1 FROM attempts a WHERE a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.result = 'pass'
-        AND a.attempt = (SELECT min(b.attempt) FROM attempts b WHERE b.lot_id = a.lot_id AND b.reel_id = a.reel_id AND b.seq = a.seq AND b.result IN ('pass', 'fail')))) AS firstPassed
-    FROM devices d JOIN lots l ON l.id = d.lot_id ${where} GROUP BY key ORDER BY key`;
-  const total = db.prepare(deviceSql("'all'")).get(params) as { n: number; passed: number | null; firstPassed: number | null } | undefined;
+  const totals = new TotalsStore(db);
+  const total = totals.devices('all', lot)[0];
   const n = total?.n ?? 0;
-  const failures = db
-    .prepare(
-      `SELECT a.failure_code AS code, a.stage, count(*) AS attempts,
-         sum(EXISTS (SELECT 1 FROM devices d WHERE d.lot_id = a.lot_id AND d.reel_id = a.reel_id AND d.seq = a.seq AND d.result = 'fail'
-             AND a.attempt = (SELECT max(attempt) FROM attempts b WHERE b.lot_id = a.lot_id AND b.reel_id = a.reel_id AND b.seq = a.seq))) AS devices
-       FROM attempts a ${awhere ? awhere + ' AND' : 'WHERE'} a.result = 'fail' GROUP BY a.failure_code, a.stage ORDER BY devices DESC, attempts DESC`,
-    )
-    .all(params) as FailureRow[];
-
+  const failures: FailureRow[] = totals.failures(lot).map((f) => ({ code: f.code, stage: f.stage, attempts: f.attempts, devices: f.devices }));
   let rows: YieldRow[] = [];
   if (by === 'lot' || by === 'chip') {
-    rows = (db.prepare(deviceSql(by === 'lot' ? 'd.lot_id' : 'l.chip')).all(params) as { key: string; n: number; passed: number; firstPassed: number }[]).map((r) => ({
+    rows = totals.devices(by, lot).map((r) => ({
       key: r.key,
       n: r.n,
       passed: r.passed,
@@ -95,14 +84,7 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
  * intervals; a site is `flagged` when its interval lies wholly below the pooled interval of its programmer's other sites.
  */
 export function attemptYields(db: Db, by: 'programmer' | 'site' | 'adapter', lot?: string): YieldRow[] {
-  const key = by === 'programmer' ? 'p.name' : by === 'site' ? "p.name || ':' || a.site" : "coalesce(ad.serial, '(none)')";
-  const list = db
-    .prepare(
-      `SELECT ${key} AS key, p.name AS programmer, count(*) AS n, sum(a.result = 'pass') AS passed
-       FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
-       WHERE a.result IN ('pass', 'fail') ${lot ? 'AND a.lot_id = @lot' : ''} GROUP BY key ORDER BY p.id, a.site, key`,
-    )
-    .all(lot ? { lot } : {}) as { key: string; programmer: string; n: number; passed: number }[];
+  const list = new TotalsStore(db).attempts(by, lot);
   return list.map((r) => {
     const row: YieldRow = { key: r.key, n: r.n, passed: r.passed, yield: share(r.passed, r.n), ci: wilson(r.passed, r.n) };
     if (by === 'site') {
