@@ -43,6 +43,11 @@ export const DEVICE_COLUMNS: (keyof DeviceRow)[] = [
 
 /** Every device row of `lot`, by reel and sequence, with its final attempt's programmer, site and adapter. */
 export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
+  return [...iterateLotDeviceRows(db, lot)];
+}
+
+/** The device rows of `lot` one at a time, straight from the database (a report's memory stays flat in the lot size). */
+export function iterateLotDeviceRows(db: Db, lot: string): IterableIterator<DeviceRow> {
   return db
     .prepare(
       `WITH last AS (SELECT reel_id, seq, max(attempt) AS n, count(*) AS attempts FROM attempts WHERE lot_id = @lot GROUP BY reel_id, seq),
@@ -76,5 +81,5 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
         WHERE d.lot_id = @lot
         ORDER BY d.reel_id, d.seq`,
     )
-    .all({ lot }) as DeviceRow[];
+    .iterate({ lot }) as IterableIterator<DeviceRow>;
 }
