@@ -37,9 +37,31 @@ export function parseReels(text: string, file: string): ParsedReels {
   return { rows, problems };
 }
 
-/** csv-parse's header callback: refuses a header naming a column twice (or two spellings of one field). */
+/** The CSV column each reel field is written as. */
+const COLUMN: Record<keyof ReelRow, string> = { lot: 'lot', reel: 'reel', part: 'part', quantity: 'quantity', dateCode: 'date_code', job: 'job' };
+
+/**
+ * csv-parse's header callback: the header's problems are reported once, for the whole file, never once per row: a
+ * file separated by another character than the comma, a column named twice (or two spellings of one field), an unknown
+ * column, a missing column.
+ */
 function uniqueColumns(file: string): (header: string[]) => string[] {
   return (header) => {
+    const fail = (msg: string) => new LotImportError('import-csv', msg, { file, line: 1 });
+    if (header.length === 1) {
+      const sep = [';', '\t', '|'].find((c) => header[0].includes(c));
+      if (sep) {
+        const name = sep === '\t' ? 'a tab' : `'${sep}'`;
+        throw fail(`the separator is ${name}, not a comma (the header reads "${header[0].slice(0, 60)}"); save the file as comma-separated CSV (or export it with ',' as list separator) and import it again`);
+      }
+    }
+    const unknown = header.filter((h) => fieldOf(h) === undefined);
+    if (unknown.length > 0) {
+      throw fail(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; the columns are ${Object.values(COLUMN).join(', ')} (common ERP spellings such as qty, pn or dc are accepted)`);
+    }
+    const given = new Set(header.map((h) => fieldOf(h)));
+    const missing = (Object.keys(COLUMN) as (keyof ReelRow)[]).filter((f) => !given.has(f)).map((f) => COLUMN[f]);
+    if (missing.length > 0) throw fail(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the header must name ${Object.values(COLUMN).join(', ')}`);
     const seen = new Map<string, string>();
     for (const h of header) {
       const key = fieldOf(h) ?? h.trim().toLowerCase();
