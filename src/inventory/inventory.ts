@@ -60,7 +60,7 @@ export function adapterStates(db: Db): AdapterState[] {
     ...r,
     overrideLife: r.overrideLife === 1,
     lifeLeftPct: lifeLeftPct(r.insertions, r.rated),
-    status: adapterStatus(stored, r.insertions, r.rated),
+    status: adapterStatus(stored, r.insertions, r.rated, r.overrideLife === 1),
   }));
 }
 

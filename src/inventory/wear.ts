@@ -1,7 +1,10 @@
 import type { Db } from '../db/open.js';
 
-/** Life state of an adapter: ok below its rated insertions, warn at or past them, retired when taken out of use. */
-export type AdapterStatus = 'ok' | 'warn' | 'retired';
+/**
+ * Life state of an adapter: ok; warn in its last 10 % of rated insertions, or past them under an operator's override;
+ * expired at or past them without one (runs do not use it); retired when taken out of use.
+ */
+export type AdapterStatus = 'ok' | 'warn' | 'expired' | 'retired';
 
 /** Insertions on an adapter's current receptacle: attempts recorded with it since `socket_since` (kept by the database), plus `prior_insertions`. */
 export function adapterInsertions(db: Db, adapterId: number): number {
@@ -18,7 +21,8 @@ export function lifeLeftPct(insertions: number, rated: number): number {
 }
 
 /** The status of an adapter from its stored status and wear. */
-export function adapterStatus(stored: string, insertions: number, rated: number): AdapterStatus {
+export function adapterStatus(stored: string, insertions: number, rated: number, override = false): AdapterStatus {
   if (stored === 'retired') return 'retired';
-  return insertions >= rated ? 'warn' : 'ok';
+  if (insertions >= rated) return override ? 'warn' : 'expired';
+  return insertions >= rated * 0.9 ? 'warn' : 'ok';
 }

@@ -180,7 +180,8 @@ class LotRun {
       const rate = (this.finished / Math.max(0.001, (Date.now() - this.t0) / 1000)) * 3600;
       opts.listener({ type: 'lot-progress', at: now(), planned: c0.planned, passed, failed, remaining, devicesPerHour: Math.round(rate), etaSeconds: rate > 0 ? Math.round((remaining / rate) * 3600) : null });
       const y = passed / Math.max(1, passed + failed);
-      if (opts.stopYield !== undefined && this.finished >= (opts.stopYieldAfter ?? 50) && y < opts.stopYield) {
+      // The limit is the lot's: devices finished by earlier runs count too, so a resumed lot below it stops at once.
+      if (opts.stopYield !== undefined && passed + failed >= (opts.stopYieldAfter ?? 50) && y < opts.stopYield) {
         this.alarm('yield-stop', `lot yield ${(y * 100).toFixed(1)}% fell below the stop limit ${(opts.stopYield * 100).toFixed(1)}%`);
         return 'yield-stop';
       }

@@ -17,12 +17,17 @@ export class SiteHealth {
 
   constructor(db: Db, programmerIds: number[]) {
     // Finished attempts only: an interrupted insertion says nothing about the socket.
-    const rows = db.prepare("SELECT failure_code AS code FROM attempts WHERE programmer_id = ? AND site = ? AND result IN ('pass', 'fail') ORDER BY id DESC LIMIT 64");
+    // A site enabled again by an operator starts a new streak: attempts before that are not held against it.
+    const rows = db.prepare(
+      `SELECT failure_code AS code FROM attempts WHERE programmer_id = @p AND site = @s AND result IN ('pass', 'fail')
+         AND started_at > coalesce((SELECT max(at) FROM events WHERE code = 'site-enabled' AND programmer_id = @p AND site = @s), '')
+       ORDER BY id DESC LIMIT 64`,
+    );
     const sites = db.prepare('SELECT site FROM sites WHERE programmer_id = ?');
     for (const pid of programmerIds) {
       for (const { site } of sites.all(pid) as { site: number }[]) {
         let n = 0;
-        for (const r of rows.all(pid, site) as { code: string | null }[]) {
+        for (const r of rows.all({ p: pid, s: site }) as { code: string | null }[]) {
           if (r.code === null) break;
           if (countsAgainstSite(r.code)) n++;
         }

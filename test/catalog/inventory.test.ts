@@ -88,9 +88,9 @@ describe('inventory', () => {
     recordAttempts(a.id, 12);
     expect(adapterInsertions(db, a.id)).toBe(5002);
     const state = inventory(db).adapters[0];
-    expect(state).toMatchObject({ insertions: 5002, rated: 5000, lifeLeftPct: 0, status: 'warn' });
+    expect(state).toMatchObject({ insertions: 5002, rated: 5000, lifeLeftPct: 0, status: 'expired' });
     overrideLife(db, 'E1', 'last lot of the week');
-    expect(inventory(db).adapters[0].overrideLife).toBe(true);
+    expect(inventory(db).adapters[0]).toMatchObject({ overrideLife: true, status: 'warn' });
     expect(replaceSocket(db, 'E1', new Date(Date.now() + 2000).toISOString()).insertionsBefore).toBe(5002);
     recordAttempts(a.id, 3, 3000);
     expect(inventory(db).adapters[0]).toMatchObject({ insertions: 3, status: 'ok', overrideLife: false });
