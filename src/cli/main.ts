@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { GangflashError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
+import { commandFiles } from './command-files.js';
 import { isStorageFailure, storageFailed } from '../db/storage-failure.js';
 import { damaged, isDamage, resolveDbPath } from '../db/open.js';
 
@@ -16,8 +17,11 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-/** Builds the gangflash command tree: every file in ./commands exports `register(program)`. */
-export async function buildProgram(): Promise<Command> {
+/**
+ * Builds the gangflash command tree: every file in ./commands exports `register(program)`. With `argv`, only the
+ * files that command needs are loaded (see command-files.ts): `--version` and `chips` load next to nothing.
+ */
+export async function buildProgram(argv?: string[]): Promise<Command> {
   const program = new Command('gangflash')
     .description('offline gang-programming farm orchestrator')
     .version(packageVersion(), '-V, --version', 'print the gangflash version')
@@ -25,7 +29,10 @@ export async function buildProgram(): Promise<Command> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = fs.readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map')).sort();
+  const all = fs.readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map')).sort();
+  const base = (f: string) => f.replace(/\.(js|ts)$/, '');
+  const wanted = argv ? new Set(commandFiles(argv, all.map(base))) : undefined;
+  const files = wanted ? all.filter((f) => wanted.has(base(f))) : all;
   for (const f of files) {
     const mod = (await import(pathToFileURL(path.join(dir, f)).href)) as { register?: (p: Command) => void };
     mod.register?.(program);
@@ -41,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
     throw e;
   });
-  const program = await buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
