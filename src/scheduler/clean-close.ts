@@ -1,15 +1,7 @@
 import os from 'node:os';
 import { verifyDb, type Db } from '../db/open.js';
 import { RunStore } from '../store/runs.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { pidExists } from './holder.js';
 
 /**
  * Before a run: when an earlier run on this host ended without recording its end (killed, crashed, power cut), reads
@@ -20,7 +12,7 @@ function alive(pid: number): boolean {
 export function verifyAfterUncleanClose(db: Db, file: string): number {
   const runs = new RunStore(db);
   const host = os.hostname();
-  const gone = runs.unclosed().filter((r) => r.host === host && !alive(r.pid));
+  const gone = runs.unclosed().filter((r) => r.host === host && !pidExists(r.pid));
   if (gone.length === 0) return 0;
   verifyDb(db, file);
   db.transaction(() => gone.forEach((r) => runs.end(r.id, 'not closed: the process was killed or crashed')))();

@@ -49,7 +49,8 @@ export function thisProcess(): Holder {
   return { host: os.hostname(), pid: process.pid, started: processStart(process.pid), bootId: bootId() };
 }
 
-function pidExists(pid: number): boolean {
+/** True while a process with this pid exists on this host (EPERM: it exists but belongs to another user). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
