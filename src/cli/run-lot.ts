@@ -14,6 +14,7 @@ import { dbWriteFailed, dbWriteFailedAtStart, isDbWriteFailure } from '../schedu
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import type { RingOptions } from '../fanout/farm-session.js';
 import { runOutput, type RunOutputMode } from './run-output.js';
+import { liveSetup } from './live-setup.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
 
@@ -37,6 +38,8 @@ export interface RunLotCommandOptions {
   ring?: RingOptions;
   /** Stall ms a slow programmer may cost the farm per wave before it reads the image itself. @default 2000 */
   slowConsumerMs?: number;
+  /** Live view: ring the terminal bell on every alarm. */
+  bell?: boolean;
   /** Print a human summary after the run in live mode. @default true */
   summary?: boolean;
 }
@@ -82,26 +85,38 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         return { name: p.name, driver: p.driver, model: p.model, serial: p.serial, sites: p.sites, options };
       });
 
+    const setup = o.mode === 'live' ? liveSetup(db, o.lot, sites, lj.image.sha256, o.bell) : undefined;
+    const out = runOutput(o.mode, { progress: o.progress, setup });
     const controller = new AbortController();
     let stolen: Error | undefined;
-    const { lease, tookOver } = LotLease.acquire(db, o.lot, {
-      onLost: (e) => {
-        stolen = e;
-        controller.abort();
-        process.stderr.write(`\ngangflash: ${e.message} (this run's heartbeat was stale); stopping after the cycle in flight\n`);
-      },
-    });
+    let acquired: ReturnType<typeof LotLease.acquire>;
+    try {
+      acquired = LotLease.acquire(db, o.lot, {
+        onLost: (e) => {
+          stolen = e;
+          controller.abort();
+          out.notice(`${e.message} (this run's heartbeat was stale)`);
+          out.stopping();
+        },
+      });
+    } catch (e) {
+      out.stop();
+      throw e;
+    }
+    const { lease, tookOver } = acquired;
     // Until the run returns, a process ended early (stdout reader gone) exits as interrupted, never as done.
     const exitWas = process.exitCode;
     process.exitCode = EXIT.interrupted;
-    const out = runOutput(o.mode, { progress: o.progress });
     let signals = 0;
     const onSignal = () => {
       signals++;
       if (signals === 1) {
         controller.abort();
-        process.stderr.write('\ngangflash: stopping after the cycle in flight (press Ctrl-C again to quit now; those devices are re-run on resume)\n');
-      } else process.exit(EXIT.interrupted);
+        out.stopping();
+      } else {
+        out.stop();
+        process.exit(EXIT.interrupted);
+      }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
