@@ -55,6 +55,7 @@ export class LiveView {
         break;
       }
       case 'cycle-start': {
+        if (this.progress === 'starting…') this.progress = 'first cycle in flight…';
         this.cycles.set(e.programmer, { startedAt: Date.now(), lastMs: this.cycles.get(e.programmer)?.lastMs ?? null });
         for (const d of e.devices) Object.assign(this.slot(e.programmer, d.site), { state: 'working', stage: 'id', pct: 0 });
         break;
@@ -100,9 +101,13 @@ export class LiveView {
     if (this.stoppingSince !== null) return;
     this.stoppingSince = Date.now();
     let eta: number | null = null;
-    for (const c of this.cycles.values()) {
-      if (c.startedAt === null || c.lastMs === null) continue;
-      eta = Math.max(eta ?? 0, (c.lastMs - (Date.now() - c.startedAt)) / 1000);
+    for (const [programmer, c] of this.cycles) {
+      if (c.startedAt === null) continue;
+      const elapsed = Date.now() - c.startedAt;
+      // The last cycle's length when there was one, else the share of bytes done so far in this one.
+      const least = Math.min(...[...this.slots.entries()].filter(([k, s]) => k.startsWith(`${programmer}\u0000`) && s.state === 'working').map(([, s]) => s.pct ?? 0));
+      const ms = c.lastMs ?? (least > 0 && least < 100 ? (elapsed * 100) / least : null);
+      if (ms !== null) eta = Math.max(eta ?? 0, (ms - elapsed) / 1000);
     }
     this.stopEta = eta === null ? null : Math.max(1, Math.ceil(eta));
     this.draw();
@@ -124,8 +129,10 @@ export class LiveView {
   private alarm(e: Extract<RunEvent, { type: 'alarm' }>): void {
     if (e.programmer !== undefined && e.site !== undefined) {
       const s = this.slot(e.programmer, e.site);
-      if (e.code === 'site-disabled') Object.assign(s, { state: 'off', reason: e.message });
-      if (e.code === 'adapter-life' && !/override/.test(e.message)) Object.assign(s, { state: 'eol', reason: e.message });
+      // The grid's reason line names the programmer and site already.
+      const reason = e.message.startsWith(`${e.programmer} site ${e.site}`) ? e.message.slice(`${e.programmer} site ${e.site}`.length).replace(/^:?\s*/, '') : e.message;
+      if (e.code === 'site-disabled') Object.assign(s, { state: 'off', reason });
+      if (e.code === 'adapter-life' && !/override/.test(e.message)) Object.assign(s, { state: 'eol', reason });
     }
     this.ring();
     this.screen.log(`\x1b[33mALARM\x1b[0m ${e.code}: ${e.message}`);

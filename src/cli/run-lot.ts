@@ -17,6 +17,7 @@ import { runOutput, type RunOutputMode } from './run-output.js';
 import { liveSetup } from './live-setup.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
+import { wrap } from './screen.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -149,7 +150,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [db-write-failed]\n`);
     if (o.mode === 'live' && o.summary !== false) {
       const y = summary.passed + summary.failed ? ((100 * summary.passed) / (summary.passed + summary.failed)).toFixed(1) : '-';
-      say(`lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`);
+      const text = `lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`;
+      say(process.stdout.isTTY ? wrap(text, (process.stdout.columns ?? 80) - 1).join('\n') : text);
     }
     return stolen ? EXIT.lotHeld : EXIT_FOR[summary.end];
   } catch (e) {
