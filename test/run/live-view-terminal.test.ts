@@ -69,7 +69,8 @@ describe.skipIf(!hasTmux)('live view in a real terminal (tmux)', () => {
   for (const columns of [80, 160]) {
     it(`at ${columns} columns the final frame shows every site of an 8-site and a 16-site programmer with its result and lot counts, a disabled site keeps its number and shows OFF, and no line is wider than the terminal`, async () => {
       const dir = caseDir();
-      const { dbFile, image } = await lotFixture({ dir, programmers: 2, sitesPer: { 1: 8, 2: 16 }, devices: 120 });
+      // Defective parts (the sim's seeded defects × 40) so the final frame holds failures as well as passes.
+      const { dbFile, image } = await lotFixture({ dir, programmers: 2, sitesPer: { 1: 8, 2: 16 }, devices: 120, sim: { defectMultiplier: 40 } });
       expect(runCli(['--db', dbFile, 'sites', 'disable', 'sim-1:3', '--reason', 'bent pin found by the operator']).code).toBe(0);
       term = new TmuxTerminal(path.join(dir, 'term'), columns);
       const n = term.gangflash(['--db', dbFile, 'run', '--lot', 'LOT-1']);
@@ -90,10 +91,12 @@ describe.skipIf(!hasTmux)('live view in a real terminal (tmux)', () => {
       for (const s of sites) {
         const k = `${s.programmer}:${s.site}`;
         if (k === 'sim-1:3') expect(s.state).toBe('OFF');
+        else if (s.state === 'OFF') expect(screen.replace(/\n/g, ' ')).toContain(`${s.programmer} site ${s.site} OFF: disabled after`);
         else expect(['✓ ok', '✗ fail']).toContain(s.state);
         expect({ passed: s.passed, failed: s.failed }).toEqual({ passed: counts.get(k)?.passed ?? 0, failed: counts.get(k)?.failed ?? 0 });
       }
       expect(screen).toContain('sim-1 site 3 OFF: disabled (bent pin found by the operator)');
+      expect(sites.some((s) => s.failed > 0)).toBe(true);
     });
   }
 
