@@ -1,4 +1,7 @@
+import path from 'node:path';
 import type { Db } from '../db/open.js';
+import { resolveDbPath } from '../db/open.js';
+import { gangflashCommand, shellQuote } from './invocation.js';
 import type { FarmSite } from '../scheduler/farm-sites.js';
 import { siteUnusable } from '../scheduler/farm-sites.js';
 import { siteCounts } from '../store/site-counts.js';
@@ -13,7 +16,9 @@ const atEndOfLife = (s: FarmSite) => s.ratedInsertions !== null && s.insertions 
  * site, each OFF (with the reason) or EOL or idle, with the lot's pass/fail counts per site so far; and the alarms
  * still in force (disabled sites, adapters at end of life), so a resumed run repeats them.
  */
-export function liveSetup(db: Db, lot: string, sites: FarmSite[], imageSha256: string, bell = false): LiveSetup {
+export function liveSetup(db: Db, lot: string, sites: FarmSite[], imageSha256: string, o: { dbFile: string; bell?: boolean }): LiveSetup {
+  // The hint must act on this run's database when typed as printed: name it unless a bare command would pick it.
+  const cli = `${gangflashCommand()}${path.resolve(o.dbFile) === resolveDbPath(undefined) ? '' : ` --db ${shellQuote(path.resolve(o.dbFile))}`}`;
   const counts = new Map(siteCounts(db, lot).map((c) => [`${c.programmer}:${c.site}`, c]));
   const shown = new Set(sites.filter((s) => s.fits).map((s) => s.programmer));
   const programmers: ProgrammerSlots[] = [];
@@ -27,8 +32,8 @@ export function liveSetup(db: Db, lot: string, sites: FarmSite[], imageSha256: s
     const slot: SiteSlot = { site: s.site, state: 'idle', passed: c?.passed ?? 0, failed: c?.failed ?? 0 };
     if (why !== null) Object.assign(slot, { state: s.enabled && atEndOfLife(s) ? 'eol' : 'off', reason: why });
     p.sites.push(slot);
-    if (!s.enabled) activeAlarms.push(`${s.programmer} site ${s.site} is OFF: ${why}; enable it after a repair with \`gangflash sites enable ${s.programmer}:${s.site}\``);
+    if (!s.enabled) activeAlarms.push(`${s.programmer} site ${s.site} is OFF: ${why}; enable it after a repair with \`${cli} sites enable ${s.programmer}:${s.site}\``);
     else if (atEndOfLife(s)) activeAlarms.push(`${s.programmer} site ${s.site} is EOL: ${why}; replace the socket or the adapter`);
   }
-  return { lot, imageSha256, programmers, activeAlarms, bell };
+  return { lot, imageSha256, programmers, activeAlarms, bell: o.bell };
 }

@@ -1,5 +1,6 @@
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
+import { stripVTControlCharacters as stripAnsi } from 'node:util';
 import wrapAnsi from 'wrap-ansi';
 
 /** A terminal stream as the live view needs it. */
@@ -37,9 +38,18 @@ export const cells = (s: string): number => stringWidth(s);
 export class Screen {
   private height = 0;
   private last: string[] = [];
-  private readonly onResize = () => this.draw(this.last);
+  private drawn: string[] = [];
+  private readonly tty: boolean;
+  private readonly onResize = () => {
+    // A terminal that reflows (tmux, most emulators) re-wraps the old frame at the new width: erase what it became.
+    const cols = Math.max(1, this.stream.columns ?? 80);
+    this.height = this.drawn.reduce((n, l) => n + Math.max(1, Math.ceil(stringWidth(l) / cols)), 0);
+    this.draw(this.last);
+  };
 
   constructor(private readonly stream: TermStream) {
+    this.tty = (stream as { isTTY?: boolean }).isTTY === true;
+    if (!this.tty) return;
     stream.write('\x1b[?25l');
     stream.on('resize', this.onResize);
   }
@@ -52,14 +62,17 @@ export class Screen {
   /** Replaces the frame with `lines`. */
   draw(lines: string[]): void {
     this.last = lines;
+    if (!this.tty) return;
     const fitted = lines.map((l) => fit(l, this.width) + '\x1b[0m');
     this.stream.write(this.erase() + fitted.map((l) => l + '\n').join(''));
+    this.drawn = fitted;
     this.height = fitted.length;
   }
 
   /** Prints `text` above the frame (wrapped to the width, kept in the scrollback) and redraws the frame under it. */
   log(text: string): void {
     const lines = text.split('\n').flatMap((l) => wrap(l, this.width));
+    if (!this.tty) return void this.stream.write(lines.map((l) => stripAnsi(l) + '\n').join(''));
     this.stream.write(this.erase() + lines.map((l) => l + '\x1b[0m\n').join(''));
     this.height = 0;
     this.draw(this.last);
@@ -67,11 +80,13 @@ export class Screen {
 
   /** Rings the terminal bell. */
   bell(): void {
-    this.stream.write('\x07');
+    if (this.tty) this.stream.write('\x07');
   }
 
   /** Leaves the last frame on screen and gives the cursor back. */
   close(): void {
+    // Not a terminal (stderr redirected): no frames were drawn, only the last one is written, as plain text.
+    if (!this.tty) return void this.stream.write(this.last.map((l) => stripAnsi(fit(l, this.width)) + '\n').join(''));
     this.stream.off?.('resize', this.onResize);
     this.stream.write('\x1b[?25h');
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,7 +75,7 @@ describe.skipIf(!hasTmux)('live view in a real terminal (tmux)', () => {
       expect(runCli(['--db', dbFile, 'sites', 'disable', 'sim-1:3', '--reason', 'bent pin found by the operator']).code).toBe(0);
       term = new TmuxTerminal(path.join(dir, 'term'), columns);
       const n = term.gangflash(['--db', dbFile, 'run', '--lot', 'LOT-1']);
-      const screen = TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, n)), 'the run to end'), n);
+      const screen = TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, n)), 'the run to end', 25_000), n);
       artifact(`live-view-${columns}.txt`, screen);
 
       expect(screen).toContain('[exit 0]');
@@ -100,10 +101,10 @@ describe.skipIf(!hasTmux)('live view in a real terminal (tmux)', () => {
     });
   }
 
-  it('Ctrl-C shows "stopping after the cycle in flight" within 0.5 s, whole at 80 columns, and the run ends interrupted', async () => {
+  for (const columns of [80, 160]) it(`at ${columns} columns Ctrl-C shows "stopping after the cycle in flight" within 0.5 s, whole, and the run ends interrupted`, async () => {
     const dir = caseDir();
     const { dbFile } = await lotFixture({ dir, programmers: 1, sites: 16, devices: 200, imageBytes: 8 << 20 });
-    term = new TmuxTerminal(path.join(dir, 'term'), 80);
+    term = new TmuxTerminal(path.join(dir, 'term'), columns);
     const n = term.gangflash(['--db', dbFile, 'run', '--lot', 'LOT-1', '--speed', '0.05']);
     await term.until((s) => /[PV] +\d+%/.test(TmuxTerminal.output(s, n)), 'a cycle in flight');
     const t0 = Date.now();
@@ -112,8 +113,8 @@ describe.skipIf(!hasTmux)('live view in a real terminal (tmux)', () => {
     expect(Date.now() - t0).toBeLessThanOrEqual(500);
     expect(seen).toMatch(/^ ?STOPPING +after the cycle in flight/m);
     expect(seen).toContain('Ctrl-C again quits now; the devices in the sockets are re-run on resume');
-    expect(tooWide(seen, 80)).toEqual([]);
-    const end = TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, n)), 'the run to end'), n);
+    expect(tooWide(seen, columns)).toEqual([]);
+    const end = TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, n)), 'the run to end', 25_000), n);
     expect(end).toContain('run ended: interrupted');
     expect(end).toContain('[exit 4]');
     expect(end).not.toContain('^C');
@@ -140,6 +141,16 @@ describe.skipIf(!hasTmux)('live view in a real terminal (tmux)', () => {
       expect(tooWide(out, 80)).toEqual([]);
     }
     expect(two).toContain('[exit 0]');
+
+    // The alarm's hint works as printed, typed in another folder.
+    const hint = /`([^`]+ sites enable sim-1:3)`/.exec(two.replace(/\n/g, ' '))?.[1];
+    expect(hint).toBeDefined();
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    const r = spawnSync('sh', ['-c', hint!], { cwd: elsewhere, encoding: 'utf8' });
+    expect(r.status, `${hint}\n${r.stderr}`).toBe(0);
+    const listed = JSON.parse(runCli(['--db', dbFile, 'sites', 'list', '--json']).stdout) as { programmer: string; site: number; enabled: boolean | number }[];
+    expect(Boolean(listed.find((x) => x.programmer === 'sim-1' && x.site === 3)?.enabled)).toBe(true);
   });
 
   it('--bell rings the terminal bell on an alarm (a site disabled after failing devices), and without --bell nothing rings', async () => {
@@ -147,19 +158,19 @@ describe.skipIf(!hasTmux)('live view in a real terminal (tmux)', () => {
     const { dbFile } = await lotFixture({ dir, programmers: 1, sites: 8, devices: 60, simPer: { 1: { brokenSites: [2] } } });
     term = new TmuxTerminal(path.join(dir, 'term'), 80);
     const n = term.gangflash(['--db', dbFile, 'run', '--lot', 'LOT-1', '--bell']);
-    const out = TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, n)), 'the run to end'), n);
+    const out = TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, n)), 'the run to end', 25_000), n);
     expect(out.replace(/\n/g, ' ')).toMatch(/ALARM site-disabled: sim-1 site 2 disabled after 3 failed devices in a row \(last: [a-z-]+\); check the socket/);
     expect(shownSites(out).find((s) => s.site === 2)?.state).toBe('OFF');
     expect(out.replace(/\n/g, ' ')).toMatch(/sim-1 site 2 OFF: disabled after 3 failed devices in a row \(last: [a-z-]+\); check the socket/);
     expect(tooWide(out, 80)).toEqual([]);
-    await term.until(() => fs.readFileSync(term!.raw, 'latin1').includes('[exit'), 'the raw output');
+    await term.until(() => fs.readFileSync(term!.raw, 'latin1').includes('[exit'), 'the raw output', 10_000);
     expect(fs.readFileSync(term.raw, 'latin1')).toContain('\x07');
 
     const quiet = await lotFixture({ dir: path.join(dir, 'quiet'), programmers: 1, sites: 8, devices: 60, simPer: { 1: { brokenSites: [2] } } });
     term.close();
     term = new TmuxTerminal(path.join(dir, 'term2'), 80);
     const m = term.gangflash(['--db', quiet.dbFile, 'run', '--lot', 'LOT-1']);
-    expect(TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, m)), 'the run to end'), m)).toContain('ALARM site-disabled');
+    expect(TmuxTerminal.output(await term.until((s) => /\[exit \d+\]/.test(TmuxTerminal.output(s, m)), 'the run to end', 25_000), m)).toContain('ALARM site-disabled');
     expect(fs.readFileSync(term.raw, 'latin1')).not.toContain('\x07');
   });
 });
