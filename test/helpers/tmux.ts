@@ -44,9 +44,10 @@ export class TmuxTerminal {
 
   /** What run N printed so far (the lines after its `[run N]` marker, up to and including `[exit CODE]`). */
   static output(screen: string, n: number): string {
-    const from = screen.lastIndexOf(`\n[run ${n}]\n`);
+    // Not anchored at a line start: a shell prompt printed late can sit in front of the marker.
+    const from = screen.lastIndexOf(`[run ${n}]\n`);
     if (from < 0) return '';
-    const rest = screen.slice(from + `\n[run ${n}]\n`.length);
+    const rest = screen.slice(from + `[run ${n}]\n`.length);
     const end = /^\[exit \d+\]$/m.exec(rest);
     return end ? rest.slice(0, end.index + end[0].length) : rest;
   }
