@@ -16,7 +16,7 @@ const atEndOfLife = (s: FarmSite) => s.ratedInsertions !== null && s.insertions 
  * site, each OFF (with the reason) or EOL or idle, with the lot's pass/fail counts per site so far; and the alarms
  * still in force (disabled sites, adapters at end of life), so a resumed run repeats them.
  */
-export function liveSetup(db: Db, lot: string, sites: FarmSite[], imageSha256: string, o: { dbFile: string; bell?: boolean }): LiveSetup {
+export function liveSetup(db: Db, lot: string, sites: FarmSite[], imageSha256: string, o: { dbFile: string; bell?: boolean; ops?: string[] }): LiveSetup {
   // The hint must act on this run's database when typed as printed: name it unless a bare command would pick it.
   const cli = `${gangflashCommand()}${path.resolve(o.dbFile) === resolveDbPath(undefined) ? '' : ` --db ${shellQuote(path.resolve(o.dbFile))}`}`;
   const counts = new Map(siteCounts(db, lot).map((c) => [`${c.programmer}:${c.site}`, c]));
@@ -35,5 +35,5 @@ export function liveSetup(db: Db, lot: string, sites: FarmSite[], imageSha256: s
     if (!s.enabled) activeAlarms.push(`${s.programmer} site ${s.site} is OFF: ${why}; enable it after a repair with \`${cli} sites enable ${s.programmer}:${s.site}\``);
     else if (atEndOfLife(s)) activeAlarms.push(`${s.programmer} site ${s.site} is EOL: ${why}; replace the socket or the adapter`);
   }
-  return { lot, imageSha256, programmers, activeAlarms, bell: o.bell };
+  return { lot, imageSha256, programmers, activeAlarms, bell: o.bell, ops: o.ops };
 }

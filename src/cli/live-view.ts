@@ -13,6 +13,8 @@ export interface LiveSetup {
   activeAlarms: string[];
   /** Ring the terminal bell on every alarm. */
   bell?: boolean;
+  /** The job's operations in order (id, erase, blank, program, verify), for the stop estimate of a first cycle. */
+  ops?: string[];
 }
 
 /**
@@ -30,8 +32,8 @@ export class LiveView {
   private ended: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private started = Date.now();
-  /** Per programmer: when its cycle in flight started, and how long its last cycle took (ms). */
-  private readonly cycles = new Map<string, { startedAt: number | null; lastMs: number | null }>();
+  /** Per programmer: when its cycle in flight and its current stage started, and how long its last cycle took (ms). */
+  private readonly cycles = new Map<string, { startedAt: number | null; lastMs: number | null; stage?: string; stageAt?: number }>();
 
   constructor(private readonly setup: LiveSetup, stream: TermStream = process.stderr as TermStream) {
     this.screen = new Screen(stream);
@@ -63,6 +65,8 @@ export class LiveView {
       case 'site-progress': {
         const s = this.slot(e.programmer, e.site);
         if (s.state === 'off' || s.state === 'eol') break;
+        const c = this.cycles.get(e.programmer);
+        if (c && c.stage !== e.stage) Object.assign(c, { stage: e.stage, stageAt: Date.now() });
         Object.assign(s, { state: 'working', stage: e.stage, pct: e.bytesTotal > 0 ? Math.min(99, Math.floor((100 * e.bytesDone) / e.bytesTotal)) : 0 });
         break;
       }
@@ -102,15 +106,29 @@ export class LiveView {
     this.stoppingSince = Date.now();
     let eta: number | null = null;
     for (const [programmer, c] of this.cycles) {
-      if (c.startedAt === null) continue;
-      const elapsed = Date.now() - c.startedAt;
-      // The last cycle's length when there was one, else the share of bytes done so far in this one.
-      const least = Math.min(...[...this.slots.entries()].filter(([k, s]) => k.startsWith(`${programmer}\u0000`) && s.state === 'working').map(([, s]) => s.pct ?? 0));
-      const ms = c.lastMs ?? (least > 0 && least < 100 ? (elapsed * 100) / least : null);
-      if (ms !== null) eta = Math.max(eta ?? 0, (ms - elapsed) / 1000);
+      const ms = this.cycleLeftMs(programmer, c);
+      if (ms !== null) eta = Math.max(eta ?? 0, ms / 1000);
     }
     this.stopEta = eta === null ? null : Math.max(1, Math.ceil(eta));
     this.draw();
+  }
+
+  /**
+   * How long a programmer's cycle in flight still runs: its last cycle's length less the time spent, or in a first
+   * cycle, the current stage's rate (bytes done over time in the stage) extrapolated, plus a verify as long as the
+   * program stage when verify follows it; null when nothing is known yet.
+   */
+  private cycleLeftMs(programmer: string, c: { startedAt: number | null; lastMs: number | null; stage?: string; stageAt?: number }): number | null {
+    if (c.startedAt === null) return null;
+    const now = Date.now();
+    if (c.lastMs !== null) return c.lastMs - (now - c.startedAt);
+    const working = [...this.slots.entries()].filter(([k, s]) => k.startsWith(`${programmer}\u0000`) && s.state === 'working');
+    const least = Math.min(...working.map(([, s]) => s.pct ?? 0));
+    if (!(least > 0 && least < 100) || c.stageAt === undefined) return null;
+    const inStage = now - c.stageAt;
+    const stageMs = (inStage * 100) / least;
+    const verifyAfter = c.stage === 'program' && (this.setup.ops ?? []).includes('verify');
+    return stageMs - inStage + (verifyAfter ? stageMs : 0);
   }
 
   /** Prints a notice above the frame (kept in the scrollback). */

@@ -86,7 +86,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         return { name: p.name, driver: p.driver, model: p.model, serial: p.serial, sites: p.sites, options };
       });
 
-    const setup = o.mode === 'live' ? liveSetup(db, o.lot, sites, lj.image.sha256, { dbFile: o.dbFile, bell: o.bell }) : undefined;
+    const setup = o.mode === 'live' ? liveSetup(db, o.lot, sites, lj.image.sha256, { dbFile: o.dbFile, bell: o.bell, ops: lj.template.ops }) : undefined;
     const out = runOutput(o.mode, { progress: o.progress, setup });
     const controller = new AbortController();
     let stolen: Error | undefined;
