@@ -54,9 +54,9 @@ export class Screen {
     stream.on('resize', this.onResize);
   }
 
-  /** Usable columns: the terminal's width less one. */
+  /** Usable columns: the terminal's width less one (160 columns assumed for a file or pipe). */
   get width(): number {
-    return Math.max(20, (this.stream.columns ?? 80) - 1);
+    return Math.max(20, (this.stream.columns ?? (this.tty ? 80 : 160)) - 1);
   }
 
   /** Replaces the frame with `lines`. */
@@ -71,8 +71,8 @@ export class Screen {
 
   /** Prints `text` above the frame (wrapped to the width, kept in the scrollback) and redraws the frame under it. */
   log(text: string): void {
+    if (!this.tty) return void this.stream.write(stripAnsi(text) + '\n');
     const lines = text.split('\n').flatMap((l) => wrap(l, this.width));
-    if (!this.tty) return void this.stream.write(lines.map((l) => stripAnsi(l) + '\n').join(''));
     this.stream.write(this.erase() + lines.map((l) => l + '\x1b[0m\n').join(''));
     this.height = 0;
     this.draw(this.last);

@@ -47,3 +47,21 @@ describe('fitting a line to the terminal', () => {
     expect(fit(`\x1b[31mshort\x1b[0m`, 40)).toBe(`\x1b[31mshort\x1b[0m`);
   });
 });
+
+describe('live view on a stream that is not a terminal', () => {
+  it('writes no cursor moves or bells, only the alarms and the last frame as plain text', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { LiveView } = await import('../../src/cli/live-view.js');
+    const stream = Object.assign(new PassThrough(), { isTTY: false, columns: undefined });
+    let text = '';
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const view = new LiveView({ lot: 'L', imageSha256: 'ab'.repeat(32), programmers: [gang('sim-1', 4, [1])], activeAlarms: ['sim-1 site 1 is OFF'], bell: true }, stream as never);
+    view.onEvent({ type: 'alarm', at: '', code: 'site-disabled', message: 'sim-1 site 2 disabled after 3 failed devices in a row (last: bad-contact); check the socket', programmer: 'sim-1', site: 2 });
+    view.stop();
+    expect(text).not.toMatch(/\x1b|\x07/);
+    expect(text).toContain('ALARMS STILL ACTIVE (1):\n· sim-1 site 1 is OFF\n');
+    expect(text).toContain('ALARM site-disabled: sim-1 site 2 disabled after 3 failed devices in a row (last: bad-contact); check the socket\n');
+    expect(text).toMatch(/sim-1 +0 ✗ fail +100\/0 +1 OFF +4\/3 +2 OFF +102\/2/);
+    expect(text).toContain('sim-1 site 2 OFF: disabled after 3 failed devices in a row (last: bad-contact); check the socket');
+  });
+});
