@@ -31,8 +31,8 @@ export function padCells(s: string, width: number, align: 'left' | 'right' = 'le
 export const cells = (s: string): number => stringWidth(s);
 
 /**
- * A frame redrawn in place at the bottom of a terminal: each draw moves up over the previous frame, erases it and
- * writes the new one. Every line is fitted to the width less one cell, so the terminal never wraps a line and the
+ * A frame redrawn in place at the bottom of a terminal: each draw moves up over the previous frame and writes the
+ * new one over it. Every line is fitted to the width less one cell, so the terminal never wraps a line and the
  * frame's height is exactly its line count. `log` prints lines above the frame that stay in the scrollback.
  */
 export class Screen {
@@ -64,7 +64,10 @@ export class Screen {
     this.last = lines;
     if (!this.tty) return;
     const fitted = lines.map((l) => fit(l, this.width) + '\x1b[0m');
-    this.stream.write(this.erase() + fitted.map((l) => l + '\n').join(''));
+    // Each line erases its own rest, then the screen below the frame is cleared (a taller old frame, a `^C` echo).
+    // Never one erase from the frame's top: tmux would take that for a whole-screen clear and push the old frame
+    // into the scrollback (its scroll-on-clear option).
+    this.stream.write(this.home() + fitted.map((l) => l + '\x1b[K\n').join('') + '\x1b[J');
     this.drawn = fitted;
     this.height = fitted.length;
   }
@@ -73,7 +76,7 @@ export class Screen {
   log(text: string): void {
     if (!this.tty) return void this.stream.write(stripAnsi(text) + '\n');
     const lines = text.split('\n').flatMap((l) => wrap(l, this.width));
-    this.stream.write(this.erase() + lines.map((l) => l + '\x1b[0m\n').join(''));
+    this.stream.write(this.home() + lines.map((l) => l + '\x1b[0m\x1b[K\n').join(''));
     this.height = 0;
     this.draw(this.last);
   }
@@ -91,8 +94,8 @@ export class Screen {
     this.stream.write('\x1b[?25h');
   }
 
-  /** Moves to the first line of the frame and erases to the end of the screen (also a `^C` echoed under it). */
-  private erase(): string {
-    return '\r' + (this.height > 0 ? `\x1b[${this.height}A` : '') + '\x1b[J';
+  /** Moves to the start of the frame's first line. */
+  private home(): string {
+    return '\r' + (this.height > 0 ? `\x1b[${this.height}A` : '');
   }
 }
