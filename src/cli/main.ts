@@ -18,16 +18,18 @@ function packageVersion(): string {
 }
 
 /**
- * Builds the gangflash command tree: every file in ./commands exports `register(program)`. With `argv`, only the
- * files that command needs are loaded (see command-files.ts): `--version` and `chips` load next to nothing.
+ * Builds the gangflash command tree: every file in ./commands exports `register(program)`; `out` takes help text. With
+ * `argv`, only the files that command needs are loaded (see command-files.ts): `--version` loads none.
  */
-export async function buildProgram(argv?: string[]): Promise<Command> {
+export async function buildProgram(out?: (text: string) => void, argv?: string[]): Promise<Command> {
   const program = new Command('gangflash')
     .description('offline gang-programming farm orchestrator')
     .version(packageVersion(), '-V, --version', 'print the gangflash version')
     .option('--db <path>', 'database file (default: $GANGFLASH_DB or ./gangflash.db)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // Set before the commands are registered: each subcommand copies its parent's output settings when it is made.
+  if (out) program.configureOutput({ writeOut: out });
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
   const all = fs.readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map')).sort();
   const base = (f: string) => f.replace(/\.(js|ts)$/, '');
@@ -48,13 +50,22 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
     throw e;
   });
-  const program = await buildProgram(argv);
+  // With --json, stdout carries exactly one JSON document whatever happens: the command's, or {version}, {help},
+  // or {error: {code, message}} for a usage error commander found (its human message still goes to stderr).
+  const json = argv.includes('--json');
+  if (json && versionAsked(argv)) {
+    process.stdout.write(JSON.stringify({ version: packageVersion() }) + '\n');
+    return EXIT.ok;
+  }
+  let help = '';
+  const program = await buildProgram(json ? (text) => (help += text) : undefined, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (thrown) {
     let e = thrown;
     if (e instanceof CommanderError) {
+      if (json) process.stdout.write(JSON.stringify(commanderJson(e, help)) + '\n');
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
     // Any command: a write the storage refused (full, read-only, immutable, locked, I/O) is exit 5 in one line.
@@ -62,11 +73,28 @@ export async function main(argv: string[]): Promise<number> {
     // Any command that reads a damaged page (the open reads only the header and schema): damage, not a bug.
     if (!(e instanceof GangflashError) && isDamage(e)) e = damaged(resolveDbPath((program.opts() as { db?: string }).db), (e as Error).message);
     if (e instanceof GangflashError) {
-      if (argv.includes('--json')) process.stdout.write(JSON.stringify({ error: e.toJSON() }) + '\n');
+      if (json) process.stdout.write(JSON.stringify({ error: e.toJSON() }) + '\n');
       process.stderr.write(`gangflash: ${e.describe()} [${e.code}]\n`);
       return exitCodeFor(e);
     }
+    if (json) process.stdout.write(JSON.stringify({ error: { code: 'internal', message: String((e as Error)?.message ?? e) } }) + '\n');
     process.stderr.write(`gangflash: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT.internal;
   }
+}
+
+/** True when the arguments ask for the version before naming any command (`--version --json`, `--json -V`). */
+function versionAsked(argv: string[]): boolean {
+  for (const a of argv) {
+    if (a === '--version' || a === '-V') return true;
+    if (!a.startsWith('-')) return false;
+  }
+  return false;
+}
+
+/** The JSON document for commander's own exits: help text, or a usage error with a stable kebab-case code. */
+function commanderJson(e: CommanderError, help: string): Record<string, unknown> {
+  if (e.exitCode === 0) return { help };
+  const code = e.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return { error: { code, message: e.message.replace(/^error: /, '') } };
 }

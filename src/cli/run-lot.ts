@@ -16,6 +16,7 @@ import { dbWriteFailed, dbWriteFailedAtStart, isDbWriteFailure } from '../schedu
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import type { RingOptions } from '../fanout/farm-session.js';
 import { runOutput, type RunOutputMode } from './run-output.js';
+import { liveSetup } from './live-setup.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
 import { actor } from '../jobs/release.js';
@@ -23,6 +24,7 @@ import { RunStore } from '../store/runs.js';
 import { verifyAfterUncleanClose } from '../scheduler/clean-close.js';
 import { gangflashVersion } from '../paths.js';
 import os from 'node:os';
+import { wrap } from './screen.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -44,6 +46,8 @@ export interface RunLotCommandOptions {
   ring?: RingOptions;
   /** Stall ms a slow programmer may cost the farm per wave before it reads the image itself. @default 2000 */
   slowConsumerMs?: number;
+  /** Live view: ring the terminal bell on every alarm. */
+  bell?: boolean;
   /** Print a human summary after the run in live mode. @default true */
   summary?: boolean;
   /** Who runs the lot. @default $GANGFLASH_OPERATOR or the login name */
@@ -105,6 +109,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     const usedSites = new Map(specs.map((p) => [p.name, usable.filter((s) => s.programmer === p.name).map((s) => s.site)]));
     preflightFarm(specs, gangflashFiles(o.dbFile, pinnedImagePaths(db)), usedSites);
 
+    const setup = o.mode === 'live' ? liveSetup(db, o.lot, sites, lj.image.sha256, { dbFile: o.dbFile, bell: o.bell, ops: lj.template.ops }) : undefined;
+    const out = runOutput(o.mode, { progress: o.progress, setup });
     const controller = new AbortController();
     let stolen: Error | undefined;
     let runner: FarmWaveRunner | undefined;
@@ -119,29 +125,35 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         ...leaseTimes(),
         wait: o.wait,
         signal: waitStop.signal,
-        onWait: (m) => process.stderr.write(`gangflash: ${m}\n`),
+        onWait: (m) => out.notice(m),
         onLost: (e) => {
           // Paused past the heartbeat and taken over: stop at once; the database refuses anything this run would record.
           stolen = e;
           controller.abort();
           runner?.abortWave('the lease was taken by another run');
-          process.stderr.write(`\ngangflash: ${e.message}; stopping now, nothing more is recorded\n`);
+          out.notice(`${e.message}; stopping now, nothing more is recorded`);
+          out.stopping();
         },
       }));
+    } catch (e) {
+      out.stop();
+      throw e;
     } finally {
       process.off('SIGINT', stopWaiting);
     }
     // Until the run returns, a process ended early (stdout reader gone) exits as interrupted, never as done.
     const exitWas = process.exitCode;
     process.exitCode = EXIT.interrupted;
-    const out = runOutput(o.mode, { progress: o.progress });
     let signals = 0;
     const onSignal = () => {
       signals++;
       if (signals === 1) {
         controller.abort();
-        process.stderr.write('\ngangflash: stopping after the cycle in flight (press Ctrl-C again to quit now; those devices are re-run on resume)\n');
-      } else process.exit(EXIT.interrupted);
+        out.stopping();
+      } else {
+        out.stop();
+        process.exit(EXIT.interrupted);
+      }
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -185,7 +197,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [${summary.end === 'lease-lost' ? 'lease-lost' : 'db-write-failed'}]\n`);
     if (o.mode === 'live' && o.summary !== false) {
       const y = summary.passed + summary.failed ? ((100 * summary.passed) / (summary.passed + summary.failed)).toFixed(1) : '-';
-      say(`lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`);
+      const text = `lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`;
+      say(process.stdout.isTTY ? wrap(text, (process.stdout.columns ?? 80) - 1).join('\n') : text);
     }
     return stolen ? EXIT.lotHeld : EXIT_FOR[summary.end];
   } catch (e) {

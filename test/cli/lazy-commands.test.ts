@@ -8,7 +8,7 @@ describe('commands load lazily', () => {
     const names = full.commands.map((c) => c.name());
     expect(names.length).toBeGreaterThan(15);
     for (const name of names) {
-      const lazy = await buildProgram([name, '--json']);
+      const lazy = await buildProgram(undefined, [name, '--json']);
       const want = full.commands.find((c) => c.name() === name)!;
       const got = lazy.commands.find((c) => c.name() === name);
       expect(got, `command ${name}`).toBeDefined();

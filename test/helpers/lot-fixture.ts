@@ -14,6 +14,8 @@ export interface LotFixtureOptions {
   /** Programmers × sites. @default 2 × 4 */
   programmers?: number;
   sites?: number;
+  /** Sites per programmer index (1-based), overriding `sites`. */
+  sitesPer?: Record<number, number>;
   /** Devices in the lot (one reel). @default 40 */
   devices?: number;
   /** Chip and the adapter type mounted on every site. @default the demo's eMMC */
@@ -42,15 +44,16 @@ export async function lotFixture(o: LotFixtureOptions): Promise<{ dbFile: string
     const adapterType = o.adapterType ?? 'emmc-153-11.5x13-clam-1';
     for (let p = 1; p <= (o.programmers ?? 2); p++) {
       const name = `sim-${p}`;
+      const sites = o.sitesPer?.[p] ?? o.sites ?? 4;
       addProgrammer(db, {
         name,
         driver: 'sim',
         model: 'sim-gang',
         serial: `SIM-${p}`,
-        sites: o.sites ?? 4,
+        sites,
         options: { seed: 100 + p, speed: 'unlimited', ...o.sim, ...o.simPer?.[p] },
       });
-      for (let s = 0; s < (o.sites ?? 4); s++) {
+      for (let s = 0; s < sites; s++) {
         const serial = `A-${p}-${s}`;
         addAdapter(db, { type: adapterType, serial, priorInsertions: o.prior?.[serial] ?? 0 });
         mountAdapter(db, serial, name, s);

@@ -1,18 +1,67 @@
 import { describe, expect, it } from 'vitest';
-import { siteCells, type SiteCell } from '../../src/cli/live-view.js';
+import stringWidth from 'string-width';
+import { fit } from '../../src/cli/screen.js';
+import { siteGrid, type ProgrammerSlots, type SiteSlot } from '../../src/cli/site-grid.js';
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-const gang = (n: number): [number, SiteCell][] =>
-  Array.from({ length: n }, (_, i): [number, SiteCell] => [i, i % 5 === 0 ? { stage: 'done', pct: 100, last: i === 5 ? 'fail' : 'pass' } : { stage: 'program', pct: 10 + i }]);
+const gang = (name: string, n: number, off: number[] = []): ProgrammerSlots => ({
+  name,
+  sites: Array.from({ length: n }, (_, i): SiteSlot =>
+    off.includes(i) ? { site: i, state: 'off', reason: 'disabled (bent pin)', passed: 4, failed: 3 } : { site: i, state: i % 5 === 0 ? 'fail' : 'pass', passed: 100 + i, failed: i % 3 }),
+});
 
-describe('live view', () => {
-  it('shows every site with its stage and percent when the terminal is wide enough', () => {
-    expect(plain(siteCells(gang(8), 69))).toBe('  ok  P 11% P 12% P 13% P 14%  FAIL P 16% P 17%');
+describe('live view site grid', () => {
+  for (const width of [79, 159]) {
+    it(`shows every site of an 8-site and a 16-site programmer with its number, state and counts within ${width + 1} columns`, () => {
+      const lines = siteGrid([gang('sim-1', 8), gang('sim-2', 16)], width);
+      for (const l of lines) expect(stringWidth(l)).toBeLessThanOrEqual(width);
+      const text = plain(lines.join('\n'));
+      for (let s = 0; s < 16; s++) expect(text).toMatch(new RegExp(`(^|\\s)${s} [✓✗] (ok|fail) +${100 + s}/${s % 3}`, 'm'));
+      expect(text.match(/ok|fail/g)).toHaveLength(24);
+    });
+  }
+
+  it('a disabled site keeps its number and place, shows OFF, and its reason is listed under the grid', () => {
+    const withOff = siteGrid([gang('sim-1', 8, [3])], 79).map(plain);
+    const without = siteGrid([gang('sim-1', 8)], 79).map(plain);
+    expect(withOff[0].indexOf(' 4 ')).toBe(without[0].indexOf(' 4 '));
+    expect(withOff[0]).toMatch(/ 3 OFF +4\/3/);
+    expect(withOff.at(-1)).toBe('sim-1 site 3 OFF: disabled (bent pin)');
   });
 
-  it('a 16-site gang stays on one line of an 80-column terminal: one column per site and the least progress', () => {
-    const line = plain(siteCells(gang(16), 80 - 11));
-    expect(line.length).toBeLessThanOrEqual(69);
-    expect(line).toBe('✓PPPP✗PPPP✓PPPP✓  11%');
+  it('sites of a 16-site programmer sit in equal rows, so site n is always under site n minus a row', () => {
+    const lines = siteGrid([gang('sim-1', 16)], 79).map(plain);
+    expect(lines).toHaveLength(4);
+    expect(lines[1].indexOf(' 4 ')).toBe(lines[0].indexOf(' 0 '));
+  });
+});
+
+describe('fitting a line to the terminal', () => {
+  it('cuts by display cells, counting wide characters as two and colour escapes as none, and never splits an escape', () => {
+    const line = `\x1b[32m${'✓ ok '.repeat(30)}\x1b[0m 漢字漢字`;
+    const cut = fit(line, 40);
+    expect(stringWidth(cut)).toBe(40);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(cut).not.toMatch(/\x1b(?!\[[0-9;]*m)/);
+    expect(fit('漢字漢字', 5)).toBe('漢字\x1b[0m…');
+    expect(fit(`\x1b[31mshort\x1b[0m`, 40)).toBe(`\x1b[31mshort\x1b[0m`);
+  });
+});
+
+describe('live view on a stream that is not a terminal', () => {
+  it('writes no cursor moves or bells, only the alarms and the last frame as plain text', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { LiveView } = await import('../../src/cli/live-view.js');
+    const stream = Object.assign(new PassThrough(), { isTTY: false, columns: undefined });
+    let text = '';
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const view = new LiveView({ lot: 'L', imageSha256: 'ab'.repeat(32), programmers: [gang('sim-1', 4, [1])], activeAlarms: ['sim-1 site 1 is OFF'], bell: true }, stream as never);
+    view.onEvent({ type: 'alarm', at: '', code: 'site-disabled', message: 'sim-1 site 2 disabled after 3 failed devices in a row (last: bad-contact); check the socket', programmer: 'sim-1', site: 2 });
+    view.stop();
+    expect(text).not.toMatch(/\x1b|\x07/);
+    expect(text).toContain('ALARMS STILL ACTIVE (1):\n· sim-1 site 1 is OFF\n');
+    expect(text).toContain('ALARM site-disabled: sim-1 site 2 disabled after 3 failed devices in a row (last: bad-contact); check the socket\n');
+    expect(text).toMatch(/sim-1 +0 ✗ fail +100\/0 +1 OFF +4\/3 +2 OFF +102\/2/);
+    expect(text).toContain('sim-1 site 2 OFF: disabled after 3 failed devices in a row (last: bad-contact); check the socket');
   });
 });

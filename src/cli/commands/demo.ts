@@ -8,7 +8,9 @@ import { yieldReport } from '../../stats/yield.js';
 import { outputMode } from '../run-output.js';
 import { runLotCommand } from '../run-lot.js';
 import { parseSpeed } from './run.js';
-import { printJson, say, table } from '../output.js';
+import { say, table } from '../output.js';
+import type { GlobalOptions } from '../context.js';
+import { gangflashCommand, shellQuote } from '../invocation.js';
 import { EXIT } from '../exit-codes.js';
 import { intOption, QUANTITY } from '../../strict-number.js';
 import { UsageError } from '../../errors.js';
@@ -20,17 +22,15 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('build a demo database (catalogs, 4x8 sim farm, NAND and eMMC jobs, two reel lots) and run both lots with the live view')
-    .option('--dir <dir>', 'folder for the demo database and images (default: a new temporary folder)')
+    .option('--dir <dir>', 'folder for the demo images, and for its database unless --db or GANGFLASH_DB names one (default: beside that database, else a new temporary folder)')
     .option('--devices <n>', 'devices per lot', (v) => intOption('--devices', v, QUANTITY), 192)
     .option('--speed <x>', 'simulation speed: 1 = datasheet real time, or "unlimited"', parseSpeed, 5)
     .option('--seed <n>', 'seed of every simulated fault', (v) => intOption('--seed', v, { min: 0, max: 2 ** 31 - 1 }), 2447)
-    .option('--json', 'NDJSON events of both runs, then a JSON summary')
-    .action(async function (this: Command, o: { dir?: string; devices: number; speed: number | 'unlimited'; seed: number; json?: boolean }) {
+    .option('--json', 'NDJSON events of both runs, then a one-line "demo-summary" object')
+    .option('--bell', 'live view: ring the terminal bell on every alarm')
+    .action(async function (this: Command, o: { dir?: string; devices: number; speed: number | 'unlimited'; seed: number; json?: boolean; bell?: boolean }) {
       if (!Number.isInteger(o.devices) || o.devices < 2) throw new UsageError('bad-option', '--devices must be a whole number ≥ 2');
-      const dir = o.dir ? path.resolve(o.dir) : fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-demo-'));
-      fs.mkdirSync(dir, { recursive: true });
-      const dbFile = path.join(dir, 'gangflash.db');
-      if (fs.existsSync(dbFile)) throw new UsageError('demo-exists', `${dbFile} already exists; pass another --dir or remove it`);
+      const { dir, dbFile } = demoFiles((this.optsWithGlobals() as GlobalOptions).db, o.dir);
       const mode = outputMode(o.json);
       const db = openDb(dbFile);
       try {
@@ -40,14 +40,15 @@ export function register(program: Command): void {
         for (const lot of lots) {
           mountLotAdapters(db, lot);
           if (mode === 'live') say(`\nlot ${lot.lot}: ${lot.chip} in ${lot.adapterType} adapters on every site`);
-          const c = await runLotCommand({ dbFile, db, lot: lot.lot, mode, speed: o.speed });
+          const c = await runLotCommand({ dbFile, db, lot: lot.lot, mode, speed: o.speed, bell: o.bell });
           if (c !== EXIT.ok) code = c;
           if (c === EXIT.interrupted) break;
         }
         const byFailure = yieldReport(db, 'lot');
         const sites = yieldReport(db, 'site').rows.filter((r) => r.n > 0).sort((a, b) => (a.yield ?? 1) - (b.yield ?? 1)).slice(0, 5);
         if (mode !== 'live') {
-          printJson({ db: dbFile, lots: byFailure.rows, failures: byFailure.failures, worstSites: sites });
+          // One line, like every other object of the NDJSON stream the runs printed before it.
+          process.stdout.write(JSON.stringify({ type: 'demo-summary', at: new Date().toISOString(), db: dbFile, lots: byFailure.rows, failures: byFailure.failures, worstSites: sites }) + '\n');
         } else {
           say(`\nyield by lot (final and first-pass):`);
           say(table(byFailure.rows, [
@@ -71,11 +72,34 @@ export function register(program: Command): void {
             { header: 'yield', get: (r) => pct(r.yield), align: 'right' },
             { header: '95% CI', get: (r) => (r.ci ? `${pct(r.ci.low)}–${pct(r.ci.high)}` : '') },
           ]));
-          say(`\nthe demo database is ${dbFile}; look around with e.g.\n  npx gangflash --db ${dbFile} stats yield --by site\n  npx gangflash --db ${dbFile} adapters inventory\n  npx gangflash --db ${dbFile} report lot DEMO-EMMC-2447 --format html --out report.html`);
+          const run = `${gangflashCommand()} --db ${shellQuote(dbFile)}`;
+          say(`\nthe demo database is ${dbFile}; look around with e.g.\n  ${run} stats yield --by site\n  ${run} adapters inventory\n  ${run} report lot DEMO-EMMC-2447 --format html --out report.html`);
         }
         process.exitCode = code;
       } finally {
         db.close();
       }
     });
+}
+
+/**
+ * Where the demo builds its database and images: the global --db (or GANGFLASH_DB) names the database, with the
+ * images beside it or in --dir; without it, `gangflash.db` in --dir or in a new temporary folder. An existing
+ * database is never touched: the demo refuses it and says which setting chose it.
+ */
+export function demoFiles(dbOption: string | undefined, dirOption: string | undefined): { dir: string; dbFile: string } {
+  const chosen = dbOption ?? process.env.GANGFLASH_DB;
+  const dbFile = chosen ? path.resolve(chosen) : path.join(dirOption ? path.resolve(dirOption) : fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-demo-')), 'gangflash.db');
+  const dir = dirOption ? path.resolve(dirOption) : path.dirname(dbFile);
+  if (fs.existsSync(dbFile)) {
+    const how = dbOption
+      ? 'the demo builds a new database: pass --db with a file that does not exist yet'
+      : chosen
+        ? 'it is named by GANGFLASH_DB; the demo builds a new database: unset GANGFLASH_DB, or pass --db with a file that does not exist yet'
+        : 'pass another --dir or remove it';
+    throw new UsageError('demo-exists', `${dbFile} already exists; ${how}`);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  return { dir, dbFile };
 }

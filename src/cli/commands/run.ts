@@ -51,6 +51,7 @@ export function register(program: Command): void {
     .option('--farm <file>', 'farm.json: register/update its programmers and adapter mounts before running')
     .option('--json', 'NDJSON events on stdout (also when stdout is not a terminal); see docs/events.md')
     .option('--progress', 'with NDJSON: also print site-progress events')
+    .option('--bell', 'live view: ring the terminal bell on every alarm')
     .option('--stop-yield <share>', 'stop when the lot yield falls below this share (e.g. 0.9)', share)
     .option('--stop-yield-after <n>', 'devices finished before the yield limit applies', count, 50)
     .option('--site-fail-limit <k>', 'socket failures in a row that disable a site', count, 3)
@@ -62,7 +63,7 @@ export function register(program: Command): void {
     .option('--slow-consumer-ms <ms>', 'stall one slow programmer may cost the farm per wave before it reads the image itself', count, 2000)
     .option('--operator <name>', 'who runs the lot (default: $GANGFLASH_OPERATOR or the login name); recorded')
     .option('--engineering', 'run a job version nobody released (an engineering run; recorded)')
-    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean }) {
+    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; bell?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean }) {
       if ((o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20) > 1 << 30) throw new UsageError('bad-option', `--ring-slots × --ring-chunk is ${(o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20)} bytes; keep the ring at 1 GiB or less`);
       process.exitCode = await runLotCommand({
         dbFile: dbPath(this),
@@ -70,6 +71,7 @@ export function register(program: Command): void {
         farmFile: o.farm,
         mode: outputMode(o.json),
         progress: o.progress,
+        bell: o.bell,
         stopYield: o.stopYield,
         stopYieldAfter: o.stopYieldAfter,
         siteFailLimit: o.siteFailLimit,
