@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { verifyDb, type Db } from '../db/open.js';
 import { RunStore } from '../store/runs.js';
-import { pidExists } from './holder.js';
+import { pidExists } from '../host/pid.js';
 
 /**
  * Before a run: when an earlier run on this host ended without recording its end (killed, crashed, power cut), reads

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { pidExists } from '../host/pid.js';
+
+export { pidExists };
 
 /** Who holds a lease: enough to prove later, from another process, that this process is gone. */
 export interface Holder {
@@ -49,15 +52,6 @@ export function thisProcess(): Holder {
   return { host: os.hostname(), pid: process.pid, started: processStart(process.pid), bootId: bootId() };
 }
 
-/** True while a process with this pid exists on this host (EPERM: it exists but belongs to another user). */
-export function pidExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Why the holder of a lease is provably gone, or null while it may still run. On this host (same host name and boot

@@ -5,6 +5,7 @@ import { EXIT } from '../../src/cli/exit-codes.js';
 import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { events, spawnCli, until } from '../reliability/spawn-cli.js';
 
 const dir = tmpDir('gangflash-stop-rules-');
 
@@ -38,5 +39,18 @@ describe('stop rules count the lot, and an operator’s repair starts a site afr
     const total = db2.prepare("SELECT count(*) FROM attempts a JOIN programmers p ON p.id = a.programmer_id WHERE p.name = 'sim-1' AND a.site = 1").pluck().get() as number;
     db2.close();
     expect(total - firstStreak).toBe(3);
+  });
+
+  it('lot show tells a lot whose run was killed from a running one, and says why a stopped lot stopped', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'state'), devices: 120, sim: { defectMultiplier: 150, linkLostRate: 0, wrongChipRate: 0 } });
+    const run = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.05', '--operator', 'op.kim']);
+    await until(() => events(run).some((e) => e.type === 'cycle-start'), 'a cycle');
+    run.child.kill('SIGKILL');
+    await run.exit;
+    const killed = JSON.parse(runCli(['--db', dbFile, 'lot', 'show', 'LOT-1', '--json']).stdout) as { status: string; statusReason: string; lastRun: { operator: string } };
+    expect(killed).toMatchObject({ status: 'stopped', statusReason: expect.stringContaining('ended without closing'), lastRun: { operator: 'op.kim' } });
+    expect(runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--speed', 'unlimited', '--stop-yield', '0.95', '--stop-yield-after', '10']).code).toBe(EXIT.yieldStop);
+    const text = runCli(['--db', dbFile, 'lot', 'show', 'LOT-1']).stdout;
+    expect(text).toContain('stopped: the lot yield fell below the stop limit (--stop-yield)');
   });
 });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { lotState } from '../../lots/state.js';
 import path from 'node:path';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
@@ -50,9 +51,15 @@ export function register(program: Command): void {
     .description('one lot: counters (planned, passed, failed, remaining) and its reels')
     .option('--json', 'print as JSON')
     .action(function (this: Command, id: string, opts: { json?: boolean }) {
-      const { counters, reels } = withDb(this, (db) => ({ counters: lotCounters(db, id), reels: lotReels(db, id) }));
-      if (opts.json) return printJson({ ...counters, reelList: reels });
-      say(table([counters], lotColumns));
+      const { counters, reels, state } = withDb(this, (db) => {
+        const c = lotCounters(db, id);
+        return { counters: c, reels: lotReels(db, id), state: lotState(db, id, c.status) };
+      });
+      const shown = { ...counters, status: state.status };
+      if (opts.json) return printJson({ ...shown, statusReason: state.reason, lastRun: state.lastRun, reelList: reels });
+      say(table([shown], lotColumns));
+      if (state.reason) say(`${state.status}: ${state.reason}`);
+      if (state.lastRun) say(`last run by ${state.lastRun.operator}${state.lastRun.engineering ? ' (engineering run)' : ''}, started ${state.lastRun.startedAt}${state.lastRun.endedAt ? `, ended ${state.lastRun.endedAt}` : ''} (gangflash ${state.lastRun.gangflashVersion})`);
       say();
       say(table(reels, [
         { header: 'reel', get: (r) => r.reel },
