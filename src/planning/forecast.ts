@@ -8,6 +8,8 @@ export interface ForecastOptions {
   weeks?: number;
   /** The time the forecast is made at. @default new Date() */
   now?: Date;
+  /** Weeks ahead: adapters that reach their rated life within them are `due`. @default 12 */
+  horizonWeeks?: number;
 }
 
 /** One adapter's insertion rate and when it reaches its rated life at that rate. */
@@ -20,15 +22,19 @@ export interface AdapterForecast {
   used: number;
   rated: number;
   left: number;
-  /** Days the rate is measured over: the window, or less when the adapter is newer than the window. */
+  /** Whole days the rate is measured over: the window, or the whole days the adapter has existed when it is newer. */
   windowDays: number;
   insertionsInWindow: number;
-  insertionsPerDay: number;
+  /** Insertions per day over those whole days; null with less than one whole day of history (no forecast). */
+  insertionsPerDay: number | null;
+  /** It reaches its rated life within the horizon (or already has): order its replacement. */
+  due: boolean;
   /** Day (YYYY-MM-DD, UTC) it reaches its rated life at this rate; null when idle or retired. */
   reachesLifeOn: string | null;
   daysLeft: number | null;
-  /** past-life: at or over its rated life; idle: no insertions in the window; wearing: a date is forecast. */
-  state: 'past-life' | 'idle' | 'wearing' | 'retired';
+  /** past-life: at or over its rated life; idle: no insertions in the window; wearing: a date is forecast; new: less
+   * than one whole day of history, too little to forecast from (a burst is not a rate). */
+  state: 'past-life' | 'idle' | 'wearing' | 'retired' | 'new';
 }
 
 const DAY_MS = 86_400_000;
@@ -38,6 +44,7 @@ export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterFor
   const weeks = opts.weeks ?? 4;
   if (!(weeks > 0)) throw new UsageError('bad-weeks', `--weeks ${weeks}: give a positive number of weeks`);
   const now = opts.now ?? new Date();
+  const horizonDays = (opts.horizonWeeks ?? 12) * 7;
   const from = new Date(now.getTime() - weeks * 7 * DAY_MS);
   const rows = db
     .prepare(
@@ -49,16 +56,18 @@ export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterFor
   const bySerial = new Map(rows.map((r) => [r.serial, r]));
   const out = adapterLives(db).map((a): AdapterForecast => {
     const r = bySerial.get(a.serial)!;
-    const start = Math.max(from.getTime(), Math.min(Date.parse(r.created), now.getTime() - DAY_MS / 24));
-    const windowDays = (now.getTime() - start) / DAY_MS;
-    const perDay = r.n / windowDays;
+    // Whole days only: 80 insertions in the first minutes of a new adapter are a burst, not 1,920 a day.
+    const start = Math.max(from.getTime(), Math.min(Date.parse(r.created), now.getTime()));
+    const windowDays = Math.floor((now.getTime() - start) / DAY_MS);
+    const perDay = windowDays >= 1 ? r.n / windowDays : null;
     let state: AdapterForecast['state'] = 'wearing';
     let daysLeft: number | null = null;
     if (a.status === 'retired') state = 'retired';
     else if (a.left <= 0) {
       state = 'past-life';
       daysLeft = 0;
-    } else if (perDay === 0) state = 'idle';
+    } else if (perDay === null) state = 'new';
+    else if (perDay === 0) state = 'idle';
     else daysLeft = a.left / perDay;
     const reachesLifeOn = daysLeft === null ? null : new Date(now.getTime() + daysLeft * DAY_MS).toISOString().slice(0, 10);
     return {
@@ -75,6 +84,7 @@ export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterFor
       insertionsPerDay: perDay,
       reachesLifeOn,
       daysLeft,
+      due: daysLeft !== null && daysLeft <= horizonDays,
       state,
     };
   });

@@ -25,7 +25,7 @@ function lotRow(l) {
   return '<tr data-lot="' + esc(l.lot) + '"><td>' + esc(l.lot) + '</td><td>' + esc(l.chip ?? '') + '</td><td>' + esc(l.status) + '</td><td class="num">' + l.planned + '</td><td class="num passed">' + l.passed + '</td><td class="num failed">' + l.failed + '</td><td class="num">' + (l.planned - done) + '</td><td class="num">' + pct(done ? l.passed / done : null) + '</td></tr>';
 }
 function renderAdapters(rows) {
-  $('#adapters tbody').innerHTML = rows.map((a) => '<tr data-serial="' + esc(a.serial) + '"><td>' + esc(a.serial) + '</td><td>' + esc(a.type) + '</td><td>' + (a.programmer ? esc(a.programmer) + '/' + a.site : 'shelf') + '</td><td class="num">' + a.used + '</td><td class="num">' + a.rated + '</td><td class="num">' + a.insertionsPerDay.toFixed(1) + '</td><td>' + (a.reachesLifeOn ?? a.state) + '</td></tr>').join('');
+  $('#adapters tbody').innerHTML = rows.map((a) => '<tr data-serial="' + esc(a.serial) + '"><td>' + esc(a.serial) + '</td><td>' + esc(a.type) + '</td><td>' + (a.programmer ? esc(a.programmer) + '/' + a.site : 'shelf') + '</td><td class="num">' + a.used + '</td><td class="num">' + a.rated + '</td><td class="num">' + (a.insertionsPerDay === null ? '-' : a.insertionsPerDay.toFixed(1)) + '</td><td>' + (a.reachesLifeOn ?? a.state) + '</td></tr>').join('');
 }
 function addAlarm(e) {
   const li = document.createElement('li');

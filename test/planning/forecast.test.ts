@@ -57,4 +57,32 @@ describe('adapter-life forecast', () => {
     const [row] = forecastAdapters(f.db, { weeks: 4, now });
     expect(row).toMatchObject({ windowDays: 7, insertionsPerDay: 10, left: 930, daysLeft: 93 });
   });
+
+  it('a burst on a two-minute-old adapter is too little history, not 1,920 insertions a day', () => {
+    const f = fixture(dir, 'burst.db').family('gang', ['emmc']).model('G', 'gang', 1).chip(EMMC);
+    f.adapterType({ id: 'T', package: 'BGA153', w: 11.5, l: 13, pitch: 0.5, rated: 5000, families: ['gang'] });
+    f.programmer('P', 'G', 1);
+    const a = f.adapter('FRESH', 'T', { programmer: 1, site: 0 });
+    f.db.prepare('UPDATE adapters SET created_at = ?').run(new Date(now.getTime() - 120_000).toISOString());
+    f.lot('L', EMMC.part, { qty: 1000 });
+    for (let i = 0; i < 80; i++) f.attempt({ lot: 'L', seq: i + 1, programmer: 1, site: 0, adapter: a, start: new Date(now.getTime() - 47_000 + i * 500).toISOString(), durationSec: 0.5, result: 'pass' });
+    const [row] = forecastAdapters(f.db, { weeks: 4, now });
+    expect(row).toMatchObject({ state: 'new', windowDays: 0, insertionsInWindow: 80, insertionsPerDay: null, reachesLifeOn: null, daysLeft: null, due: false });
+  });
+
+  it('--horizon marks the adapters that reach their rated life within it as due', () => {
+    const f = fixture(dir, 'horizon.db').family('gang', ['emmc']).model('G', 'gang', 2).chip(EMMC);
+    f.adapterType({ id: 'T', package: 'BGA153', w: 11.5, l: 13, pitch: 0.5, rated: 1000, families: ['gang'] });
+    f.programmer('P', 'G', 2);
+    const soon = f.adapter('SOON', 'T', { programmer: 1, site: 0 }, { prior: 700 });
+    const later = f.adapter('LATER', 'T', { programmer: 1, site: 1 });
+    f.db.prepare("UPDATE adapters SET created_at = '2025-01-01T00:00:00.000Z'").run();
+    f.lot('L', EMMC.part, { qty: 1000 });
+    // SOON: 10/day, 300 - 70 = 230 left after the window -> 23 days; LATER: 1/day, 993 left -> 993 days.
+    const seq = history(f, soon, 10, 7, 0);
+    for (let d = 1; d <= 7; d++) f.attempt({ lot: 'L', seq: seq + d, programmer: 1, site: 1, adapter: later, start: new Date(now.getTime() - d * 86_400_000).toISOString(), durationSec: 1, result: 'pass' });
+    const by = Object.fromEntries(forecastAdapters(f.db, { weeks: 1, now, horizonWeeks: 4 }).map((r) => [r.serial, r]));
+    expect(by.SOON).toMatchObject({ daysLeft: 23, due: true });
+    expect(by.LATER).toMatchObject({ insertionsPerDay: 1, due: false });
+  });
 });

@@ -17,12 +17,14 @@ export function register(program: Command): void {
   adaptersGroup(program)
     .command('forecast')
     .description('per adapter: insertions per day over the last weeks (from attempts) and the day it reaches its rated life')
-    .option('--weeks <w>', 'weeks of history the rate is measured over', '4')
+    .option('--weeks <w>', 'weeks of history the rate is measured over (whole days only)', '4')
+    .option('--horizon <w>', 'weeks ahead: adapters reaching their rated life within them are marked due', '12')
     .option('--json', 'print as JSON')
-    .action(function (this: Command, opts: { weeks: string; json?: boolean }) {
+    .action(function (this: Command, opts: { weeks: string; horizon: string; json?: boolean }) {
       const weeks = intOption('--weeks', opts.weeks, WEEKS);
-      const rows = withDb(this, (db) => forecastAdapters(db, { weeks }));
-      if (opts.json) return printJson({ weeks, adapters: rows });
+      const horizon = intOption('--horizon', opts.horizon, WEEKS);
+      const rows = withDb(this, (db) => forecastAdapters(db, { weeks, horizonWeeks: horizon }));
+      if (opts.json) return printJson({ weeks, horizonWeeks: horizon, adapters: rows });
       if (rows.length === 0) return say('no adapters in the inventory; add them with `gangflash adapters add`');
       say(
         table(rows, [
@@ -32,11 +34,12 @@ export function register(program: Command): void {
           { header: 'used', get: (r) => r.used, align: 'right' },
           { header: 'rated', get: (r) => r.rated, align: 'right' },
           { header: 'left', get: (r) => r.left, align: 'right' },
-          { header: 'per day', get: (r) => r.insertionsPerDay.toFixed(1), align: 'right' },
-          { header: 'rated life on', get: (r) => r.reachesLifeOn ?? (r.state === 'retired' ? 'retired' : 'idle') },
+          { header: 'per day', get: (r) => (r.insertionsPerDay === null ? '-' : r.insertionsPerDay.toFixed(1)), align: 'right' },
+          { header: 'rated life on', get: (r) => r.reachesLifeOn ?? (r.state === 'new' ? 'too little history (< 1 day)' : r.state) },
           { header: 'days left', get: (r) => (r.daysLeft === null ? '-' : r.daysLeft.toFixed(1)), align: 'right' },
+          { header: 'due', get: (r) => (r.due ? `within ${horizon} wk` : '') },
         ]),
       );
-      say(`rate measured over the last ${weeks} week(s) of attempts (or the adapter's age when younger)`);
+      say(`rate measured over the last ${weeks} week(s) of attempts in whole days (or the adapter's whole days when younger); due: rated life within ${horizon} week(s)`);
     });
 }
