@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { listEvents } from '../store/event-log.js';
 import type { Db } from '../db/open.js';
 import { GangflashError, UsageError } from '../errors.js';
 import { listLots, lotCounters, lotReels } from '../lots/counters.js';
@@ -33,7 +34,8 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
     if (/^SQLITE_/.test(code)) return reply.code(503).send({ error: { code: 'db-unavailable', message: `the database cannot be read now (${(e as Error).message}); try again` } });
     return reply.code(500).send({ error: { code: 'internal', message: (e as Error).message } });
   });
-  app.get('/api/farm', async () => ({ programmers: farmState(db) }));
+  app.get('/api/farm', async () => ({ at: new Date().toISOString(), programmers: farmState(db) }));
+  app.get<{ Querystring: { limit?: string } }>('/api/events', async (req) => ({ events: listEvents(db, { limit: queryInt('limit', req.query.limit, { min: 1, max: 1000 }, 50) }).reverse() }));
   app.get('/api/lots', async () => ({ lots: listLots(db) }));
   app.get<{ Params: { id: string } }>('/api/lots/:id', async (req) => ({ ...lotCounters(db, req.params.id), reels: lotReels(db, req.params.id) }));
   app.get<{ Querystring: { weeks?: string } }>('/api/adapters', async (req) => {

@@ -32,14 +32,25 @@ export class LivePoller {
   constructor(private readonly db: Db, opts: LiveOptions = {}) {
     this.pollMs = opts.pollMs ?? 1000;
     this.batch = opts.batch ?? 1000;
-    this.lastAttempt = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM attempts').get() as { n: number }).n;
-    this.lastEvent = (db.prepare('SELECT coalesce(max(id), 0) AS n FROM events').get() as { n: number }).n;
+    this.lastAttempt = 0;
+    this.lastEvent = 0;
+    this.resetMarks();
+  }
+
+  /** Starts the marks at the database's present: what happened while nobody listened is in the next page load, never replayed. */
+  private resetMarks(): void {
+    this.lastAttempt = (this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM attempts').get() as { n: number }).n;
+    this.lastEvent = (this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM events').get() as { n: number }).n;
+    this.sent.clear();
   }
 
   /** Adds a listener; returns the function that removes it. */
   subscribe(fn: (m: LiveMessage) => void): () => void {
     this.subscribers.add(fn);
-    if (!this.timer) this.timer = setInterval(() => this.poll(), this.pollMs);
+    if (!this.timer) {
+      this.resetMarks();
+      this.timer = setInterval(() => this.poll(), this.pollMs);
+    }
     return () => {
       this.subscribers.delete(fn);
       if (this.subscribers.size === 0) this.stop();

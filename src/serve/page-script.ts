@@ -34,21 +34,29 @@ function addAlarm(e) {
   $('#alarms').prepend(li);
 }
 async function load() {
-  const [f, l, a] = await Promise.all([api('/api/farm'), api('/api/lots'), api('/api/adapters')]);
+  const [f, l, a, ev] = await Promise.all([api('/api/farm'), api('/api/lots'), api('/api/adapters'), api('/api/events?limit=50')]);
   farm = f.programmers; renderFarm();
+  $('#alarms').innerHTML = '';
+  for (const e of ev.events.slice().reverse()) addAlarm(e);
   $('#lots tbody').innerHTML = l.lots.map(lotRow).join('');
   renderAdapters(a.adapters);
   $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+}
+// Counts always come from the database (a debounced re-read of the farm), never from deltas added on the page: an
+// attempt seen twice, or already in the state the page loaded, can never be counted twice.
+let farmTimer = null;
+function refreshFarm() {
+  if (farmTimer) return;
+  farmTimer = setTimeout(async () => { farmTimer = null; try { farm = (await api('/api/farm')).programmers; renderFarm(); } catch (e) {} }, 300);
 }
 function onAttempt(a) {
   const p = farm.find((x) => x.id === a.programmerId); const s = p?.sites.find((x) => x.site === a.site);
   if (!s) return;
   s.last = { result: a.result, failureCode: a.failureCode, lot: a.lot, endedAt: a.endedAt };
-  s.yield = { attempts: (s.yield?.attempts ?? 0) + 1, passed: (s.yield?.passed ?? 0) + (a.result === 'pass' ? 1 : 0), low: s.yield?.low ?? false };
-  if (s.adapter) { s.adapter.used++; s.adapter.left--; }
   const el = document.querySelector('.site[data-programmer-id="' + p.id + '"][data-site="' + a.site + '"]');
   if (el) { el.outerHTML = siteHtml(p, s); const n = document.querySelector('.site[data-programmer-id="' + p.id + '"][data-site="' + a.site + '"]'); n.classList.add('flash'); setTimeout(() => n.classList.remove('flash'), 600); }
   $('#updated').textContent = 'attempt ' + a.lot + '/' + a.reel + '/' + a.seq + ' ' + a.result + ' at ' + a.endedAt;
+  refreshFarm();
 }
 function onLot(l) {
   const row = document.querySelector('#lots tr[data-lot="' + CSS.escape(l.lot) + '"]');
@@ -56,11 +64,12 @@ function onLot(l) {
 }
 function connect() {
   const es = new EventSource(withToken('/api/live'));
-  es.onopen = () => { $('#live').className = 'on'; $('#live').textContent = 'live'; };
+  // Every (re)connect starts from the database's state, never from deltas replayed over it.
+  es.onopen = () => { $('#live').className = 'on'; $('#live').textContent = 'live'; load().catch(() => {}); };
   es.onerror = () => { $('#live').className = 'off'; $('#live').textContent = 'reconnecting'; };
   es.addEventListener('attempt', (m) => onAttempt(JSON.parse(m.data)));
   es.addEventListener('lot', (m) => onLot(JSON.parse(m.data)));
-  es.addEventListener('event', (m) => { const e = JSON.parse(m.data); addAlarm(e); if (e.kind === 'alarm') load(); });
+  es.addEventListener('event', (m) => { const e = JSON.parse(m.data); if (e.kind === 'alarm' || /^site-|override|retire|mount|socket/.test(e.code)) load(); else addAlarm(e); });
 }
 async function plan(ev) {
   ev.preventDefault();
