@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { wilson } from '../stats/wilson.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
 import { lotDeviceRows, type DeviceRow } from './device-rows.js';
 
@@ -22,6 +23,10 @@ export interface SiteCell {
   passed: number;
   /** passed / attempts (per insertion). */
   yield: number;
+  /** The site is disabled now. */
+  disabled: boolean;
+  /** Its 95 % interval lies wholly below its programmer's other sites in this lot (the dashboard's LOW). */
+  low: boolean;
 }
 
 /** Failures of one code: failed attempts and devices that ended with it. */
@@ -43,15 +48,16 @@ export interface LotReport {
   devices: DeviceRow[];
 }
 
-const NICE_MIN = [1, 2, 5, 10, 15, 30, 60, 120, 240, 360, 720, 1440];
+/** Round bucket lengths in seconds, from a second to a day. */
+const NICE_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
 
-/** Buckets finished devices into at most ~40 intervals of a round number of minutes. */
+/** Buckets finished devices into about 20 to 40 intervals of a round length sized to the lot (seconds for a short lot). */
 function timeline(devices: DeviceRow[]): YieldPoint[] {
   if (devices.length === 0) return [];
   const times = devices.map((d) => Date.parse(d.finishedAt)).sort((a, b) => a - b);
-  const span = times[times.length - 1] - times[0];
-  const minutes = NICE_MIN.find((m) => span / (m * 60_000) <= 40) ?? Math.ceil(span / (40 * 60_000));
-  const step = minutes * 60_000;
+  const span = Math.max(1000, times[times.length - 1] - times[0]);
+  const seconds = NICE_S.find((s) => span / (s * 1000) <= 40) ?? Math.ceil(span / 40_000);
+  const step = seconds * 1000;
   const t0 = Math.floor(times[0] / step) * step;
   const buckets = new Map<number, { passed: number; failed: number }>();
   for (const d of devices) {
@@ -85,11 +91,12 @@ export function buildLotReport(db: Db, lot: string, now: Date = new Date()): Lot
     .get(lot) as { attempts: number; startedAt: string | null; endedAt: string | null; first: number | null; firstPass: number | null };
   const heatmap = db
     .prepare(
-      `SELECT p.name AS programmer, a.site, count(*) AS attempts, sum(a.result = 'pass') AS passed
+      `SELECT p.name AS programmer, a.site, count(*) AS attempts, sum(a.result = 'pass') AS passed,
+              coalesce((SELECT s.enabled = 0 FROM sites s WHERE s.programmer_id = a.programmer_id AND s.site = a.site), 0) AS disabled
          FROM attempts a JOIN programmers p ON p.id = a.programmer_id
         WHERE a.lot_id = ? AND a.result IN ('pass', 'fail') GROUP BY p.name, a.site ORDER BY p.name, a.site`,
     )
-    .all(lot) as Omit<SiteCell, 'yield'>[];
+    .all(lot) as (Omit<SiteCell, 'yield' | 'low' | 'disabled'> & { disabled: number })[];
   const codes = db
     .prepare(
       `SELECT failure_code AS code, count(*) AS attempts,
@@ -109,8 +116,18 @@ export function buildLotReport(db: Db, lot: string, now: Date = new Date()): Lot
       endedAt: a.endedAt,
     },
     timeline: timeline(devices),
-    heatmap: heatmap.map((h) => ({ ...h, yield: h.passed / h.attempts })),
+    heatmap: markCells(heatmap),
     pareto: codes.map((c) => ((run += c.attempts), { ...c, cumulative: run / failedAttempts })),
     devices,
   };
+}
+
+/** Heat-map cells with their yield, whether the site is disabled, and LOW against the programmer's other sites. */
+function markCells(cells: (Omit<SiteCell, 'yield' | 'low' | 'disabled'> & { disabled: number })[]): SiteCell[] {
+  return cells.map((c) => {
+    const others = cells.filter((o) => o.programmer === c.programmer && o.site !== c.site);
+    const on = others.reduce((s, o) => s + o.attempts, 0);
+    const op = others.reduce((s, o) => s + o.passed, 0);
+    return { ...c, yield: c.passed / c.attempts, disabled: c.disabled === 1, low: on > 0 && wilson(c.passed, c.attempts).high < wilson(op, on).low };
+  });
 }

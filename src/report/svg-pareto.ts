@@ -7,15 +7,18 @@ export function paretoSvg(bars: ParetoBar[], width = 860, height = 260): string 
   const m = { l: 52, r: 52, t: 16, b: 56 };
   const w = width - m.l - m.r;
   const h = height - m.t - m.b;
-  const max = Math.max(...bars.map((b) => b.attempts));
+  // Counts get whole-number ticks (1, 2, 5 × 10^n apart); the axis ends on a tick at or above the largest bar.
+  const step = countStep(Math.max(...bars.map((b) => b.attempts)));
+  const top = Math.ceil(Math.max(...bars.map((b) => b.attempts)) / step) * step;
+  const max = top;
   const slot = w / bars.length;
   const parts: string[] = [];
-  for (let k = 0; k <= 4; k++) {
-    const yy = m.t + h - (h * k) / 4;
+  for (let v = 0; v <= top; v += step) {
+    const yy = m.t + h - (h * v) / top;
     parts.push(`<line x1="${m.l}" x2="${m.l + w}" y1="${yy}" y2="${yy}" class="grid"/>`);
-    parts.push(`<text x="${m.l - 6}" y="${yy + 4}" text-anchor="end">${Math.round((max * k) / 4)}</text>`);
-    parts.push(`<text x="${m.l + w + 6}" y="${yy + 4}">${k * 25}%</text>`);
+    parts.push(`<text x="${m.l - 6}" y="${yy + 4}" text-anchor="end" class="count-tick">${v}</text>`);
   }
+  for (let k = 0; k <= 4; k++) parts.push(`<text x="${m.l + w + 6}" y="${m.t + h - (h * k) / 4 + 4}">${k * 25}%</text>`);
   const pts: string[] = [];
   bars.forEach((b, i) => {
     const bh = (b.attempts / max) * h;
@@ -31,4 +34,9 @@ export function paretoSvg(bars: ParetoBar[], width = 860, height = 260): string 
   parts.push(`<path class="cumulative" d="${pts.join(' ')}"/>`);
   parts.push(`<text x="${m.l}" y="${height - 6}" class="legend">bars: failed attempts per code (left axis) · line: cumulative share (right axis), last ${pct(bars[bars.length - 1].cumulative)}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="pareto" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="failure Pareto">${parts.join('')}</svg>`;
+}
+
+/** A whole-number tick step of 1, 2 or 5 × 10^n giving at most 5 intervals up to `max`. */
+export function countStep(max: number): number {
+  for (let p = 1; ; p *= 10) for (const m of [1, 2, 5]) if (Math.ceil(max / (m * p)) <= 5) return m * p;
 }

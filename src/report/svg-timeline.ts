@@ -1,4 +1,5 @@
 import { esc, pct } from './escape.js';
+import { countStep } from './svg-pareto.js';
 import type { YieldPoint } from './lot-report.js';
 
 /** An inline SVG line chart of yield per time bucket and cumulative yield, with devices per bucket as bars. */
@@ -18,9 +19,15 @@ export function timelineSvg(points: YieldPoint[], width = 860, height = 260): st
     const v = lo + ((1 - lo) * k) / 4;
     parts.push(`<line x1="${m.l}" x2="${m.l + w}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end">${pct(v)}</text>`);
   }
+  // Devices per interval are bars on their own axis (right, whole numbers) in the lower third, never read off the yield axis.
+  const hb = h * 0.35;
+  const step = countStep(maxN);
+  const topN = Math.ceil(maxN / step) * step;
+  for (let v = 0; v <= topN; v += step) parts.push(`<text x="${m.l + w + 6}" y="${m.t + h - (hb * v) / topN + 4}" class="count-tick">${v}</text>`);
+  parts.push(`<text x="${m.l + w + 6}" y="${m.t + h - hb - 12}" class="legend">devices</text>`);
   points.forEach((p, i) => {
     const n = p.passed + p.failed;
-    const bh = (n / maxN) * h * 0.35;
+    const bh = (n / topN) * hb;
     parts.push(`<rect class="count" x="${x(i) - bw / 2}" y="${m.t + h - bh}" width="${bw}" height="${bh}"><title>${esc(p.at)}: ${n} devices</title></rect>`);
   });
   const path = (f: (p: YieldPoint) => number) => points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(f(p)).toFixed(1)}`).join(' ');
@@ -32,7 +39,7 @@ export function timelineSvg(points: YieldPoint[], width = 860, height = 260): st
     parts.push(`<text x="${x(i)}" y="${m.t + h + 18}" text-anchor="middle">${esc(points[i].at.slice(5, 16).replace('T', ' '))}</text>`);
   }
   parts.push(
-    `<text x="${m.l + w}" y="${height - 4}" text-anchor="end" class="legend">— yield per interval · - - cumulative · bars: devices (max ${maxN})</text>`,
+    `<text x="${m.l + w}" y="${height - 4}" text-anchor="end" class="legend">— yield per interval (left axis) · - - cumulative · bars: devices per interval (right axis)</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="timeline" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="yield over time">${parts.join('')}</svg>`;
 }

@@ -49,7 +49,16 @@ describe('the HTML lot report', () => {
       // P-A runs even n (sites 0, 2), P-B odd n (sites 1, 3) and the retries on its site 0: 5 cells.
       expect(await page.locator('svg#heatmap g.cell').count()).toBe(5);
       const b3 = page.locator('svg#heatmap g.cell[data-programmer="P-B"][data-site="3"]');
-      expect(await b3.locator('text').textContent()).toBe('0.0%');
+      // Each cell shows its yield and how many insertions it rests on; P-B:3 failed all 15 and is LOW.
+      expect(await b3.locator('text').allTextContents()).toEqual(['0.0%', 'n=15 LOW']);
+      expect(await b3.getAttribute('class')).toContain('low');
+      // Counts read right: the Pareto's left axis has whole-number ticks in order, the timeline's bars their own axis.
+      const ticks = (await page.locator('svg#pareto text.count-tick').allTextContents()).map(Number);
+      expect(ticks.every((t) => Number.isInteger(t))).toBe(true);
+      expect(ticks).toEqual([...new Set(ticks)].sort((a, b) => a - b));
+      expect(await page.locator('svg#timeline text.count-tick').count()).toBeGreaterThan(1);
+      // A lot whose devices finished within a few minutes still gets several intervals, not one dot.
+      expect(await page.locator('svg#timeline circle').count()).toBeGreaterThan(3);
       expect(await page.locator('svg#pareto g.bar').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-code')))).toEqual(['bad-contact', 'id-mismatch']);
       expect(await page.locator('#devices tbody tr').count()).toBe(60);
       expect(await page.locator('#devices tbody tr.fail').count()).toBe(4);
