@@ -151,6 +151,9 @@ export class LiveView {
       const reason = e.message.startsWith(`${e.programmer} site ${e.site}`) ? e.message.slice(`${e.programmer} site ${e.site}`.length).replace(/^:?\s*/, '') : e.message;
       if (e.code === 'site-disabled') Object.assign(s, { state: 'off', reason });
       if (e.code === 'adapter-life' && !/override/.test(e.message)) Object.assign(s, { state: 'eol', reason });
+    } else if (e.programmer !== undefined && e.code === 'programmer-lost' && /taken out of the run/.test(e.message)) {
+      // A programmer taken out of the run: none of its sites is used again, so none keeps its last ok/fail.
+      for (const [key, s] of this.slots) if (key.startsWith(`${e.programmer}\u0000`)) Object.assign(s, { state: 'off', reason: 'programmer taken out of the run' });
     }
     this.ring();
     this.screen.log(`\x1b[33mALARM\x1b[0m ${e.code}: ${e.message}`);

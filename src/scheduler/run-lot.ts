@@ -95,9 +95,11 @@ class LotRun {
     this.watch = new SiteWatch(db, this.sites, opts.siteFailLimit ?? 3, this.alarm, this.writes);
   }
 
-  private readonly alarm = (code: string, message: string, s?: FarmSite): void => {
-    this.writes.run(() => this.recorder.event({ lot: this.opts.lot, kind: 'alarm', code, message, programmerId: s?.programmerId, site: s?.site, adapterId: s?.adapterId }));
-    this.opts.listener({ type: 'alarm', at: now(), code, message, programmer: s?.programmer, site: s?.site, adapter: s?.adapter ?? undefined });
+  /** Records and announces an alarm about a site, a whole programmer (`{programmer, programmerId}`), or the lot. */
+  private readonly alarm = (code: string, message: string, s?: FarmSite | Pick<FarmSite, 'programmer' | 'programmerId'>): void => {
+    const site = s && 'site' in s ? s : undefined;
+    this.writes.run(() => this.recorder.event({ lot: this.opts.lot, kind: 'alarm', code, message, programmerId: s?.programmerId, site: site?.site, adapterId: site?.adapterId }));
+    this.opts.listener({ type: 'alarm', at: now(), code, message, programmer: s?.programmer, site: site?.site, adapter: site?.adapter ?? undefined });
   };
 
   private usable(s: FarmSite): boolean {
@@ -306,7 +308,8 @@ class LotRun {
       const n = (this.losses.get(prog) ?? 0) + 1;
       const limit = this.opts.programmerLossLimit ?? 2;
       this.losses.set(prog, n);
-      this.alarm('programmer-lost', `${prog}: ${o.lost}${n >= limit ? '; taken out of the run' : '; restarting it'}`);
+      const who = this.sites.find((s) => s.programmer === prog);
+      this.alarm('programmer-lost', `${prog}: ${o.lost}${n >= limit ? '; taken out of the run' : '; restarting it'}`, who && { programmer: who.programmer, programmerId: who.programmerId });
       if (n >= limit) this.out.add(prog);
       else await this.runner.restart(prog);
     } else this.losses.set(prog, 0);

@@ -65,3 +65,18 @@ describe('live view on a stream that is not a terminal', () => {
     expect(text).toContain('sim-1 site 2 OFF: disabled after 3 failed devices in a row (last: bad-contact); check the socket');
   });
 });
+
+describe('live view when a programmer leaves the run', () => {
+  it('a programmer taken out of the run shows every one of its sites OFF, not its last ok or fail', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { LiveView } = await import('../../src/cli/live-view.js');
+    const stream = Object.assign(new PassThrough(), { isTTY: false, columns: undefined });
+    let text = '';
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const view = new LiveView({ lot: 'L', imageSha256: 'ab'.repeat(32), programmers: [gang('sim-1', 4), gang('sim-2', 4)], activeAlarms: [], bell: false }, stream as never);
+    view.onEvent({ type: 'alarm', at: '', code: 'programmer-lost', message: 'sim-2: the link dropped; taken out of the run', programmer: 'sim-2' });
+    view.stop();
+    expect(text).toMatch(/sim-2 +0 OFF +100\/0 +1 OFF +101\/1 +2 OFF +102\/2 +3 OFF +103\/0/);
+    expect(text).toMatch(/sim-1 +0 ✗ fail/);
+  });
+});
