@@ -45,7 +45,7 @@ describe('the dashboard after a reconnect, in headless Chromium', () => {
     return out;
   }
 
-  it.skipIf(!hasChromium)('a page opened after 32 devices ran while none was open shows exactly the database counts, and the alarms recorded before it', async () => {
+  it.skipIf(!hasChromium)('a page opened after 32 devices ran while none was open shows exactly the database counts and the alarms recorded before it, and a disabled site turns its tile at once', async () => {
     const first = await browser.newPage();
     await first.goto(d.url);
     await first.locator('#live.on').waitFor();
@@ -69,6 +69,13 @@ describe('the dashboard after a reconnect, in headless Chromium', () => {
     const lot = lf.f.db.prepare("SELECT sum(result = 'pass') AS passed, sum(result = 'fail') AS failed FROM devices WHERE lot_id = 'LOT-9'").get() as { passed: number; failed: number };
     expect(await page.locator('#lots tr[data-lot="LOT-9"] td.passed').textContent()).toBe(String(lot.passed));
     expect(await page.locator('#lots tr[data-lot="LOT-9"] td.failed').textContent()).toBe(String(lot.failed));
+
+    // An operator disables a site (`gangflash sites disable`: the sites row and an audit event): the tile follows at once.
+    const tile = page.locator(`.site[data-programmer-id="${pb}"][data-site="2"]`);
+    expect(await tile.getAttribute('class')).not.toContain('disabled');
+    lf.f.disableSite(pb, 2);
+    lf.f.db.prepare("INSERT INTO events (kind, code, programmer_id, site, message, actor) VALUES ('audit', 'site-disabled', ?, 2, 'P-B:2 disabled by op: bent pin', 'op')").run(pb);
+    await page.locator(`.site.disabled[data-programmer-id="${pb}"][data-site="2"]`).waitFor({ timeout: 5000 });
     await page.screenshot({ path: path.join(artifactsDir, 'dashboard-reconnect.png'), fullPage: true });
   });
 });
