@@ -111,3 +111,12 @@ export function overrideLife(db: Db, serial: string, reason: string, by: string 
   audit(db, { code: 'override', adapterId: a.id, actor: by, message: `adapter ${serial} allowed past rated life${by ? ` by ${by}` : ''}: ${reason}` });
   return getAdapter(db, serial);
 }
+
+/** Registers an adapter and, when `at` is given, mounts it there, in one transaction (both or neither). */
+export function addAdapterMounted(db: Db, spec: Parameters<typeof addAdapter>[1], at: { programmer: string; site: number } | null): AdapterRow {
+  return db.transaction(() => {
+    addAdapter(db, spec);
+    if (at) mountAdapter(db, spec.serial, at.programmer, at.site);
+    return getAdapter(db, spec.serial);
+  })();
+}

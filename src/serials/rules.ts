@@ -47,8 +47,10 @@ export function addSerialRule(db: Db, doc: unknown, opts: { file?: string; by?: 
   const resolved = resolveListPaths(spec, base);
   const { pins } = compileWithLists(resolved, base);
   const store = new SerialStore(db);
-  if (store.ruleByName(spec.name)) throw new JobError('serial-rule-exists', `a serial rule named ${spec.name} exists already; rules never change once made — choose another name`);
-  return store.addRule(spec.name, JSON.stringify(resolved), JSON.stringify(pins), opts.by ?? null);
+  return store.transaction(() => {
+    if (store.ruleByName(spec.name)) throw new JobError('serial-rule-exists', `a serial rule named ${spec.name} exists already; rules never change once made — choose another name`);
+    return store.addRule(spec.name, JSON.stringify(resolved), JSON.stringify(pins), opts.by ?? null);
+  });
 }
 
 /** The rule with list paths made absolute (a rule must not depend on the folder a later command runs in). */

@@ -3,7 +3,7 @@ import { actor } from '../../jobs/release.js';
 import { UsageError } from '../../errors.js';
 import { intOption } from '../../strict-number.js';
 import { listAdapterTypes, type AdapterType } from '../../catalog/adapter-types.js';
-import { addAdapter, getAdapter, mountAdapter, overrideLife, replaceSocket, retireAdapter, unmountAdapter } from '../../inventory/adapters.js';
+import { addAdapterMounted, getAdapter, mountAdapter, overrideLife, replaceSocket, retireAdapter, unmountAdapter } from '../../inventory/adapters.js';
 import { inventory, type AdapterState } from '../../inventory/inventory.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
@@ -61,11 +61,8 @@ export function register(program: Command): void {
     .option('--json', 'print as JSON')
     .action(function (this: Command, opts: { type: string; serial: string; mount?: string; priorInsertions: string; json?: boolean }) {
       const target = opts.mount ? parseTarget(opts.mount) : null;
-      const a = withDb(this, (db) => db.transaction(() => {
-        addAdapter(db, { type: opts.type, serial: opts.serial, priorInsertions: intOption('--prior-insertions', opts.priorInsertions, { min: 0, max: 100_000_000 }) });
-        if (target) mountAdapter(db, opts.serial, target.programmer, target.site);
-        return getAdapter(db, opts.serial);
-      })());
+      const prior = intOption('--prior-insertions', opts.priorInsertions, { min: 0, max: 100_000_000 });
+      const a = withDb(this, (db) => addAdapterMounted(db, { type: opts.type, serial: opts.serial, priorInsertions: prior }, target));
       if (opts.json) return printJson(a);
       say(`adapter ${a.serial} (${a.type}) added${target ? ` and mounted on ${target.programmer}:${target.site}` : ' to the shelf'}`);
     });

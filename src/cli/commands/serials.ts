@@ -44,7 +44,7 @@ export function register(program: Command): void {
       const doc = readRuleFile(o.file);
       const by = o.by ?? process.env.GANGFLASH_OPERATOR ?? process.env.USER ?? null;
       const summary = withDb(this, (db) => {
-        const id = db.transaction(() => addSerialRule(db, doc, { file: o.file, by })).immediate();
+        const id = addSerialRule(db, doc, { file: o.file, by });
         return ruleSummaries(db).find((r) => r.id === id)!;
       });
       if (o.json) return printJson(summary);
