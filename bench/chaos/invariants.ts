@@ -46,13 +46,19 @@ export function checkLot(dbFile: string, lot: string, serial: { start: number; s
     if (noAttempt) v.push(`${noAttempt} device rows without an attempt`);
     let reservedSerials = 0;
     if (serial) {
-      const rows = db.prepare("SELECT k, value, state, reel_id || '/' || seq AS dev FROM serial_ledger WHERE lot_id = ? OR lot_id IS NULL ORDER BY k").all(lot) as { k: number; value: string; state: string; dev: string | null }[];
-      reservedSerials = rows.filter((r) => r.state === 'allocated' || r.state === 'written').length;
+      // The whole ledger of the lot's rule: side lots of the same job draw from it too.
+      const rows = db
+        .prepare(
+          `SELECT k, value, state, lot_id || '/' || reel_id || '/' || seq AS dev FROM serial_ledger
+            WHERE rule_id = (SELECT jr.rule_id FROM job_serial_rules jr JOIN lots l ON l.job_id = jr.job_id WHERE l.id = ?) ORDER BY k`,
+        )
+        .all(lot) as { k: number; value: string; state: string; dev: string | null }[];
+      reservedSerials = rows.filter((r) => (r.state === 'allocated' || r.state === 'written') && r.dev?.startsWith(`${lot}/`)).length;
       const held = rows.filter((r) => r.state === 'allocated' || r.state === 'written' || r.state === 'committed');
       if (new Set(held.map((r) => r.dev)).size !== held.length) v.push('a device holds two live serial values');
       const mismatch = one(db, "SELECT count(*) FROM devices d WHERE lot_id = ? AND result = 'pass' AND NOT EXISTS (SELECT 1 FROM serial_ledger s WHERE s.lot_id = d.lot_id AND s.value = d.serial AND s.state = 'committed' AND s.reel_id = d.reel_id AND s.seq = d.seq)", lot);
       if (mismatch) v.push(`${mismatch} passed devices whose serial is not committed to them in the ledger`);
-      const committed = rows.filter((r) => r.state === 'committed').length;
+      const committed = rows.filter((r) => r.state === 'committed' && r.dev?.startsWith(`${lot}/`)).length;
       if (committed !== passed) v.push(`${committed} committed serial values for ${passed} passed devices`);
       const voidedInPass = one(db, "SELECT count(*) FROM devices d JOIN serial_ledger s ON s.value = d.serial AND s.state = 'voided' WHERE d.lot_id = ? AND d.result = 'pass'", lot);
       if (voidedInPass) v.push(`${voidedInPass} passed devices hold a voided value`);
