@@ -146,6 +146,19 @@ BEGIN
     SELECT NEW.adapter_id, 1 FROM adapters a WHERE a.id = NEW.adapter_id AND NEW.started_at >= a.socket_since
     ON CONFLICT DO UPDATE SET since_socket = since_socket + 1;
 END;
+-- Insertions per adapter per UTC day: the forecast's rate over whole days reads days, not attempts.
+CREATE TABLE adapter_days (
+  adapter_id      INTEGER NOT NULL,
+  day             TEXT NOT NULL,            -- YYYY-MM-DD (UTC) of the insertion's start
+  n               INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (adapter_id, day)
+);
+CREATE TRIGGER adapter_days_insert AFTER INSERT ON attempts
+WHEN NEW.adapter_id IS NOT NULL
+BEGIN
+  INSERT INTO adapter_days (adapter_id, day, n) VALUES (NEW.adapter_id, substr(NEW.started_at, 1, 10), 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
 CREATE TRIGGER adapter_totals_socket AFTER UPDATE OF socket_since ON adapters
 BEGIN
   INSERT INTO adapter_totals (adapter_id, since_socket)
@@ -185,3 +198,5 @@ INSERT INTO failure_totals (lot_id, code, stage, devices)
   ON CONFLICT DO UPDATE SET devices = devices + excluded.devices;
 INSERT INTO adapter_totals (adapter_id, since_socket)
   SELECT a.id, (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= a.socket_since) FROM adapters a;
+INSERT INTO adapter_days (adapter_id, day, n)
+  SELECT adapter_id, substr(started_at, 1, 10), count(*) FROM attempts WHERE adapter_id IS NOT NULL GROUP BY 1, 2;

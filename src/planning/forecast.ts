@@ -39,20 +39,23 @@ export interface AdapterForecast {
 
 const DAY_MS = 86_400_000;
 
-/** For every adapter: insertions per day over the last weeks (from attempts) and the day it reaches its rated life. */
+/** For every adapter: insertions per whole day over the last weeks (from its day totals) and the day it reaches its rated life. */
 export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterForecast[] {
   const weeks = opts.weeks ?? 4;
   if (!(weeks > 0)) throw new UsageError('bad-weeks', `--weeks ${weeks}: give a positive number of weeks`);
   const now = opts.now ?? new Date();
   const horizonDays = (opts.horizonWeeks ?? 12) * 7;
-  const from = new Date(now.getTime() - weeks * 7 * DAY_MS);
+  // Whole UTC days: the window starts at the first day boundary at or after now - weeks; the rate counts the
+  // insertions of the days in it (kept per adapter and day by the database), never the attempts themselves.
+  const fromDay = new Date(Math.ceil((now.getTime() - weeks * 7 * DAY_MS) / DAY_MS) * DAY_MS);
+  const from = fromDay;
   const rows = db
     .prepare(
       `SELECT a.serial, a.created_at AS created,
-              (SELECT count(*) FROM attempts x WHERE x.adapter_id = a.id AND x.started_at >= @from AND x.started_at <= @now) AS n
+              coalesce((SELECT sum(d.n) FROM adapter_days d WHERE d.adapter_id = a.id AND d.day >= @fromDay AND d.day < @today), 0) AS n
          FROM adapters a`,
     )
-    .all({ from: from.toISOString(), now: now.toISOString() }) as { serial: string; created: string; n: number }[];
+    .all({ fromDay: fromDay.toISOString().slice(0, 10), today: now.toISOString().slice(0, 10) }) as { serial: string; created: string; n: number }[];
   const bySerial = new Map(rows.map((r) => [r.serial, r]));
   const out = adapterLives(db).map((a): AdapterForecast => {
     const r = bySerial.get(a.serial)!;

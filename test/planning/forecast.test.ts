@@ -67,6 +67,7 @@ describe('adapter-life forecast', () => {
     f.lot('L', EMMC.part, { qty: 1000 });
     for (let i = 0; i < 80; i++) f.attempt({ lot: 'L', seq: i + 1, programmer: 1, site: 0, adapter: a, start: new Date(now.getTime() - 47_000 + i * 500).toISOString(), durationSec: 0.5, result: 'pass' });
     const [row] = forecastAdapters(f.db, { weeks: 4, now });
+    // 80 insertions on an adapter two minutes old: no whole day of history yet, so no rate and no date.
     expect(row).toMatchObject({ state: 'new', windowDays: 0, insertionsInWindow: 80, insertionsPerDay: null, reachesLifeOn: null, daysLeft: null, due: false });
   });
 
