@@ -21,19 +21,21 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     'serial-lot': { type: 'string', default: '300000' },
     keep: { type: 'boolean', default: false },
+    /** A folder a previous --keep run left: its databases are measured again without building them. */
+    reuse: { type: 'string' },
   },
 });
 const total = Number(values.devices);
 const lotSize = Number(values.lot);
 const runs = Number(values.runs);
 const serialLot = Number(values['serial-lot']);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-scale-'));
+const dir = values.reuse ? path.resolve(values.reuse) : fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-scale-'));
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const bin = path.join(root, 'bin/gangflash.js');
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
-const { dbFile } = await lotFixture({ dir, devices: lotSize, programmers: 8, sites: 16, imageBytes: 4096, serial: 'SC0000000001@0x100000', sim: { speed: 'unlimited', linkLostRate: 0.002 } });
-{
+const dbFile = values.reuse ? path.join(dir, 'gangflash.db') : (await lotFixture({ dir, devices: lotSize, programmers: 8, sites: 16, imageBytes: 4096, serial: 'SC0000000001@0x100000', sim: { speed: 'unlimited', linkLostRate: 0.002 } })).dbFile;
+if (!values.reuse) {
   const db = openDb(dbFile, { create: false });
   db.prepare('UPDATE adapters SET override_life = 1').run();
   db.close();
@@ -56,7 +58,7 @@ function addLot(id: string, devices: number): void {
 const small = path.join(dir, 'small.db');
 const t0 = Date.now();
 let built = 0;
-for (let i = 1; built < total; i++) {
+for (let i = 1; !values.reuse && built < total; i++) {
   const id = `LOT-${i}`;
   if (i > 1) addLot(id, Math.min(lotSize, total - built));
   // A bench of reads, not of site health: sites are never disabled by failure streaks over a million devices.
@@ -154,8 +156,9 @@ bv.stop();
 // The serial path over one big lot: devices/s in its first and last 30,000 devices.
 let serialRate: { lot: number; firstPerSecond: number; lastPerSecond: number; ratio: number } | undefined;
 if (serialLot > 0) {
-  addLot('SERIAL-LOT', serialLot);
-  const child = spawn(process.execPath, [bin, '--db', dbFile, 'run', '--lot', 'SERIAL-LOT', '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const id = `SERIAL-LOT-${Date.now()}`;
+  addLot(id, serialLot);
+  const child = spawn(process.execPath, [bin, '--db', dbFile, 'run', '--lot', id, '--json', '--site-fail-limit', '100000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const ends: number[] = [];
   let buf = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -167,7 +170,8 @@ if (serialLot > 0) {
       if (line.includes('"device-result"') && line.includes('"final":true')) ends.push(Date.now());
     }
   });
-  await new Promise((r) => child.on('close', r));
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (code !== 0) say(`the serialized lot ended with exit ${code}`);
   const w = Math.min(30_000, Math.floor(ends.length / 3));
   const rate = (a: number, b: number) => w / Math.max(0.001, (ends[b] - ends[a]) / 1000);
   const first = rate(0, w - 1);
