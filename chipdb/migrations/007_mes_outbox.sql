@@ -1,0 +1,29 @@
+-- MES: the station's IPC-CFX messages. Every event an MES cares about is written here in the same transaction as the
+-- record it describes; a publisher sends them in id order and marks one sent only when the broker settled it
+-- (or the file sink synced it). docs/mes.md.
+CREATE TABLE mes_outbox (
+  id              INTEGER PRIMARY KEY,      -- publish order
+  unique_id       TEXT NOT NULL UNIQUE,     -- the envelope's UniqueID (a GUID): the same on every resend
+  message_name    TEXT NOT NULL,            -- e.g. CFX.Production.Processing.UnitsProcessed
+  time_stamp      TEXT NOT NULL,            -- when the event happened (the envelope's TimeStamp)
+  lot_id          TEXT,
+  body            TEXT NOT NULL,            -- the MessageBody as JSON
+  sent_at         TEXT,                     -- NULL until the sink accepted it
+  tries           INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT
+);
+CREATE INDEX mes_outbox_pending ON mes_outbox(id) WHERE sent_at IS NULL;
+
+-- The station's MES settings (one row): where messages go and under which CFX handle. Credentials are never stored
+-- here: they come from the environment or a file named by it.
+CREATE TABLE mes_config (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  enabled         INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+  sink            TEXT NOT NULL CHECK (sink IN ('amqp', 'file')),
+  broker          TEXT,                     -- amqp://host:port or amqps://host:port, without credentials
+  address         TEXT,                     -- AMQP target address, e.g. /exchange/cfx/Acme.Line3 or /queue/cfx
+  folder          TEXT,                     -- the file sink's folder
+  handle          TEXT NOT NULL,            -- this station's CFX handle, e.g. Acme.Line3.Prog-07
+  target          TEXT,                     -- the envelopes' Target (NULL: broadcast)
+  updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);

@@ -1,0 +1,29 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CfxEnvelope } from './envelope.js';
+import type { MesSink } from './sink.js';
+
+/** The file sink: one JSON envelope per line, appended to `cfx-YYYY-MM-DD.ndjson` in a folder, synced before it counts. */
+export class FileSink implements MesSink {
+  readonly describe: string;
+
+  constructor(private readonly folder: string) {
+    this.describe = `file ${folder}`;
+  }
+
+  async send(batch: CfxEnvelope[]): Promise<number> {
+    if (batch.length === 0) return 0;
+    fs.mkdirSync(this.folder, { recursive: true });
+    const file = path.join(this.folder, `cfx-${new Date().toISOString().slice(0, 10)}.ndjson`);
+    const fd = fs.openSync(file, 'a');
+    try {
+      fs.writeSync(fd, batch.map((e) => JSON.stringify(e) + '\n').join(''));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return batch.length;
+  }
+
+  async close(): Promise<void> {}
+}
