@@ -11,7 +11,7 @@ export interface PublisherOptions {
   pollMs?: number;
   /** First back-off after a failed send, doubled on each failure in a row. @default 500 */
   backoffMinMs?: number;
-  /** Longest back-off. @default 30000 */
+  /** Longest back-off. @default 10000 */
   backoffMaxMs?: number;
   /** Told of every envelope once the sink accepted it. */
   onSent?: (e: CfxEnvelope) => void;
@@ -78,7 +78,7 @@ export class Publisher {
         if (n === 0) wait = this.o.pollMs ?? 200;
       } catch (e) {
         this.failures++;
-        wait = Math.min(this.o.backoffMaxMs ?? 30_000, (this.o.backoffMinMs ?? 500) * 2 ** Math.min(this.failures - 1, 16));
+        wait = Math.min(this.o.backoffMaxMs ?? 10_000, (this.o.backoffMinMs ?? 500) * 2 ** Math.min(this.failures - 1, 16));
         this.o.onError?.(e as Error, wait);
       }
       if (wait > 0 && this.running) await new Promise<void>((r) => {

@@ -13,7 +13,7 @@ export function startRunPublisher(db: Db, warn: (message: string) => void): { fi
   let streak = 0;
   const p = new Publisher(db, c, sinkOf(c), {
     onError: (e, ms) => {
-      if (streak++ === 0 || ms >= 30_000) warn(`mes: ${e.message}; the messages stay in the outbox, retrying in ${Math.round(ms / 1000)} s`);
+      if (streak++ === 0 || ms >= 10_000) warn(`mes: ${e.message}; the messages stay in the outbox, retrying in ${Math.round(ms / 1000)} s`);
     },
     onSent: () => {
       if (streak > 0) warn('mes: publishing again');

@@ -47,21 +47,36 @@ export function rabbitmqctl(...args: string[]): void {
 
 /**
  * An independent AMQP 1.0 receiver on `/queue/NAME` (RabbitMQ 3.x declares the durable queue on attach); it
- * reconnects after a broker restart and accepts every message after recording its envelope.
+ * accepts every message after recording its envelope. After a broker restart it opens a fresh connection and link
+ * (rhea's own reconnect re-attaches the old link, and RabbitMQ 3.10 then sent nothing more to a link that had
+ * received messages before: seen on this machine).
  */
 export class CfxReceiver {
   readonly envelopes: Envelope[] = [];
   readonly nonJson: string[] = [];
-  private readonly conn: Connection;
+  private conn: Connection | undefined;
+  private closing = false;
   readonly ready: Promise<void>;
 
   constructor(readonly queue: string) {
-    const container = rhea.create_container();
-    this.conn = container.connect({ host: BROKER.host, port: BROKER.port, reconnect: true, initial_reconnect_delay: 200, max_reconnect_delay: 1000 });
-    this.conn.on('error', () => {});
-    this.conn.on('disconnected', () => {});
-    const r = this.conn.open_receiver({ source: { address: `/queue/${queue}`, durable: 2 }, autoaccept: true, credit_window: 500 });
-    this.ready = new Promise((resolve) => r.once('receiver_open', () => resolve()));
+    this.ready = new Promise((resolve) => this.connect(resolve));
+  }
+
+  private connect(opened?: () => void): void {
+    if (this.closing) return;
+    const conn = rhea.create_container().connect({ host: BROKER.host, port: BROKER.port, reconnect: false });
+    this.conn = conn;
+    let again = false;
+    const retry = () => {
+      if (again) return;
+      again = true;
+      setTimeout(() => this.connect(opened), 300);
+    };
+    conn.on('error', () => {});
+    conn.on('connection_error', retry);
+    conn.on('disconnected', retry);
+    const r = conn.open_receiver({ source: { address: `/queue/${this.queue}`, durable: 2 }, autoaccept: true, credit_window: 500 });
+    r.once('receiver_open', () => opened?.());
     r.on('message', (ctx: EventContext) => {
       const m = ctx.message;
       const b = m?.body as { content?: Buffer } | undefined;
@@ -76,8 +91,15 @@ export class CfxReceiver {
     });
   }
 
-  /** Closes the connection. */
-  close(): void {
-    this.conn.close();
+  /** Closes the connection and waits for the broker's close (at most 3 s). */
+  async close(): Promise<void> {
+    this.closing = true;
+    const conn = this.conn;
+    if (!conn) return;
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 3000);
+      conn.once('connection_close', () => (clearTimeout(t), resolve()));
+      conn.close();
+    });
   }
 }
