@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { openDb } from '../../src/db/open.js';
 import { root } from '../helpers/cli.js';
 
