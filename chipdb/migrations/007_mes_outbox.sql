@@ -3,7 +3,7 @@
 -- (or the file sink synced it). docs/mes.md.
 CREATE TABLE mes_outbox (
   id              INTEGER PRIMARY KEY,      -- publish order
-  unique_id       TEXT NOT NULL UNIQUE,     -- the envelope's UniqueID (a GUID): the same on every resend
+  unique_id       TEXT NOT NULL,            -- the envelope's UniqueID (a random GUID): the same on every resend
   message_name    TEXT NOT NULL,            -- e.g. CFX.Production.Processing.UnitsProcessed
   time_stamp      TEXT NOT NULL,            -- when the event happened (the envelope's TimeStamp)
   lot_id          TEXT,

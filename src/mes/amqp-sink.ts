@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Connection, ConnectionOptions, Delivery, EventContext, Sender } from 'rhea';
-import { topicOf, type CfxEnvelope } from './envelope.js';
+import { topicOf, type WireEnvelope } from './envelope.js';
 import type { MesSink } from './sink.js';
 
 // rhea is CommonJS exporting a container instance: loaded through require so its functions keep their `this`.
@@ -85,7 +85,7 @@ export class AmqpSink implements MesSink {
     c?.socket?.destroy?.();
   }
 
-  async send(batch: CfxEnvelope[]): Promise<number> {
+  async send(batch: WireEnvelope[]): Promise<number> {
     if (batch.length === 0) return 0;
     const sender = await this.open();
     const conn = this.conn as Connection;
@@ -137,7 +137,7 @@ export class AmqpSink implements MesSink {
             durable: true,
             creation_time: new Date(e.TimeStamp),
             application_properties: { 'cfx-topic': topicOf(e.MessageName), 'cfx-message': e.MessageName, 'cfx-handle': e.Source, 'cfx-target': e.Target ?? '' },
-            body: rhea.message.data_section(Buffer.from(JSON.stringify(e), 'utf8')),
+            body: rhea.message.data_section(Buffer.from(e.text, 'utf8')),
           });
           byDelivery.set(d, next);
           next++;

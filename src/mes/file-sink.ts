@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CfxEnvelope } from './envelope.js';
+import type { WireEnvelope } from './envelope.js';
 import type { MesSink } from './sink.js';
 
 /** The file sink: one JSON envelope per line, appended to `cfx-YYYY-MM-DD.ndjson` in a folder, synced before it counts. */
@@ -11,13 +11,13 @@ export class FileSink implements MesSink {
     this.describe = `file ${folder}`;
   }
 
-  async send(batch: CfxEnvelope[]): Promise<number> {
+  async send(batch: WireEnvelope[]): Promise<number> {
     if (batch.length === 0) return 0;
     fs.mkdirSync(this.folder, { recursive: true });
     const file = path.join(this.folder, `cfx-${new Date().toISOString().slice(0, 10)}.ndjson`);
     const fd = fs.openSync(file, 'a');
     try {
-      fs.writeSync(fd, batch.map((e) => JSON.stringify(e) + '\n').join(''));
+      fs.writeSync(fd, batch.map((e) => e.text + '\n').join(''));
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);

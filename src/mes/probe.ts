@@ -1,22 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { MesConfigRow } from '../store/outbox.js';
-import { CFX_VERSION, type CfxEnvelope } from './envelope.js';
+import { wireOf } from './envelope.js';
 import { CFX } from './messages.js';
 import { sinkOf } from './settings.js';
 
 /** Sends one AreYouThereRequest (outside the outbox) and reports whether the sink accepted it and how fast. */
 export async function probeSink(c: MesConfigRow): Promise<{ ok: boolean; ms: number; sink: string; uniqueId: string; error?: string }> {
   const sink = sinkOf(c);
-  const e: CfxEnvelope = {
-    MessageName: CFX.areYouThere,
-    Version: CFX_VERSION,
-    TimeStamp: new Date().toISOString(),
-    UniqueID: randomUUID(),
-    Source: c.handle,
-    Target: c.target,
-    RequestID: null,
-    MessageBody: { $type: `${CFX.areYouThere}, CFX`, CFXHandle: c.target ?? '' },
-  };
+  const e = wireOf({ messageName: CFX.areYouThere, timeStamp: new Date().toISOString(), uniqueId: randomUUID(), body: JSON.stringify({ CFXHandle: c.target ?? '' }) }, c.handle, c.target);
   const t0 = performance.now();
   try {
     const n = await sink.send([e]);

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { OutboxStore, type MesConfigRow, type OutboxRow } from '../store/outbox.js';
-import { envelopeOf, type CfxEnvelope } from './envelope.js';
+import { wireOf, type WireEnvelope } from './envelope.js';
 import type { MesSink } from './sink.js';
 
 /** Options of the outbox publisher. */
@@ -14,7 +14,7 @@ export interface PublisherOptions {
   /** Longest back-off. @default 10000 */
   backoffMaxMs?: number;
   /** Told of every envelope once the sink accepted it. */
-  onSent?: (e: CfxEnvelope) => void;
+  onSent?: (e: WireEnvelope) => void;
   /** Told of every failed send (the messages stay in the outbox). */
   onError?: (e: Error, retryInMs: number) => void;
 }
@@ -48,7 +48,7 @@ export class Publisher {
   async step(): Promise<number> {
     const rows: OutboxRow[] = this.store.pending(this.o.batch ?? 200);
     if (rows.length === 0) return 0;
-    const envs = rows.map((r) => envelopeOf(r, this.config.handle, this.config.target));
+    const envs = rows.map((r) => wireOf(r, this.config.handle, this.config.target));
     let n: number;
     try {
       n = await this.sink.send(envs);
@@ -56,7 +56,7 @@ export class Publisher {
       this.store.markFailed([rows[0].id], (e as Error).message);
       throw e;
     }
-    this.store.markSent(rows.slice(0, n).map((r) => r.id), new Date().toISOString());
+    if (n > 0) this.store.markSent(rows[0].id, rows[n - 1].id, new Date().toISOString());
     this.sent += n;
     for (const e of envs.slice(0, n)) this.o.onSent?.(e);
     if (n < rows.length) throw new Error(`the sink accepted ${n} of ${rows.length} message(s)`);

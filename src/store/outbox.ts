@@ -54,7 +54,7 @@ export class OutboxStore {
     this.s = {
       add: db.prepare(`INSERT INTO mes_outbox (unique_id, message_name, time_stamp, lot_id, body) VALUES (?, ?, ?, ?, ?)`),
       pending: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE sent_at IS NULL AND id > ? ORDER BY id LIMIT ?`),
-      sent: db.prepare(`UPDATE mes_outbox SET sent_at = ?, tries = tries + 1, last_error = NULL WHERE id = ? AND sent_at IS NULL`),
+      sent: db.prepare(`UPDATE mes_outbox SET sent_at = ?, tries = tries + 1, last_error = NULL WHERE id BETWEEN ? AND ? AND sent_at IS NULL`),
       failed: db.prepare(`UPDATE mes_outbox SET tries = tries + 1, last_error = ? WHERE id = ? AND sent_at IS NULL`),
       sentSince: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE sent_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?`),
       lastSentId: db.prepare(`SELECT max(id) FROM mes_outbox WHERE sent_at IS NOT NULL`),
@@ -88,9 +88,9 @@ export class OutboxStore {
     return this.s.pending.all(after, limit) as OutboxRow[];
   }
 
-  /** Marks messages sent (the sink accepted them), in one transaction. */
-  markSent(ids: number[], at: string): void {
-    this.db.transaction(() => ids.forEach((id) => this.s.sent.run(at, id)))();
+  /** Marks the unsent messages with ids from `first` to `last` sent (the sink accepted them in order), in one statement. */
+  markSent(first: number, last: number, at: string): void {
+    this.s.sent.run(at, first, last);
   }
 
   /** Records a failed try of messages (they stay pending). */

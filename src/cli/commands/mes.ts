@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { openDb } from '../../db/open.js';
 import { OutboxStore, type MesConfigRow } from '../../store/outbox.js';
 import { checkBrokerUrl } from '../../mes/settings.js';
-import { envelopeOf } from '../../mes/envelope.js';
+import { wireOf } from '../../mes/envelope.js';
 import { probeSink } from '../../mes/probe.js';
 import { Publisher } from '../../mes/publisher.js';
 import { sinkOf } from '../../mes/settings.js';
@@ -83,7 +83,7 @@ export function register(program: Command): void {
         let after = Math.max(0, store.lastSentId() - Number(o.lines));
         const print = () => {
           for (const r of store.sentSince(after, 1000)) {
-            process.stdout.write(JSON.stringify(envelopeOf(r, handle, c?.target ?? null)) + '\n');
+            process.stdout.write(wireOf(r, handle, c?.target ?? null).text + '\n');
             after = r.id;
           }
         };
