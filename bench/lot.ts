@@ -3,7 +3,7 @@
 // the rate at which this machine's SQLite commits the same rows one transaction per device (the DB ceiling).
 // --mes amqp publishes every CFX message to the local broker (an exchange nobody reads: the broker accepts and drops
 // them), --mes file to a folder; --mes compare runs the lot without MES, then with it (amqp when a broker listens on
-// 127.0.0.1:5672, else file), and prints the ratio of devices/s.
+// 127.0.0.1:5672, else file; --sink amqp|file chooses), alternating --rounds times, and prints the ratios.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { lotFixture, lotRows } from '../test/helpers/lot-fixture.js';
 import { OutboxStore } from '../src/store/outbox.js';
 
 const { values } = parseArgs({
-  options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' }, mes: { type: 'string', default: 'off' } },
+  options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' }, mes: { type: 'string', default: 'off' }, rounds: { type: 'string', default: '2' }, sink: { type: 'string', default: 'auto' } },
 });
 const devices = Number(values.devices);
 const programmers = Number(values.programmers);
@@ -29,7 +29,7 @@ const brokerUp = await new Promise<boolean>((resolve) => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
 
 /** Builds a fresh lot (with MES set as asked) and runs it; returns its database and wall time. */
-async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code: number; seconds: number }> {
+async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code: number; seconds: number; cpuSeconds: number }> {
   const { dbFile } = await lotFixture({
     dir: path.join(dir, tag),
     devices,
@@ -49,23 +49,33 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code
     new OutboxStore(db).setConfig({ enabled: true, sink: mes, broker: mes === 'amqp' ? 'amqp://127.0.0.1:5672' : null, address: mes === 'amqp' ? `/exchange/amq.topic/gangflash.bench.${process.pid}` : null, folder: mes === 'file' ? path.join(dir, tag, 'cfx') : null, handle: 'Bench.Line1.Prog-01', target: null });
   db.close();
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   process.env.GANGFLASH_MES_DRAIN_MS = '0'; // the run's devices/s, not the drain of its tail
   const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
-  return { dbFile, code, seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  const cpu = process.cpuUsage(cpu0);
+  return { dbFile, code, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-let compare: { mes: MesMode; off: number; on: number; ratio: number; pendingAtEnd: number } | undefined;
+// On a shared machine the wall clock moves with other load: the lots alternate (off, on, off, on, …) and the
+// comparison also reports CPU seconds per device of this process (every thread), which other load barely moves.
+let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; pendingAtEnd: number } | undefined;
 let main: { dbFile: string; code: number; seconds: number };
 if (values.mes === 'compare') {
-  const mes: MesMode = brokerUp ? 'amqp' : 'file';
-  const off = await lotRun('off', 'main');
-  main = off;
-  const on = await lotRun(mes, 'on');
-  const odb = openDb(on.dbFile, { create: false });
+  const mes: MesMode = values.sink === 'file' || values.sink === 'amqp' ? values.sink : brokerUp ? 'amqp' : 'file';
+  const rounds = Number(values.rounds);
+  const offs: Awaited<ReturnType<typeof lotRun>>[] = [];
+  const ons: Awaited<ReturnType<typeof lotRun>>[] = [];
+  for (let i = 0; i < rounds; i++) {
+    offs.push(await lotRun('off', i === 0 ? 'main' : `off${i}`));
+    ons.push(await lotRun(mes, `on${i}`));
+  }
+  main = offs[0];
+  const odb = openDb(ons[rounds - 1].dbFile, { create: false });
   const pendingAtEnd = new OutboxStore(odb).counts().pending;
   odb.close();
-  const dps = (r: { dbFile: string; seconds: number }) => lotRows(r.dbFile).devices / r.seconds;
-  compare = { mes, off: Math.round(dps(off)), on: Math.round(dps(on)), ratio: +(dps(on) / dps(off)).toFixed(3), pendingAtEnd };
+  const dps = (list: typeof offs) => list.reduce((n, r) => n + lotRows(r.dbFile).devices, 0) / list.reduce((t, r) => t + r.seconds, 0);
+  const cpd = (list: typeof offs) => list.reduce((t, r) => t + r.cpuSeconds, 0) / list.reduce((n, r) => n + lotRows(r.dbFile).devices, 0);
+  compare = { mes, rounds, off: Math.round(dps(offs)), on: Math.round(dps(ons)), ratio: +(dps(ons) / dps(offs)).toFixed(3), cpuRatio: +(cpd(offs) / cpd(ons)).toFixed(3), pendingAtEnd };
 } else main = await lotRun(values.mes as MesMode, 'main');
 const { dbFile, code, seconds } = main;
 const rows = lotRows(dbFile);
@@ -120,6 +130,6 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
   SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
   run / ceiling        ${result.shareOfCeiling}`);
 if (compare)
-  console.log(`  MES (${compare.mes})           ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (cost ${(100 * (1 - compare.ratio)).toFixed(1)} %); ${compare.pendingAtEnd} message(s) still in the outbox at the run's end`);
+  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock); devices per CPU-second with/without: ${compare.cpuRatio}; ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
 fs.rmSync(dir, { recursive: true, force: true });
 if (code !== 0 || rows.devices !== devices) process.exitCode = 1;

@@ -93,6 +93,7 @@ export class AmqpSink implements MesSink {
       const outcome: (boolean | undefined)[] = batch.map(() => undefined);
       const byDelivery = new Map<Delivery, number>();
       let next = 0;
+      let settled = 0;
       let done = false;
       const accepted = () => {
         let n = 0;
@@ -116,9 +117,9 @@ export class AmqpSink implements MesSink {
       };
       const onAccepted = (ctx: EventContext) => {
         const i = ctx.delivery ? byDelivery.get(ctx.delivery) : undefined;
-        if (i === undefined) return;
+        if (i === undefined || outcome[i] === true) return;
         outcome[i] = true;
-        if (outcome.every((o) => o === true)) finish();
+        if (++settled === batch.length) finish();
       };
       const onRefused = (ctx: EventContext) => {
         const i = ctx.delivery ? byDelivery.get(ctx.delivery) : undefined;

@@ -13,14 +13,15 @@ export class FileSink implements MesSink {
 
   async send(batch: WireEnvelope[]): Promise<number> {
     if (batch.length === 0) return 0;
-    fs.mkdirSync(this.folder, { recursive: true });
+    // Asynchronous: the write and its fsync run on libuv's pool, never on the thread that records the run.
+    await fs.promises.mkdir(this.folder, { recursive: true });
     const file = path.join(this.folder, `cfx-${new Date().toISOString().slice(0, 10)}.ndjson`);
-    const fd = fs.openSync(file, 'a');
+    const fh = await fs.promises.open(file, 'a');
     try {
-      fs.writeSync(fd, batch.map((e) => e.text + '\n').join(''));
-      fs.fsyncSync(fd);
+      await fh.write(batch.map((e) => e.text + '\n').join(''));
+      await fh.sync();
     } finally {
-      fs.closeSync(fd);
+      await fh.close();
     }
     return batch.length;
   }

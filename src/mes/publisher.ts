@@ -5,7 +5,7 @@ import type { MesSink } from './sink.js';
 
 /** Options of the outbox publisher. */
 export interface PublisherOptions {
-  /** Messages read and sent per batch. @default 200 */
+  /** Messages read and sent per batch (one round trip to the sink, one statement marking them sent). @default 1000 */
   batch?: number;
   /** Ms between looks at an empty outbox. @default 200 */
   pollMs?: number;
@@ -46,7 +46,7 @@ export class Publisher {
 
   /** Sends one batch; returns how many were accepted (0 when the outbox is empty). Throws what the sink threw. */
   async step(): Promise<number> {
-    const rows: OutboxRow[] = this.store.pending(this.o.batch ?? 200);
+    const rows: OutboxRow[] = this.store.pending(this.o.batch ?? 1000);
     if (rows.length === 0) return 0;
     const envs = rows.map((r) => wireOf(r, this.config.handle, this.config.target));
     let n: number;
