@@ -5,6 +5,7 @@ import { listLots, lotCounters, lotReels } from '../lots/counters.js';
 import { forecastAdapters } from '../planning/forecast.js';
 import { planLot } from '../planning/plan.js';
 import { farmState } from './farm-state.js';
+import { OutboxStore } from '../store/outbox.js';
 import type { LivePoller } from './live.js';
 
 /** Registers the read-only JSON API and the live SSE stream under /api. */
@@ -20,6 +21,9 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
   });
   app.get('/api/farm', async () => ({ programmers: farmState(db) }));
   app.get('/api/lots', async () => ({ lots: listLots(db) }));
+  const outbox = new OutboxStore(db);
+  // The MES backlog: settings (never credentials) and the messages waiting in the outbox.
+  app.get('/api/mes', async () => ({ config: outbox.config(), ...outbox.counts() }));
   app.get<{ Params: { id: string } }>('/api/lots/:id', async (req) => ({ ...lotCounters(db, req.params.id), reels: lotReels(db, req.params.id) }));
   app.get<{ Querystring: { weeks?: string } }>('/api/adapters', async (req) => {
     const weeks = req.query.weeks === undefined ? 4 : Number(req.query.weeks);

@@ -34,7 +34,8 @@ function addAlarm(e) {
   $('#alarms').prepend(li);
 }
 async function load() {
-  const [f, l, a] = await Promise.all([api('/api/farm'), api('/api/lots'), api('/api/adapters')]);
+  const [f, l, a, m] = await Promise.all([api('/api/farm'), api('/api/lots'), api('/api/adapters'), api('/api/mes')]);
+  $('#mes').textContent = m.config ? 'MES ' + (m.config.enabled ? '' : 'off, ') + m.pending + ' waiting' + (m.lastError ? ' (' + m.lastError + ')' : '') : '';
   farm = f.programmers; renderFarm();
   $('#lots tbody').innerHTML = l.lots.map(lotRow).join('');
   renderAdapters(a.adapters);
