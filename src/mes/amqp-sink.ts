@@ -7,6 +7,9 @@ import type { MesSink } from './sink.js';
 // rhea is CommonJS exporting a container instance: loaded through require so its functions keep their `this`.
 const rhea = createRequire(import.meta.url)('rhea') as typeof import('rhea');
 
+/** Ms to wait for the connection and the sender link before the attempt counts as failed (and backs off). */
+const OPEN_TIMEOUT_MS = 10_000;
+
 /** Where and how to reach the broker; credentials and TLS files come from the environment (src/mes/settings.ts). */
 export interface AmqpTarget {
   /** amqp://host:port or amqps://host:port, without credentials. */
@@ -54,6 +57,8 @@ export class AmqpSink implements MesSink {
       const conn = container.connect(options);
       this.conn = conn;
       const fail = (e: unknown) => {
+        if (this.conn !== conn) return; // an old connection's late event: the current one is not touched
+        clearTimeout(timer);
         this.opening = undefined;
         this.drop();
         reject(e instanceof Error ? e : new Error(String(e)));
@@ -63,7 +68,9 @@ export class AmqpSink implements MesSink {
       conn.on('error', (ctx: EventContext) => fail(ctx.error ?? ctx.connection?.error ?? new Error('AMQP error')));
       const sender = conn.open_sender({ target: { address: this.t.address, durable: 2 }, autosettle: true });
       sender.on('sender_error', (ctx: EventContext) => fail(ctx.sender?.error ?? new Error('the broker refused the sender link')));
+      const timer = setTimeout(() => fail(new Error(`no answer from the broker ${this.t.broker} within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS);
       sender.once('sendable', () => {
+        clearTimeout(timer);
         this.opening = undefined;
         this.sender = sender;
         resolve(sender);
@@ -111,7 +118,7 @@ export class AmqpSink implements MesSink {
         sender.removeListener('sendable', push);
         conn.removeListener('disconnected', onGone);
         const n = accepted();
-        if (error) this.drop();
+        if (error && this.conn === conn) this.drop();
         if (error && n === 0) reject(error);
         else resolve(n);
       };
