@@ -53,10 +53,10 @@ export class Publisher {
     try {
       n = await this.sink.send(envs);
     } catch (e) {
-      this.store.markFailed([rows[0].id], (e as Error).message);
+      this.store.markFailed((e as Error).message);
       throw e;
     }
-    if (n > 0) this.store.markSent(rows[0].id, rows[n - 1].id, new Date().toISOString());
+    if (n > 0) this.store.markSent(rows[n - 1].id, new Date().toISOString());
     this.sent += n;
     for (const e of envs.slice(0, n)) this.o.onSent?.(e);
     if (n < rows.length) throw new Error(`the sink accepted ${n} of ${rows.length} message(s)`);

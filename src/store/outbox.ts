@@ -8,9 +8,6 @@ export interface OutboxRow {
   timeStamp: string;
   lotId: string | null;
   body: string;
-  sentAt: string | null;
-  tries: number;
-  lastError: string | null;
 }
 
 /** The station's MES settings as stored (credentials never are). */
@@ -41,7 +38,8 @@ export interface LotContext {
   reels: { reel: string; part: string; quantity: number; dateCode: string; passed: number; failed: number }[];
 }
 
-const COLS = `id, unique_id AS uniqueId, message_name AS messageName, time_stamp AS timeStamp, lot_id AS lotId, body, sent_at AS sentAt, tries, last_error AS lastError`;
+const COLS = `id, unique_id AS uniqueId, message_name AS messageName, time_stamp AS timeStamp, lot_id AS lotId, body`;
+const SENT_THROUGH = `(SELECT sent_through FROM mes_publish_state WHERE id = 1)`;
 
 /** Sent rows kept for `mes tail` and audits before they are pruned. */
 export const SENT_KEPT = 10_000;
@@ -53,15 +51,14 @@ export class OutboxStore {
   constructor(private readonly db: Db) {
     this.s = {
       add: db.prepare(`INSERT INTO mes_outbox (unique_id, message_name, time_stamp, lot_id, body) VALUES (?, ?, ?, ?, ?)`),
-      pending: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE sent_at IS NULL AND id > ? ORDER BY id LIMIT ?`),
-      sent: db.prepare(`UPDATE mes_outbox SET sent_at = ?, tries = tries + 1, last_error = NULL WHERE id BETWEEN ? AND ? AND sent_at IS NULL`),
-      failed: db.prepare(`UPDATE mes_outbox SET tries = tries + 1, last_error = ? WHERE id = ? AND sent_at IS NULL`),
-      sentSince: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE sent_at IS NOT NULL AND id > ? ORDER BY id LIMIT ?`),
-      lastSentId: db.prepare(`SELECT max(id) FROM mes_outbox WHERE sent_at IS NOT NULL`),
-      prune: db.prepare(`DELETE FROM mes_outbox WHERE sent_at IS NOT NULL AND id <= ?`),
-      pendingCount: db.prepare(`SELECT count(*) AS pending, min(time_stamp) AS oldestPending FROM mes_outbox WHERE sent_at IS NULL`),
-      sentCount: db.prepare(`SELECT count(*) AS sentKept, max(sent_at) AS lastSentAt FROM mes_outbox WHERE sent_at IS NOT NULL`),
-      lastError: db.prepare(`SELECT last_error FROM mes_outbox WHERE sent_at IS NULL AND last_error IS NOT NULL ORDER BY id LIMIT 1`),
+      pending: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > max(?, ${SENT_THROUGH}) ORDER BY id LIMIT ?`),
+      sent: db.prepare(`UPDATE mes_publish_state SET sent_through = max(sent_through, ?), sent_at = ?, failures = 0, last_error = NULL WHERE id = 1`),
+      failed: db.prepare(`UPDATE mes_publish_state SET failures = failures + 1, last_error = ? WHERE id = 1`),
+      sentSince: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > ? AND id <= ${SENT_THROUGH} ORDER BY id LIMIT ?`),
+      state: db.prepare(`SELECT sent_through AS sentThrough, sent_at AS lastSentAt, last_error AS lastError FROM mes_publish_state WHERE id = 1`),
+      prune: db.prepare(`DELETE FROM mes_outbox WHERE id <= ?`),
+      pendingCount: db.prepare(`SELECT count(*) AS pending, min(time_stamp) AS oldestPending FROM mes_outbox WHERE id > ${SENT_THROUGH}`),
+      sentCount: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id <= ${SENT_THROUGH}`),
       lot: db.prepare(`SELECT j.name AS job, j.version, j.image_sha256 AS imageSha256 FROM lots l JOIN jobs j ON j.id = l.job_id WHERE l.id = ?`),
       reels: db.prepare(
         `SELECT r.reel_id AS reel, r.part, r.quantity, r.date_code AS dateCode,
@@ -88,14 +85,14 @@ export class OutboxStore {
     return this.s.pending.all(after, limit) as OutboxRow[];
   }
 
-  /** Marks the unsent messages with ids from `first` to `last` sent (the sink accepted them in order), in one statement. */
-  markSent(first: number, last: number, at: string): void {
-    this.s.sent.run(at, first, last);
+  /** Counts every message up to id `last` sent (the sink accepted them, in order): one statement per batch. */
+  markSent(last: number, at: string): void {
+    this.s.sent.run(last, at);
   }
 
-  /** Records a failed try of messages (they stay pending). */
-  markFailed(ids: number[], error: string): void {
-    this.db.transaction(() => ids.forEach((id) => this.s.failed.run(error.slice(0, 500), id)))();
+  /** Records a failed send (the messages stay pending). */
+  markFailed(error: string): void {
+    this.s.failed.run(error.slice(0, 500));
   }
 
   /** Sent messages after id `after`, oldest first (what `mes tail` prints). */
@@ -103,23 +100,22 @@ export class OutboxStore {
     return this.s.sentSince.all(after, limit) as OutboxRow[];
   }
 
-  /** The id of the newest sent message kept, or 0. */
+  /** The id through which every message is sent, or 0. */
   lastSentId(): number {
-    return (this.s.lastSentId.pluck().get() as number | null) ?? 0;
+    return (this.s.state.get() as { sentThrough: number }).sentThrough;
   }
 
-  /** Deletes sent messages older than the newest `keep` ids; returns how many. */
+  /** Deletes sent messages but the newest `keep` (at least 1: ids must never be reused); returns how many. */
   prune(keep = SENT_KEPT): number {
-    const last = this.lastSentId();
-    return last > keep ? this.s.prune.run(last - keep).changes : 0;
+    const through = this.lastSentId() - Math.max(1, keep);
+    return through > 0 ? this.s.prune.run(through).changes : 0;
   }
 
   /** The backlog and what was sent. */
   counts(): OutboxCounts {
     const p = this.s.pendingCount.get() as { pending: number; oldestPending: string | null };
-    const s = this.s.sentCount.get() as { sentKept: number; lastSentAt: string | null };
-    const e = this.s.lastError.pluck().get() as string | undefined;
-    return { ...p, ...s, lastError: e ?? null };
+    const st = this.s.state.get() as { lastSentAt: string | null; lastError: string | null };
+    return { ...p, sentKept: this.s.sentCount.pluck().get() as number, lastSentAt: st.lastSentAt, lastError: st.lastError };
   }
 
   /** The job version and image a lot runs, and its reels with their finished devices (what the messages name). */

@@ -31,7 +31,7 @@ export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
       'CFX.ResourcePerformance.FaultOccurred': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm'`),
       'CFX.Production.WorkStarted': n(`SELECT count(*) FROM runs WHERE lot_id = ?`),
       'CFX.Materials.Management.MaterialsConsumed': n(`SELECT count(*) FROM reels WHERE lot_id = ?`),
-      outbox: (db.prepare(`SELECT count(*) FROM mes_outbox WHERE sent_at IS NULL`).pluck().get() as number),
+      outbox: (db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > (SELECT sent_through FROM mes_publish_state)`).pluck().get() as number),
     };
   } finally {
     db.close();
