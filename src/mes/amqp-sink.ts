@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Connection, ConnectionOptions, Delivery, EventContext, Sender } from 'rhea';
 import { topicOf, type WireEnvelope } from './envelope.js';
 import type { MesSink } from './sink.js';
+import { encodeCfxMessage } from './amqp-encode.js';
 
 // rhea is CommonJS exporting a container instance: loaded through require so its functions keep their `this`.
 const rhea = createRequire(import.meta.url)('rhea') as typeof import('rhea');
@@ -142,15 +143,18 @@ export class AmqpSink implements MesSink {
         setImmediate(() => socket?.uncork());
         while (next < batch.length && sender.sendable()) {
           const e = batch[next];
-          const d = sender.send({
-            message_id: e.UniqueID,
-            subject: `${e.Source}.${e.MessageName}`,
-            content_type: 'application/json',
-            durable: true,
-            creation_time: new Date(e.TimeStamp),
-            application_properties: { 'cfx-topic': topicOf(e.MessageName), 'cfx-message': e.MessageName, 'cfx-handle': e.Source, 'cfx-target': e.Target ?? '' },
-            body: rhea.message.data_section(Buffer.from(e.text, 'utf8')),
-          });
+          const d = sender.send(
+            encodeCfxMessage({
+              messageId: e.UniqueID,
+              subject: `${e.Source}.${e.MessageName}`,
+              creationTime: new Date(e.TimeStamp),
+              properties: { 'cfx-topic': topicOf(e.MessageName), 'cfx-message': e.MessageName, 'cfx-handle': e.Source, 'cfx-target': e.Target ?? '' },
+              propertiesKey: `${e.MessageName}\n${e.Source}\n${e.Target ?? ''}`,
+              body: e.text,
+            }),
+            undefined,
+            0, // message format 0: the payload is an encoded AMQP 1.0 message
+          );
           byDelivery.set(d, next);
           next++;
         }
