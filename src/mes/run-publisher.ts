@@ -10,8 +10,16 @@ export const MES_DRAIN_ENV = 'GANGFLASH_MES_DRAIN_MS';
 export function startRunPublisher(db: Db, warn: (message: string) => void): { finish(): Promise<void> } | null {
   const c = new OutboxStore(db).config();
   if (!c || !c.enabled) return null;
+  let sink;
+  try {
+    sink = sinkOf(c);
+  } catch (e) {
+    // A broken MES setting (an unreadable credentials file) never stops programming: the messages wait in the outbox.
+    warn(`mes: ${(e as Error).message}; this run writes its messages to the outbox but does not publish them`);
+    return null;
+  }
   let streak = 0;
-  const p = new Publisher(db, c, sinkOf(c), {
+  const p = new Publisher(db, c, sink, {
     onError: (e, ms) => {
       if (streak++ === 0 || ms >= 10_000) warn(`mes: ${e.message}; the messages stay in the outbox, retrying in ${Math.round(ms / 1000)} s`);
     },

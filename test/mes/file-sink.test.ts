@@ -46,6 +46,25 @@ describe('MES file sink', () => {
     expect(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).MessageName)).toHaveLength(3);
   });
 
+  it('an unreadable credentials file never stops a run: its messages wait in the outbox and `mes publish` sends them later', async () => {
+    const dir = tmpDir('gangflash-mes-later-');
+    const { dbFile } = await faultyLot(dir, 24);
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--broker', 'amqp://127.0.0.1:1']).code).toBe(0);
+    const run = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json'], { env: { GANGFLASH_MES_CREDENTIALS_FILE: path.join(dir, 'missing') } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('cannot read the MES credentials file');
+    const waiting = expectedFromDb(dbFile).outbox;
+    expect(waiting).toBeGreaterThan(24);
+    const folder = path.join(dir, 'cfx');
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', folder]).code).toBe(0);
+    const publish = runCli(['--db', dbFile, 'mes', 'publish', '--once', '--json']);
+    expect(publish.code, publish.stderr).toBe(0);
+    expect(JSON.parse(publish.stdout)).toEqual({ sent: waiting, pending: 0 });
+    const envs = fs.readdirSync(folder).flatMap((f) => fs.readFileSync(path.join(folder, f), 'utf8').split('\n').filter(Boolean)).map((l) => JSON.parse(l) as Envelope);
+    expect(envs).toHaveLength(waiting);
+    expect(schemaErrors(envs)).toEqual([]);
+  });
+
   it('a station without MES set up writes nothing to the outbox', async () => {
     const dir = tmpDir('gangflash-mes-off-');
     const { dbFile } = await faultyLot(dir, 16);
