@@ -1,44 +1,83 @@
-// npm run bench:lot [-- --devices 100000 --programmers 8 --sites 16]
+// npm run bench:lot [-- --devices 100000 --programmers 8 --sites 16 --mes off|amqp|file|compare]
 // A lot on the sim farm at unlimited speed with a tiny image: devices/s and DB rows/s of the whole run, next to
 // the rate at which this machine's SQLite commits the same rows one transaction per device (the DB ceiling).
+// --mes amqp publishes every CFX message to the local broker (an exchange nobody reads: the broker accepts and drops
+// them), --mes file to a folder; --mes compare runs the lot without MES, then with it (amqp when a broker listens on
+// 127.0.0.1:5672, else file; --sink amqp|file chooses), alternating --rounds times, and prints the ratios.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLotCommand } from '../src/cli/run-lot.js';
 import { openDb } from '../src/db/open.js';
+import net from 'node:net';
 import { lotFixture, lotRows } from '../test/helpers/lot-fixture.js';
+import { OutboxStore } from '../src/store/outbox.js';
 
 const { values } = parseArgs({
-  options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' } },
+  options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' }, mes: { type: 'string', default: 'off' }, rounds: { type: 'string', default: '2' }, sink: { type: 'string', default: 'auto' } },
 });
 const devices = Number(values.devices);
 const programmers = Number(values.programmers);
 const sites = Number(values.sites);
+type MesMode = 'off' | 'amqp' | 'file';
+const brokerUp = await new Promise<boolean>((resolve) => {
+  const c = net.connect(5672, '127.0.0.1');
+  c.once('connect', () => (c.destroy(), resolve(true)));
+  c.once('error', () => resolve(false));
+});
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
 
-const { dbFile } = await lotFixture({
-  dir,
-  devices,
-  programmers,
-  sites,
-  imageBytes: 4096,
-  serial: 'BL00000001@0x100000',
-  // Realistic fault rates keep retries and failures in the mix; adapters get a high-insertion life so none wears out.
-  sim: { speed: 'unlimited', linkLostRate: 0 },
-  adapterType: 'emmc-153-11.5x13-clam-1',
-  prior: {},
-});
-// Lift the adapters' rated life for the bench: 100,000 devices on 128 clamshell sockets would wear them out.
-{
+/** Builds a fresh lot (with MES set as asked) and runs it; returns its database and wall time. */
+async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code: number; seconds: number; cpuSeconds: number }> {
+  const { dbFile } = await lotFixture({
+    dir: path.join(dir, tag),
+    devices,
+    programmers,
+    sites,
+    imageBytes: 4096,
+    serial: 'BL00000001@0x100000',
+    // Realistic fault rates keep retries and failures in the mix; adapters get a high-insertion life so none wears out.
+    sim: { speed: 'unlimited', linkLostRate: 0 },
+    adapterType: 'emmc-153-11.5x13-clam-1',
+    prior: {},
+  });
+  // Lift the adapters' rated life for the bench: 100,000 devices on 128 clamshell sockets would wear them out.
   const db = openDb(dbFile, { create: false });
   db.prepare("UPDATE adapters SET override_life = 1").run();
+  if (mes !== 'off')
+    new OutboxStore(db).setConfig({ enabled: true, sink: mes, broker: mes === 'amqp' ? 'amqp://127.0.0.1:5672' : null, address: mes === 'amqp' ? `/exchange/amq.topic/gangflash.bench.${process.pid}` : null, folder: mes === 'file' ? path.join(dir, tag, 'cfx') : null, handle: 'Bench.Line1.Prog-01', target: null });
   db.close();
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  process.env.GANGFLASH_MES_DRAIN_MS = '0'; // the run's devices/s, not the drain of its tail
+  const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
+  const cpu = process.cpuUsage(cpu0);
+  return { dbFile, code, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
-const t0 = process.hrtime.bigint();
-const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+// On a shared machine the wall clock moves with other load: the lots alternate (off, on, off, on, …) and the
+// comparison also reports CPU seconds per device of this process (every thread), which other load barely moves.
+let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; pendingAtEnd: number } | undefined;
+let main: { dbFile: string; code: number; seconds: number };
+if (values.mes === 'compare') {
+  const mes: MesMode = values.sink === 'file' || values.sink === 'amqp' ? values.sink : brokerUp ? 'amqp' : 'file';
+  const rounds = Number(values.rounds);
+  const offs: Awaited<ReturnType<typeof lotRun>>[] = [];
+  const ons: Awaited<ReturnType<typeof lotRun>>[] = [];
+  for (let i = 0; i < rounds; i++) {
+    offs.push(await lotRun('off', i === 0 ? 'main' : `off${i}`));
+    ons.push(await lotRun(mes, `on${i}`));
+  }
+  main = offs[0];
+  const odb = openDb(ons[rounds - 1].dbFile, { create: false });
+  const pendingAtEnd = new OutboxStore(odb).counts().pending;
+  odb.close();
+  const dps = (list: typeof offs) => list.reduce((n, r) => n + lotRows(r.dbFile).devices, 0) / list.reduce((t, r) => t + r.seconds, 0);
+  const cpd = (list: typeof offs) => list.reduce((t, r) => t + r.cpuSeconds, 0) / list.reduce((n, r) => n + lotRows(r.dbFile).devices, 0);
+  compare = { mes, rounds, off: Math.round(dps(offs)), on: Math.round(dps(ons)), ratio: +(dps(ons) / dps(offs)).toFixed(3), cpuRatio: +(cpd(offs) / cpd(ons)).toFixed(3), pendingAtEnd };
+} else main = await lotRun(values.mes as MesMode, 'main');
+const { dbFile, code, seconds } = main;
 const rows = lotRows(dbFile);
 const db = openDb(dbFile, { create: false });
 const serialRows = db.prepare('SELECT count(*) FROM serial_ledger').pluck().get() as number;
@@ -80,6 +119,7 @@ const result = {
   shareOfCeiling: +((rows.devices / seconds) / (n / ceilSeconds)).toFixed(3),
   integrity: rows.integrity,
   cpus: os.cpus().length,
+  mes: compare ?? values.mes,
 };
 console.log(JSON.stringify(result));
 console.log(`
@@ -89,5 +129,7 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
   DB rows/s            ${result.dbRowsPerSecond}   (attempts + devices + serials)
   SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
   run / ceiling        ${result.shareOfCeiling}`);
+if (compare)
+  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock); devices per CPU-second with/without: ${compare.cpuRatio}; ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
 fs.rmSync(dir, { recursive: true, force: true });
 if (code !== 0 || rows.devices !== devices) process.exitCode = 1;

@@ -25,6 +25,7 @@ import { verifyAfterUncleanClose } from '../scheduler/clean-close.js';
 import { gangflashVersion } from '../paths.js';
 import os from 'node:os';
 import { wrap } from './screen.js';
+import { startRunPublisher } from '../mes/run-publisher.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -161,6 +162,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     const runs = new RunStore(db);
     // Who ran it, whether as an engineering run, and which gangflash: every insertion of this run points here.
     const runId = runs.start({ lotId: o.lot, jobId: lj.job.id, operator, engineering: o.engineering === true && !lj.job.release, host: os.hostname(), pid: process.pid, gangflashVersion, nodeVersion: process.versions.node });
+    // MES: the outbox is drained alongside programming on this thread's idle time (docs/mes.md).
+    const mes = startRunPublisher(db, (m) => process.stderr.write(`gangflash: ${m}\n`));
     try {
       for (const t of tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: t });
       runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])), session: { ring: o.ring, slowConsumerMs: o.slowConsumerMs } });
@@ -192,6 +195,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
       process.off('SIGTERM', onSignal);
       await runner?.close();
       leases.release();
+      await mes?.finish();
       process.exitCode = exitWas;
     }
     if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [${summary.end === 'lease-lost' ? 'lease-lost' : 'db-write-failed'}]\n`);

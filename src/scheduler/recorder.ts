@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import type { Issue, SerialLedger, SettleOutcome } from '../serials/ledger.js';
 import type { DeviceRef } from './events.js';
+import type { MesWriter } from '../mes/outbox-writer.js';
 
 /** One insertion as the device enters its socket (an 'in-socket' attempts row). */
 export interface OpenAttempt {
@@ -38,6 +39,17 @@ export interface AttemptRecord {
   serialIssue?: { issue: Issue; outcome: SettleOutcome };
 }
 
+/** An alarm or audit event to record (an alarm is also a CFX FaultOccurred when MES is on). */
+export interface RecordedEvent {
+  lot: string;
+  kind: 'alarm' | 'audit';
+  code: string;
+  message: string;
+  programmerId?: number;
+  site?: number;
+  adapterId?: number | null;
+}
+
 /**
  * Closes the attempts left 'in-socket' by a run that ended before their results were known (killed, lost its
  * database or its lease): those of `lot`, and any on `programmerIds` (held now by the caller). They stay insertions
@@ -57,7 +69,10 @@ export class Recorder {
   private readonly insDevice;
   private readonly tx;
 
-  constructor(private readonly db: Db, private readonly serials: SerialLedger | null) {
+  private readonly eventTx;
+
+  /** `mes`: the run's MES outbox writer (null: MES is off); its messages are written in the same transactions. */
+  constructor(private readonly db: Db, private readonly serials: SerialLedger | null, private readonly mes: MesWriter | null = null) {
     this.openAttempt = db.prepare(
       `INSERT INTO attempts (lot_id, reel_id, seq, attempt, programmer_id, site, adapter_id, started_at, ended_at, result, serial, lease_epoch, run_id)
        VALUES (@lot, @reel, @seq, @attempt, @programmerId, @site, @adapterId, @startedAt, NULL, 'in-socket', @serial, @epoch, @runId)`,
@@ -73,9 +88,15 @@ export class Recorder {
       const result = r.failureCode === null ? 'pass' : 'fail';
       if (this.finishAttempt.run({ ...r, result }).changes !== 1) throw new Error(`attempt row ${r.id} is missing`);
       if (r.serialIssue && this.serials) this.serials.settle(r.serialIssue.issue, r.serialIssue.outcome, r.endedAt);
+      if (this.mes) this.mes.attempt({ ...r, fields: r.serialIssue?.issue.fields.map((f) => ({ name: f.name, text: f.text })) });
       if (!r.final) return;
       const passed = result === 'pass';
       this.insDevice.run(r.device.lot, r.device.reel, r.device.seq, result, r.failureCode, passed ? r.serial : null, r.endedAt);
+    });
+    const insEvent = db.prepare('INSERT INTO events (lot_id, kind, code, programmer_id, site, adapter_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.eventTx = db.transaction((e: RecordedEvent) => {
+      insEvent.run(e.lot, e.kind, e.code, e.programmerId ?? null, e.site ?? null, e.adapterId ?? null, e.message);
+      if (e.kind === 'alarm') this.mes?.alarm(new Date().toISOString(), e.code, e.message, e);
     });
   }
 
@@ -97,9 +118,7 @@ export class Recorder {
   }
 
   /** Records an alarm or audit event. */
-  event(e: { lot: string; kind: 'alarm' | 'audit'; code: string; message: string; programmerId?: number; site?: number; adapterId?: number | null }): void {
-    this.db
-      .prepare('INSERT INTO events (lot_id, kind, code, programmer_id, site, adapter_id, message) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(e.lot, e.kind, e.code, e.programmerId ?? null, e.site ?? null, e.adapterId ?? null, e.message);
+  event(e: RecordedEvent): void {
+    this.eventTx(e);
   }
 }

@@ -14,6 +14,7 @@ import { dbWriteFailed, dbWriteFailedAtStart } from './db-write.js';
 import { GuardedWrites } from './guarded-writes.js';
 import { placeDevices, siteKey, type Placed } from './placement.js';
 import { SiteWatch } from './site-watch.js';
+import { MesWriter } from '../mes/outbox-writer.js';
 
 /** Options of one run of a lot. */
 export interface RunLotOptions {
@@ -73,6 +74,7 @@ class LotRun {
   private queue: DeviceQueue;
   private readonly serials: SerialLedger | null;
   private readonly recorder: Recorder;
+  private readonly mes: MesWriter | null;
   private readonly writes = new GuardedWrites();
   private readonly watch: SiteWatch;
   private readonly waves = new PQueue({ concurrency: 1 });
@@ -91,7 +93,8 @@ class LotRun {
     this.writes.run(() => closeInterrupted(db, opts.lot, [...opts.fence.epochs.keys()]));
     this.queue = new DeviceQueue(db, opts.lot);
     this.serials = opts.serial;
-    this.recorder = new Recorder(db, this.serials);
+    this.mes = MesWriter.forLot(db, opts.lot, this.sites);
+    this.recorder = new Recorder(db, this.serials, this.mes);
     this.watch = new SiteWatch(db, this.sites, opts.siteFailLimit ?? 3, this.alarm, this.writes);
   }
 
@@ -112,6 +115,8 @@ class LotRun {
     const serials = this.serials;
     if (serials) this.writes.run(() => db.transaction(() => serials.recover(opts.lot, now()))());
     const c0 = lotCounters(db, opts.lot);
+    const mes = this.mes;
+    if (mes) this.writes.run(() => db.transaction(() => mes.runStarted(now(), c0.remaining))());
     const programmers = new Set(this.sites.map((s) => s.programmer)).size;
     opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining, images: (opts.imageChecks ?? []).map((c) => ({ path: c.path, by: c.by, ms: Math.round(c.ms) })) });
     let end = await this.loop(c0);
@@ -122,7 +127,13 @@ class LotRun {
       end = 'no-sites';
     }
     // A run that lost its lease writes nothing more, not even the lot's status: the lot is the new holder's.
-    if (end !== 'lease-lost') this.writes.run(() => db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot));
+    if (end !== 'lease-lost')
+      this.writes.run(() =>
+        db.transaction(() => {
+          db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot);
+          mes?.runEnded(now(), end, c.remaining === 0, this.finished);
+        })(),
+      );
     const seconds = (Date.now() - this.t0) / 1000;
     opts.listener({ type: 'lot-done', at: now(), end, planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds });
     // No wave started: say that no device was programmed, not that a cycle was in flight.

@@ -6,6 +6,7 @@ import { listLots, lotCounters, lotReels } from '../lots/counters.js';
 import { forecastAdapters } from '../planning/forecast.js';
 import { planLot } from '../planning/plan.js';
 import { farmState } from './farm-state.js';
+import { OutboxStore } from '../store/outbox.js';
 import type { LivePoller } from './live.js';
 import { decimalIntText, QUANTITY, type IntRange } from '../strict-number.js';
 
@@ -37,6 +38,9 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
   app.get('/api/farm', async () => ({ at: new Date().toISOString(), programmers: farmState(db) }));
   app.get<{ Querystring: { limit?: string } }>('/api/events', async (req) => ({ events: listEvents(db, { limit: queryInt('limit', req.query.limit, { min: 1, max: 1000 }, 50) }).reverse() }));
   app.get('/api/lots', async () => ({ lots: listLots(db) }));
+  const outbox = new OutboxStore(db);
+  // The MES backlog: settings (never credentials) and the messages waiting in the outbox.
+  app.get('/api/mes', async () => ({ config: outbox.config(), ...outbox.counts() }));
   app.get<{ Params: { id: string } }>('/api/lots/:id', async (req) => ({ ...lotCounters(db, req.params.id), reels: lotReels(db, req.params.id) }));
   app.get<{ Querystring: { weeks?: string } }>('/api/adapters', async (req) => {
     const weeks = queryInt('weeks', req.query.weeks, { min: 1, max: 520 }, 4);

@@ -34,7 +34,8 @@ function addAlarm(e) {
   $('#alarms').prepend(li);
 }
 async function load() {
-  const [f, l, a, ev] = await Promise.all([api('/api/farm'), api('/api/lots'), api('/api/adapters'), api('/api/events?limit=50')]);
+  const [f, l, a, ev, m] = await Promise.all([api('/api/farm'), api('/api/lots'), api('/api/adapters'), api('/api/events?limit=50'), api('/api/mes')]);
+  $('#mes').textContent = m.config ? 'MES ' + (m.config.enabled ? '' : 'off, ') + m.pending + ' waiting' + (m.lastError ? ' (' + m.lastError + ')' : '') : '';
   farm = f.programmers; renderFarm();
   $('#alarms').innerHTML = '';
   for (const e of ev.events.slice().reverse()) addAlarm(e);

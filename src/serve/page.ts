@@ -9,7 +9,7 @@ export function dashboardHtml(): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>gangflash dashboard</title><style>${DASHBOARD_CSS}</style></head>
 <body>
-<header><h1>gangflash</h1><span id="live" class="off">connecting</span><span id="updated"></span></header>
+<header><h1>gangflash</h1><span id="live" class="off">connecting</span><span id="updated"></span><span id="mes"></span></header>
 <main>
 <section class="wide"><h2>Farm</h2><div id="farm" class="programmers"></div>
 <div class="legend">tile: green last pass · red last failure · grey disabled · border: adapter life (green ok, amber &lt; 10% left, red at rated life, dashed none) · LOW: the site's yield is significantly below its programmer's other sites (95 % Wilson intervals)</div></section>

@@ -130,4 +130,11 @@ describe('dashboard API and live stream', () => {
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.code).toBe('unknown-lot');
   });
+
+  it('the MES backlog is served: settings without credentials and the messages waiting', async () => {
+    lf.f.db.prepare(`INSERT INTO mes_config (id, sink, folder, handle) VALUES (1, 'file', '/srv/cfx', 'Acme.Line3.Prog-07')`).run();
+    lf.f.db.prepare(`INSERT INTO mes_outbox (unique_id, message_name, time_stamp, body) VALUES ('u1', 'CFX.Production.WorkStarted', '2026-02-03T00:00:00.000Z', '{}')`).run();
+    const m = JSON.parse((await get(`${d.url}api/mes`)).body) as Record<string, unknown>;
+    expect(m).toMatchObject({ pending: 1, oldestPending: '2026-02-03T00:00:00.000Z', config: { sink: 'file', handle: 'Acme.Line3.Prog-07' } });
+  });
 });

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/open.js';
+import { OutboxStore, type LotContext } from '../store/outbox.js';
+import * as m from './messages.js';
+
+/** A site as the messages name it. */
+export interface MesSite {
+  programmerId: number;
+  programmer: string;
+  adapterId: number | null;
+  adapter: string | null;
+}
+
+/** One finished insertion as the recorder commits it. */
+export interface MesAttempt {
+  device: { lot: string; reel: string; seq: number };
+  attempt: number;
+  programmerId: number;
+  site: number;
+  adapterId: number | null;
+  startedAt: string;
+  endedAt: string;
+  failureCode: string | null;
+  stage: string | null;
+  badBlocks: number;
+  serial: string | null;
+  final: boolean;
+  /** The serial rule's fields the device was written with (serial, MAC, …). */
+  fields?: { name: string; text: string }[];
+}
+
+/**
+ * Writes a run's CFX messages to the outbox. Every method is called inside the transaction of the record it
+ * describes, so a message exists exactly when its record does. One per run: its TransactionID is the run's.
+ */
+export class MesWriter {
+  /** The CFX TransactionID of this run (WorkStarted … WorkCompleted and every unit message between). */
+  readonly transactionId = randomUUID();
+  private readonly store: OutboxStore;
+  private readonly ctx: LotContext;
+  private readonly recipe: string;
+  private readonly programmers = new Map<number, string>();
+  private readonly adapters = new Map<number, string>();
+  private readonly reels = new Map<string, LotContext['reels'][number]>();
+  private stateSince = Date.now();
+  private state: m.ResourceState = 'Active_Starved';
+
+  /** A writer for a run of `lot`, or null when MES is not set up (or disabled) on this station: nothing is written. */
+  static forLot(db: Db, lot: string, sites: MesSite[]): MesWriter | null {
+    const store = new OutboxStore(db);
+    const c = store.config();
+    return c && c.enabled ? new MesWriter(store, lot, sites) : null;
+  }
+
+  private constructor(store: OutboxStore, private readonly lot: string, sites: MesSite[]) {
+    this.store = store;
+    this.ctx = store.lotContext(lot);
+    this.recipe = `${this.ctx.job} v${this.ctx.version}`;
+    for (const s of sites) {
+      this.programmers.set(s.programmerId, s.programmer);
+      if (s.adapterId !== null && s.adapter) this.adapters.set(s.adapterId, s.adapter);
+    }
+    for (const r of this.ctx.reels) this.reels.set(r.reel, { ...r });
+  }
+
+  private add(name: m.CfxMessageName, at: string, body: unknown): void {
+    this.store.add(randomUUID(), name, at, this.lot, JSON.stringify(body));
+  }
+
+  /** The run starts: WorkStarted, the station goes productive, and the reels with devices left are loaded. */
+  runStarted(at: string, remaining: number): void {
+    this.add(m.CFX.workStarted, at, m.workStarted(this.transactionId, this.lot, this.recipe, remaining));
+    this.changeState('Active_Working', at);
+    const open = this.ctx.reels.filter((r) => r.passed + r.failed < r.quantity);
+    if (open.length > 0) this.add(m.CFX.materialsLoaded, at, m.materialsLoaded(open.map((r) => ({ lot: this.lot, ...r }))));
+  }
+
+  /** The run ended: WorkCompleted, and the station goes to standby (no product) or down (an unplanned stop). */
+  runEnded(at: string, end: string, done: boolean, finished: number): void {
+    this.add(m.CFX.workCompleted, at, m.workCompleted(this.transactionId, this.lot, this.recipe, done, finished, end));
+    this.changeState(done || end === 'interrupted' ? 'Active_Starved' : 'Down_Unplanned', at);
+  }
+
+  /** A finished insertion: UnitsProcessed; when final, UnitsDisqualified or UnitsPersonalized, and the reel's MaterialsConsumed once it is empty. */
+  attempt(a: MesAttempt): void {
+    const unit = m.unitIdentifier(a.device, a.serial);
+    const programmer = this.programmers.get(a.programmerId) ?? String(a.programmerId);
+    const adapter = a.adapterId === null ? null : (this.adapters.get(a.adapterId) ?? String(a.adapterId));
+    const seconds = (Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000;
+    this.add(m.CFX.unitsProcessed, a.endedAt, m.unitsProcessed({ transactionId: this.transactionId, unit, recipe: this.recipe, imageSha256: this.ctx.imageSha256, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage }));
+    if (!a.final) return;
+    if (a.failureCode !== null) this.add(m.CFX.unitsDisqualified, a.endedAt, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
+    else if (a.serial !== null) this.add(m.CFX.unitsPersonalized, a.endedAt, m.unitsPersonalized(this.transactionId, unit, a.site, a.fields ?? [{ name: 'SerialNumber', text: a.serial }]));
+    const r = this.reels.get(a.device.reel);
+    if (!r) return;
+    if (a.failureCode === null) r.passed++;
+    else r.failed++;
+    if (r.passed + r.failed === r.quantity) this.add(m.CFX.materialsConsumed, a.endedAt, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
+  }
+
+  /** An alarm: FaultOccurred. */
+  alarm(at: string, code: string, message: string, where: { programmerId?: number; site?: number; adapterId?: number | null }): void {
+    const programmer = where.programmerId === undefined ? undefined : this.programmers.get(where.programmerId);
+    const adapter = where.adapterId == null ? null : (this.adapters.get(where.adapterId) ?? null);
+    this.add(m.CFX.faultOccurred, at, m.faultOccurred(randomUUID(), code, message, at, { programmer, site: where.site, adapter }));
+  }
+
+  private changeState(to: m.ResourceState, at: string): void {
+    const t = Date.parse(at);
+    this.add(m.CFX.stationStateChanged, at, m.stationStateChanged(this.state, to, (t - this.stateSince) / 1000));
+    this.state = to;
+    this.stateSince = t;
+  }
+}

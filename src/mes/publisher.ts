@@ -1,0 +1,119 @@
+import type { Db } from '../db/open.js';
+import { OutboxStore, type MesConfigRow, type OutboxRow } from '../store/outbox.js';
+import { wireOf, type WireEnvelope } from './envelope.js';
+import type { MesSink } from './sink.js';
+
+/** Options of the outbox publisher. */
+export interface PublisherOptions {
+  /** Messages read and sent per batch (one round trip to the sink, one statement marking them sent). @default 1000 */
+  batch?: number;
+  /** Ms between looks at an empty outbox. @default 200 */
+  pollMs?: number;
+  /** First back-off after a failed send, doubled on each failure in a row. @default 500 */
+  backoffMinMs?: number;
+  /** Longest back-off. @default 10000 */
+  backoffMaxMs?: number;
+  /** Told of every envelope once the sink accepted it. */
+  onSent?: (e: WireEnvelope) => void;
+  /** Told of every failed send (the messages stay in the outbox). */
+  onError?: (e: Error, retryInMs: number) => void;
+}
+
+/**
+ * Drains the outbox in id order to a sink, on the main thread between the run's own work: it reads a batch, sends it
+ * asynchronously, and marks messages sent only once the sink accepted them (AMQP: settled as accepted). A failure
+ * keeps them pending and backs off; a killed process resends them with the same UniqueID.
+ */
+export class Publisher {
+  private readonly store: OutboxStore;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private failures = 0;
+  /** Envelopes accepted by the sink since this publisher started. */
+  sent = 0;
+
+  constructor(db: Db, private readonly config: MesConfigRow, private readonly sink: MesSink, private readonly o: PublisherOptions = {}) {
+    this.store = new OutboxStore(db);
+  }
+
+  /** Starts draining in the background. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Sends one batch; returns how many were accepted (0 when the outbox is empty). Throws what the sink threw. */
+  async step(): Promise<number> {
+    const rows: OutboxRow[] = this.store.pending(this.o.batch ?? 1000);
+    if (rows.length === 0) return 0;
+    const envs = rows.map((r) => wireOf(r, this.config.handle, this.config.target));
+    let n: number;
+    try {
+      n = await this.sink.send(envs);
+    } catch (e) {
+      this.store.markFailed((e as Error).message);
+      throw e;
+    }
+    if (n > 0) this.store.markSent(rows[n - 1].id, new Date().toISOString());
+    this.sent += n;
+    for (const e of envs.slice(0, n)) this.o.onSent?.(e);
+    if (n < rows.length) throw new Error(`the sink accepted ${n} of ${rows.length} message(s)`);
+    return n;
+  }
+
+  private async run(): Promise<void> {
+    let sinceprune = 0;
+    while (this.running) {
+      let wait = 0;
+      try {
+        const n = await this.step();
+        this.failures = 0;
+        sinceprune += n;
+        if (sinceprune > 5000) {
+          this.store.prune();
+          sinceprune = 0;
+        }
+        if (n === 0) wait = this.o.pollMs ?? 200;
+      } catch (e) {
+        this.failures++;
+        wait = Math.min(this.o.backoffMaxMs ?? 10_000, (this.o.backoffMinMs ?? 500) * 2 ** Math.min(this.failures - 1, 16));
+        this.o.onError?.(e as Error, wait);
+      }
+      if (wait > 0 && this.running) await new Promise<void>((r) => {
+        const t = setTimeout(r, wait);
+        this.wake = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Messages still in the outbox. */
+  pending(): number {
+    return this.store.counts().pending;
+  }
+
+  /** Waits until the outbox is empty or `timeoutMs` passed; true when empty. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    this.start();
+    while (this.pending() > 0) {
+      if (Date.now() >= until) return false;
+      if (this.failures === 0) this.wake?.();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
+  /** Stops after the batch in flight and closes the sink. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.sink.close();
+  }
+}

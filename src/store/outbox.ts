@@ -1,0 +1,137 @@
+import type { Db } from '../db/open.js';
+
+/** One message waiting in (or sent from) the MES outbox. */
+export interface OutboxRow {
+  id: number;
+  uniqueId: string;
+  messageName: string;
+  timeStamp: string;
+  lotId: string | null;
+  body: string;
+}
+
+/** The station's MES settings as stored (credentials never are). */
+export interface MesConfigRow {
+  enabled: boolean;
+  sink: 'amqp' | 'file';
+  broker: string | null;
+  address: string | null;
+  folder: string | null;
+  handle: string;
+  target: string | null;
+}
+
+/** What is waiting to be published and what was sent. */
+export interface OutboxCounts {
+  pending: number;
+  oldestPending: string | null;
+  sentKept: number;
+  lastSentAt: string | null;
+  lastError: string | null;
+}
+
+/** A lot's job, image and reels as the MES messages describe them. */
+export interface LotContext {
+  job: string;
+  version: number;
+  imageSha256: string;
+  reels: { reel: string; part: string; quantity: number; dateCode: string; passed: number; failed: number }[];
+}
+
+const COLS = `id, unique_id AS uniqueId, message_name AS messageName, time_stamp AS timeStamp, lot_id AS lotId, body`;
+const SENT_THROUGH = `(SELECT sent_through FROM mes_publish_state WHERE id = 1)`;
+
+/** Sent rows kept for `mes tail` and audits before they are pruned. */
+export const SENT_KEPT = 10_000;
+
+/** The statements of the MES outbox and its settings, prepared once per connection. */
+export class OutboxStore {
+  private readonly s;
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      add: db.prepare(`INSERT INTO mes_outbox (unique_id, message_name, time_stamp, lot_id, body) VALUES (?, ?, ?, ?, ?)`),
+      pending: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > max(?, ${SENT_THROUGH}) ORDER BY id LIMIT ?`),
+      sent: db.prepare(`UPDATE mes_publish_state SET sent_through = max(sent_through, ?), sent_at = ?, failures = 0, last_error = NULL WHERE id = 1`),
+      failed: db.prepare(`UPDATE mes_publish_state SET failures = failures + 1, last_error = ? WHERE id = 1`),
+      sentSince: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > ? AND id <= ${SENT_THROUGH} ORDER BY id LIMIT ?`),
+      state: db.prepare(`SELECT sent_through AS sentThrough, sent_at AS lastSentAt, last_error AS lastError FROM mes_publish_state WHERE id = 1`),
+      prune: db.prepare(`DELETE FROM mes_outbox WHERE id <= ?`),
+      pendingCount: db.prepare(`SELECT count(*) AS pending, min(time_stamp) AS oldestPending FROM mes_outbox WHERE id > ${SENT_THROUGH}`),
+      sentCount: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id <= ${SENT_THROUGH}`),
+      lot: db.prepare(`SELECT j.name AS job, j.version, j.image_sha256 AS imageSha256 FROM lots l JOIN jobs j ON j.id = l.job_id WHERE l.id = ?`),
+      reels: db.prepare(
+        `SELECT r.reel_id AS reel, r.part, r.quantity, r.date_code AS dateCode,
+           (SELECT count(*) FROM devices d WHERE d.lot_id = r.lot_id AND d.reel_id = r.reel_id AND d.result = 'pass') AS passed,
+           (SELECT count(*) FROM devices d WHERE d.lot_id = r.lot_id AND d.reel_id = r.reel_id AND d.result = 'fail') AS failed
+         FROM reels r WHERE r.lot_id = ? ORDER BY r.reel_id`,
+      ),
+      config: db.prepare(`SELECT enabled = 1 AS enabled, sink, broker, address, folder, handle, target FROM mes_config WHERE id = 1`),
+      setConfig: db.prepare(
+        `INSERT INTO mes_config (id, enabled, sink, broker, address, folder, handle, target) VALUES (1, @enabled, @sink, @broker, @address, @folder, @handle, @target)
+         ON CONFLICT (id) DO UPDATE SET enabled = @enabled, sink = @sink, broker = @broker, address = @address, folder = @folder, handle = @handle, target = @target,
+           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+      ),
+    };
+  }
+
+  /** Adds one message (call inside the transaction of the record it describes). */
+  add(uniqueId: string, messageName: string, timeStamp: string, lotId: string | null, body: string): void {
+    this.s.add.run(uniqueId, messageName, timeStamp, lotId, body);
+  }
+
+  /** Up to `limit` unsent messages after id `after`, oldest first. */
+  pending(limit: number, after = 0): OutboxRow[] {
+    return this.s.pending.all(after, limit) as OutboxRow[];
+  }
+
+  /** Counts every message up to id `last` sent (the sink accepted them, in order): one statement per batch. */
+  markSent(last: number, at: string): void {
+    this.s.sent.run(last, at);
+  }
+
+  /** Records a failed send (the messages stay pending). */
+  markFailed(error: string): void {
+    this.s.failed.run(error.slice(0, 500));
+  }
+
+  /** Sent messages after id `after`, oldest first (what `mes tail` prints). */
+  sentSince(after: number, limit: number): OutboxRow[] {
+    return this.s.sentSince.all(after, limit) as OutboxRow[];
+  }
+
+  /** The id through which every message is sent, or 0. */
+  lastSentId(): number {
+    return (this.s.state.get() as { sentThrough: number }).sentThrough;
+  }
+
+  /** Deletes sent messages but the newest `keep` (at least 1: ids must never be reused); returns how many. */
+  prune(keep = SENT_KEPT): number {
+    const through = this.lastSentId() - Math.max(1, keep);
+    return through > 0 ? this.s.prune.run(through).changes : 0;
+  }
+
+  /** The backlog and what was sent. */
+  counts(): OutboxCounts {
+    const p = this.s.pendingCount.get() as { pending: number; oldestPending: string | null };
+    const st = this.s.state.get() as { lastSentAt: string | null; lastError: string | null };
+    return { ...p, sentKept: this.s.sentCount.pluck().get() as number, lastSentAt: st.lastSentAt, lastError: st.lastError };
+  }
+
+  /** The job version and image a lot runs, and its reels with their finished devices (what the messages name). */
+  lotContext(lot: string): LotContext {
+    const j = this.s.lot.get(lot) as { job: string; version: number; imageSha256: string } | undefined;
+    return { job: j?.job ?? '?', version: j?.version ?? 0, imageSha256: j?.imageSha256 ?? '', reels: this.s.reels.all(lot) as LotContext['reels'] };
+  }
+
+  /** The stored settings, or null when MES was never set. */
+  config(): MesConfigRow | null {
+    const r = this.s.config.get() as (Omit<MesConfigRow, 'enabled'> & { enabled: number }) | undefined;
+    return r ? { ...r, enabled: r.enabled === 1 } : null;
+  }
+
+  /** Stores the settings. */
+  setConfig(c: MesConfigRow): void {
+    this.s.setConfig.run({ ...c, enabled: c.enabled ? 1 : 0 });
+  }
+}

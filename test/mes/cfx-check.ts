@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { openDb } from '../../src/db/open.js';
+import { root } from '../helpers/cli.js';
+
+/** An envelope as a receiver got it. */
+export type Envelope = { MessageName: string; UniqueID: string; MessageBody: Record<string, unknown> } & Record<string, unknown>;
+
+/** A validator per CFX message name, compiled from docs/cfx/*.schema.json. */
+export function cfxValidators(): Map<string, (e: unknown) => string | null> {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const dir = path.join(root, 'docs/cfx');
+  const out = new Map<string, (e: unknown) => string | null>();
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.schema.json'))) {
+    const v = ajv.compile(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as object);
+    out.set(f.replace(/\.schema\.json$/, ''), (e) => (v(e) ? null : ajv.errorsText(v.errors)));
+  }
+  return out;
+}
+
+/** Messages the database's records call for: one per finished attempt, failed or serialized device, alarm, run, reel. */
+export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
+  const db = openDb(dbFile, { create: false });
+  try {
+    const n = (sql: string) => db.prepare(sql).pluck().get(lot) as number;
+    return {
+      'CFX.Production.Processing.UnitsProcessed': n(`SELECT count(*) FROM attempts WHERE lot_id = ? AND result IN ('pass', 'fail')`),
+      'CFX.Production.UnitsDisqualified': n(`SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'fail'`),
+      'CFX.Production.Assembly.UnitsPersonalized': n(`SELECT count(*) FROM devices WHERE lot_id = ? AND result = 'pass' AND serial IS NOT NULL`),
+      'CFX.ResourcePerformance.FaultOccurred': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm'`),
+      'CFX.Production.WorkStarted': n(`SELECT count(*) FROM runs WHERE lot_id = ?`),
+      'CFX.Materials.Management.MaterialsConsumed': n(`SELECT count(*) FROM reels WHERE lot_id = ?`),
+      outbox: (db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > (SELECT sent_through FROM mes_publish_state)`).pluck().get() as number),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** Envelopes counted by MessageName, after dropping exact duplicates (same UniqueID, same bytes). */
+export function countDistinct(envs: Envelope[]): { counts: Record<string, number>; conflicting: string[]; distinct: Envelope[] } {
+  const byId = new Map<string, string>();
+  const conflicting: string[] = [];
+  const distinct: Envelope[] = [];
+  for (const e of envs) {
+    const text = JSON.stringify(e);
+    const seen = byId.get(e.UniqueID);
+    if (seen === undefined) {
+      byId.set(e.UniqueID, text);
+      distinct.push(e);
+    } else if (seen !== text) conflicting.push(e.UniqueID);
+  }
+  const counts: Record<string, number> = {};
+  for (const e of distinct) counts[e.MessageName] = (counts[e.MessageName] ?? 0) + 1;
+  return { counts, conflicting, distinct };
+}
+
+/** Schema errors of the envelopes (empty when every one validates). */
+export function schemaErrors(envs: Envelope[]): string[] {
+  const v = cfxValidators();
+  const out: string[] = [];
+  for (const e of envs) {
+    const check = v.get(e.MessageName);
+    const err = check ? check(e) : `no schema for ${e.MessageName}`;
+    if (err) out.push(`${e.MessageName} ${e.UniqueID}: ${err}`);
+  }
+  return out.slice(0, 10);
+}

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { lotFixture } from '../helpers/lot-fixture.js';
+import { tmpDir } from '../helpers/tmp.js';
+import { countDistinct, expectedFromDb, schemaErrors, type Envelope } from './cfx-check.js';
+
+/** A lot with failures of every kind: a broken socket (retries, a site disabled: an alarm) and wrong chips (disqualified). */
+async function faultyLot(dir: string, devices: number) {
+  return lotFixture({ dir, devices, programmers: 2, sites: 4, imageBytes: 4096, serial: 'SN00000001@0x100000', sim: { wrongChipRate: 0.03 }, simPer: { 1: { brokenSites: [2] } } });
+}
+
+describe('MES file sink', () => {
+  it('a lot writes one valid CFX envelope per line for every attempt, failed or serialized device, alarm, run and reel, and leaves the outbox empty', async () => {
+    const dir = tmpDir('gangflash-mes-file-');
+    const { dbFile } = await faultyLot(dir, 120);
+    const folder = path.join(dir, 'cfx');
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', folder]).code).toBe(0);
+    const run = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+
+    const lines = fs.readdirSync(folder).flatMap((f) => fs.readFileSync(path.join(folder, f), 'utf8').split('\n').filter(Boolean));
+    const envs = lines.map((l) => JSON.parse(l) as Envelope);
+    const exp = expectedFromDb(dbFile);
+    const { counts, conflicting } = countDistinct(envs);
+    expect(conflicting).toEqual([]);
+    expect(new Set(envs.map((e) => e.UniqueID)).size).toBe(envs.length);
+    expect(schemaErrors(envs)).toEqual([]);
+    expect(exp['CFX.ResourcePerformance.FaultOccurred']).toBeGreaterThan(0);
+    expect(exp['CFX.Production.UnitsDisqualified']).toBeGreaterThan(0);
+    for (const name of Object.keys(exp).filter((k) => k.startsWith('CFX.'))) expect(counts[name] ?? 0, name).toBe(exp[name as keyof typeof exp]);
+    expect(counts['CFX.Production.WorkCompleted']).toBe(1);
+    expect(counts['CFX.ResourcePerformance.StationStateChanged']).toBe(2);
+    expect(counts['CFX.Materials.Storage.MaterialsLoaded']).toBe(1);
+    expect(exp.outbox).toBe(0);
+    // Every envelope names this station and carries the image's SHA-256 where a unit was processed.
+    expect(envs.every((e) => e.Source === 'Acme.Line3.Prog-07')).toBe(true);
+    const processed = envs.find((e) => e.MessageName === 'CFX.Production.Processing.UnitsProcessed') as Envelope;
+    const params = (processed.MessageBody.CommonProcessData as { Parameters: { Name: string; Value: string }[] }).Parameters;
+    expect(params.find((p) => p.Name === 'ImageSHA256')?.Value).toMatch(/^[0-9a-f]{64}$/);
+
+    const status = runCli(['--db', dbFile, 'mes', 'status', '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pending: 0, config: { sink: 'file', handle: 'Acme.Line3.Prog-07' } });
+    const tail = runCli(['--db', dbFile, 'mes', 'tail', '-n', '3']);
+    expect(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).MessageName)).toHaveLength(3);
+  });
+
+  it('an unreadable credentials file never stops a run: its messages wait in the outbox and `mes publish` sends them later', async () => {
+    const dir = tmpDir('gangflash-mes-later-');
+    const { dbFile } = await faultyLot(dir, 24);
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--broker', 'amqp://127.0.0.1:1']).code).toBe(0);
+    const run = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json'], { env: { GANGFLASH_MES_CREDENTIALS_FILE: path.join(dir, 'missing') } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('cannot read the MES credentials file');
+    const waiting = expectedFromDb(dbFile).outbox;
+    expect(waiting).toBeGreaterThan(24);
+    const folder = path.join(dir, 'cfx');
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', folder]).code).toBe(0);
+    const publish = runCli(['--db', dbFile, 'mes', 'publish', '--once', '--json']);
+    expect(publish.code, publish.stderr).toBe(0);
+    expect(JSON.parse(publish.stdout)).toEqual({ sent: waiting, pending: 0 });
+    const envs = fs.readdirSync(folder).flatMap((f) => fs.readFileSync(path.join(folder, f), 'utf8').split('\n').filter(Boolean)).map((l) => JSON.parse(l) as Envelope);
+    expect(envs).toHaveLength(waiting);
+    expect(schemaErrors(envs)).toEqual([]);
+  });
+
+  it('a station without MES set up writes nothing to the outbox', async () => {
+    const dir = tmpDir('gangflash-mes-off-');
+    const { dbFile } = await faultyLot(dir, 16);
+    expect(runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json']).code).toBe(0);
+    expect(expectedFromDb(dbFile).outbox).toBe(0);
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout)).toMatchObject({ config: null, pending: 0, sentKept: 0 });
+  });
+
+  it('a broker URL with credentials in it is refused and nothing is stored', async () => {
+    const dir = tmpDir('gangflash-mes-creds-');
+    const { dbFile } = await faultyLot(dir, 4);
+    const r = runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--broker', 'amqp://guest:secret@127.0.0.1:5672']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('must not carry credentials');
+    expect(r.stderr + r.stdout).not.toContain('secret');
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout).config).toBeNull();
+  });
+});
