@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { runLotCommand } from '../src/cli/run-lot.js';
 import { openDb } from '../src/db/open.js';
 import { importReels } from '../src/lots/import.js';
+import { listSites, setSiteEnabled } from '../src/inventory/sites.js';
 import { lotFixture } from '../test/helpers/lot-fixture.js';
 
 const { values } = parseArgs({
@@ -156,6 +157,12 @@ bv.stop();
 // The serial path over one big lot: devices/s in its first and last 30,000 devices.
 let serialRate: { lot: number; firstPerSecond: number; lastPerSecond: number; ratio: number } | undefined;
 if (serialLot > 0) {
+  // Sites a previous lot's failure streaks disabled are enabled again, as an operator would after a check.
+  {
+    const db = openDb(dbFile, { create: false });
+    for (const s of listSites(db).filter((x) => !x.enabled)) setSiteEnabled(db, `${s.programmer}:${s.site}`, true, 'bench: serialized lot', 'bench');
+    db.close();
+  }
   const id = `SERIAL-LOT-${Date.now()}`;
   addLot(id, serialLot);
   const child = spawn(process.execPath, [bin, '--db', dbFile, 'run', '--lot', id, '--json', '--site-fail-limit', '100000000'], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -97,6 +97,15 @@ CREATE TABLE attempt_totals (
   passed          INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (lot_id, programmer_id, site, adapter_key)
 );
+-- The same over all lots (the farm's and the dashboard's site yields read this: one row per site and adapter).
+CREATE TABLE site_totals (
+  programmer_id   INTEGER NOT NULL,
+  site            INTEGER NOT NULL,
+  adapter_key     INTEGER NOT NULL,
+  finished        INTEGER NOT NULL DEFAULT 0,
+  passed          INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (programmer_id, site, adapter_key)
+);
 -- Failed attempts, and failed devices by the code and stage of their last attempt, per lot.
 CREATE TABLE failure_totals (
   lot_id          TEXT NOT NULL,
@@ -127,6 +136,9 @@ BEGIN
   INSERT INTO attempt_totals (lot_id, programmer_id, site, adapter_key, finished, passed)
     VALUES (NEW.lot_id, NEW.programmer_id, NEW.site, coalesce(NEW.adapter_id, 0), 1, NEW.result = 'pass')
     ON CONFLICT DO UPDATE SET finished = finished + 1, passed = passed + (NEW.result = 'pass');
+  INSERT INTO site_totals (programmer_id, site, adapter_key, finished, passed)
+    VALUES (NEW.programmer_id, NEW.site, coalesce(NEW.adapter_id, 0), 1, NEW.result = 'pass')
+    ON CONFLICT DO UPDATE SET finished = finished + 1, passed = passed + (NEW.result = 'pass');
   INSERT INTO failure_totals (lot_id, code, stage, attempts) SELECT NEW.lot_id, coalesce(NEW.failure_code, '?'), coalesce(NEW.stage, '?'), 1 WHERE NEW.result = 'fail'
     ON CONFLICT DO UPDATE SET attempts = attempts + 1;
 END;
@@ -135,6 +147,9 @@ WHEN NEW.result IN ('pass', 'fail')
 BEGIN
   INSERT INTO attempt_totals (lot_id, programmer_id, site, adapter_key, finished, passed)
     VALUES (NEW.lot_id, NEW.programmer_id, NEW.site, coalesce(NEW.adapter_id, 0), 1, NEW.result = 'pass')
+    ON CONFLICT DO UPDATE SET finished = finished + 1, passed = passed + (NEW.result = 'pass');
+  INSERT INTO site_totals (programmer_id, site, adapter_key, finished, passed)
+    VALUES (NEW.programmer_id, NEW.site, coalesce(NEW.adapter_id, 0), 1, NEW.result = 'pass')
     ON CONFLICT DO UPDATE SET finished = finished + 1, passed = passed + (NEW.result = 'pass');
   INSERT INTO failure_totals (lot_id, code, stage, attempts) SELECT NEW.lot_id, coalesce(NEW.failure_code, '?'), coalesce(NEW.stage, '?'), 1 WHERE NEW.result = 'fail'
     ON CONFLICT DO UPDATE SET attempts = attempts + 1;
@@ -183,6 +198,9 @@ END;
 INSERT INTO attempt_totals (lot_id, programmer_id, site, adapter_key, finished, passed)
   SELECT lot_id, programmer_id, site, coalesce(adapter_id, 0), count(*), sum(result = 'pass') FROM attempts WHERE result IN ('pass', 'fail')
   GROUP BY lot_id, programmer_id, site, coalesce(adapter_id, 0);
+INSERT INTO site_totals (programmer_id, site, adapter_key, finished, passed)
+  SELECT programmer_id, site, coalesce(adapter_id, 0), count(*), sum(result = 'pass') FROM attempts WHERE result IN ('pass', 'fail')
+  GROUP BY programmer_id, site, coalesce(adapter_id, 0);
 INSERT INTO failure_totals (lot_id, code, stage, attempts)
   SELECT lot_id, coalesce(failure_code, '?'), coalesce(stage, '?'), count(*) FROM attempts WHERE result = 'fail' GROUP BY 1, 2, 3;
 INSERT INTO device_totals (lot_id, reel_id, passed, failed, first_passed)

@@ -46,9 +46,18 @@ export class TotalsStore {
            FROM attempt_totals t JOIN programmers p ON p.id = t.programmer_id LEFT JOIN adapters ad ON ad.id = t.adapter_key
            ${where} GROUP BY key ORDER BY p.id, min(t.site), key`,
       );
+    const attemptsAll = (key: string) =>
+      db.prepare(
+        `SELECT ${key} AS key, p.name AS programmer, sum(t.finished) AS n, sum(t.passed) AS passed
+           FROM site_totals t JOIN programmers p ON p.id = t.programmer_id LEFT JOIN adapters ad ON ad.id = t.adapter_key
+           GROUP BY key ORDER BY p.id, min(t.site), key`,
+      );
     this.s = {
       devices: Object.fromEntries(Object.entries(DEVICE_KEYS).flatMap(([k, v]) => [[k, devices(v, '')], [`${k}@lot`, devices(v, 'WHERE t.lot_id = @lot')]])),
-      attempts: Object.fromEntries(Object.entries(ATTEMPT_KEYS).flatMap(([k, v]) => [[k, attempts(v, '')], [`${k}@lot`, attempts(v, 'WHERE t.lot_id = @lot')]])),
+      // Over all lots from site_totals (a row per site and adapter), for one lot from attempt_totals.
+      attempts: Object.fromEntries(
+        Object.entries(ATTEMPT_KEYS).flatMap(([k, v]) => [[k, attemptsAll(v)], [`${k}@lot`, attempts(v, 'WHERE t.lot_id = @lot')]]),
+      ),
       failures: db.prepare(`SELECT code, stage, sum(attempts) AS attempts, sum(devices) AS devices FROM failure_totals GROUP BY code, stage ORDER BY devices DESC, attempts DESC, code`),
       failuresOfLot: db.prepare(`SELECT code, stage, attempts, devices FROM failure_totals WHERE lot_id = @lot ORDER BY devices DESC, attempts DESC, code`),
       lot: db.prepare(`SELECT coalesce(sum(passed), 0) AS passed, coalesce(sum(failed), 0) AS failed FROM device_totals WHERE lot_id = ?`),

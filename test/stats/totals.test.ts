@@ -19,6 +19,11 @@ function compare(db: Db): { kept: unknown; recomputed: unknown }[] {
                        FROM attempts WHERE result IN ('pass', 'fail') GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
     },
     {
+      kept: q('SELECT programmer_id, site, adapter_key, finished, passed FROM site_totals WHERE finished > 0 ORDER BY 1, 2, 3'),
+      recomputed: q(`SELECT programmer_id, site, coalesce(adapter_id, 0) AS adapter_key, count(*) AS finished, sum(result = 'pass') AS passed
+                       FROM attempts WHERE result IN ('pass', 'fail') GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+    },
+    {
       kept: q('SELECT lot_id, code, stage, attempts FROM failure_totals WHERE attempts > 0 ORDER BY 1, 2, 3'),
       recomputed: q(`SELECT lot_id, failure_code AS code, stage, count(*) AS attempts FROM attempts WHERE result = 'fail' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
     },
