@@ -43,6 +43,25 @@ export class ProgrammerLeases {
   ) {}
 
   /** Takes every programmer for `lot` or throws LotHeldError (`programmer-held`) naming a live holder; notes takeovers. */
+  /**
+   * Reads (writes nothing) whether a live run holds one of `programmers`, and throws `programmer-held` naming it: called
+   * before any write of a new run, so a holder stopped inside a transaction (keeping the write lock) is named, not
+   * met as a locked database.
+   */
+  static assertFree(db: Db, programmers: LeasedProgrammer[], opts: ProgrammerLeaseOptions = {}): void {
+    const get = db.prepare('SELECT * FROM programmer_leases WHERE programmer_id = ?');
+    for (const p of programmers) {
+      const cur = get.get(p.id) as Row | undefined;
+      if (!cur || cur.holder === null) continue;
+      if (holderGone(cur, opts.staleMs ?? 15_000) === null) {
+        throw new LotHeldError(
+          'programmer-held',
+          `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lot_id} since ${cur.acquired_at}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
+        );
+      }
+    }
+  }
+
   static acquire(db: Db, holder: string, lot: string, programmers: LeasedProgrammer[], opts: ProgrammerLeaseOptions = {}): { leases: ProgrammerLeases; tookOver: string[] } {
     const staleMs = opts.staleMs ?? 15_000;
     const me = thisProcess();

@@ -45,6 +45,8 @@ export class RunLeases implements Fence {
     for (;;) {
       let lotLease: LotLease | undefined;
       try {
+        // Read first, write after: a live holder of any of our programmers is named before we wait on its write lock.
+        ProgrammerLeases.assertFree(db, programmers, common);
         const l = LotLease.acquire(db, lot, common);
         lotLease = l.lease;
         const p = ProgrammerLeases.acquire(db, l.lease.holder, lot, programmers, common);
