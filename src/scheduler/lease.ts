@@ -42,6 +42,20 @@ export class LotLease {
   private constructor(private readonly db: Db, private readonly lot: string, private readonly opts: Required<Omit<LeaseOptions, 'onLost'>> & LeaseOptions) {}
 
   /** Takes the lease of `lot` or throws LotHeldError naming the holder; returns the takeover note when a dead holder was replaced. */
+  /** Reads (writes nothing) whether a live run holds `lot`, and throws `lot-held` naming it. */
+  static assertFree(db: Db, lot: string, options: LeaseOptions = {}): void {
+    const cur = db.prepare('SELECT holder, host, pid, started, boot_id, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
+      | (HolderRow & { holder: string; acquired_at: string })
+      | undefined;
+    if (cur && holderGone(cur, options.staleMs ?? 15_000) === null) {
+      const age = Date.now() - cur.heartbeat_at;
+      throw new LotHeldError(
+        'lot-held',
+        `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
+      );
+    }
+  }
+
   static acquire(db: Db, lot: string, options: LeaseOptions = {}): { lease: LotLease; tookOver: string | null } {
     const opts = { staleMs: options.staleMs ?? 15_000, heartbeatMs: options.heartbeatMs ?? 2_000, onLost: options.onLost };
     const lease = new LotLease(db, lot, opts);

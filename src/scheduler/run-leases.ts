@@ -45,7 +45,9 @@ export class RunLeases implements Fence {
     for (;;) {
       let lotLease: LotLease | undefined;
       try {
-        // Read first, write after: a live holder of any of our programmers is named before we wait on its write lock.
+        // Read first, write after: a live holder of the lot, then of any of our programmers, is named before we wait on
+        // its write lock (a holder stopped inside a transaction keeps it).
+        LotLease.assertFree(db, lot, common);
         ProgrammerLeases.assertFree(db, programmers, common);
         const l = LotLease.acquire(db, lot, common);
         lotLease = l.lease;
