@@ -27,6 +27,15 @@ export function briefly<T>(db: Db, ms: number, fn: () => T): T {
 /** The lot (or a programmer it needs) is held by another live run. */
 export class LotHeldError extends GangflashError {}
 
+/** The error naming the live run that holds `lot`. */
+function lotHeld(lot: string, cur: { pid: number; host: string; acquired_at: string; heartbeat_at: number }): LotHeldError {
+  const age = Date.now() - cur.heartbeat_at;
+  return new LotHeldError(
+    'lot-held',
+    `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
+  );
+}
+
 /**
  * One owner per lot: a row in lot_leases taken in an IMMEDIATE transaction. A second run is refused with who holds
  * the lot; a holder is taken over only when provably gone (src/scheduler/holder.ts): on this host its process no
@@ -47,13 +56,7 @@ export class LotLease {
     const cur = db.prepare('SELECT holder, host, pid, started, boot_id, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
       | (HolderRow & { holder: string; acquired_at: string })
       | undefined;
-    if (cur && holderGone(cur, options.staleMs ?? 15_000) === null) {
-      const age = Date.now() - cur.heartbeat_at;
-      throw new LotHeldError(
-        'lot-held',
-        `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
-      );
-    }
+    if (cur && holderGone(cur, options.staleMs ?? 15_000) === null) throw lotHeld(lot, cur);
   }
 
   static acquire(db: Db, lot: string, options: LeaseOptions = {}): { lease: LotLease; tookOver: string | null } {
@@ -68,14 +71,8 @@ export class LotLease {
         | (HolderRow & { holder: string; acquired_at: string })
         | undefined;
       if (cur) {
-        const age = Date.now() - cur.heartbeat_at;
         const gone = holderGone(cur, opts.staleMs);
-        if (gone === null) {
-          throw new LotHeldError(
-            'lot-held',
-            `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
-          );
-        }
+        if (gone === null) throw lotHeld(lot, cur);
         tookOver = `took over lot ${lot} from pid ${cur.pid} on ${cur.host}, which stopped without releasing it (${gone})`;
       }
     };
