@@ -142,6 +142,8 @@ BEGIN
   INSERT INTO failure_totals (lot_id, code, stage, attempts) SELECT NEW.lot_id, coalesce(NEW.failure_code, '?'), coalesce(NEW.stage, '?'), 1 WHERE NEW.result = 'fail'
     ON CONFLICT DO UPDATE SET attempts = attempts + 1;
 END;
+-- The same for an attempt written already finished (rows from before schema 5, imports, test fixtures); a run writes
+-- 'in-socket' first and finishes the row, which the trigger above counts. SQL triggers cannot share a body.
 CREATE TRIGGER attempt_totals_insert AFTER INSERT ON attempts
 WHEN NEW.result IN ('pass', 'fail')
 BEGIN

@@ -24,6 +24,7 @@ export interface MesAttempt {
   stage: string | null;
   badBlocks: number;
   serial: string | null;
+  /** True when no retry follows: the device row is written in the same transaction. */
   final: boolean;
   /** The serial rule's fields the device was written with (serial, MAC, …). */
   fields?: { name: string; text: string }[];

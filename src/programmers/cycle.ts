@@ -146,16 +146,13 @@ export async function runCycle(
     }
     // A driver takes one serial write per site a call: a site with several (serial, MAC, key) gets one call a write,
     // in order, and a site that fails one is dropped from the rest.
+    const bySite = new Map<number, SerialWrite[]>();
+    for (const w of plan.serials ?? []) bySite.set(w.site, [...(bySite.get(w.site) ?? []), w]);
     for (let round = 0; ; round++) {
-      const next = new Map<number, SerialWrite>();
-      for (const w of plan.serials ?? []) {
-        if (!alive.includes(w.site)) continue;
-        const nth = (plan.serials ?? []).filter((x) => x.site === w.site).indexOf(w);
-        if (nth === round) next.set(w.site, w);
-      }
-      if (next.size === 0) break;
+      const next = [...bySite].filter(([site, ws]) => alive.includes(site) && round < ws.length).map(([, ws]) => ws[round]);
+      if (next.length === 0) break;
       stage = 'serial';
-      apply(await driver.writeSerial([...next.values()]));
+      apply(await driver.writeSerial(next));
     }
     if (plan.extCsd?.length && alive.length > 0) {
       stage = 'ext-csd';

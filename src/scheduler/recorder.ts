@@ -1,40 +1,21 @@
 import type { Db } from '../db/open.js';
 import type { Issue, SerialLedger, SettleOutcome } from '../serials/ledger.js';
 import type { DeviceRef } from './events.js';
-import type { MesWriter } from '../mes/outbox-writer.js';
+import type { MesAttempt, MesWriter } from '../mes/outbox-writer.js';
 
 /** One insertion as the device enters its socket (an 'in-socket' attempts row). */
-export interface OpenAttempt {
-  device: DeviceRef;
-  attempt: number;
-  programmerId: number;
-  site: number;
-  adapterId: number | null;
-  startedAt: string;
-  serial: string | null;
+export interface OpenAttempt extends Pick<AttemptRecord, 'device' | 'attempt' | 'programmerId' | 'site' | 'adapterId' | 'startedAt' | 'serial'> {
   /** Lease epoch of the programmer; the database refuses a stale one. */
   epoch: number;
   /** The `runs` row of the run that inserted the device (operator, engineering, gangflash version). */
   runId: number | null;
 }
 
-/** One finished insertion to record. */
-export interface AttemptRecord {
+/** One finished insertion to record: what the MES is told of it, plus its row and its serial value's settlement. */
+export interface AttemptRecord extends Omit<MesAttempt, 'fields' | 'device'> {
   /** The attempts row written when the device entered the socket. */
   id: number;
   device: DeviceRef;
-  attempt: number;
-  programmerId: number;
-  site: number;
-  adapterId: number | null;
-  startedAt: string;
-  endedAt: string;
-  failureCode: string | null;
-  stage: string | null;
-  badBlocks: number;
-  serial: string | null;
-  /** True when no retry follows: the device row is written in the same transaction. */
-  final: boolean;
   /** The serial value the device held in this attempt and how the attempt ended, settled in the same transaction. */
   serialIssue?: { issue: Issue; outcome: SettleOutcome };
 }
