@@ -1,5 +1,8 @@
-/** Kinds of chips gangflash programs. */
-export type ChipKind = 'nand' | 'spi-nand' | 'emmc' | 'spi-nor' | 'mcu';
+/** Kinds of chips gangflash programs (a plain list: naming kinds loads no schema library). */
+export const chipKinds = ['nand', 'spi-nand', 'emmc', 'spi-nor', 'mcu'] as const;
+
+/** One of `chipKinds`. */
+export type ChipKind = (typeof chipKinds)[number];
 
 /** NAND (parallel ONFI or SPI) geometry from the datasheet. */
 export interface NandGeometry {

@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { chipKinds } from './chip.js';
 
 // Zod schemas of the three catalog data files: chipdb/chips/*.json, adapters/*.json, chipdb/programmers.json.
-
-/** The chip kinds, as in `ChipKind`. */
-export const chipKinds = ['nand', 'spi-nand', 'emmc', 'spi-nor', 'mcu'] as const;
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();

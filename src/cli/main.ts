@@ -6,7 +6,6 @@ import { GangflashError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { commandFiles } from './command-files.js';
 import { isStorageFailure, storageFailed } from '../db/storage-failure.js';
-import { damaged, isDamage, resolveDbPath } from '../db/open.js';
 
 /** The version in gangflash's package.json (two folders above src/cli, from source or from dist). */
 function packageVersion(): string {
@@ -68,10 +67,15 @@ export async function main(argv: string[]): Promise<number> {
       if (json) process.stdout.write(JSON.stringify(commanderJson(e, help)) + '\n');
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
-    // Any command: a write the storage refused (full, read-only, immutable, locked, I/O) is exit 5 in one line.
-    if (!(e instanceof GangflashError) && isStorageFailure(e)) e = storageFailed(e, (e as { path?: string }).path ?? resolveDbPath((program.opts() as { db?: string }).db));
-    // Any command that reads a damaged page (the open reads only the header and schema): damage, not a bug.
-    if (!(e instanceof GangflashError) && isDamage(e)) e = damaged(resolveDbPath((program.opts() as { db?: string }).db), (e as Error).message);
+    if (!(e instanceof GangflashError)) {
+      // Loaded only here: --version, --help and commands without a database never load the SQLite binding.
+      const { damaged, isDamage, resolveDbPath } = await import('../db/open.js');
+      const dbFile = () => resolveDbPath((program.opts() as { db?: string }).db);
+      // Any command: a write the storage refused (full, read-only, immutable, locked, I/O) is exit 5 in one line.
+      if (isStorageFailure(e)) e = storageFailed(e, (e as { path?: string }).path ?? dbFile());
+      // Any command that reads a damaged page (the open reads only the header and schema): damage, not a bug.
+      else if (isDamage(e)) e = damaged(dbFile(), (e as Error).message);
+    }
     if (e instanceof GangflashError) {
       if (json) process.stdout.write(JSON.stringify({ error: e.toJSON() }) + '\n');
       process.stderr.write(`gangflash: ${e.describe()} [${e.code}]\n`);

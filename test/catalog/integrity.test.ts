@@ -4,7 +4,7 @@ import { readCatalogs } from '../../src/catalog/read-files.js';
 import { defaultCatalogPaths } from '../../src/catalog/load.js';
 import { adapterFitsChip } from '../../src/catalog/compat.js';
 import { chipViolations } from '../../src/catalog/invariants.js';
-import { chipKinds } from '../../src/catalog/schema.js';
+import { chipKinds } from '../../src/catalog/chip.js';
 import type { AdapterType } from '../../src/catalog/adapter-types.js';
 
 const data = readCatalogs(defaultCatalogPaths);

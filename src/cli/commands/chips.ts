@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import type { Chip, ChipKind } from '../../catalog/chip.js';
-import { chipKinds } from '../../catalog/schema.js';
+import { chipKinds } from '../../catalog/chip.js';
 import { getChip, listChips } from '../../catalog/chips.js';
 import { fittingAdapterTypes } from '../../catalog/compat.js';
 import { withDb } from '../context.js';
