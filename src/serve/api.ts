@@ -7,6 +7,7 @@ import { forecastAdapters } from '../planning/forecast.js';
 import { planLot } from '../planning/plan.js';
 import { farmState } from './farm-state.js';
 import { OutboxStore } from '../store/outbox.js';
+import { chipList, imageList, imageSize } from '../store/catalog-lists.js';
 import type { LivePoller } from './live.js';
 import { decimalIntText, QUANTITY, type IntRange } from '../strict-number.js';
 
@@ -46,14 +47,14 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
     const weeks = queryInt('weeks', req.query.weeks, { min: 1, max: 520 }, 4);
     return { weeks, adapters: forecastAdapters(db, { weeks }) };
   });
-  app.get('/api/chips', async () => ({ chips: db.prepare('SELECT part, kind, package FROM chips ORDER BY part').all() }));
-  app.get('/api/images', async () => ({ images: db.prepare('SELECT sha256, path, format, size FROM images ORDER BY created_at DESC').all() }));
+  app.get('/api/chips', async () => ({ chips: chipList(db) }));
+  app.get('/api/images', async () => ({ images: imageList(db) }));
   app.get<{ Querystring: Record<string, string | undefined> }>('/api/plan', async (req) => {
     const q = req.query;
     let size = q.imageBytes === undefined ? NaN : queryInt('imageBytes', q.imageBytes, BYTES);
     let sha256: string | undefined;
     if (q.image) {
-      const img = db.prepare('SELECT sha256, size FROM images WHERE sha256 = ?').get(q.image) as { sha256: string; size: number } | undefined;
+      const img = imageSize(db, q.image);
       if (!img) return { error: { code: 'unknown-image', message: `no image ${q.image} in the database` } };
       size = img.size;
       sha256 = img.sha256;

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { eventsAfter, finishedAttemptsBetween, liveLot, oldestOpenAttemptAfter, topAttemptId, topEventId } from '../store/live-events.js';
 
 /** One message pushed to dashboard clients over server-sent events. */
 export interface LiveMessage {
@@ -39,8 +40,8 @@ export class LivePoller {
 
   /** Starts the marks at the database's present: what happened while nobody listened is in the next page load, never replayed. */
   private resetMarks(): void {
-    this.lastAttempt = (this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM attempts').get() as { n: number }).n;
-    this.lastEvent = (this.db.prepare('SELECT coalesce(max(id), 0) AS n FROM events').get() as { n: number }).n;
+    this.lastAttempt = topAttemptId(this.db);
+    this.lastEvent = topEventId(this.db);
     this.sent.clear();
   }
 
@@ -69,7 +70,7 @@ export class LivePoller {
    */
   private advance(sentNow: { id: number }[], top: number): void {
     for (const a of sentNow) this.sent.add(a.id);
-    const open = this.db.prepare("SELECT min(id) FROM attempts WHERE id > ? AND result = 'in-socket'").pluck().get(this.lastAttempt) as number | null;
+    const open = oldestOpenAttemptAfter(this.db, this.lastAttempt);
     this.lastAttempt = Math.max(this.lastAttempt, open === null ? top : Math.min(top, open - 1));
     for (const id of this.sent) if (id <= this.lastAttempt) this.sent.delete(id);
   }
@@ -77,31 +78,17 @@ export class LivePoller {
   /** Reads what is new since the last poll and pushes it to every subscriber. */
   poll(): void {
     // The top id first, then rows up to it: an attempt committed between the two reads is left for the next poll.
-    const top = this.db.prepare('SELECT coalesce(max(id), 0) FROM attempts').pluck().get() as number;
-    const read = this.db
-      .prepare(
-        `SELECT a.id, a.lot_id AS lot, a.reel_id AS reel, a.seq, a.attempt, a.programmer_id AS programmerId, p.name AS programmer,
-                a.site, ad.serial AS adapter, a.result, a.failure_code AS failureCode, a.stage, a.started_at AS startedAt, a.ended_at AS endedAt
-           FROM attempts a JOIN programmers p ON p.id = a.programmer_id LEFT JOIN adapters ad ON ad.id = a.adapter_id
-          WHERE a.id > ? AND a.id <= ? AND a.result IN ('pass', 'fail') ORDER BY a.id LIMIT ?`,
-      )
-      .all(this.lastAttempt, top, this.batch) as { id: number; lot: string }[];
+    const top = topAttemptId(this.db);
+    const read = finishedAttemptsBetween(this.db, this.lastAttempt, top, this.batch);
     const full = read.length === this.batch;
     const attempts = read.filter((a) => !this.sent.has(a.id));
-    const events = this.db.prepare('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?').all(this.lastEvent, this.batch) as { id: number; lot_id: string | null }[];
+    const events = eventsAfter(this.db, this.lastEvent, this.batch);
     const out: LiveMessage[] = [];
     for (const a of attempts) out.push({ event: 'attempt', data: a });
     for (const e of events) out.push({ event: 'event', data: e });
     const lots = new Set([...attempts.map((a) => a.lot), ...events.flatMap((e) => (e.lot_id ? [e.lot_id] : []))]);
     for (const lot of lots) {
-      const c = this.db
-        .prepare(
-          `SELECT l.id AS lot, l.status, (SELECT coalesce(sum(quantity), 0) FROM reels r WHERE r.lot_id = l.id) AS planned,
-                  (SELECT count(*) FROM devices d WHERE d.lot_id = l.id AND d.result = 'pass') AS passed,
-                  (SELECT count(*) FROM devices d WHERE d.lot_id = l.id AND d.result = 'fail') AS failed
-             FROM lots l WHERE l.id = ?`,
-        )
-        .get(lot);
+      const c = liveLot(this.db, lot);
       if (c) out.push({ event: 'lot', data: c });
     }
     this.advance(attempts, full ? read[read.length - 1].id : top);

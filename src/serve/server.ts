@@ -3,7 +3,7 @@ import { UsageError } from '../errors.js';
 import { hostIsLocal, isLoopback, requestToken, tokenMatches } from './auth.js';
 import { registerApi } from './api.js';
 import { LivePoller } from './live.js';
-import { openReadOnly } from './readonly-db.js';
+import { openReadOnly } from '../db/open-readonly.js';
 import { dashboardHtml } from './page.js';
 
 /** Options of the dashboard server. */

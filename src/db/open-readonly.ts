@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Db } from '../db/open.js';
-import { loadMigrations } from '../db/migrations.js';
+import type { Db } from './open.js';
+import { loadMigrations } from './migrations.js';
 import { DbError } from '../errors.js';
-import { DAMAGED, damaged, refuseNonDatabase } from '../db/open.js';
+import { DAMAGED, damaged, refuseNonDatabase } from './open.js';
 
 /** Opens the database read-only for the dashboard (the runner, another process, is the writer). */
 export function openReadOnly(file: string): Db {
