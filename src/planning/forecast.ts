@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { UsageError } from '../errors.js';
 import { adapterLives } from './adapter-life.js';
+import { adapterInsertionsInWindow } from '../store/adapter-lives.js';
 
 /** Options of the adapter-life forecast. */
 export interface ForecastOptions {
@@ -49,13 +50,7 @@ export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterFor
   // insertions of the days in it (kept per adapter and day by the database), never the attempts themselves.
   const fromDay = new Date(Math.ceil((now.getTime() - weeks * 7 * DAY_MS) / DAY_MS) * DAY_MS);
   const from = fromDay;
-  const rows = db
-    .prepare(
-      `SELECT a.serial, a.created_at AS created,
-              coalesce((SELECT sum(d.n) FROM adapter_days d WHERE d.adapter_id = a.id AND d.day >= @fromDay AND d.day < @today), 0) AS n
-         FROM adapters a`,
-    )
-    .all({ fromDay: fromDay.toISOString().slice(0, 10), today: now.toISOString().slice(0, 10) }) as { serial: string; created: string; n: number }[];
+  const rows = adapterInsertionsInWindow(db, fromDay.toISOString().slice(0, 10), now.toISOString().slice(0, 10));
   const bySerial = new Map(rows.map((r) => [r.serial, r]));
   const out = adapterLives(db).map((a): AdapterForecast => {
     const r = bySerial.get(a.serial)!;

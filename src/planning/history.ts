@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
-import { TotalsStore } from '../store/totals.js';
+import { totalsOf } from '../store/totals.js';
+import { attemptDurations, lotsOfChip } from '../store/history.js';
 
 /** What past lots of a chip say about it. */
 export interface ChipHistory {
@@ -16,7 +17,7 @@ export interface ChipHistory {
 
 /** Devices, passes and finished attempts of every lot of `part` (from the totals the database keeps). */
 export function chipHistory(db: Db, part: string): ChipHistory {
-  const t = new TotalsStore(db).chip(part);
+  const t = totalsOf(db).chip(part);
   const d = { devices: t.devices, passed: t.passed };
   const a = { n: t.attempts };
   return {
@@ -36,19 +37,14 @@ export interface MeasuredDuration {
   scope: 'image' | 'chip';
 }
 
-const DURATION = "(unixepoch(x.ended_at, 'subsec') - unixepoch(x.started_at, 'subsec'))";
-
 /** Attempts a plan's median duration is taken over at most: the newest lots' finished attempts, so a plan costs the same at any database size. */
 export const MEDIAN_WINDOW = 5000;
 
-function median(db: Db, where: string, params: unknown[]): { n: number; median: number | null } {
-  // Finished attempts only: an interrupted or in-socket insertion has no meaningful duration. Newest lots first, each
-  // read through its own index range until the window is full.
-  const lots = db.prepare(`SELECT l.id FROM lots l JOIN jobs j ON j.id = l.job_id WHERE ${where} ORDER BY l.created_at DESC, l.rowid DESC`).pluck().all(...params) as string[];
-  const take = db.prepare(`SELECT ${DURATION} AS d FROM attempts x WHERE x.lot_id = ? AND x.result IN ('pass', 'fail') LIMIT ?`).pluck();
+function median(db: Db, part: string, sha256: string | undefined): { n: number; median: number | null } {
+  // Newest lots first, each read through its own index range until the window is full.
   const ds: number[] = [];
-  for (const lot of lots) {
-    for (const d of take.all(lot, MEDIAN_WINDOW - ds.length) as number[]) ds.push(d);
+  for (const lot of lotsOfChip(db, part, sha256)) {
+    for (const d of attemptDurations(db, lot, MEDIAN_WINDOW - ds.length)) ds.push(d);
     if (ds.length >= MEDIAN_WINDOW) break;
   }
   if (ds.length === 0) return { n: 0, median: null };
@@ -62,10 +58,10 @@ function median(db: Db, where: string, params: unknown[]): { n: number; median: 
  */
 export function measuredDuration(db: Db, part: string, sha256: string | undefined, minAttempts: number): MeasuredDuration | null {
   if (sha256) {
-    const m = median(db, 'l.chip = ? AND j.image_sha256 = ?', [part, sha256]);
+    const m = median(db, part, sha256);
     if (m.n >= minAttempts && m.median !== null) return { medianSec: m.median, attempts: m.n, scope: 'image' };
   }
-  const m = median(db, 'l.chip = ?', [part]);
+  const m = median(db, part, undefined);
   if (m.n >= minAttempts && m.median !== null) return { medianSec: m.median, attempts: m.n, scope: 'chip' };
   return null;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { JobError } from '../errors.js';
-import { TraceStore, type TraceAttemptRow, type TraceDeviceRow, type TraceLedgerRow } from '../store/trace.js';
+import { traceOf, type TraceStore, type TraceAttemptRow, type TraceDeviceRow, type TraceLedgerRow } from '../store/trace.js';
 
 /** One serial value as the trace shows it: rule, state, and every field with the bytes it wrote. */
 export interface TracedValue {
@@ -56,7 +56,7 @@ export function parseDeviceRef(text: string): { lot: string; reel: string; seq: 
 
 /** Traces a serial value to every device that held it, with their whole history. */
 export function traceSerial(db: Db, value: string): TraceResult {
-  const store = new TraceStore(db);
+  const store = traceOf(db);
   const ledger = store.ledgerOfValue(value);
   const keys = new Map<string, { lot: string; reel: string; seq: number }>();
   for (const r of ledger) if (r.lot !== null && r.reel !== null && r.seq !== null) keys.set(`${r.lot}\u0000${r.reel}\u0000${r.seq}`, { lot: r.lot, reel: r.reel, seq: r.seq });
@@ -70,7 +70,7 @@ export function traceSerial(db: Db, value: string): TraceResult {
 /** Traces one device by its lot, reel and position. */
 export function traceDevice(db: Db, ref: string): TraceResult {
   const { lot, reel, seq } = parseDeviceRef(ref);
-  const d = device(new TraceStore(db), lot, reel, seq);
+  const d = device(traceOf(db), lot, reel, seq);
   if (!d) throw new JobError('trace-not-found', `no device ${lot}:${reel}:${seq}: the lot, the reel or that position does not exist`);
   return { query: { device: ref }, devices: [d], unheld: [] };
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { wilson, type Interval } from './wilson.js';
-import { TotalsStore } from '../store/totals.js';
+import { totalsOf } from '../store/totals.js';
 
 /** Ways to group yield. */
 export type YieldBy = 'lot' | 'chip' | 'programmer' | 'site' | 'adapter' | 'failure';
@@ -48,7 +48,7 @@ const share = (a: number, n: number) => (n === 0 ? null : a / n);
  * and device (triggers of migration 006; `test/stats/totals.test.ts` recomputes them from the rows).
  */
 export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
-  const totals = new TotalsStore(db);
+  const totals = totalsOf(db);
   const total = totals.devices('all', lot)[0];
   const n = total?.n ?? 0;
   const failures: FailureRow[] = totals.failures(lot).map((f) => ({ code: f.code, stage: f.stage, attempts: f.attempts, devices: f.devices }));
@@ -84,7 +84,7 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
  * intervals; a site is `flagged` when its interval lies wholly below the pooled interval of its programmer's other sites.
  */
 export function attemptYields(db: Db, by: 'programmer' | 'site' | 'adapter', lot?: string): YieldRow[] {
-  const list = new TotalsStore(db).attempts(by, lot);
+  const list = totalsOf(db).attempts(by, lot);
   return list.map((r) => {
     const row: YieldRow = { key: r.key, n: r.n, passed: r.passed, yield: share(r.passed, r.n), ci: wilson(r.passed, r.n) };
     if (by === 'site') {

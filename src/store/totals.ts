@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { statements } from './statements.js';
 
 /** Devices finished, passed and passed at their first finished attempt, under some key. */
 export interface DeviceTotalRow {
@@ -103,4 +104,9 @@ export class TotalsStore {
   adapterSinceSocket(adapterId: number): number {
     return (this.s.adapter.get(adapterId) as { n: number }).n;
   }
+}
+
+/** The totals statements of this connection, prepared on first use. */
+export function totalsOf(db: Db): TotalsStore {
+  return statements(db, TotalsStore, (d) => new TotalsStore(d));
 }

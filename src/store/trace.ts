@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { statements } from './statements.js';
 
 /** A device with its lot, reel, chip, job and image, as the trace shows it. */
 export interface TraceDeviceRow {
@@ -126,4 +127,9 @@ export class TraceStore {
   reelHolds(lot: string, reel: string, seq: number): boolean {
     return this.s.reelExists.get(lot, reel, seq) !== undefined;
   }
+}
+
+/** The trace statements of this connection, prepared on first use. */
+export function traceOf(db: Db): TraceStore {
+  return statements(db, TraceStore, (d) => new TraceStore(d));
 }
