@@ -1,39 +1,7 @@
 import type { Db } from '../db/open.js';
+import { lotDevices, type DeviceRow } from '../store/lot-devices.js';
 
-/** One device of a lot as exported for MES import: its final result and where its final attempt ran. */
-export interface DeviceRow {
-  lot: string;
-  reel: string;
-  seq: number;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  /** Stage of the final attempt's failure (null on a pass). */
-  stage: string | null;
-  serial: string | null;
-  /** What became of the device's serial value: written (`used`); returned to the pool by an attempt that failed
-   * before programming and issued again to a later attempt of this device (`reused-after-retry`); or voided because
-   * the device failed after programming began (`voided`); null when the job writes no serials. */
-  serialState: 'used' | 'reused-after-retry' | 'voided' | null;
-  /** Serial numbers voided for this device (comma-separated), or null. */
-  voidedSerials: string | null;
-  /** Insertions of this device. */
-  attempts: number;
-  programmer: string | null;
-  site: number | null;
-  adapter: string | null;
-  finishedAt: string;
-  /** When the device's first insertion started. */
-  firstStartedAt: string | null;
-  job: string;
-  jobVersion: number;
-  chip: string;
-  dateCode: string | null;
-  imageSha256: string;
-  /** Every field the passed device's serial value wrote, `name=text` joined with `;` (serial, MAC, key …). */
-  serialFields: string | null;
-  /** Who ran the device's final insertion (null before schema 6). */
-  operator: string | null;
-}
+export type { DeviceRow } from '../store/lot-devices.js';
 
 /** Column order of the CSV export (same keys as DeviceRow). */
 export const DEVICE_COLUMNS: (keyof DeviceRow)[] = [
@@ -48,38 +16,5 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
 
 /** The device rows of `lot` one at a time, straight from the database (a report's memory stays flat in the lot size). */
 export function iterateLotDeviceRows(db: Db, lot: string): IterableIterator<DeviceRow> {
-  return db
-    .prepare(
-      `WITH last AS (SELECT reel_id, seq, max(attempt) AS n, count(*) AS attempts FROM attempts WHERE lot_id = @lot GROUP BY reel_id, seq),
-            voided AS (SELECT reel_id, seq, group_concat(value, ',') AS serials FROM (
-                         SELECT reel_id, seq, value FROM serial_ledger WHERE lot_id = @lot AND state = 'voided'
-                         UNION ALL SELECT reel_id, seq, serial FROM serials WHERE lot_id = @lot AND state = 'void') GROUP BY reel_id, seq)
-       SELECT d.lot_id AS lot, d.reel_id AS reel, d.seq, d.result, d.failure_code AS failureCode,
-              CASE WHEN d.result = 'fail' THEN a.stage END AS stage, d.serial,
-              coalesce(last.attempts, 0) AS attempts, p.name AS programmer, a.site, ad.serial AS adapter, d.finished_at AS finishedAt,
-              CASE WHEN d.serial IS NOT NULL AND EXISTS (SELECT 1 FROM attempts e WHERE e.lot_id = d.lot_id AND e.reel_id = d.reel_id
-                          AND e.seq = d.seq AND e.attempt < last.n AND e.serial = d.serial) THEN 'reused-after-retry'
-                   WHEN d.serial IS NOT NULL THEN 'used'
-                   WHEN voided.serials IS NOT NULL THEN 'voided' END AS serialState,
-              voided.serials AS voidedSerials,
-              (SELECT min(f.started_at) FROM attempts f WHERE f.lot_id = d.lot_id AND f.reel_id = d.reel_id AND f.seq = d.seq) AS firstStartedAt,
-              j.name AS job, j.version AS jobVersion, l.chip, r.date_code AS dateCode, j.image_sha256 AS imageSha256,
-              (SELECT group_concat(json_extract(f.value, '$.name') || '=' || json_extract(f.value, '$.text'), ';')
-                 FROM serial_ledger sl, json_each(sl.data) f
-                WHERE sl.lot_id = d.lot_id AND sl.reel_id = d.reel_id AND sl.seq = d.seq AND sl.state = 'committed') AS serialFields,
-              ru.operator
-         FROM devices d
-         JOIN lots l ON l.id = d.lot_id
-         JOIN jobs j ON j.id = l.job_id
-         LEFT JOIN reels r ON r.lot_id = d.lot_id AND r.reel_id = d.reel_id
-         LEFT JOIN last ON last.reel_id = d.reel_id AND last.seq = d.seq
-         LEFT JOIN voided ON voided.reel_id = d.reel_id AND voided.seq = d.seq
-         LEFT JOIN attempts a ON a.lot_id = d.lot_id AND a.reel_id = d.reel_id AND a.seq = d.seq AND a.attempt = last.n
-         LEFT JOIN runs ru ON ru.id = a.run_id
-         LEFT JOIN programmers p ON p.id = a.programmer_id
-         LEFT JOIN adapters ad ON ad.id = a.adapter_id
-        WHERE d.lot_id = @lot
-        ORDER BY d.reel_id, d.seq`,
-    )
-    .iterate({ lot }) as IterableIterator<DeviceRow>;
+  return lotDevices(db, lot);
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/open.js';
 import { wilson } from '../stats/wilson.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
 import { lotDeviceRows, type DeviceRow } from './device-rows.js';
+import { lotAttemptSummary, lotFailureCodes, lotSiteAttempts, type SiteAttemptRow } from '../store/report-rows.js';
 
 /** One time bucket of finished devices. */
 export interface YieldPoint {
@@ -82,28 +83,9 @@ function timeline(devices: DeviceRow[]): YieldPoint[] {
 export function buildLotReport(db: Db, lot: string, now: Date = new Date()): LotReport {
   const counters = lotCounters(db, lot);
   const devices = lotDeviceRows(db, lot);
-  const a = db
-    .prepare(
-      `SELECT count(*) AS attempts, min(started_at) AS startedAt, max(ended_at) AS endedAt,
-              sum(attempt = 1 AND result IN ('pass', 'fail')) AS first, sum(attempt = 1 AND result = 'pass') AS firstPass
-         FROM attempts WHERE lot_id = ?`,
-    )
-    .get(lot) as { attempts: number; startedAt: string | null; endedAt: string | null; first: number | null; firstPass: number | null };
-  const heatmap = db
-    .prepare(
-      `SELECT p.name AS programmer, a.site, count(*) AS attempts, sum(a.result = 'pass') AS passed,
-              coalesce((SELECT s.enabled = 0 FROM sites s WHERE s.programmer_id = a.programmer_id AND s.site = a.site), 0) AS disabled
-         FROM attempts a JOIN programmers p ON p.id = a.programmer_id
-        WHERE a.lot_id = ? AND a.result IN ('pass', 'fail') GROUP BY p.name, a.site ORDER BY p.name, a.site`,
-    )
-    .all(lot) as (Omit<SiteCell, 'yield' | 'low' | 'disabled'> & { disabled: number })[];
-  const codes = db
-    .prepare(
-      `SELECT failure_code AS code, count(*) AS attempts,
-              (SELECT count(*) FROM devices d WHERE d.lot_id = @lot AND d.failure_code = a.failure_code) AS devices
-         FROM attempts a WHERE a.lot_id = @lot AND a.result = 'fail' GROUP BY failure_code ORDER BY attempts DESC, code`,
-    )
-    .all({ lot }) as Omit<ParetoBar, 'cumulative'>[];
+  const a = lotAttemptSummary(db, lot);
+  const heatmap = lotSiteAttempts(db, lot);
+  const codes = lotFailureCodes(db, lot);
   const failedAttempts = codes.reduce((s, c) => s + c.attempts, 0);
   let run = 0;
   return {
@@ -123,11 +105,11 @@ export function buildLotReport(db: Db, lot: string, now: Date = new Date()): Lot
 }
 
 /** Heat-map cells with their yield, whether the site is disabled, and LOW against the programmer's other sites. */
-function markCells(cells: (Omit<SiteCell, 'yield' | 'low' | 'disabled'> & { disabled: number })[]): SiteCell[] {
+function markCells(cells: SiteAttemptRow[]): SiteCell[] {
   return cells.map((c) => {
     const others = cells.filter((o) => o.programmer === c.programmer && o.site !== c.site);
     const on = others.reduce((s, o) => s + o.attempts, 0);
     const op = others.reduce((s, o) => s + o.passed, 0);
-    return { ...c, yield: c.passed / c.attempts, disabled: c.disabled === 1, low: on > 0 && wilson(c.passed, c.attempts).high < wilson(op, on).low };
+    return { ...c, yield: c.passed / c.attempts, low: on > 0 && wilson(c.passed, c.attempts).high < wilson(op, on).low };
   });
 }
