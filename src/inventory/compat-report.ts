@@ -3,6 +3,7 @@ import { familyKinds } from '../catalog/adapter-types.js';
 import { getChip } from '../catalog/chips.js';
 import { familiesForChip, fittingAdapterTypes } from '../catalog/compat.js';
 import { inventory } from './inventory.js';
+import { usableSites } from './usable-sites.js';
 
 /** One adapter type that fits the part, with what the farm has of it today. */
 export interface CompatRow {
@@ -17,7 +18,8 @@ export interface CompatRow {
   owned: number;
   /** Of those, mounted on a programmer whose family can drive the part. */
   mounted: number;
-  /** Sites those mounted adapters give today: site enabled, adapter ok, insertions below rated life. */
+  /** Sites adapters of this type give today by the run's own rule (`usableSites`): site enabled, adapter not
+   * retired and fitting on that programmer, insertions below rated life or past it under an operator's override. */
   healthySites: number;
 }
 
@@ -34,21 +36,18 @@ export interface CompatReport {
   totalHealthySites: number;
 }
 
-/** Which adapter types fit `part`, how many we own and mount, and how many healthy sites they give today. */
+/** Which adapter types fit `part`, how many we own and mount, and how many sites they give today (the run's rule). */
 export function compatReport(db: Db, part: string): CompatReport {
   const chip = getChip(db, part);
   const kinds = familyKinds(db);
   const inv = inventory(db);
+  const usable = new Map<string, number>();
+  for (const s of usableSites(db, chip)) usable.set(s.adapterType!, (usable.get(s.adapterType!) ?? 0) + 1);
   const rows = fittingAdapterTypes(db, chip).map((t): CompatRow => {
     const families = familiesForChip(t, chip, kinds);
     const owned = inv.adapters.filter((a) => a.type === t.id);
     const mounted = owned.filter((a) => a.programmerFamily !== null && families.includes(a.programmerFamily));
-    let healthySites = 0;
-    for (const a of mounted) {
-      if (a.status !== 'ok') continue;
-      const p = inv.programmers.find((x) => x.id === a.programmerId);
-      healthySites += p?.sites.filter((s) => s.enabled && s.adapter === a.serial).length ?? 0;
-    }
+    const healthySites = usable.get(t.id) ?? 0;
     return {
       type: t.id, name: t.name, package: t.package, sitesPerAdapter: t.sites, ratedInsertions: t.ratedInsertions,
       families, owned: owned.length, mounted: mounted.length, healthySites,

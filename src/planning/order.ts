@@ -1,4 +1,4 @@
-import type { FarmSite } from './sites.js';
+import type { FarmSite } from '../inventory/usable-sites.js';
 import type { OrderLine, PlanAdapter, PlanAdapterType } from './types.js';
 
 /** What the order is computed from. */
@@ -35,7 +35,7 @@ export function adapterOrder(input: OrderInput): OrderLine[] {
     const best = [...input.types].sort((a, b) => b.healthySites - a.healthySites || b.sites - a.sites)[0];
     const adaptersNeeded = Math.ceil(missing / best.sites);
     const fromShelf = Math.min(adaptersNeeded, Math.max(0, shelf.get(best.id) ?? 0));
-    const freeSlots = input.sites.filter((s) => s.reason === 'no adapter mounted' && best.families.includes(s.family)).length;
+    const freeSlots = input.sites.filter((s) => s.enabled && s.adapterId === null && best.families.includes(s.family)).length;
     const perProgrammer = Math.max(1, ...input.sites.filter((s) => best.families.includes(s.family)).map((s) => s.site + 1));
     const short = missing - freeSlots;
     const slotNote =

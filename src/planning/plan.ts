@@ -8,7 +8,7 @@ import { answerDeadline, parseDeadlineDay } from './deadline.js';
 import { fittingTypes } from './fit.js';
 import { chipHistory, measuredDuration } from './history.js';
 import { adapterOrder } from './order.js';
-import { farmSites } from './sites.js';
+import { siteUnusable, usableSites } from '../inventory/usable-sites.js';
 import type { LotPlan, PlanAdapter, PlanAdapterType, PlanRequest } from './types.js';
 
 /** Default number of attempts/devices of history before it is trusted over the datasheet. */
@@ -61,13 +61,14 @@ export function planLot(db: Db, req: PlanRequest): LotPlan {
   const minHistory = req.minHistory ?? DEFAULT_MIN_HISTORY;
   const fits = fittingTypes(db, chip);
   const lives = adapterLives(db);
-  const sites = farmSites(db, chip, fits, lives, req);
-  const healthy = sites.filter((s) => s.healthy);
+  // The run's own rule: a site the plan counts is a site the run will use.
+  const sites = usableSites(db, chip, { programmers: req.programmers, includeUnusable: true });
+  const healthy = sites.filter((s) => siteUnusable(s) === null);
   const healthyByType = new Map<string, number>();
   const sitesByAdapter = new Map<number, number>();
   for (const s of healthy) {
-    healthyByType.set(s.adapter!.type, (healthyByType.get(s.adapter!.type) ?? 0) + 1);
-    sitesByAdapter.set(s.adapter!.id, (sitesByAdapter.get(s.adapter!.id) ?? 0) + 1);
+    healthyByType.set(s.adapterType!, (healthyByType.get(s.adapterType!) ?? 0) + 1);
+    sitesByAdapter.set(s.adapterId!, (sitesByAdapter.get(s.adapterId!) ?? 0) + 1);
   }
   const cycle = cycleFigures(db, req, chip);
   const hist = chipHistory(db, chip.part);
@@ -110,7 +111,10 @@ export function planLot(db: Db, req: PlanRequest): LotPlan {
     qty: req.qty,
     image: { size: req.image.size, programmedBytes: cycle.programmedBytes, ...(req.image.sha256 ? { sha256: req.image.sha256 } : {}) },
     adapterTypes: types,
-    sites: { considered: sites.length, healthy: S, unhealthy: sites.filter((s) => !s.healthy).map((s) => ({ programmer: s.programmer, site: s.site, reason: s.reason! })) },
+    sites: { considered: sites.length, healthy: S, unhealthy: sites.flatMap((s) => {
+        const reason = siteUnusable(s);
+        return reason === null ? [] : [{ programmer: s.programmer, site: s.site, reason }];
+      }) },
     cycle: { basis: cycle.basis, seconds: cycle.seconds, deviceSec: cycle.deviceSec, handlingSec: cycle.handlingSec, detail: cycle.detail },
     yield: { basis: trusted ? 'history' : 'defect-rate', value: yieldValue, devices: hist.devices },
     insertions: { basis: trusted ? 'history' : 'defect-rate', perDevice, total: totalInsertions },

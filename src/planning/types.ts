@@ -1,9 +1,9 @@
 import type { CycleModelOptions, ImageStats } from './cycle-time.js';
 import type { DeadlineAnswer } from './deadline.js';
-import type { SiteFilter } from './sites.js';
+import type { UsableSitesOptions } from '../inventory/usable-sites.js';
 
 /** What to plan: a quantity of one chip with one image, optionally by a deadline. */
-export interface PlanRequest extends CycleModelOptions, SiteFilter {
+export interface PlanRequest extends CycleModelOptions, Pick<UsableSitesOptions, 'programmers'> {
   /** Part number from the chip catalog. */
   chip: string;
   /** The image's size and blank share (e.g. from `inspectImage`). */

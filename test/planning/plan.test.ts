@@ -42,7 +42,7 @@ describe('planLot on the datasheet model', () => {
     expect(plan.sites.considered).toBe(12);
     const reasons = Object.fromEntries(plan.sites.unhealthy.map((u) => [`${u.programmer}:${u.site}`, u.reason]));
     expect(reasons['P1:6']).toMatch(/retired/);
-    expect(reasons['P1:7']).toBe('site disabled');
+    expect(reasons['P1:7']).toBe('disabled (test)');
     expect(reasons['P1:8']).toBe('no adapter mounted');
     expect(reasons['P2:0']).toMatch(/does not drive emmc/);
     expect(plan.adapterTypes.map((t) => t.id)).toEqual(['BGA153-A']);
