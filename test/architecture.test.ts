@@ -35,7 +35,7 @@ const rules: { from: string; allowed: string[]; why: string }[] = [
   },
   {
     from: 'src/scheduler',
-    allowed: ['src/scheduler', 'src/fanout', 'src/db', 'src/layout', 'src/images', 'src/programmers/driver.ts', 'src/catalog', 'src/lots', 'src/jobs', 'src/errors.ts', 'src/inventory', 'src/serials', 'src/store', 'src/mes/outbox-writer.ts', 'src/mes/messages.ts', 'src/host'],
+    allowed: ['src/scheduler', 'src/fanout', 'src/db', 'src/layout', 'src/images', 'src/programmers/driver.ts', 'src/catalog', 'src/lots', 'src/jobs', 'src/errors.ts', 'src/inventory', 'src/serials', 'src/store', 'src/mes/outbox-writer.ts', 'src/mes/messages.ts', 'src/host', 'src/stats/yield-of.ts'],
     why: 'the scheduler knows the driver interface only',
   },
   { from: 'src/mes', allowed: ['src/mes', 'src/store', 'src/db', 'src/errors.ts'], why: 'MES messages and their publisher use the outbox store, nothing of the scheduler or the CLI' },
@@ -79,5 +79,26 @@ describe('architecture', () => {
       /from\s+['"]better-sqlite3['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')),
     );
     expect(offenders).toEqual([]);
+  });
+
+  it('yield is computed only in src/stats (every other place calls yieldOf)', () => {
+    // A division of passed (or first-pass) counts, a division by passed + failed, or a share of two sums on a line
+    // that names a yield: each is a second definition of yield.
+    const arithmetic = [
+      /\b(passed|firstPass\w*)\s*\)?\s*\/(?![/*])/,
+      /\b(passed|firstPass\w*)\s*\?\?\s*\w+\s*\)\s*\/(?![/*])/,
+      /\/\s*\(?\s*[\w.]*\b(passed|failed)\b\s*\+/,
+      /\/\s*Math\.max\(\s*1\s*,\s*[\w.]*(passed|done)/,
+    ];
+    const shareOnYieldLine = /\/\s*\(\s*[\w.]+\s*\+\s*[\w.]+\s*\)/;
+    const bad: string[] = [];
+    for (const f of files('src').filter((f) => !under(f, 'src/stats'))) {
+      fs.readFileSync(path.join(root, f), 'utf8').split('\n').forEach((line, i) => {
+        const code = line.trim();
+        if (code.startsWith('//') || code.startsWith('*') || code.startsWith('/*')) return;
+        if (arithmetic.some((re) => re.test(code)) || (/yield/i.test(code) && shareOnYieldLine.test(code))) bad.push(`${f}:${i + 1}: ${code.slice(0, 120)}`);
+      });
+    }
+    expect(bad).toEqual([]);
   });
 });

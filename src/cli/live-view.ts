@@ -1,6 +1,7 @@
 import type { RunEvent } from '../scheduler/events.js';
 import { Screen, wrap, type TermStream } from './screen.js';
 import { siteGrid, type ProgrammerSlots, type SiteSlot } from './site-grid.js';
+import { yieldPercent } from '../stats/yield-of.js';
 
 /** What the live view is told before the first event: the farm's every site and what is already known. */
 export interface LiveSetup {
@@ -91,7 +92,7 @@ export class LiveView {
       case 'lot-done': {
         const done = e.passed + e.failed;
         this.progress = `${bar(done / Math.max(1, e.planned), 20)} ${done}/${e.planned} · pass ${e.passed} · fail ${e.failed} · ${e.remaining} remaining · ${fmtDuration(e.seconds)}`;
-        this.ended = `${e.end === 'done' ? '\x1b[32mlot done\x1b[0m' : `\x1b[33mrun ended: ${e.end}\x1b[0m`}${e.yield === null ? '' : ` · yield ${(e.yield * 100).toFixed(1)}%`}`;
+        this.ended = `${e.end === 'done' ? '\x1b[32mlot done\x1b[0m' : `\x1b[33mrun ended: ${e.end}\x1b[0m`}${e.yield === null ? '' : ` · yield ${yieldPercent(e.yield)}%`}`;
         for (const s of this.slots.values()) if (s.state === 'working') s.state = 'idle';
         this.draw();
         return;

@@ -26,6 +26,7 @@ import { gangflashVersion } from '../paths.js';
 import os from 'node:os';
 import { wrap } from './screen.js';
 import { startRunPublisher } from '../mes/run-publisher.js';
+import { yieldOf, yieldPercent } from '../stats/yield-of.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -200,7 +201,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     }
     if (summary.error) process.stderr.write(`gangflash: ${summary.error.message} [${summary.end === 'lease-lost' ? 'lease-lost' : 'db-write-failed'}]\n`);
     if (o.mode === 'live' && o.summary !== false) {
-      const y = summary.passed + summary.failed ? ((100 * summary.passed) / (summary.passed + summary.failed)).toFixed(1) : '-';
+      const y = yieldPercent(yieldOf(summary));
       const text = `lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`;
       say(process.stdout.isTTY ? wrap(text, (process.stdout.columns ?? 80) - 1).join('\n') : text);
     }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { UsageError } from '../errors.js';
+import { yieldOf } from '../stats/yield-of.js';
 
 /** A lot's counters, all derived from its reels and device rows. */
 export interface LotCounters {
@@ -26,7 +27,7 @@ FROM lots l JOIN jobs j ON j.id = l.job_id`;
 
 function withDerived(r: Omit<LotCounters, 'remaining' | 'yield'>): LotCounters {
   const done = r.passed + r.failed;
-  return { ...r, remaining: r.planned - done, yield: done === 0 ? null : r.passed / done };
+  return { ...r, remaining: r.planned - done, yield: yieldOf(r) };
 }
 
 /** Counters of every lot, newest first. */

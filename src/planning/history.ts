@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { totalsOf } from '../store/totals.js';
+import { yieldOfAttempted } from '../stats/yield-of.js';
 import { attemptDurations, lotsOfChip } from '../store/history.js';
 
 /** What past lots of a chip say about it. */
@@ -24,7 +25,7 @@ export function chipHistory(db: Db, part: string): ChipHistory {
     devices: d.devices,
     passed: d.passed,
     attempts: a.n,
-    finalYield: d.devices ? d.passed / d.devices : null,
+    finalYield: yieldOfAttempted(d.passed, d.devices),
     insertionsPerDevice: d.devices ? a.n / d.devices : null,
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { wilson } from '../stats/wilson.js';
+import { firstPassYieldOf, yieldOf, yieldOfAttempted } from '../stats/yield-of.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
 import { lotDeviceRows, type DeviceRow } from './device-rows.js';
 import { lotAttemptSummary, lotFailureCodes, lotSiteAttempts, type SiteAttemptRow } from '../store/report-rows.js';
@@ -75,7 +76,7 @@ function timeline(devices: DeviceRow[]): YieldPoint[] {
     .map(([k, b]) => {
       p += b.passed;
       f += b.failed;
-      return { at: new Date(t0 + k * step).toISOString(), ...b, yield: b.passed / (b.passed + b.failed), cumulative: p / (p + f) };
+      return { at: new Date(t0 + k * step).toISOString(), ...b, yield: yieldOf(b)!, cumulative: yieldOf({ passed: p, failed: f })! };
     });
 }
 
@@ -93,7 +94,7 @@ export function buildLotReport(db: Db, lot: string, now: Date = new Date()): Lot
     summary: {
       ...counters,
       attempts: a.attempts,
-      firstPassYield: a.first ? (a.firstPass ?? 0) / a.first : null,
+      firstPassYield: firstPassYieldOf({ firstPassed: a.firstPass ?? 0, finished: a.first ?? 0 }),
       startedAt: a.startedAt,
       endedAt: a.endedAt,
     },
@@ -110,6 +111,6 @@ function markCells(cells: SiteAttemptRow[]): SiteCell[] {
     const others = cells.filter((o) => o.programmer === c.programmer && o.site !== c.site);
     const on = others.reduce((s, o) => s + o.attempts, 0);
     const op = others.reduce((s, o) => s + o.passed, 0);
-    return { ...c, yield: c.passed / c.attempts, low: on > 0 && wilson(c.passed, c.attempts).high < wilson(op, on).low };
+    return { ...c, yield: yieldOfAttempted(c.passed, c.attempts)!, low: on > 0 && wilson(c.passed, c.attempts).high < wilson(op, on).low };
   });
 }

@@ -15,6 +15,7 @@ import { GuardedWrites } from './guarded-writes.js';
 import { placeDevices, siteKey, type Placed } from './placement.js';
 import { SiteWatch } from './site-watch.js';
 import { MesWriter } from '../mes/outbox-writer.js';
+import { yieldOf } from '../stats/yield-of.js';
 
 /** Options of one run of a lot. */
 export interface RunLotOptions {
@@ -192,7 +193,7 @@ class LotRun {
       const remaining = c0.planned - passed - failed;
       const rate = (this.finished / Math.max(0.001, (Date.now() - this.t0) / 1000)) * 3600;
       opts.listener({ type: 'lot-progress', at: now(), planned: c0.planned, passed, failed, remaining, devicesPerHour: Math.round(rate), etaSeconds: rate > 0 ? Math.round((remaining / rate) * 3600) : null });
-      const y = passed / Math.max(1, passed + failed);
+      const y = yieldOf({ passed, failed }) ?? 0;
       // The limit is the lot's: devices finished by earlier runs count too, so a resumed lot below it stops at once.
       if (opts.stopYield !== undefined && passed + failed >= (opts.stopYieldAfter ?? 50) && y < opts.stopYield) {
         this.alarm('yield-stop', `lot yield ${(y * 100).toFixed(1)}% fell below the stop limit ${(opts.stopYield * 100).toFixed(1)}%`);

@@ -10,8 +10,8 @@ export interface SiteState {
   disabledReason: string | null;
   adapter: { serial: string; type: string; used: number; rated: number; left: number; status: string } | null;
   last: { result: 'pass' | 'fail'; failureCode: string | null; lot: string; endedAt: string } | null;
-  /** Attempts on this site over every lot; `low`: its 95 % interval lies wholly below its programmer's other sites. */
-  yield: { attempts: number; passed: number; low: boolean } | null;
+  /** Attempts on this site over every lot, their yield; `low`: its 95 % interval lies wholly below its programmer's other sites. */
+  yield: { attempts: number; passed: number; yield: number | null; low: boolean } | null;
 }
 
 /** One programmer with its sites. */
@@ -44,7 +44,7 @@ export function farmState(db: Db): ProgrammerState[] {
           disabledReason: s.disabledReason,
           adapter: a ? { serial: a.serial, type: a.type, used: a.used, rated: a.rated, left: a.left, status: a.status } : null,
           last: l ? { result: l.result, failureCode: l.failureCode, lot: l.lot, endedAt: l.endedAt } : null,
-          yield: y ? { attempts: y.n, passed: y.passed, low: y.flagged === true } : null,
+          yield: y ? { attempts: y.n, passed: y.passed, yield: y.yield, low: y.flagged === true } : null,
         };
       }),
   }));

@@ -1,9 +1,10 @@
 import type { Db } from '../db/open.js';
+import { yieldOf } from '../stats/yield-of.js';
 import { eventsAfter, finishedAttemptsBetween, liveLot, oldestOpenAttemptAfter, topAttemptId, topEventId } from '../store/live-events.js';
 
 /** One message pushed to dashboard clients over server-sent events. */
 export interface LiveMessage {
-  /** SSE event name: attempt (a finished insertion), event (an alarm or audit row), lot (a lot's new counters). */
+  /** SSE event name: attempt (a finished insertion), event (an alarm or audit row), lot (a lot's new counters and yield). */
   event: 'attempt' | 'event' | 'lot';
   data: unknown;
 }
@@ -89,7 +90,7 @@ export class LivePoller {
     const lots = new Set([...attempts.map((a) => a.lot), ...events.flatMap((e) => (e.lot_id ? [e.lot_id] : []))]);
     for (const lot of lots) {
       const c = liveLot(this.db, lot);
-      if (c) out.push({ event: 'lot', data: c });
+      if (c) out.push({ event: 'lot', data: { ...c, yield: yieldOf(c) } });
     }
     this.advance(attempts, full ? read[read.length - 1].id : top);
     if (events.length) this.lastEvent = events[events.length - 1].id;

@@ -13,7 +13,7 @@ function siteHtml(p, s) {
   const cls = ['site', lifeClass(s.adapter), !s.enabled ? 'disabled' : s.last ? s.last.result : 'idle', y?.low ? 'low' : ''].join(' ');
   const a = s.adapter ? esc(s.adapter.serial) + '<br>' + pct(Math.max(0, s.adapter.left) / s.adapter.rated) + ' life left' : 'no adapter';
   const last = !s.enabled ? 'disabled: ' + esc(s.disabledReason ?? '') : s.last ? (s.last.result === 'pass' ? 'pass' : esc(s.last.failureCode)) : '—';
-  const yl = y ? '<span class="yield">yield ' + pct(y.passed / y.attempts) + ' of ' + y.attempts + (y.low ? ' <b class="badge">LOW</b>' : '') + '</span>' : '<span class="yield">no attempts</span>';
+  const yl = y ? '<span class="yield">yield ' + pct(y.yield) + ' of ' + y.attempts + (y.low ? ' <b class="badge">LOW</b>' : '') + '</span>' : '<span class="yield">no attempts</span>';
   return '<div class="' + cls + '" data-programmer-id="' + p.id + '" data-site="' + s.site + '"><b>site ' + s.site + '</b><br>' + a + '<br><span class="last">' + last + '</span><br>' + yl + '</div>';
 }
 let farm = [];
@@ -22,7 +22,7 @@ function renderFarm() {
 }
 function lotRow(l) {
   const done = l.passed + l.failed;
-  return '<tr data-lot="' + esc(l.lot) + '"><td>' + esc(l.lot) + '</td><td>' + esc(l.chip ?? '') + '</td><td>' + esc(l.status) + '</td><td class="num">' + l.planned + '</td><td class="num passed">' + l.passed + '</td><td class="num failed">' + l.failed + '</td><td class="num">' + (l.planned - done) + '</td><td class="num">' + pct(done ? l.passed / done : null) + '</td></tr>';
+  return '<tr data-lot="' + esc(l.lot) + '"><td>' + esc(l.lot) + '</td><td>' + esc(l.chip ?? '') + '</td><td>' + esc(l.status) + '</td><td class="num">' + l.planned + '</td><td class="num passed">' + l.passed + '</td><td class="num failed">' + l.failed + '</td><td class="num">' + (l.planned - done) + '</td><td class="num">' + pct(l.yield) + '</td></tr>';
 }
 function renderAdapters(rows) {
   $('#adapters tbody').innerHTML = rows.map((a) => '<tr data-serial="' + esc(a.serial) + '"><td>' + esc(a.serial) + '</td><td>' + esc(a.type) + '</td><td>' + (a.programmer ? esc(a.programmer) + '/' + a.site : 'shelf') + '</td><td class="num">' + a.used + '</td><td class="num">' + a.rated + '</td><td class="num">' + (a.insertionsPerDay === null ? '-' : a.insertionsPerDay.toFixed(1)) + '</td><td>' + (a.reachesLifeOn ?? a.state) + '</td></tr>').join('');

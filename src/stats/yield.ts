@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { wilson, type Interval } from './wilson.js';
 import { totalsOf } from '../store/totals.js';
+import { firstPassYieldOf, yieldOfAttempted } from './yield-of.js';
 
 /** Ways to group yield. */
 export type YieldBy = 'lot' | 'chip' | 'programmer' | 'site' | 'adapter' | 'failure';
@@ -41,7 +42,6 @@ export interface YieldReport {
   failures: FailureRow[];
 }
 
-const share = (a: number, n: number) => (n === 0 ? null : a / n);
 
 /**
  * Computes yield, optionally for one lot, from the totals the database keeps in the same transaction as every attempt
@@ -58,8 +58,8 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
       key: r.key,
       n: r.n,
       passed: r.passed,
-      yield: share(r.passed, r.n),
-      firstPass: share(r.firstPassed, r.n),
+      yield: yieldOfAttempted(r.passed, r.n),
+      firstPass: firstPassYieldOf({ firstPassed: r.firstPassed, finished: r.n }),
       ci: wilson(r.passed, r.n),
     }));
   } else if (by === 'failure') {
@@ -72,8 +72,8 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
     by,
     devices: n,
     passed: total?.passed ?? 0,
-    finalYield: share(total?.passed ?? 0, n),
-    firstPassYield: share(total?.firstPassed ?? 0, n),
+    finalYield: yieldOfAttempted(total?.passed ?? 0, n),
+    firstPassYield: firstPassYieldOf({ firstPassed: total?.firstPassed ?? 0, finished: n }),
     rows,
     failures,
   };
@@ -86,7 +86,7 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
 export function attemptYields(db: Db, by: 'programmer' | 'site' | 'adapter', lot?: string): YieldRow[] {
   const list = totalsOf(db).attempts(by, lot);
   return list.map((r) => {
-    const row: YieldRow = { key: r.key, n: r.n, passed: r.passed, yield: share(r.passed, r.n), ci: wilson(r.passed, r.n) };
+    const row: YieldRow = { key: r.key, n: r.n, passed: r.passed, yield: yieldOfAttempted(r.passed, r.n), ci: wilson(r.passed, r.n) };
     if (by === 'site') {
       const others = list.filter((o) => o.programmer === r.programmer && o.key !== r.key);
       const on = others.reduce((sum, o) => sum + o.n, 0);

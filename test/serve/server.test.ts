@@ -117,7 +117,7 @@ describe('dashboard API and live stream', () => {
     });
     const { attempt, lot } = await got;
     expect(attempt).toMatchObject({ lot: 'LOT-8', seq: 1, attempt: 1, programmer: 'P-A', site: 2, adapter: 'AD-1-2', result: 'pass' });
-    expect(lot).toEqual({ lot: 'LOT-8', status: 'open', planned: 10, passed: 1, failed: 0 });
+    expect(lot).toEqual({ lot: 'LOT-8', status: 'open', planned: 10, passed: 1, failed: 0, yield: 1 });
   });
 
   it('forecasts and lot details are served as JSON; a bad request is a 400 with the error code', async () => {
