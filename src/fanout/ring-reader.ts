@@ -2,14 +2,14 @@
  * The ring's reader (worker side): the image's extents as an `AsyncIterable<Extent>` whose data extents are
  * `Uint8Array` views into the shared ring (no copy). An item is held from the moment it is yielded until the consumer
  * asks for the next one (or stops iterating), then released. A data extent also offers `hold()` (see
- * src/programmers/extent-hold.ts): the consumer keeps the item past the next one until it calls the returned release
+ * src/images/extent-hold.ts): the consumer keeps the item past the next one until it calls the returned release
  * function, up to half the ring at a time; items are released to the writer in order. If the writer detaches this
  * consumer (slow-consumer policy, see ring-writer.ts), the reader finishes the image from `resume(offset)`, the file
  * read by itself; items it still holds stay valid until released.
  */
 import { FarmError } from '../errors.js';
 import type { Extent } from '../images/extent.js';
-import type { HoldableExtent } from '../programmers/extent-hold.js';
+import type { HoldableExtent } from '../images/extent-hold.js';
 import {
   C, CONSUMER_ALIVE, CONSUMER_DETACHED, CONSUMER_LEFT, FILL_DONT_CARE, H, KIND_DATA, RING_ABORTED, RING_DONE, S,
   attachRing, bump, consumerField, markConsumerDead, slotDataAt, slotField, waitAsync, type RingViews,

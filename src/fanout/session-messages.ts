@@ -1,7 +1,8 @@
 /** What the main thread and a programmer's session worker say to each other over its MessagePort. */
 import type { MessagePort } from 'node:worker_threads';
 import type { Chip } from '../catalog/chip.js';
-import type { Stage, EmmcPartition } from '../programmers/driver.js';
+import type { Stage } from '../programmers/driver.js';
+import type { EmmcPartition } from '../layout/target.js';
 import type { CyclePlan, CycleSiteResult } from '../programmers/cycle.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 

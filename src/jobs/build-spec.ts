@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Chip } from '../catalog/chip.js';
-import type { NandScheme } from '../programmers/driver.js';
+import type { NandScheme } from '../layout/target.js';
 import { checkFits, usableBytes, type FitOptions } from '../layout/fit.js';
 import { prepareNand } from '../layout/nand.js';
 import { parsePartitionTable } from '../layout/partition-table.js';

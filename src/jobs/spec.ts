@@ -1,4 +1,5 @@
-import type { ExtCsdWrite, NandScheme } from '../programmers/driver.js';
+import type { ExtCsdWrite } from '../layout/ext-csd.js';
+import type { NandScheme } from '../layout/target.js';
 import { JobError } from '../errors.js';
 import type { ImagePin } from './image-pin.js';
 import type { SerialRule } from './serial.js';

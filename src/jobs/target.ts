@@ -1,4 +1,5 @@
-import type { EmmcPartition, ExtCsdWrite, ProgramTarget } from '../programmers/driver.js';
+import type { ExtCsdWrite } from '../layout/ext-csd.js';
+import type { EmmcPartition, ProgramTarget } from '../layout/target.js';
 import type { ImagePin } from './image-pin.js';
 import type { SerialRule } from './serial.js';
 import type { JobSpec } from './spec.js';

@@ -1,5 +1,5 @@
 import { emmcGeometry, type Chip } from '../catalog/chip.js';
-import type { EmmcPartition } from '../programmers/driver.js';
+import type { EmmcPartition } from './target.js';
 import { LayoutError } from '../errors.js';
 import { checkFits } from './fit.js';
 

@@ -1,5 +1,4 @@
 import { emmcGeometry, type Chip } from '../catalog/chip.js';
-import type { ExtCsdWrite } from '../programmers/driver.js';
 import { LayoutError } from '../errors.js';
 
 /*
@@ -12,6 +11,12 @@ import { LayoutError } from '../errors.js';
  *    2 x8, 3 reserved).
  * Every other EXT_CSD byte is refused: gangflash does not let a job change it.
  */
+
+/** One EXT_CSD byte to write (eMMC). */
+export interface ExtCsdWrite {
+  index: number;
+  value: number;
+}
 
 /** One bit field of an EXT_CSD byte. */
 interface Field {

@@ -1,5 +1,5 @@
 import { emmcGeometry, nandGeometry, norGeometry, type Chip } from '../catalog/chip.js';
-import type { EmmcPartition, NandScheme } from '../programmers/driver.js';
+import type { EmmcPartition, NandScheme } from './target.js';
 import { LayoutError } from '../errors.js';
 import { nandBlockBytes } from './nand-shape.js';
 import { sizeText } from './size-text.js';

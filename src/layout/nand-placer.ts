@@ -1,4 +1,4 @@
-import type { NandScheme } from '../programmers/driver.js';
+import type { NandScheme } from './target.js';
 
 /**
  * A block range of the chip and the image blocks it holds. `imageBlocks` is Infinity for the whole-chip `skip` scheme

@@ -1,5 +1,5 @@
 import { nandGeometry, type Chip } from '../catalog/chip.js';
-import type { NandPartition, NandScheme } from '../programmers/driver.js';
+import type { NandPartition, NandScheme } from './target.js';
 import { LayoutError } from '../errors.js';
 
 /** A block range of the chip and the run of image blocks it holds; spare blocks beyond them are its reserve. */

@@ -1,5 +1,5 @@
 import { nandGeometry, type Chip } from '../catalog/chip.js';
-import type { NandScheme } from '../programmers/driver.js';
+import type { NandScheme } from './target.js';
 import { LayoutError } from '../errors.js';
 import { checkFits } from './fit.js';
 import { nandImageShape, type NandImageShape } from './nand-shape.js';

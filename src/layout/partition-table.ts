@@ -1,4 +1,4 @@
-import type { NandPartition } from '../programmers/driver.js';
+import type { NandPartition } from './target.js';
 import { LayoutError } from '../errors.js';
 
 const FIELDS = ['name', 'startBlock', 'blocks', 'imageOffset', 'imageLength'] as const;

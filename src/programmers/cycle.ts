@@ -1,7 +1,7 @@
 import type { Extent } from '../images/extent.js';
-import type {
-  EmmcPartition, ExtCsdWrite, Insertion, ProgrammerDriver, ProgramTarget, SerialWrite, SiteFailure, SiteOutcome, Stage,
-} from './driver.js';
+import type { Insertion, ProgrammerDriver, SerialWrite, SiteFailure, SiteOutcome, Stage } from './driver.js';
+import type { ExtCsdWrite } from '../layout/ext-csd.js';
+import type { EmmcPartition, ProgramTarget } from '../layout/target.js';
 
 /** The device operations a job can ask for, in the order a cycle runs them. */
 export type CycleOp = 'id' | 'erase' | 'blank' | 'program' | 'verify';

@@ -1,5 +1,7 @@
 import type { Extent } from '../images/extent.js';
 import type { Chip } from '../catalog/chip.js';
+import type { EmmcPartition, ProgramTarget } from '../layout/target.js';
+import type { ExtCsdWrite } from '../layout/ext-csd.js';
 
 /** Why a device failed, as every driver reports it. Stable: stored in the database and in NDJSON events. */
 export const FAILURE_CODES = [
@@ -46,48 +48,12 @@ export interface IdOutcome extends SiteOutcome {
 /** Reports bytes done so far in the current operation (per programmer: bytes given to all its sites). */
 export type Progress = (bytesDone: number) => void;
 
-/** eMMC hardware partitions a job can write. */
-export type EmmcPartition = 'user' | 'boot1' | 'boot2';
-
-/** How NAND data is placed around bad blocks. */
-export type NandScheme =
-  | { kind: 'skip' }
-  | { kind: 'partitions'; partitions: NandPartition[] };
-
-/** One NAND partition: a block range with its share of the image; spare blocks are its reserve. */
-export interface NandPartition {
-  name: string;
-  startBlock: number;
-  blocks: number;
-  /** Image range (bytes, of the expanded image) that goes into this partition. */
-  imageOffset: number;
-  imageLength: number;
-}
-
-/** Where and how program() places the stream. */
-export interface ProgramTarget {
-  /** eMMC partition; default user. */
-  partition?: EmmcPartition;
-  /** NAND: the image holds page+spare interleaved. */
-  withSpare?: boolean;
-  /** NAND: bad-block scheme; default skip. */
-  nandScheme?: NandScheme;
-  /** Skip fill extents whose value is the erased value (0xFF) when the chip allows. */
-  skipBlank?: boolean;
-}
-
 /** A device put into a site for this cycle; `device` is a trace label (lot/reel/seq) the sim derives its faults from. */
 export interface Insertion {
   site: number;
   device: string;
   /** Wear of the site's adapter at this insertion (insertions / rated life, 0..1+), for simulators; hardware ignores it. */
   wear?: number;
-}
-
-/** One EXT_CSD byte to write (eMMC). */
-export interface ExtCsdWrite {
-  index: number;
-  value: number;
 }
 
 /** Serial data for one site, written at a byte offset of the user area. */

@@ -9,7 +9,8 @@ import type { Job } from '../jobs/spec.js';
 import { openLedger, ruleForLegacy } from '../serials/rules.js';
 import { SerialExhausted, type SerialLedger } from '../serials/ledger.js';
 import { SerialStore } from '../store/serial-ledger.js';
-import type { ExtCsdWrite, ProgramTarget } from '../programmers/driver.js';
+import type { ExtCsdWrite } from '../layout/ext-csd.js';
+import type { ProgramTarget } from '../layout/target.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
 
 /** The fixed part of every cycle of a lot: what the job does, the same for every device. */

@@ -3,7 +3,7 @@ import { createRing, resetRing } from '../../src/fanout/ring-layout.js';
 import { RingWriter } from '../../src/fanout/ring-writer.js';
 import { RingReader } from '../../src/fanout/ring-reader.js';
 import { isData, type Extent } from '../../src/images/extent.js';
-import { holdExtent } from '../../src/programmers/extent-hold.js';
+import { holdExtent } from '../../src/images/extent-hold.js';
 
 const CHUNK = 4096;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planNand, prepareNand, mapNand, parsePartitionTable } from '../../src/layout/index.js';
-import type { NandPartition, NandScheme } from '../../src/programmers/driver.js';
+import type { NandPartition, NandScheme } from '../../src/layout/target.js';
 import { LayoutError } from '../../src/errors.js';
 import { smallNand } from './chips.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NandPlacer, placerRegions, prepareNand, mapNand } from '../../src/layout/index.js';
-import type { NandScheme } from '../../src/programmers/driver.js';
+import type { NandScheme } from '../../src/layout/target.js';
 import { smallNand } from './chips.js';
 
 const BLOCK = 2048;

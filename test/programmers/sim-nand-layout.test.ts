@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planNand } from '../../src/layout/index.js';
-import type { NandScheme } from '../../src/programmers/driver.js';
+import type { NandScheme } from '../../src/layout/target.js';
 import { createDriver } from '../../src/programmers/registry.js';
 import type { SimProgrammer } from '../../src/programmers/sim/index.js';
 import { generateImage } from '../contract/image-stream.js';

@@ -2,10 +2,9 @@ import fs from 'node:fs/promises';
 import type { Chip } from '../../catalog/chip.js';
 import { DriverError, FarmError } from '../../errors.js';
 import { isData, type Extent } from '../../images/extent.js';
-import type {
-  EmmcPartition, ExtCsdWrite, IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, ProgramTarget,
-  SerialWrite, SiteFailure, SiteOutcome, SiteState, Stage,
-} from '../driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteFailure, SiteOutcome, SiteState, Stage } from '../driver.js';
+import type { ExtCsdWrite } from '../../layout/ext-csd.js';
+import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { UnitDigester } from '../unit-digests.js';
 import type { BlockdevOptions } from './options.js';
 import { SentRecord } from './record.js';

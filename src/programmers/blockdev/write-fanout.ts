@@ -11,7 +11,7 @@
 import type fs from 'node:fs/promises';
 import { isData, type Extent } from '../../images/extent.js';
 import type { SiteFailure } from '../driver.js';
-import { holdExtent } from '../extent-hold.js';
+import { holdExtent } from '../../images/extent-hold.js';
 
 /** One site being written. */
 export interface WriteSite {

@@ -1,6 +1,7 @@
 import { norGeometry, type Chip } from '../../catalog/chip.js';
 import { isData, type Extent } from '../../images/extent.js';
-import type { ProgramTarget, Progress } from '../driver.js';
+import type { Progress } from '../driver.js';
+import type { ProgramTarget } from '../../layout/target.js';
 import type { FlashTarget } from '../usb/flash-target.js';
 import { SentDigest, checkReadback, type Mismatch, type SentRecord } from '../usb/sent-digest.js';
 import type { ProgramResult } from '../usb/single-site.js';

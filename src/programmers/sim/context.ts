@@ -1,5 +1,6 @@
 import type { Chip } from '../../catalog/chip.js';
-import type { EmmcPartition, Progress, SiteFailure, SiteOutcome, Stage } from '../driver.js';
+import type { Progress, SiteFailure, SiteOutcome, Stage } from '../driver.js';
+import type { EmmcPartition } from '../../layout/target.js';
 import type { SimClock } from './clock.js';
 import type { SimGeometry } from './geometry.js';
 import type { SimOptions } from './options.js';

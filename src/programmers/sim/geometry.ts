@@ -1,6 +1,6 @@
 import type { Chip } from '../../catalog/chip.js';
 import { emmcGeometry, nandGeometry, norGeometry } from '../../catalog/chip.js';
-import type { EmmcPartition } from '../driver.js';
+import type { EmmcPartition } from '../../layout/target.js';
 
 /*
  * How the simulator sees a chip: program units per partition, erased value and datasheet timings.

@@ -1,5 +1,6 @@
 import type { Extent } from '../../images/extent.js';
-import type { EmmcPartition, Progress, ProgramTarget, SiteFailure, SiteOutcome } from '../driver.js';
+import type { Progress, SiteFailure, SiteOutcome } from '../driver.js';
+import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { UnitDigester, type UnitDigest, type UnitTap } from '../unit-digests.js';
 import { checkValidBlocks, failure, outcome, type ProgramRecord, type SimContext } from './context.js';
 import { grownBadBlocks } from './faults.js';

@@ -2,10 +2,9 @@ import zlib from 'node:zlib';
 import type { Chip } from '../../catalog/chip.js';
 import { DriverError } from '../../errors.js';
 import type { Extent } from '../../images/extent.js';
-import type {
-  EmmcPartition, ExtCsdWrite, IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, ProgramTarget,
-  SerialWrite, SiteOutcome, SiteState, Stage,
-} from '../driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState, Stage } from '../driver.js';
+import type { ExtCsdWrite } from '../../layout/ext-csd.js';
+import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { crcOfFill } from '../unit-digests.js';
 import { blankCheckSites, eraseSites, verifySites } from './checks.js';
 import { programSites } from './program.js';

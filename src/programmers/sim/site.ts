@@ -1,6 +1,7 @@
 import type { Chip } from '../../catalog/chip.js';
 import { nandGeometry } from '../../catalog/chip.js';
-import type { EmmcPartition, SiteState } from '../driver.js';
+import type { SiteState } from '../driver.js';
+import type { EmmcPartition } from '../../layout/target.js';
 import type { DeviceFaults } from './faults.js';
 import type { SimGeometry } from './geometry.js';
 import { SiteMedia } from './media.js';

@@ -1,5 +1,6 @@
 import type { Extent } from '../../images/extent.js';
-import type { ProgramTarget, Progress } from '../driver.js';
+import type { Progress } from '../driver.js';
+import type { ProgramTarget } from '../../layout/target.js';
 import type { ProgramResult } from './single-site.js';
 import type { Mismatch, SentRecord } from './sent-digest.js';
 

@@ -1,9 +1,8 @@
 import type { Chip } from '../../catalog/chip.js';
 import type { Extent } from '../../images/extent.js';
-import type {
-  EmmcPartition, ExtCsdWrite, IdOutcome, Insertion, ProgramTarget, ProgrammerDriver, ProgrammerInfo, Progress,
-  SerialWrite, SiteOutcome, SiteState,
-} from '../driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState } from '../driver.js';
+import type { ExtCsdWrite } from '../../layout/ext-csd.js';
+import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { broadcast } from './broadcast.js';
 
 /**

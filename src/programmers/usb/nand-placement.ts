@@ -1,6 +1,6 @@
 import type { NandGeometry } from '../../catalog/chip.js';
 import { NandPlacer, placerRegions } from '../../layout/nand-placer.js';
-import type { NandScheme } from '../driver.js';
+import type { NandScheme } from '../../layout/target.js';
 import { SiteFail } from './site-fail.js';
 
 /**

@@ -1,10 +1,9 @@
 import type { Chip } from '../../catalog/chip.js';
 import type { Extent } from '../../images/extent.js';
 import { DriverError } from '../../errors.js';
-import type {
-  EmmcPartition, ExtCsdWrite, IdOutcome, Insertion, ProgramTarget, ProgrammerDriver, ProgrammerInfo, Progress,
-  SerialWrite, SiteOutcome, SiteState, Stage,
-} from '../driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState, Stage } from '../driver.js';
+import type { ExtCsdWrite } from '../../layout/ext-csd.js';
+import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { UsbLinkError } from './link-error.js';
 import { SiteFail } from './site-fail.js';
 import type { Mismatch, SentRecord } from './sent-digest.js';

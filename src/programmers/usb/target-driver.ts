@@ -1,6 +1,7 @@
 import type { Extent } from '../../images/extent.js';
 import { DriverError } from '../../errors.js';
-import type { Insertion, ProgramTarget, Progress } from '../driver.js';
+import type { Insertion, Progress } from '../driver.js';
+import type { ProgramTarget } from '../../layout/target.js';
 import type { DeviceLink } from './device-source.js';
 import type { FlashTarget } from './flash-target.js';
 import type { Mismatch, SentRecord } from './sent-digest.js';

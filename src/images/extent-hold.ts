@@ -4,7 +4,7 @@
  * the view then stays valid until the returned release function is called, so a driver can keep several chunks in
  * flight (e.g. writes to many files) without copying a byte. Holds must be released in the order they were taken.
  */
-import type { DataExtent, Extent } from '../images/extent.js';
+import type { DataExtent, Extent } from './extent.js';
 
 /** A data extent whose bytes a consumer may keep: `hold()` returns the release function, or undefined when it may not hold more now. */
 export interface HoldableExtent extends DataExtent {
