@@ -6,7 +6,7 @@ import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/nando
 import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
 import { SpiNandChip } from '../../src/programmers/ch341a/emulated/spi-nand-chip.js';
 import { SpiNorChip } from '../../src/programmers/ch341a/emulated/spi-nor-chip.js';
-import { GangDriver } from '../../src/programmers/usb/gang.js';
+import { GangDriver } from '../support/gang-driver.js';
 
 /** N emulated CH341A boards driven as one gang; `boards` fills in as the drivers open. */
 export function ch341aGang(n: number, opts: EmulatedBoardOptions = {}, make = (src: ConstructorParameters<typeof Ch341aDriver>[1], k: number) => new Ch341aDriver({ model: 'CH341A', serial: `EMU-${k}` }, src)) {

@@ -1,8 +1,8 @@
-import type { Chip } from '../../catalog/chip.js';
-import type { Extent } from '../../images/extent.js';
-import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState } from '../driver.js';
-import type { ExtCsdWrite } from '../../layout/ext-csd.js';
-import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
+import type { Chip } from '../../src/catalog/chip.js';
+import type { Extent } from '../../src/images/extent.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState } from '../../src/programmers/driver.js';
+import type { ExtCsdWrite } from '../../src/layout/ext-csd.js';
+import type { EmmcPartition, ProgramTarget } from '../../src/layout/target.js';
 import { broadcast } from './broadcast.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Extent } from '../../images/extent.js';
+import type { Extent } from '../../src/images/extent.js';
 
 /** The consumers of a broadcast and a way to drop one that will read no further. */
 export interface Broadcast {
