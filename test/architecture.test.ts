@@ -44,6 +44,11 @@ function folderGraph(): Graph {
   return graph;
 }
 
+/** The emulated USB devices and chip models, in one place (serialport's mock binding, DESIGN.md). */
+const emulation = 'src/programmers/emulation';
+/** The files that choose between an emulated and a real board: each driver's factory and the USB boards' options. */
+const factories = /^src\/programmers\/([^/]+\/index|board-options)\.ts$/;
+
 const under = (f: string, dir: string) => f === dir || f.startsWith(dir + path.sep) || f.startsWith(dir + '/');
 
 /** Which of our folders each layer may use (DESIGN.md, "Which part may use which"). */
@@ -112,17 +117,32 @@ describe('architecture', () => {
     expect(describeCycles(graph)).toEqual([]);
   });
 
-  it('one driver never imports another driver', () => {
+  it('one driver never imports another driver (the USB transport and the emulation are shared, not drivers)', () => {
     const drivers = fs.readdirSync(path.join(root, 'src/programmers'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/programmers/${d.name}`);
-    const shared = new Set(['src/programmers/usb', 'src/programmers/emulated']);
+    const shared = new Set(['src/programmers/usb', emulation]);
     const bad: string[] = [];
-    for (const d of drivers) {
+    for (const d of drivers.filter((x) => x !== emulation)) {
       for (const f of files(d)) {
         for (const imp of imports(f)) {
           const other = drivers.find((o) => o !== d && !shared.has(o) && under(imp.target, o));
           if (other) bad.push(`${f} -> ${imp.target}`);
         }
       }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('the emulation uses a driver only through its wire protocol (protocol.ts), and only the factories (index.ts, board-options.ts) pick an emulated board', () => {
+    const bad: string[] = [];
+    for (const f of files(emulation)) {
+      for (const imp of imports(f)) {
+        const driver = /^src\/programmers\/([^/]+)\//.exec(imp.target)?.[1];
+        if (!driver || ['usb', 'emulation'].includes(driver)) continue;
+        if (imp.target !== `src/programmers/${driver}/protocol.ts`) bad.push(`${f} -> ${imp.target}`);
+      }
+    }
+    for (const f of files('src/programmers').filter((x) => !under(x, emulation) && !factories.test(x))) {
+      for (const imp of imports(f)) if (under(imp.target, emulation)) bad.push(`${f} -> ${imp.target}`);
     }
     expect(bad).toEqual([]);
   });

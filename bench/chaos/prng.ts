@@ -1,4 +1,4 @@
-import { rng } from '../../src/programmers/emulated/options.js';
+import { rng } from '../../src/programmers/emulation/options.js';
 
 /** A seeded pseudo-random source (mulberry32): the same seed gives the same fault schedule. */
 export class Prng {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import type { Extent } from '../../src/images/extent.js';
-import { rng } from '../../src/programmers/emulated/options.js';
+import { rng } from '../../src/programmers/emulation/options.js';
 
 /** A small seeded PRNG (mulberry32), the one the emulated boards use. */
 export { rng };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ch341aDriver } from '../../src/programmers/ch341a/driver.js';
 import { BIT_REVERSE } from '../../src/programmers/ch341a/protocol.js';
-import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/ch341a/emulated/ch341a-board.js';
+import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/emulation/ch341a/ch341a-board.js';
 import { smallNor, smallSpiNand } from './chips.js';
 import type { Chip } from '../../src/catalog/chip.js';
 

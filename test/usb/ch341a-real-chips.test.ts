@@ -3,10 +3,10 @@ import type { Chip, NandGeometry } from '../../src/catalog/chip.js';
 import { Ch341aDriver } from '../../src/programmers/ch341a/driver.js';
 import { Ch341aSpiBus } from '../../src/programmers/ch341a/spi-bus.js';
 import { CH341A_EP_IN, CH341A_EP_OUT } from '../../src/programmers/ch341a/protocol.js';
-import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/ch341a/emulated/ch341a-board.js';
-import type { SpiNandChip } from '../../src/programmers/ch341a/emulated/spi-nand-chip.js';
-import type { SpiNorChip } from '../../src/programmers/ch341a/emulated/spi-nor-chip.js';
-import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
+import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/emulation/ch341a/ch341a-board.js';
+import type { SpiNandChip } from '../../src/programmers/emulation/ch341a/spi-nand-chip.js';
+import type { SpiNorChip } from '../../src/programmers/emulation/ch341a/spi-nor-chip.js';
+import type { EmulatedBoardOptions } from '../../src/programmers/emulation/options.js';
 import { UsbTransport } from '../../src/programmers/usb/transport.js';
 import { catalogChip, shrunkNand } from './catalog-chips.js';
 

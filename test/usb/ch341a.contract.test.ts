@@ -1,6 +1,6 @@
 import type { Chip } from '../../src/catalog/chip.js';
 import { Ch341aDriver } from '../../src/programmers/ch341a/driver.js';
-import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/ch341a/emulated/ch341a-board.js';
+import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/emulation/ch341a/ch341a-board.js';
 import { driverContract } from '../contract/driver-contract.js';
 import { contractNor, smallSpiNand } from './chips.js';
 import { ch341aGang, flipStoredByte } from './gang-boards.js';

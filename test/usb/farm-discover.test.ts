@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
-import { SimClock } from '../../src/programmers/emulated/clock.js';
-import { EmulatedCh341a } from '../../src/programmers/ch341a/emulated/ch341a-device.js';
-import { EmulatedNando } from '../../src/programmers/nando/emulated/nando-device.js';
+import { SimClock } from '../../src/programmers/emulation/clock.js';
+import { EmulatedCh341a } from '../../src/programmers/emulation/ch341a/ch341a-device.js';
+import { EmulatedNando } from '../../src/programmers/emulation/nando/nando-device.js';
 import { discover, UsbUnavailable, type UsbModel } from '../../src/usb/discover.js';
 import { programmerFromUsb } from '../../src/usb/register.js';
 

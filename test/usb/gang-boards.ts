@@ -1,11 +1,11 @@
 import type { Chip } from '../../src/catalog/chip.js';
 import { Ch341aDriver } from '../../src/programmers/ch341a/driver.js';
 import { NandoDriver } from '../../src/programmers/nando/driver.js';
-import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/ch341a/emulated/ch341a-board.js';
-import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/nando/emulated/nando-board.js';
-import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
-import { SpiNandChip } from '../../src/programmers/ch341a/emulated/spi-nand-chip.js';
-import { SpiNorChip } from '../../src/programmers/ch341a/emulated/spi-nor-chip.js';
+import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/emulation/ch341a/ch341a-board.js';
+import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/emulation/nando/nando-board.js';
+import type { EmulatedBoardOptions } from '../../src/programmers/emulation/options.js';
+import { SpiNandChip } from '../../src/programmers/emulation/ch341a/spi-nand-chip.js';
+import { SpiNorChip } from '../../src/programmers/emulation/ch341a/spi-nor-chip.js';
 import { GangDriver } from '../support/gang-driver.js';
 
 /** N emulated CH341A boards driven as one gang; `boards` fills in as the drivers open. */

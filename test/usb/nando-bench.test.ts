@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NandoDriver } from '../../src/programmers/nando/driver.js';
-import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/nando/emulated/nando-board.js';
-import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
+import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/emulation/nando/nando-board.js';
+import type { EmulatedBoardOptions } from '../../src/programmers/emulation/options.js';
 import { smallNand } from './chips.js';
 
 const block = 64 * 2048;

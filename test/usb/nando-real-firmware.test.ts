@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Chip, NandGeometry } from '../../src/catalog/chip.js';
 import { NandoDriver } from '../../src/programmers/nando/driver.js';
-import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/nando/emulated/nando-board.js';
-import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
+import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/emulation/nando/nando-board.js';
+import type { EmulatedBoardOptions } from '../../src/programmers/emulation/options.js';
 import { nandoTimeoutMs } from '../../src/programmers/nando/timeouts.js';
 import { catalogChip, shrunkNand } from './catalog-chips.js';
 import { smallNand } from './chips.js';

@@ -1,6 +1,6 @@
 import type { Chip } from '../../src/catalog/chip.js';
 import { NandoDriver } from '../../src/programmers/nando/driver.js';
-import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/nando/emulated/nando-board.js';
+import { emulatedNandoBoard, type NandoBoard } from '../../src/programmers/emulation/nando/nando-board.js';
 import { driverContract } from '../contract/driver-contract.js';
 import { smallNand } from './chips.js';
 import { flipStoredByte, nandoGang } from './gang-boards.js';

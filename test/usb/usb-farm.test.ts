@@ -6,9 +6,9 @@ import { addAdapter, addProgrammer, listProgrammers } from '../../src/inventory/
 import { validateFarm } from '../../src/farm/load.js';
 import { syncFarm } from '../../src/farm/sync.js';
 import { createDriver } from '../../src/programmers/registry.js';
-import { SimClock } from '../../src/programmers/emulated/clock.js';
-import { EmulatedCh341a } from '../../src/programmers/ch341a/emulated/ch341a-device.js';
-import { EmulatedNando } from '../../src/programmers/nando/emulated/nando-device.js';
+import { SimClock } from '../../src/programmers/emulation/clock.js';
+import { EmulatedCh341a } from '../../src/programmers/emulation/ch341a/ch341a-device.js';
+import { EmulatedNando } from '../../src/programmers/emulation/nando/nando-device.js';
 import { discover } from '../../src/usb/discover.js';
 import { catalogUsbModels, registerDiscovered } from '../../src/usb/register.js';
 import { tmpDir } from '../helpers/tmp.js';

@@ -7,7 +7,7 @@ import { createJob } from '../../src/jobs/create.js';
 import { releaseJob } from '../../src/jobs/release.js';
 import { importReels } from '../../src/lots/import.js';
 import { writeDemoImage } from '../../src/demo/images.js';
-import type { EmulatedBoardOptions } from '../../src/programmers/emulated/options.js';
+import type { EmulatedBoardOptions } from '../../src/programmers/emulation/options.js';
 
 /** A farm of emulated one-socket USB boards (one programmer per board), a job and a one-reel lot. */
 export interface UsbLotFixtureOptions {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DriverFactory } from '../spec.js';
-import { emulatedCh341aSource } from './emulated/ch341a-board.js';
-import { boardSource, requireOneSite, usbBoardFields, type UsbBoardOptions } from '../usb/board-options.js';
+import { emulatedCh341aSource } from '../emulation/ch341a/ch341a-board.js';
+import { boardSource, requireOneSite, usbBoardFields, type UsbBoardOptions } from '../board-options.js';
 import { Ch341aDriver } from './driver.js';
 import { CH341A_PID, CH341A_VID, type Ch341aSpeed } from './protocol.js';
 

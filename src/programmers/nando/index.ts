@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DriverFactory } from '../spec.js';
-import { emulatedNandoSource } from './emulated/nando-board.js';
-import { boardSource, requireOneSite, usbBoardFields, type UsbBoardOptions } from '../usb/board-options.js';
+import { emulatedNandoSource } from '../emulation/nando/nando-board.js';
+import { boardSource, requireOneSite, usbBoardFields, type UsbBoardOptions } from '../board-options.js';
 import { NandoDriver } from './driver.js';
 import { NANDO_PID, NANDO_VID } from './protocol.js';
 

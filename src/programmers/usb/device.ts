@@ -1,6 +1,6 @@
 /**
  * The part of the W3C WebUSB `USBDevice` that gangflash drivers use. The `usb` package's `WebUSB` devices and the
- * emulated devices in `src/programmers/emulated/` both satisfy it, so a driver never knows which one it talks to.
+ * emulated devices in `src/programmers/emulation/` both satisfy it, so a driver never knows which one it talks to.
  * The optional third `timeout` argument (milliseconds) is the `usb` package's extension to the W3C signature.
  */
 export interface UsbDeviceLike {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { FarmError } from '../../errors.js';
-import { emulatedBoardSchema } from '../emulated/schema.js';
-import type { EmulatedBoardOptions } from '../emulated/options.js';
-import type { ProgrammerSpec } from '../spec.js';
-import type { DeviceSource } from './device-source.js';
-import { usbDeviceSource } from './find-device.js';
+import { FarmError } from '../errors.js';
+import { emulatedBoardSchema } from './emulation/schema.js';
+import type { EmulatedBoardOptions } from './emulation/options.js';
+import type { ProgrammerSpec } from './spec.js';
+import type { DeviceSource } from './usb/device-source.js';
+import { usbDeviceSource } from './usb/find-device.js';
 
 /** How a one-socket USB programmer board is found and talked to: the options every USB driver takes. */
 export interface UsbBoardOptions {

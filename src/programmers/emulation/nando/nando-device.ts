@@ -1,10 +1,10 @@
-import { NANDO_PACKET, NANDO_PID, NANDO_VID } from '../protocol.js';
+import { NANDO_PACKET, NANDO_PID, NANDO_VID } from '../../nando/protocol.js';
 import type { UsbControlSetup } from '../../usb/device.js';
-import type { SimClock } from '../../emulated/clock.js';
+import type { SimClock } from '../clock.js';
 import { NandoFirmware } from './nando-firmware.js';
 import type { ParallelNandChip } from './parallel-nand.js';
-import { InQueue } from '../../emulated/in-queue.js';
-import { EmulatedUsbDevice, type LinkFaults } from '../../emulated/usb-device.js';
+import { InQueue } from '../in-queue.js';
+import { EmulatedUsbDevice, type LinkFaults } from '../usb-device.js';
 
 /**
  * An emulated NANDO board: STM32 USB CDC descriptors (communication interface 0 with interrupt IN 2, data interface 1

@@ -1,4 +1,4 @@
-import { RESP_STATUS, ST } from '../protocol.js';
+import { RESP_STATUS, ST } from '../../nando/protocol.js';
 
 /** A BB (failed) or BB_SKIP status frame: {1, 2|4, addr u64, size u32}. */
 export function bbFrame(addr: number, size: number, skipped: boolean): Uint8Array {

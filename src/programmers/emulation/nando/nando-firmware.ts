@@ -1,5 +1,5 @@
-import { CMD, FLAG_INC_SPARE, FLAG_SKIP_BB, RESP_DATA, RESP_STATUS, ST } from '../protocol.js';
-import type { SimClock } from '../../emulated/clock.js';
+import { CMD, FLAG_INC_SPARE, FLAG_SKIP_BB, RESP_DATA, RESP_STATUS, ST } from '../../nando/protocol.js';
+import type { SimClock } from '../clock.js';
 import type { ParallelNandChip } from './parallel-nand.js';
 import { bbFrame, errorFrame, u64Frame } from './firmware-frames.js';
 

@@ -1,7 +1,7 @@
 import { nandGeometry, type Chip, type NandGeometry, type NandProtocol } from '../../../catalog/chip.js';
-import type { SimClock } from '../../emulated/clock.js';
-import { NandArray } from '../../emulated/nand-array.js';
-import { idBytesOf, type SpiTarget } from '../../emulated/spi-target.js';
+import type { SimClock } from '../clock.js';
+import { NandArray } from '../nand-array.js';
+import { idBytesOf, type SpiTarget } from '../spi-target.js';
 
 /** Per-device faults of an emulated SPI NAND. */
 export interface SnandFaults {

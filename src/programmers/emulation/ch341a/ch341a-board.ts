@@ -1,12 +1,12 @@
 import type { Chip } from '../../../catalog/chip.js';
 import { FarmError } from '../../../errors.js';
 import type { DeviceSource } from '../../usb/device-source.js';
-import { emulatedBoard, type EmulatedBoard } from '../../emulated/board.js';
+import { emulatedBoard, type EmulatedBoard } from '../board.js';
 import { EmulatedCh341a } from './ch341a-device.js';
-import { factoryBadBlocks, type EmulatedBoardOptions } from '../../emulated/options.js';
+import { factoryBadBlocks, type EmulatedBoardOptions } from '../options.js';
 import { SpiNandChip } from './spi-nand-chip.js';
 import { SpiNorChip } from './spi-nor-chip.js';
-import type { SpiTarget } from '../../emulated/spi-target.js';
+import type { SpiTarget } from '../spi-target.js';
 
 /** An emulated CH341A board with its virtual clock; a new chip model is seated for every inserted device. */
 export type Ch341aBoard = EmulatedBoard<EmulatedCh341a, SpiTarget>;

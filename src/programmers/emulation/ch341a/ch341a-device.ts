@@ -1,9 +1,9 @@
-import { BIT_REVERSE, CH341A_PACKET, CMD_I2C_STREAM, CMD_SPI_STREAM, CMD_UIO_STREAM, I2C_STM_END, UIO_STM_DIR, UIO_STM_END, UIO_STM_OUT, UIO_STM_US } from '../protocol.js';
-import { CH341A_PID, CH341A_VID } from '../protocol.js';
-import type { SimClock } from '../../emulated/clock.js';
-import type { SpiTarget } from '../../emulated/spi-target.js';
-import { InQueue } from '../../emulated/in-queue.js';
-import { EmulatedUsbDevice, type LinkFaults } from '../../emulated/usb-device.js';
+import { BIT_REVERSE, CH341A_PACKET, CMD_I2C_STREAM, CMD_SPI_STREAM, CMD_UIO_STREAM, I2C_STM_END, UIO_STM_DIR, UIO_STM_END, UIO_STM_OUT, UIO_STM_US } from '../../ch341a/protocol.js';
+import { CH341A_PID, CH341A_VID } from '../../ch341a/protocol.js';
+import type { SimClock } from '../clock.js';
+import type { SpiTarget } from '../spi-target.js';
+import { InQueue } from '../in-queue.js';
+import { EmulatedUsbDevice, type LinkFaults } from '../usb-device.js';
 
 /**
  * An emulated CH341A in SPI mode: every bulk OUT transfer is cut into 32-byte USB packets and each packet decoded

@@ -1,7 +1,7 @@
 import { nandGeometry, type Chip, type NandGeometry } from '../../../catalog/chip.js';
-import type { SimClock } from '../../emulated/clock.js';
-import { NandArray } from '../../emulated/nand-array.js';
-import { idBytesOf } from '../../emulated/spi-target.js';
+import type { SimClock } from '../clock.js';
+import { NandArray } from '../nand-array.js';
+import { idBytesOf } from '../spi-target.js';
 
 /** Per-device faults of an emulated parallel NAND. */
 export interface ParallelNandFaults {

@@ -1,6 +1,6 @@
 import { norGeometry, type Chip, type NorProtocol } from '../../../catalog/chip.js';
-import type { SimClock } from '../../emulated/clock.js';
-import { idBytesOf, type SpiTarget } from '../../emulated/spi-target.js';
+import type { SimClock } from '../clock.js';
+import { idBytesOf, type SpiTarget } from '../spi-target.js';
 
 /**
  * A datasheet-level SPI NOR chip (Winbond W25Q-series command set): status register with WIP busy for the

@@ -1,9 +1,9 @@
 import type { Chip } from '../../../catalog/chip.js';
 import { FarmError } from '../../../errors.js';
 import type { DeviceSource } from '../../usb/device-source.js';
-import { emulatedBoard, type EmulatedBoard } from '../../emulated/board.js';
+import { emulatedBoard, type EmulatedBoard } from '../board.js';
 import { EmulatedNando } from './nando-device.js';
-import { factoryBadBlocks, type EmulatedBoardOptions } from '../../emulated/options.js';
+import { factoryBadBlocks, type EmulatedBoardOptions } from '../options.js';
 import { ParallelNandChip } from './parallel-nand.js';
 
 /** An emulated NANDO board with its virtual clock; a new NAND model is seated for every inserted device. */
