@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDriver } from '../../src/programmers/registry.js';
-import type { SimProgrammer } from '../../src/programmers/sim/index.js';
+import { inspectableSim } from '../support/inspectable-sim.js';
 import { emmcChip, nandChip, norChip } from './chips.js';
 import { byCode, runSimBatch } from './sim-run.js';
 
@@ -61,7 +61,7 @@ describe('sim faults, each reported with its failure code', () => {
 
 describe('sim eMMC registers', () => {
   it('writes host-writable EXT_CSD bytes and refuses read-only ones', async () => {
-    const d = createDriver({ name: 's', driver: 'sim', model: 'sim-gang', serial: 'S', sites: 2, options: { ...quiet, speed: 'unlimited' } }) as SimProgrammer;
+    const d = inspectableSim({ name: 's', model: 'sim-gang', serial: 'S', sites: 2, options: { ...quiet, speed: 'unlimited' } });
     await d.open(emmcChip);
     await d.load([{ site: 0, device: 'A' }, { site: 1, device: 'B' }]);
     const ok = await d.writeExtCsd([0, 1], [{ index: 179, value: 0x48 }, { index: 177, value: 0x02 }]);

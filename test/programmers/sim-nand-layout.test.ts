@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planNand } from '../../src/layout/index.js';
 import type { NandScheme } from '../../src/layout/target.js';
-import { createDriver } from '../../src/programmers/registry.js';
-import type { SimProgrammer } from '../../src/programmers/sim/index.js';
+import { inspectableSim } from '../support/inspectable-sim.js';
 import { generateImage } from '../contract/image-stream.js';
 import { nandChip } from './chips.js';
 
@@ -11,7 +10,7 @@ const quiet = { speed: 'unlimited', defectMultiplier: 0, contact: { base: 0, atR
 
 /** Programs `devices` devices (8 at a time) and compares each site's block map with the layout planner's. */
 async function compareWithPlanner(scheme: NandScheme, blocks: number, devices: number) {
-  const d = createDriver({ name: 'n', driver: 'sim', model: 'sim-gang', serial: 'N', sites: 8, options: { ...quiet, seed: 5, factoryBadBlockMean: 8, grownBadBlockRate: 0.003 } }) as SimProgrammer;
+  const d = inspectableSim({ name: 'n', model: 'sim-gang', serial: 'N', sites: 8, options: { ...quiet, seed: 5, factoryBadBlockMean: 8, grownBadBlockRate: 0.003 } });
   await d.open(nandChip);
   const img = generateImage([{ data: blocks * BLOCK - 5000 }, { fill: 0xff, length: 5000 }]);
   let compared = 0;

@@ -42,7 +42,8 @@ export class SimProgrammer implements ProgrammerDriver {
     this.ctx = undefined;
   }
 
-  private get c(): SimContext {
+  /** The open programmer's state (chip, geometry, sites); throws when not open. */
+  protected get c(): SimContext {
     if (!this.ctx) throw new DriverError('not-open', `programmer ${this.info.serial} is not open`);
     return this.ctx;
   }
@@ -181,11 +182,5 @@ export class SimProgrammer implements ProgrammerDriver {
         return outcome(s);
       }),
     );
-  }
-
-  /** Test and debug view of one site: bad blocks, where the last program put each image block, eMMC registers. */
-  inspectSite(site: number): { badBlocks: number[]; map?: Int32Array; extCsd?: Uint8Array; cid?: Uint8Array } {
-    const s = this.c.sites[site];
-    return { badBlocks: s.badBlocks(), map: s.map, extCsd: s.extCsd, cid: s.cid };
   }
 }
