@@ -21,16 +21,10 @@ async function* fromFile(image: ImageFile, offset = 0): AsyncGenerator<Extent> {
   yield* offset > 0 ? extentsFrom(src.extents(), offset) : src.extents();
 }
 
-/** Counts image bytes as they pass; the crash hook kills the thread the hard way (uncaught, outside any promise). */
-async function* counted(extents: AsyncIterable<Extent>, fig: CycleFigures, crashAfter?: number): AsyncGenerator<Extent> {
+/** Counts image bytes as they pass. */
+async function* counted(extents: AsyncIterable<Extent>, fig: CycleFigures): AsyncGenerator<Extent> {
   for await (const e of extents) {
     fig.imageBytes += e.length;
-    if (crashAfter !== undefined && fig.imageBytes >= crashAfter) {
-      setImmediate(() => {
-        throw new Error(`test hook: worker crashed after ${fig.imageBytes} image bytes`);
-      });
-      await new Promise(() => undefined);
-    }
     yield e;
   }
 }
@@ -48,7 +42,7 @@ async function cycle(driver: ProgrammerDriver, task: SessionTask, msg: Extract<T
     // the ring streams the image once; a second pass over the user image (if a driver ever asks) reads the file
     const src = opened ? fromFile(msg.image) : reader;
     opened = true;
-    return counted(src, fig, task.hooks?.crash?.wave === msg.wave ? task.hooks.crash.afterBytes : undefined);
+    return counted(src, fig);
   };
   let stage: Stage | undefined;
   let stageAt = 0;

@@ -14,7 +14,7 @@ import type { EmmcPartition } from '../layout/target.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import { createRing, markConsumerDead, resetRing, type RingViews } from './ring-layout.js';
 import { RingWriter, type RingWriteStats } from './ring-writer.js';
-import type { CycleFigures, FromSession, ImageFile, SessionTask, SessionTestHooks, WireCyclePlan } from './session-messages.js';
+import type { CycleFigures, FromSession, ImageFile, SessionTask, WireCyclePlan } from './session-messages.js';
 
 export type { WireCyclePlan, BootImageFile, ImageFile, CycleFigures } from './session-messages.js';
 
@@ -43,8 +43,16 @@ export interface FarmSessionOptions {
   slowConsumerMs?: number;
   /** Minimum ms between two progress events of one programmer within a stage. @default 100 */
   progressMs?: number;
-  /** Per-programmer test hooks (tests only). @default none */
-  testHooks?: Record<string, SessionTestHooks>;
+  /** The session worker each programmer runs in, injected like serialport's mock binding. @default the real one (workers/programmer-session) */
+  worker?: SessionWorker;
+}
+
+/** A session worker entry point (a module whose default export serves a SessionTask) and the data it reads as piscina's workerData. */
+export interface SessionWorker {
+  /** The module; a .ts module is loaded through tsx. */
+  url: URL;
+  /** Cloneable data the worker reads as `Piscina.workerData`. @default undefined */
+  data?: unknown;
 }
 
 /** Something that happened during a wave, for the scheduler and the live view. */
@@ -95,9 +103,13 @@ const READ_BYTES = 4 << 20;
  */
 const YOUNG_GEN_MB = 4;
 
-const workerFile = import.meta.url.endsWith('.ts')
-  ? { filename: new URL('../../workers/programmer-session.ts', import.meta.url).href, execArgv: ['--import', 'tsx'] }
-  : { filename: new URL('../../workers/programmer-session.js', import.meta.url).href, execArgv: [] as string[] };
+/** The real session worker, from source (.ts, under tsx) or from dist/. */
+const realWorker: SessionWorker = { url: new URL(`../../workers/programmer-session.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url) };
+
+/** Piscina's options for loading a session worker. */
+function workerFile(w: SessionWorker): { filename: string; execArgv: string[]; workerData: unknown } {
+  return { filename: w.url.href, execArgv: w.url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [], workerData: w.data };
+}
 
 /** A running farm: one worker thread and driver per programmer, one chunk ring shared by all of them. */
 export class FarmSession {
@@ -120,7 +132,7 @@ export class FarmSession {
       names.add(p.name);
     }
     const n = Math.max(1, opts.programmers.length);
-    const pool = new Piscina({ ...workerFile, minThreads: n, maxThreads: n, idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1, atomics: 'disabled', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB } });
+    const pool = new Piscina({ ...workerFile(opts.worker ?? realWorker), minThreads: n, maxThreads: n, idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1, atomics: 'disabled', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB } });
     const ring = createRing({ slots: opts.ring?.slots ?? 32, chunkSize: opts.ring?.chunkSize ?? 1 << 20, consumers: n });
     const session = new FarmSession(opts, pool, ring);
     opts.programmers.forEach((spec, i) => session.launch(spec, i));
@@ -136,7 +148,7 @@ export class FarmSession {
   private launch(spec: ProgrammerSpec, consumer: number): void {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
-    const task: SessionTask = { spec, chip: this.opts.chip, ring: this.ring.sab, consumer, port: port2, progressMs: this.opts.progressMs ?? 100, hooks: this.opts.testHooks?.[spec.name] };
+    const task: SessionTask = { spec, chip: this.opts.chip, ring: this.ring.sab, consumer, port: port2, progressMs: this.opts.progressMs ?? 100 };
     let readyDone!: () => void;
     const m: Member = { spec, consumer, port: port1, abort, ready: new Promise<void>((r) => (readyDone = r)), task: Promise.resolve() };
     this.members.set(spec.name, m);

@@ -23,12 +23,6 @@ export interface BootImageFile extends ImageFile {
 /** A cycle plan as plain data: runCycle's plan, with boot images given as files. */
 export type WireCyclePlan = Omit<CyclePlan, 'bootImages'> & { bootImages?: BootImageFile[] };
 
-/** Test hooks of a session worker (used by tests to kill a worker the hard way). */
-export interface SessionTestHooks {
-  /** Throw an uncaught exception (the worker thread dies) in wave `wave` once `afterBytes` image bytes were read. */
-  crash?: { wave: number; afterBytes: number };
-}
-
 /** The data of one session task (piscina `run`): one programmer, for the whole session. */
 export interface SessionTask {
   spec: ProgrammerSpec;
@@ -40,7 +34,6 @@ export interface SessionTask {
   port: MessagePort;
   /** Minimum ms between two progress messages of a stage. */
   progressMs: number;
-  hooks?: SessionTestHooks;
 }
 
 /** Main → worker. */

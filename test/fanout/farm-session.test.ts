@@ -6,6 +6,7 @@ import type { ProgrammerSpec } from '../../src/programmers/spec.js';
 import { emmcChip } from '../programmers/chips.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { makeImage } from './ring-fixtures.js';
+import type { CrashPlan } from '../support/crashing-session.js';
 
 const dir = tmpDir('gangflash-farm-');
 const img = makeImage(77, 3 * 1024 * 1024 + 12345, 400_000);
@@ -57,7 +58,8 @@ describe('FarmSession on the sim driver', () => {
       programmers: [spec('p1'), spec('p2'), spec('p3')],
       chip: emmcChip,
       ring: { slots: 4, chunkSize: 65536 },
-      testHooks: { p2: { crash: { wave: 1, afterBytes: 1_000_000 } } },
+      progressMs: 0,
+      worker: { url: new URL('../support/crashing-session.ts', import.meta.url), data: { programmer: 'p2', wave: 1, afterBytes: 1_000_000 } satisfies CrashPlan },
     });
     sessions.push(s);
     const events: FarmEvent[] = [];
