@@ -117,9 +117,9 @@ describe('architecture', () => {
     expect(describeCycles(graph)).toEqual([]);
   });
 
-  it('one driver never imports another driver (the USB transport and the emulation are shared, not drivers)', () => {
+  it('one driver never imports another driver (the common part of USB boards and the emulation are shared, not drivers)', () => {
     const drivers = fs.readdirSync(path.join(root, 'src/programmers'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/programmers/${d.name}`);
-    const shared = new Set(['src/programmers/usb', emulation]);
+    const shared = new Set(['src/programmers/usb-board', emulation]);
     const bad: string[] = [];
     for (const d of drivers.filter((x) => x !== emulation)) {
       for (const f of files(d)) {
@@ -137,7 +137,7 @@ describe('architecture', () => {
     for (const f of files(emulation)) {
       for (const imp of imports(f)) {
         const driver = /^src\/programmers\/([^/]+)\//.exec(imp.target)?.[1];
-        if (!driver || ['usb', 'emulation'].includes(driver)) continue;
+        if (!driver || ['usb-board', 'emulation'].includes(driver)) continue;
         if (imp.target !== `src/programmers/${driver}/protocol.ts`) bad.push(`${f} -> ${imp.target}`);
       }
     }

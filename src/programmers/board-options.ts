@@ -3,8 +3,8 @@ import { FarmError } from '../errors.js';
 import { emulatedBoardSchema } from './emulation/schema.js';
 import type { EmulatedBoardOptions } from './emulation/options.js';
 import type { ProgrammerSpec } from './spec.js';
-import type { DeviceSource } from './usb/device-source.js';
-import { usbDeviceSource } from './usb/find-device.js';
+import type { DeviceSource } from './usb-board/device-source.js';
+import { usbDeviceSource } from './usb-board/find-device.js';
 
 /** How a one-socket USB programmer board is found and talked to: the options every USB driver takes. */
 export interface UsbBoardOptions {

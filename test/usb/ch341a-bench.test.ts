@@ -7,8 +7,8 @@ import { SpiNandOps } from '../../src/programmers/ch341a/spi-nand.js';
 import { SpiNorOps } from '../../src/programmers/ch341a/spi-nor.js';
 import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/emulation/ch341a/ch341a-board.js';
 import type { EmulatedBoardOptions } from '../../src/programmers/emulation/options.js';
-import type { DeviceLink } from '../../src/programmers/usb/device-source.js';
-import type { FlashTarget } from '../../src/programmers/usb/flash-target.js';
+import type { DeviceLink } from '../../src/programmers/usb-board/device-source.js';
+import type { FlashTarget } from '../../src/programmers/usb-board/flash-target.js';
 import { contractNor, smallNor, smallSpiNand } from './chips.js';
 
 /** NOR commands that forget write-enable, as a careless driver would. */

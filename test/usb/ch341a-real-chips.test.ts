@@ -7,7 +7,7 @@ import { emulatedCh341aBoard, type Ch341aBoard } from '../../src/programmers/emu
 import type { SpiNandChip } from '../../src/programmers/emulation/ch341a/spi-nand-chip.js';
 import type { SpiNorChip } from '../../src/programmers/emulation/ch341a/spi-nor-chip.js';
 import type { EmulatedBoardOptions } from '../../src/programmers/emulation/options.js';
-import { UsbTransport } from '../../src/programmers/usb/transport.js';
+import { UsbTransport } from '../../src/programmers/usb-board/transport.js';
 import { catalogChip, shrunkNand } from './catalog-chips.js';
 
 /** Opens a CH341A driver on an emulated board for `chip` with one device inserted. */

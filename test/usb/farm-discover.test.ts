@@ -6,8 +6,8 @@ import { tmpDir } from '../helpers/tmp.js';
 import { SimClock } from '../../src/programmers/emulation/clock.js';
 import { EmulatedCh341a } from '../../src/programmers/emulation/ch341a/ch341a-device.js';
 import { EmulatedNando } from '../../src/programmers/emulation/nando/nando-device.js';
-import { discover, UsbUnavailable, type UsbModel } from '../../src/usb/discover.js';
-import { programmerFromUsb } from '../../src/usb/register.js';
+import { discover, UsbUnavailable, type UsbModel } from '../../src/usb-discovery/discover.js';
+import { programmerFromUsb } from '../../src/usb-discovery/register.js';
 
 const models: UsbModel[] = [
   { model: 'CH341A', driver: 'ch341a', vid: 0x1a86, pid: 0x5512, sites: 1 },

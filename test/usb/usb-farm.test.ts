@@ -9,8 +9,8 @@ import { createDriver } from '../../src/programmers/registry.js';
 import { SimClock } from '../../src/programmers/emulation/clock.js';
 import { EmulatedCh341a } from '../../src/programmers/emulation/ch341a/ch341a-device.js';
 import { EmulatedNando } from '../../src/programmers/emulation/nando/nando-device.js';
-import { discover } from '../../src/usb/discover.js';
-import { catalogUsbModels, registerDiscovered } from '../../src/usb/register.js';
+import { discover } from '../../src/usb-discovery/discover.js';
+import { catalogUsbModels, registerDiscovered } from '../../src/usb-discovery/register.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { usbFarmDoc } from './usb-lot-fixture.js';
 

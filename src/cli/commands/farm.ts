@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { discover, type DiscoveryResult } from '../../usb/discover.js';
-import { catalogUsbModels, registerDiscovered, type RegisteredDevice as Row } from '../../usb/register.js';
-import { UDEV_HOWTO } from '../../usb/udev.js';
+import { discover, type DiscoveryResult } from '../../usb-discovery/discover.js';
+import { catalogUsbModels, registerDiscovered, type RegisteredDevice as Row } from '../../usb-discovery/register.js';
+import { UDEV_HOWTO } from '../../usb-discovery/udev.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
 

@@ -1,9 +1,9 @@
 import { nandGeometry, norGeometry, type Chip, type NorProtocol } from '../../catalog/chip.js';
 import { DriverError } from '../../errors.js';
-import type { DeviceLink, DeviceSource } from '../usb/device-source.js';
-import type { FlashTarget } from '../usb/flash-target.js';
-import { FlashTargetDriver } from '../usb/target-driver.js';
-import { UsbTransport } from '../usb/transport.js';
+import type { DeviceLink, DeviceSource } from '../usb-board/device-source.js';
+import type { FlashTarget } from '../usb-board/flash-target.js';
+import { FlashTargetDriver } from '../usb-board/target-driver.js';
+import { UsbTransport } from '../usb-board/transport.js';
 import { NorTarget } from './nor-target.js';
 import { CH341A_EP_IN, CH341A_EP_OUT, type Ch341aSpeed } from './protocol.js';
 import { Ch341aSpiBus } from './spi-bus.js';

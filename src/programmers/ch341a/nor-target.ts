@@ -2,15 +2,15 @@ import { norGeometry, type Chip } from '../../catalog/chip.js';
 import { isData, type Extent } from '../../images/extent.js';
 import type { Progress } from '../driver.js';
 import type { ProgramTarget } from '../../layout/target.js';
-import type { FlashTarget } from '../usb/flash-target.js';
-import { SentDigest, checkReadback, type Mismatch, type SentRecord } from '../usb/sent-digest.js';
-import type { ProgramResult } from '../usb/single-site.js';
-import { SiteFail } from '../usb/site-fail.js';
+import type { FlashTarget } from '../usb-board/flash-target.js';
+import { SentDigest, checkReadback, type Mismatch, type SentRecord } from '../usb-board/sent-digest.js';
+import type { ProgramResult } from '../usb-board/single-site.js';
+import { SiteFail } from '../usb-board/site-fail.js';
 import type { SpiNorOps } from './spi-nor.js';
 
 const READ_CHUNK = 1024;
 
-import { allErased } from '../usb/erased.js';
+import { allErased } from '../usb-board/erased.js';
 
 export { allErased };
 

@@ -2,11 +2,11 @@ import { nandGeometry, type Chip, type NandGeometry } from '../../catalog/chip.j
 import { isData, type Extent } from '../../images/extent.js';
 import type { Progress } from '../driver.js';
 import type { ProgramTarget } from '../../layout/target.js';
-import type { FlashTarget } from '../usb/flash-target.js';
-import { NandPlacement } from '../usb/nand-placement.js';
-import { SentDigest, checkReadback, type Mismatch, type SentRecord } from '../usb/sent-digest.js';
-import type { ProgramResult } from '../usb/single-site.js';
-import { SiteFail } from '../usb/site-fail.js';
+import type { FlashTarget } from '../usb-board/flash-target.js';
+import { NandPlacement } from '../usb-board/nand-placement.js';
+import { SentDigest, checkReadback, type Mismatch, type SentRecord } from '../usb-board/sent-digest.js';
+import type { ProgramResult } from '../usb-board/single-site.js';
+import { SiteFail } from '../usb-board/site-fail.js';
 import { allErased } from './nor-target.js';
 import type { SpiNandOps } from './spi-nand.js';
 

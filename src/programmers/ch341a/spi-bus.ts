@@ -1,4 +1,4 @@
-import type { UsbTransport } from '../usb/transport.js';
+import type { UsbTransport } from '../usb-board/transport.js';
 import {
   BIT_REVERSE, CH341A_PACKET, CH341A_SPI_PER_PACKET, CMD_SPI_STREAM, releasePacket, speedPacket, writeCsPacket, type Ch341aSpeed,
 } from './protocol.js';

@@ -1,6 +1,6 @@
 import type { NorProtocol } from '../../catalog/chip.js';
-import type { Pacer } from '../usb/pacer.js';
-import { SiteFail } from '../usb/site-fail.js';
+import type { Pacer } from '../usb-board/pacer.js';
+import { SiteFail } from '../usb-board/site-fail.js';
 import type { SpiBus } from './spi-bus.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Chip } from '../../catalog/chip.js';
 import { FarmError } from '../../errors.js';
-import type { DeviceLink } from '../usb/device-source.js';
-import type { UsbDeviceLike } from '../usb/device.js';
+import type { DeviceLink } from '../usb-board/device-source.js';
+import type { UsbDeviceLike } from '../usb-board/device.js';
 import { SimClock } from './clock.js';
 import type { EmulatedBoardOptions } from './options.js';
 

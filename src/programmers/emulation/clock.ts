@@ -1,4 +1,4 @@
-import type { Pacer } from '../usb/pacer.js';
+import type { Pacer } from '../usb-board/pacer.js';
 
 /** Virtual time of an emulated board, in milliseconds: USB transfers and the driver's waits advance it. */
 export class SimClock {

@@ -1,6 +1,6 @@
 import type {
   UsbConfigurationLike, UsbControlSetup, UsbDeviceLike, UsbEndpointLike, UsbInResult, UsbOutResult,
-} from '../usb/device.js';
+} from '../usb-board/device.js';
 import type { SimClock } from './clock.js';
 
 /** Static descriptor facts of an emulated device. */

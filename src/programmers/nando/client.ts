@@ -1,4 +1,4 @@
-import type { UsbTransport } from '../usb/transport.js';
+import type { UsbTransport } from '../usb-board/transport.js';
 import { FrameReader, NandoProtocolError, type NandoFrame } from './frames.js';
 import { CMD, NANDO_WRITE_CHUNK, confPacket, rangePacket, type FsmcConf, type NandoGeometry } from './protocol.js';
 

@@ -1,8 +1,8 @@
 import type { Chip } from '../../catalog/chip.js';
 import { DriverError } from '../../errors.js';
-import type { DeviceSource } from '../usb/device-source.js';
-import { FlashTargetDriver } from '../usb/target-driver.js';
-import { UsbTransport } from '../usb/transport.js';
+import type { DeviceSource } from '../usb-board/device-source.js';
+import { FlashTargetDriver } from '../usb-board/target-driver.js';
+import { UsbTransport } from '../usb-board/transport.js';
 import { NandoClient } from './client.js';
 import { NandoNandTarget } from './nand-target.js';
 import { nandoTimeoutMs } from './timeouts.js';

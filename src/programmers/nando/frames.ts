@@ -1,5 +1,5 @@
-import { UsbLinkError } from '../usb/link-error.js';
-import type { UsbTransport } from '../usb/transport.js';
+import { UsbLinkError } from '../usb-board/link-error.js';
+import type { UsbTransport } from '../usb-board/transport.js';
 import { NANDO_ERRORS, NANDO_PACKET, RESP_DATA, RESP_STATUS, ST } from './protocol.js';
 
 /** One answer frame from the NANDO firmware. */

@@ -1,4 +1,4 @@
-import type { Pacer } from '../usb/pacer.js';
+import type { Pacer } from '../usb-board/pacer.js';
 import type { BadBlockReport, NandoClient } from './client.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Chip } from '../../../catalog/chip.js';
 import { FarmError } from '../../../errors.js';
-import type { DeviceSource } from '../../usb/device-source.js';
+import type { DeviceSource } from '../../usb-board/device-source.js';
 import { emulatedBoard, type EmulatedBoard } from '../board.js';
 import { EmulatedNando } from './nando-device.js';
 import { factoryBadBlocks, type EmulatedBoardOptions } from '../options.js';

@@ -1,5 +1,5 @@
 import { NANDO_PACKET, NANDO_PID, NANDO_VID } from '../../nando/protocol.js';
-import type { UsbControlSetup } from '../../usb/device.js';
+import type { UsbControlSetup } from '../../usb-board/device.js';
 import type { SimClock } from '../clock.js';
 import { NandoFirmware } from './nando-firmware.js';
 import type { ParallelNandChip } from './parallel-nand.js';
