@@ -22,9 +22,6 @@ export type FailureCode = (typeof FAILURE_CODES)[number];
 /** The operation a device was in when it failed. */
 export type Stage = 'id' | 'erase' | 'blank' | 'program' | 'verify' | 'serial' | 'ext-csd';
 
-/** What a site holds right now. */
-export type SiteState = 'empty' | 'present' | 'busy';
-
 /** A typed failure of one site's device. */
 export interface SiteFailure {
   code: FailureCode;
@@ -83,8 +80,6 @@ export interface ProgrammerDriver {
   open(chip: Chip): Promise<void>;
   /** Releases the programmer. Safe to call twice. */
   close(): Promise<void>;
-  /** State of every site, index 0..sites-1. */
-  siteStates(): Promise<SiteState[]>;
   /** Starts a cycle: the given devices are now in their sites. */
   load(insertions: Insertion[]): Promise<void>;
   /** Ends a cycle: the sites are emptied. */

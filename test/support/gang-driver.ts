@@ -1,6 +1,6 @@
 import type { Chip } from '../../src/catalog/chip.js';
 import type { Extent } from '../../src/images/extent.js';
-import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState } from '../../src/programmers/driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome } from '../../src/programmers/driver.js';
 import type { ExtCsdWrite } from '../../src/layout/ext-csd.js';
 import type { EmmcPartition, ProgramTarget } from '../../src/layout/target.js';
 import { broadcast } from './broadcast.js';
@@ -29,10 +29,6 @@ export class GangDriver implements ProgrammerDriver {
 
   async close(): Promise<void> {
     for (const b of this.boards) await b.close();
-  }
-
-  async siteStates(): Promise<SiteState[]> {
-    return (await Promise.all(this.boards.map((b) => b.siteStates()))).map((s) => s[0]);
   }
 
   async load(insertions: Insertion[]): Promise<void> {

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { Chip } from '../../catalog/chip.js';
 import { DriverError, FarmError } from '../../errors.js';
 import { isData, type Extent } from '../../images/extent.js';
-import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteFailure, SiteOutcome, SiteState, Stage } from '../driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteFailure, SiteOutcome, Stage } from '../driver.js';
 import type { ExtCsdWrite } from '../../layout/ext-csd.js';
 import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { UnitDigester } from '../unit-digests.js';
@@ -35,7 +35,8 @@ async function writeAll(h: fs.FileHandle, bytes: Uint8Array, position: number): 
 export class BlockdevProgrammer implements ProgrammerDriver {
   private chip?: Chip;
   private targets: TargetInfo[] = [];
-  private readonly states: SiteState[];
+  /** Which sites hold a device (loaded and not yet unloaded). */
+  private readonly loaded: boolean[];
   private readonly handles = new Map<number, fs.FileHandle>();
   private last?: SentRecord;
 
@@ -43,7 +44,7 @@ export class BlockdevProgrammer implements ProgrammerDriver {
     if (opts.targets.length !== info.sites) {
       throw new FarmError('blockdev-targets', `programmer ${info.serial} has ${info.sites} sites but options.targets lists ${opts.targets.length} paths; give one target per site`);
     }
-    this.states = Array.from({ length: info.sites }, () => 'empty' as const);
+    this.loaded = Array.from({ length: info.sites }, () => false);
   }
 
   async open(chip: Chip): Promise<void> {
@@ -61,16 +62,12 @@ export class BlockdevProgrammer implements ProgrammerDriver {
     return this.chip;
   }
 
-  async siteStates(): Promise<SiteState[]> {
-    return [...this.states];
-  }
-
   async load(insertions: Insertion[]): Promise<void> {
     const chip = this.c;
     for (const ins of insertions) {
       const t = this.targets[ins.site];
       if (!t) throw new DriverError('bad-site', `site ${ins.site} does not exist on ${this.info.serial}`);
-      this.states[ins.site] = 'present';
+      this.loaded[ins.site] = true;
       const again = checkTarget(t.path); // a file may have appeared since open(); checks repeat before each cycle
       this.targets[ins.site] = again;
       if (targetPresent(again, chip, this.opts.capacityBytes)) this.handles.set(ins.site, await fs.open(again.path, 'r+'));
@@ -81,7 +78,7 @@ export class BlockdevProgrammer implements ProgrammerDriver {
   async unload(): Promise<void> {
     for (const h of this.handles.values()) await h.close();
     this.handles.clear();
-    this.states.fill('empty');
+    this.loaded.fill(false);
     this.last = undefined;
   }
 
@@ -92,15 +89,10 @@ export class BlockdevProgrammer implements ProgrammerDriver {
     const live: LiveSite[] = [];
     for (const site of sites) {
       const handle = this.handles.get(site);
-      if (this.states[site] === 'empty' || !handle) fail.set(site, { code: 'no-device', stage, message: `site ${site} (${this.opts.targets[site] ?? '?'}) holds no device` });
+      if (!this.loaded[site] || !handle) fail.set(site, { code: 'no-device', stage, message: `site ${site} (${this.opts.targets[site] ?? '?'}) holds no device` });
       else live.push({ site, target: this.targets[site], handle, capacity: targetCapacity(this.targets[site], chip, this.opts.capacityBytes) });
     }
-    for (const l of live) this.states[l.site] = 'busy';
-    try {
-      await fn(live, fail);
-    } finally {
-      for (const l of live) this.states[l.site] = 'present';
-    }
+    await fn(live, fail);
     return sites.map((site) => (fail.has(site) ? { site, failure: fail.get(site) } : { site }));
   }
 

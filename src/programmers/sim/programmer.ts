@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import type { Chip } from '../../catalog/chip.js';
 import { DriverError } from '../../errors.js';
 import type { Extent } from '../../images/extent.js';
-import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState, Stage } from '../driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, Stage } from '../driver.js';
 import type { ExtCsdWrite } from '../../layout/ext-csd.js';
 import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { crcOfFill } from '../unit-digests.js';
@@ -48,10 +48,6 @@ export class SimProgrammer implements ProgrammerDriver {
     return this.ctx;
   }
 
-  async siteStates(): Promise<SiteState[]> {
-    return this.ctx ? this.ctx.sites.map((s) => s.state) : Array.from({ length: this.info.sites }, () => 'empty' as const);
-  }
-
   async load(insertions: Insertion[]): Promise<void> {
     const c = this.c;
     for (const ins of insertions) {
@@ -79,19 +75,14 @@ export class SimProgrammer implements ProgrammerDriver {
     const live: SimSite[] = [];
     for (const i of sites) {
       const s = c.sites[i];
-      if (!s || s.state === 'empty' || !s.device) early.push({ site: i, failure: failure('no-device', stage, `site ${i} holds no device`) });
+      if (!s || !s.device) early.push({ site: i, failure: failure('no-device', stage, `site ${i} holds no device`) });
       else if (s.contactBad) {
         const why = this.opts.brokenSites.includes(i) ? 'the socket is broken' : `adapter wear ${s.wear.toFixed(2)}`;
         early.push(outcome(s, failure('bad-contact', stage, `pin continuity check failed on site ${i} (${why})`)));
       } else live.push(s);
     }
-    for (const s of live) s.state = 'busy';
-    try {
-      const done = live.length > 0 ? await fn(live) : [];
-      return [...early, ...done].sort((a, b) => a.site - b.site);
-    } finally {
-      for (const s of live) if (s.device) s.state = 'present';
-    }
+    const done = live.length > 0 ? await fn(live) : [];
+    return [...early, ...done].sort((a, b) => a.site - b.site);
   }
 
   async readId(sites: number[]): Promise<IdOutcome[]> {

@@ -1,6 +1,5 @@
 import type { Chip } from '../../catalog/chip.js';
 import { nandGeometry } from '../../catalog/chip.js';
-import type { SiteState } from '../driver.js';
 import type { EmmcPartition } from '../../layout/target.js';
 import type { DeviceFaults } from './faults.js';
 import type { SimGeometry } from './geometry.js';
@@ -9,7 +8,7 @@ import { cidFor, initialExtCsd } from './emmc.js';
 
 /** One site of the simulated programmer and the device in it: media digests, NAND markers, eMMC registers. */
 export class SimSite {
-  state: SiteState = 'empty';
+  /** The device in the socket; undefined when the site is empty. */
   device?: DeviceFaults;
   /** Adapter wear at this insertion. */
   wear = 0;
@@ -43,7 +42,6 @@ export class SimSite {
   insert(device: DeviceFaults, wear: number, idBytes: Uint8Array, serial: number): void {
     this.device = device;
     this.wear = wear;
-    this.state = 'present';
     this.scanned = false;
     this.map = undefined;
     for (const m of Object.values(this.media)) m.eraseAll();
@@ -61,7 +59,6 @@ export class SimSite {
   /** The device is taken out. */
   remove(): void {
     this.device = undefined;
-    this.state = 'empty';
   }
 
   /** NAND: reads every block's marker bytes (datasheet marker pages, spare offset) into the bad-block table. */

@@ -1,7 +1,7 @@
 import type { Chip } from '../../catalog/chip.js';
 import type { Extent } from '../../images/extent.js';
 import { DriverError } from '../../errors.js';
-import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, SiteState, Stage } from '../driver.js';
+import type { IdOutcome, Insertion, ProgrammerDriver, ProgrammerInfo, Progress, SerialWrite, SiteOutcome, Stage } from '../driver.js';
 import type { ExtCsdWrite } from '../../layout/ext-csd.js';
 import type { EmmcPartition, ProgramTarget } from '../../layout/target.js';
 import { UsbLinkError } from './link-error.js';
@@ -29,7 +29,6 @@ export abstract class SingleSiteUsbDriver implements ProgrammerDriver {
   readonly info: ProgrammerInfo;
   protected chip: Chip | undefined;
   private loaded = false;
-  private busy = false;
   private sent: SentRecord | undefined;
   protected badBlocks: number[] = [];
 
@@ -67,10 +66,6 @@ export abstract class SingleSiteUsbDriver implements ProgrammerDriver {
 
   async close(): Promise<void> {
     await this.disconnect();
-  }
-
-  async siteStates(): Promise<SiteState[]> {
-    return [this.busy ? 'busy' : this.loaded ? 'present' : 'empty'];
   }
 
   async load(insertions: Insertion[]): Promise<void> {
@@ -172,7 +167,6 @@ export abstract class SingleSiteUsbDriver implements ProgrammerDriver {
         out.push({ site, failure: { code: 'no-device', stage, message: `site ${site} holds no device` } } as SiteOutcome & T);
         continue;
       }
-      this.busy = true;
       try {
         const r = await fn();
         out.push({ site, ...r, ...(this.badBlocks.length ? { badBlocks: [...this.badBlocks] } : {}) });
@@ -183,8 +177,6 @@ export abstract class SingleSiteUsbDriver implements ProgrammerDriver {
         } else if (e instanceof UsbLinkError) {
           out.push({ site, failure: { code: e.code, stage, message: e.message } } as SiteOutcome & T);
         } else throw e;
-      } finally {
-        this.busy = false;
       }
     }
     return out;
