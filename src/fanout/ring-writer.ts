@@ -156,11 +156,6 @@ export class RingWriter {
     }
   }
 
-  /** Marks the ring aborted (readers throw) without waiting for anything. */
-  abort(): void {
-    this.finish(RING_ABORTED);
-  }
-
   private finish(state: number): void {
     this.reconcile();
     Atomics.store(this.r.i32, H.STATE, state);
