@@ -15,19 +15,15 @@ import type { ProgrammerSpec } from '../programmers/spec.js';
 import { createRing, markConsumerDead, resetRing, type RingViews } from './ring-layout.js';
 import { RingWriter, type RingWriteStats } from './ring-writer.js';
 import type { CycleFigures, FromSession, ImageFile, SessionTask, WireCyclePlan } from './session-messages.js';
+import { RING_DEFAULTS } from './ring-defaults.js';
 
 export type { WireCyclePlan, BootImageFile, ImageFile, CycleFigures } from './session-messages.js';
 
 /** Ring sizes of a farm session. */
 export interface RingOptions {
-  /**
-   * Slots in the ring. Picked with `npm run bench:fanout` (ring rows, 8 programmers on 2 cores, warm sessions): 16,
-   * 32 and 64 × 1 MiB and 128 × 256 KiB ran within 4 % of each other (1106–1148 ms a wave of 1 GiB), 8 × 4 MiB was
-   * the slowest (1203 ms); 32 × 1 MiB takes half the shared memory of 64 and 35 MB less peak RSS.
-   * @default 32
-   */
+  /** Slots in the ring (why this many: ring-defaults.ts). @default 32 (RING_DEFAULTS.slots) */
   slots?: number;
-  /** Bytes per slot. @default 1048576 (1 MiB) */
+  /** Bytes per slot. @default 1048576, 1 MiB (RING_DEFAULTS.chunkSize) */
   chunkSize?: number;
 }
 
@@ -37,7 +33,7 @@ export interface FarmSessionOptions {
   programmers: ProgrammerSpec[];
   /** The chip every programmer is opened for. */
   chip: Chip;
-  /** Ring sizes (32 MiB of shared memory by default, whatever the image size). @default { slots: 32, chunkSize: 1 MiB } */
+  /** Ring sizes, 32 MiB of shared memory whatever the image size. @default RING_DEFAULTS: { slots: 32, chunkSize: 1 MiB } */
   ring?: RingOptions;
   /** Stall ms a slow programmer may cost the farm per wave before it reads the image itself (ring-writer.ts). @default 2000 */
   slowConsumerMs?: number;
@@ -133,7 +129,7 @@ export class FarmSession {
     }
     const n = Math.max(1, opts.programmers.length);
     const pool = new Piscina({ ...workerFile(opts.worker ?? realWorker), minThreads: n, maxThreads: n, idleTimeout: 2 ** 31 - 1, concurrentTasksPerWorker: 1, atomics: 'disabled', resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GEN_MB } });
-    const ring = createRing({ slots: opts.ring?.slots ?? 32, chunkSize: opts.ring?.chunkSize ?? 1 << 20, consumers: n });
+    const ring = createRing({ slots: opts.ring?.slots ?? RING_DEFAULTS.slots, chunkSize: opts.ring?.chunkSize ?? RING_DEFAULTS.chunkSize, consumers: n });
     const session = new FarmSession(opts, pool, ring);
     opts.programmers.forEach((spec, i) => session.launch(spec, i));
     await Promise.all([...session.members.values()].map((m) => m.ready));

@@ -4,6 +4,7 @@ import { outputMode } from '../run-output.js';
 import { runLotCommand } from '../run-lot.js';
 import { UsageError } from '../../errors.js';
 import { intOption } from '../../strict-number.js';
+import { RING_DEFAULTS } from '../../fanout/ring-defaults.js';
 
 /** Parses --speed: a positive number or `unlimited`. */
 export function parseSpeed(v: string): number | 'unlimited' {
@@ -57,14 +58,15 @@ export function register(program: Command): void {
     .option('--site-fail-limit <k>', 'socket failures in a row that disable a site', count, 3)
     .option('--cycle-timeout <s>', 'give up a cycle after this many seconds: its devices fail with timeout', count, 3600)
     .option('--speed <x>', 'sim programmers: time scale (1 = real time) or "unlimited"', parseSpeed)
-    .option('--ring-slots <n>', 'chunks in the shared ring the image streams through (default 32)', slots)
-    .option('--ring-chunk <bytes>', 'bytes per ring chunk, e.g. 256K or 4M (default 1M)', parseChunk)
+    .option('--ring-slots <n>', `chunks in the shared ring the image streams through (default ${RING_DEFAULTS.slots})`, slots)
+    .option('--ring-chunk <bytes>', `bytes per ring chunk, e.g. 256K or 4M (default ${RING_DEFAULTS.chunkSize >> 20}M)`, parseChunk)
     .option('--wait', 'when the lot or a programmer is held by another live run, wait for it instead of exiting 6')
     .option('--slow-consumer-ms <ms>', 'stall one slow programmer may cost the farm per wave before it reads the image itself', count, 2000)
     .option('--operator <name>', 'who runs the lot (default: $GANGFLASH_OPERATOR or the login name); recorded')
     .option('--engineering', 'run a job version nobody released (an engineering run; recorded)')
     .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; bell?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean }) {
-      if ((o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20) > 1 << 30) throw new UsageError('bad-option', `--ring-slots × --ring-chunk is ${(o.ringSlots ?? 32) * (o.ringChunk ?? 1 << 20)} bytes; keep the ring at 1 GiB or less`);
+      const ringBytes = (o.ringSlots ?? RING_DEFAULTS.slots) * (o.ringChunk ?? RING_DEFAULTS.chunkSize);
+      if (ringBytes > 1 << 30) throw new UsageError('bad-option', `--ring-slots × --ring-chunk is ${ringBytes} bytes; keep the ring at 1 GiB or less`);
       process.exitCode = await runLotCommand({
         dbFile: dbPath(this),
         lot: o.lot,
