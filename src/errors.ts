@@ -64,3 +64,5 @@ export class LotImportError extends GangflashError {}
 export class InventoryError extends GangflashError {}
 /** A programmer driver could not do what was asked (transport, protocol). */
 export class DriverError extends GangflashError {}
+/** A site settings file (labour, station and line rates for the planner's costs) that is wrong. */
+export class SettingsError extends GangflashError {}
