@@ -77,7 +77,7 @@ export function storeCatalogs(db: Db, data: CatalogData): LoadReport {
     })));
     const adapterTypes = upsert(db, 'adapter_types', 'id', data.adapterTypes.map((t) => ({
       id: t.id, name: t.name, vendor: t.vendor, package: t.package, pitch_mm: t.pitchMm, sites: t.sites,
-      rated_insertions: t.ratedInsertions, source: t.source, catalog_file: t.catalogFile,
+      rated_insertions: t.ratedInsertions, source: t.source, catalog_file: t.catalogFile, price: t.price ?? null,
     })));
     let fitRowsChanged = 0;
     for (const t of data.adapterTypes) {

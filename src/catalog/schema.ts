@@ -109,6 +109,8 @@ export const adapterTypeSchema = z.strictObject({
   fits: z.array(fitSchema).min(1),
   families: z.array(z.string().min(1)).min(1),
   source: z.string().min(3),
+  /** List price of one adapter (the site's currency), for the planner's wear cost; give its source in `source`. */
+  price: z.number().nonnegative().max(1e7).optional(),
   notes: z.string().optional(),
 });
 

@@ -57,8 +57,9 @@ export function fixture(dir: string, name = 'fixture.db') {
       ).run({ ...c, capacity: c.capacity ?? 1 << 30, geometry: JSON.stringify(c.geometry), timings: JSON.stringify(c.timings), defectRate: c.defectRate ?? 0 });
       return api;
     },
-    adapterType(t: { id: string; package: string; w: number; l: number; pitch: number; sites?: number; rated: number; families: string[] }) {
-      db.prepare("INSERT INTO adapter_types VALUES (?, ?, 'TestCo', ?, ?, ?, ?, 'test', 'test.json')").run(t.id, `${t.id} adapter`, t.package, t.pitch, t.sites ?? 1, t.rated);
+    adapterType(t: { id: string; package: string; w: number; l: number; pitch: number; sites?: number; rated: number; families: string[]; price?: number }) {
+      db.prepare("INSERT INTO adapter_types (id, name, vendor, package, pitch_mm, sites, rated_insertions, source, catalog_file, price) VALUES (?, ?, 'TestCo', ?, ?, ?, ?, 'test', 'test.json', ?)")
+        .run(t.id, `${t.id} adapter`, t.package, t.pitch, t.sites ?? 1, t.rated, t.price ?? null);
       db.prepare('INSERT INTO adapter_fits VALUES (?, ?, ?, ?, ?)').run(t.id, t.package, t.w, t.l, t.pitch);
       for (const f of t.families) db.prepare('INSERT INTO adapter_families VALUES (?, ?)').run(t.id, f);
       return api;

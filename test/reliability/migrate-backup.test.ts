@@ -14,9 +14,9 @@ const dir = tmpDir('gangflash-migrate-');
 describe('run backs the database up before it migrates', () => {
   it('a database at schema version 2 is copied to a backup before run migrates it, and the message names the backup', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'v2'), devices: 8, serial: 'SN01@0x100000' });
-    // Take the database back to schema 2 by hand: the tables of migrations 003 to 007 did not exist then.
+    // Take the database back to schema 2 by hand: the tables and columns of migrations 003 on did not exist then.
     const db = new Database(dbFile);
-    db.exec('DROP TABLE mes_config; DROP TABLE mes_publish_state; DROP TABLE mes_outbox; DROP TRIGGER attempt_totals_finish; DROP TRIGGER attempt_totals_insert; DROP TRIGGER adapter_totals_insert; DROP TRIGGER adapter_days_insert; DROP TABLE adapter_days; DROP TRIGGER adapter_totals_socket; DROP TRIGGER device_totals_insert; DROP TABLE attempt_totals; DROP TABLE site_totals; DROP TABLE failure_totals; DROP TABLE device_totals; DROP TABLE adapter_totals; DROP TABLE runs; ALTER TABLE events DROP COLUMN actor; DROP TABLE job_releases; DROP TABLE job_serial_rules; DROP TABLE serial_ledger; DROP TABLE serial_rules; DROP TABLE serials; DROP TABLE lot_leases; DROP TABLE image_checks;');
+    db.exec('ALTER TABLE adapters DROP COLUMN price; ALTER TABLE adapter_types DROP COLUMN price; DROP TABLE mes_config; DROP TABLE mes_publish_state; DROP TABLE mes_outbox; DROP TRIGGER attempt_totals_finish; DROP TRIGGER attempt_totals_insert; DROP TRIGGER adapter_totals_insert; DROP TRIGGER adapter_days_insert; DROP TABLE adapter_days; DROP TRIGGER adapter_totals_socket; DROP TRIGGER device_totals_insert; DROP TABLE attempt_totals; DROP TABLE site_totals; DROP TABLE failure_totals; DROP TABLE device_totals; DROP TABLE adapter_totals; DROP TABLE runs; ALTER TABLE events DROP COLUMN actor; DROP TABLE job_releases; DROP TABLE job_serial_rules; DROP TABLE serial_ledger; DROP TABLE serial_rules; DROP TABLE serials; DROP TABLE lot_leases; DROP TABLE image_checks;');
     db.pragma('user_version = 2');
     db.close();
     expect(fs.existsSync(backupDir(dbFile))).toBe(false);

@@ -5,6 +5,7 @@ import { intOption } from '../../strict-number.js';
 import { listAdapterTypes, type AdapterType } from '../../catalog/adapter-types.js';
 import { addAdapterMounted, getAdapter, mountAdapter, overrideLife, replaceSocket, retireAdapter, unmountAdapter } from '../../inventory/adapters.js';
 import { inventory, type AdapterState } from '../../inventory/inventory.js';
+import { setAdapterPrice } from '../../store/adapter-prices.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
 
@@ -98,6 +99,19 @@ export function register(program: Command): void {
       if (opts.json) return printJson(r);
       say(`adapter ${serial}: socket replaced after ${r.insertionsBefore} insertions; count restarts at 0`);
     });
+  adapters.command('price <serial> <amount>').description('record what adapter SERIAL cost (site currency; "none" clears it): the planner prices its wear at price / rated insertions')
+    .option('--json', 'print as JSON')
+    .action(function (this: Command, serial: string, amount: string, opts: { json?: boolean }) {
+      const price = amount === 'none' ? null : /^\s*\d{1,9}(\.\d{1,6})?\s*$/.test(amount) ? Number(amount) : NaN;
+      if (Number.isNaN(price)) throw new UsageError('bad-price', `price ${amount}: give a decimal amount such as 349.50, or none`);
+      withDb(this, (db) => {
+        getAdapter(db, serial);
+        setAdapterPrice(db, serial, price);
+      });
+      if (opts.json) return printJson({ serial, price });
+      say(price === null ? `adapter ${serial}: price cleared (its type's list price applies)` : `adapter ${serial}: price ${price}`);
+    });
+
   adapters.command('override <serial>').description('allow adapter SERIAL past its rated life (recorded with the reason)')
     .requiredOption('--reason <text>', 'why the operator allows it').option('--by <name>', 'who allows it (default: $GANGFLASH_OPERATOR or the login name)').option('--json', 'print as JSON')
     .action(function (this: Command, serial: string, opts: { reason: string; by?: string; json?: boolean }) {

@@ -5,13 +5,15 @@ import { intOption, QUANTITY } from '../../strict-number.js';
 import { loadFarmFile } from '../../farm/index.js';
 import { imageStatsOfFile } from '../../planning/image-stats.js';
 import { planLot } from '../../planning/plan.js';
-import type { LotPlan } from '../../planning/types.js';
+import type { LotPlan, PlanRequest } from '../../planning/types.js';
 import { withDb } from '../context.js';
+import { compareSetup, runCompare, type CompareOpts } from '../plan-compare.js';
 import { printJson, say, table } from '../output.js';
 
 interface PlanOpts {
   chip: string; image: string; qty: string; farm?: string; by?: string; hoursPerDay: string; handlingSeconds: string;
   siteBandwidth?: string; cycleSeconds?: string; minHistory: string; json?: boolean;
+  compare?: string; settings?: string; ispInterface?: string; ispChannels?: string; ispFixtures?: string; format?: string; out?: string;
 }
 
 /** A plain decimal number (digits, optionally a fraction; no exponent or hex) from 0 to `max`; whole when `int`. */
@@ -71,22 +73,32 @@ export function register(program: Command): void {
     .option('--cycle-seconds <s>', 'time per cycle to use instead of history or datasheet (handling included)')
     .option('--min-history <n>', 'attempts/devices of history needed before it is used', '20')
     .option('--json', 'print the plan as JSON')
+    .option('--compare <route>', 'isp: compare offline on this farm with in-system programming after assembly (time, cost, break-even, recommendation)')
+    .option('--settings <file>', 'with --compare: site settings JSON (labour, station, line rates, fixture and ISP figures)')
+    .option('--isp-interface <name>', 'with --compare: swd | swd-dap | jtag | spi | uart | usb-emmc | emmc-hs400 (default: settings, else swd)')
+    .option('--isp-channels <n>', 'with --compare: targets one in-system fixture programs at once')
+    .option('--isp-fixtures <n>', 'with --compare: in-system fixtures the line will use')
+    .option('--format <f>', 'with --compare: text | json | html (default text)')
+    .option('--out <file>', 'with --compare: write the JSON or HTML to this file')
     .action(async function (this: Command, o: PlanOpts) {
       const qty = intOption('--qty', o.qty, QUANTITY);
+      const compareOnly = [o.settings, o.ispInterface, o.ispChannels, o.ispFixtures, o.format, o.out].some((v) => v !== undefined);
+      if (o.compare === undefined && compareOnly) throw new UsageError('compare-only', '--settings, --isp-*, --format and --out go with --compare isp');
+      const compare = o.compare === undefined ? undefined : compareSetup(o as PlanOpts & CompareOpts);
       let programmers: string[] | undefined;
       if (o.farm) programmers = loadFarmFile(path.resolve(o.farm)).programmers.map((p) => p.serial);
       const image = await imageStatsOfFile(path.resolve(o.image));
-      const plan = withDb(this, (db) =>
-        planLot(db, {
-          chip: o.chip, image, qty, programmers,
-          by: o.by,
-          hoursPerDay: num('--hours-per-day', o.hoursPerDay, false, 24),
-          handlingSec: num('--handling-seconds', o.handlingSeconds),
-          siteBytesPerSec: num('--site-bandwidth', o.siteBandwidth),
-          cycleSeconds: num('--cycle-seconds', o.cycleSeconds),
-          minHistory: num('--min-history', o.minHistory, true, 1_000_000),
-        }),
-      );
+      const req: PlanRequest = {
+        chip: o.chip, image, qty, programmers,
+        by: o.by,
+        hoursPerDay: num('--hours-per-day', o.hoursPerDay, false, 24),
+        handlingSec: num('--handling-seconds', o.handlingSeconds),
+        siteBytesPerSec: num('--site-bandwidth', o.siteBandwidth),
+        cycleSeconds: num('--cycle-seconds', o.cycleSeconds),
+        minHistory: num('--min-history', o.minHistory, true, 1_000_000),
+      };
+      if (compare) return withDb(this, (db) => runCompare(db, req, compare));
+      const plan = withDb(this, (db) => planLot(db, req));
       if (o.json) printJson(plan);
       else printPlan(plan);
     });
