@@ -5,6 +5,8 @@ import { GangflashError, UsageError } from '../errors.js';
 import { listLots, lotCounters, lotReels } from '../lots/counters.js';
 import { forecastAdapters } from '../planning/forecast.js';
 import { planLot } from '../planning/plan.js';
+import type { SiteSettings } from '../planning/site-settings.js';
+import { registerCompareRoute } from './compare-route.js';
 import { farmState } from './farm-state.js';
 import { OutboxStore } from '../store/outbox.js';
 import { chipList, imageList, imageSize } from '../store/catalog-lists.js';
@@ -22,7 +24,7 @@ function queryInt(name: string, v: string | undefined, range: IntRange, fallback
 const BYTES: IntRange = { min: 0, max: 2 ** 48 };
 
 /** Registers the read-only JSON API and the live SSE stream under /api. */
-export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): void {
+export function registerApi(app: FastifyInstance, db: Db, live: LivePoller, settings?: { doc: SiteSettings; file: string }): void {
   const streams = new Set<import('node:http').ServerResponse>();
   // Open event streams never go idle: end them so that closing the server does not wait for the browsers.
   app.addHook('preClose', async () => {
@@ -68,6 +70,7 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller): voi
       ...(q.hoursPerDay ? { hoursPerDay: queryInt('hoursPerDay', q.hoursPerDay, { min: 1, max: 24 }) } : {}),
     });
   });
+  registerCompareRoute(app, db, settings);
   app.get('/api/live', (req, reply) => {
     reply.hijack();
     const res = reply.raw;

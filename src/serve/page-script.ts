@@ -1,3 +1,5 @@
+import { ISP_INTERFACES } from '../planning/isp-defaults.js';
+
 /** The dashboard's browser script (vanilla JS, inline in the page, no build step). */
 export const DASHBOARD_JS = String.raw`
 const token = new URLSearchParams(location.search).get('token');
@@ -83,12 +85,33 @@ async function plan(ev) {
     $('#plan-out').innerHTML = '<div>' + p.qty + ' × ' + esc(p.chip.part) + ': ' + p.sites.healthy + ' healthy sites, ' + p.cycle.seconds.toFixed(1) + ' s per cycle (' + p.cycle.basis + '), ' + (p.cycles ?? '-') + ' cycles = ' + (p.hours === null ? '-' : p.hours.toFixed(1)) + ' h; expect ' + p.expectedGood + ' good</div>' +
       (d ? '<div class="' + (d.feasible ? 'good' : 'bad') + '">by ' + d.by + ': ' + (d.feasible ? 'yes' : 'no') + ' (' + d.availableHours.toFixed(1) + ' h available, ' + (d.sitesNeeded ?? 'no number of') + ' sites needed)</div>' : '') +
       '<div>order: ' + (p.order.length ? p.order.map((o) => o.quantity + ' × ' + esc(o.adapterType) + ' (' + esc(o.reason) + ')').join('; ') : 'nothing') + '</div>';
+    await compare(q);
   } catch (e) { $('#plan-out').innerHTML = '<span class="bad">' + esc(e.message) + '</span>'; }
+}
+const imageSizes = new Map();
+const route = (r) => r === 'in-system' ? 'in system' : r;
+async function compare(q) {
+  $('#compare-out').innerHTML = '';
+  if (!q.get('isp')) return;
+  const c = new URLSearchParams(q);
+  if (c.get('image')) c.set('imageBytes', imageSizes.get(c.get('image')));
+  const { comparison: x, charts } = await api('/api/plan/compare?' + c);
+  const n = (v) => v.toFixed(4);
+  const row = (k, f) => '<tr><td>' + esc(k) + '</td><td class="num">' + esc(f(x.offline)) + '</td><td class="num">' + esc(f(x.inSystem)) + '</td></tr>';
+  $('#compare-out').innerHTML = '<div>offline or in system (' + esc(x.inSystem.interface) + '): <b id="compare-route">' + route(x.recommendation.route) + '</b></div>' +
+    '<ul>' + x.recommendation.reasons.map((r) => '<li class="' + (r.decisive ? 'decisive' : '') + '">' + esc(r.factor) + ': ' + esc(r.text) + '</li>').join('') + '</ul>' +
+    '<table><thead><tr><th></th><th>offline</th><th>in system</th></tr></thead><tbody>' +
+    row('hours for the order', (r) => r.hours === null ? 'no capacity' : r.hours.toFixed(1)) +
+    row('cost per device (' + x.currency + ')', (r) => n(r.costPerDevice.total)) + row('to buy', (r) => r.fixedCost.toFixed(2)) + row('order total', (r) => r.totalCost.toFixed(2)) +
+    '</tbody></table><div>break-even: ' + esc(x.breakEvenNote) + '</div>' + charts.cost + charts.time +
+    '<div class="legend">figures: the defaults table and the server\'s site settings; every figure and its source in /api/plan/compare</div>';
 }
 async function planForm() {
   const [c, i] = await Promise.all([api('/api/chips'), api('/api/images')]);
   $('#plan-chips').innerHTML = c.chips.map((x) => '<option value="' + esc(x.part) + '">' + esc(x.kind + ' ' + x.package) + '</option>').join('');
   $('#plan-image').innerHTML = '<option value="">(size below)</option>' + i.images.map((x) => '<option value="' + esc(x.sha256) + '">' + esc(x.path.split('/').pop() + ' · ' + x.size + ' B') + '</option>').join('');
+  for (const x of i.images) imageSizes.set(x.sha256, x.size);
+  $('#plan-isp').innerHTML += ${JSON.stringify(ISP_INTERFACES)}.map((v) => '<option>' + v + '</option>').join('');
   $('#plan-form').addEventListener('submit', plan);
 }
 load().then(connect).catch((e) => { $('#updated').textContent = 'error: ' + e.message; });

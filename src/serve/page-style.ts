@@ -1,3 +1,5 @@
+import { COMPARE_CHART_CSS } from '../report/compare-style.js';
+
 /** The dashboard's stylesheet (inline in the page). */
 export const DASHBOARD_CSS = `
 *{box-sizing:border-box}body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d232a;background:#f6f8fa}
@@ -18,4 +20,5 @@ th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 #alarms{list-style:none;padding:0;margin:0;max-height:220px;overflow:auto;font-size:12.5px}#alarms li{padding:3px 0;border-bottom:1px solid #eaeef2}
 #alarms li.alarm{color:#cf222e}.legend{font-size:11px;color:#57606a;margin-top:8px}
 form{display:flex;flex-wrap:wrap;gap:8px;align-items:end}label{display:flex;flex-direction:column;font-size:12px;color:#57606a}
-input,select,button{font:inherit;padding:3px 6px}#plan-out{margin-top:10px;font-size:13px}#plan-out .bad{color:#cf222e}#plan-out .good{color:#1a7f37}`;
+input,select,button{font:inherit;padding:3px 6px}#plan-out{margin-top:10px;font-size:13px}#plan-out .bad{color:#cf222e}#plan-out .good{color:#1a7f37}
+#compare-out{margin-top:10px;font-size:13px}#compare-out .decisive{font-weight:600}#compare-out table{width:auto}${COMPARE_CHART_CSS}`;

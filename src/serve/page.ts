@@ -21,7 +21,8 @@ export function dashboardHtml(): string {
 <label>quantity<input name="qty" type="number" min="1" value="20000" required></label>
 <label>image<select name="image" id="plan-image"></select></label><label>or image bytes<input name="imageBytes" type="number" min="1"></label>
 <label>by<input name="by" placeholder="friday or YYYY-MM-DD"></label><label>hours/day<input name="hoursPerDay" type="number" min="1" max="24" value="24"></label>
-<button>plan</button></form><div id="plan-out"></div></section>
+<label>vs in system<select name="isp" id="plan-isp"><option value="">(offline only)</option></select></label><label>ISP channels<input name="ispChannels" type="number" min="1" max="256"></label>
+<button>plan</button></form><div id="plan-out"></div><div id="compare-out"></div></section>
 </main>
 <script>${DASHBOARD_JS}</script>
 </body></html>

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { UsageError } from '../errors.js';
 import { hostIsLocal, isLoopback, requestToken, tokenMatches } from './auth.js';
+import type { SiteSettings } from '../planning/site-settings.js';
 import { registerApi } from './api.js';
 import { LivePoller } from './live.js';
 import { openReadOnly } from '../db/open-readonly.js';
@@ -18,6 +19,8 @@ export interface ServeOptions {
   token?: string;
   /** Milliseconds between polls of the database for live updates. @default 1000 */
   pollMs?: number;
+  /** Site settings the plan form's comparison prices with. @default the defaults table */
+  settings?: { doc: SiteSettings; file: string };
 }
 
 /** A started dashboard: its URL and how to stop it. */
@@ -51,7 +54,7 @@ export async function startDashboard(opts: ServeOptions): Promise<Dashboard> {
     reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
   });
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboardHtml()));
-  registerApi(app, db, live);
+  registerApi(app, db, live, opts.settings);
   const closeDb = () => {
     live.stop();
     if (db.open) db.close();

@@ -65,6 +65,14 @@ describe('the dashboard in headless Chromium', () => {
     await page.locator('#plan-out div').first().waitFor();
     expect(await page.locator('#plan-out').textContent()).toMatch(/20000 × TEST-EMMC16: 7 healthy sites.*by 2099-01-01: yes/);
 
+    // ... and would programming it in system after assembly, over USB, be the better route? Both charts come back.
+    await page.selectOption('#plan-isp', 'usb-emmc');
+    await page.click('#plan-form button');
+    await page.locator('#compare-route').waitFor();
+    expect(await page.locator('#compare-route').textContent()).toMatch(/^(offline|in system)$/);
+    expect(await page.locator('#compare-out svg#cost-lines').count()).toBe(1);
+    expect(await page.locator('#compare-out svg#time-bars').count()).toBe(1);
+
     expect(external).toEqual([]);
     const shot = path.join(artifactsDir, 'dashboard.png');
     await page.screenshot({ path: shot, fullPage: true });

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { Command } from 'commander';
+import { loadSiteSettings } from '../../planning/site-settings.js';
 import { intOption } from '../../strict-number.js';
 import { dbPath } from '../context.js';
 import { say } from '../output.js';
@@ -12,11 +14,13 @@ export function register(program: Command): void {
     .option('--host <h>', 'address to bind; anything but loopback requires --token', '127.0.0.1')
     .option('--token <t>', 'token every request must carry (Authorization: Bearer T or ?token=T)')
     .option('--poll-ms <ms>', 'milliseconds between polls of the database for live updates', '1000')
-    .action(async function (this: Command, opts: { port: string; host: string; token?: string; pollMs: string }) {
+    .option('--settings <file>', 'site settings JSON the plan form\'s offline-vs-in-system comparison prices with')
+    .action(async function (this: Command, opts: { port: string; host: string; token?: string; pollMs: string; settings?: string }) {
       const port = intOption('--port', opts.port, { min: 0, max: 65535 });
       const pollMs = intOption('--poll-ms', opts.pollMs, { min: 50, max: 3_600_000 });
+      const settings = opts.settings ? { doc: loadSiteSettings(path.resolve(opts.settings)), file: opts.settings } : undefined;
       const { startDashboard } = await import('../../serve/server.js'); // fastify loads only for `serve`
-      const d = await startDashboard({ dbFile: dbPath(this), host: opts.host, port, token: opts.token, pollMs });
+      const d = await startDashboard({ dbFile: dbPath(this), host: opts.host, port, token: opts.token, pollMs, settings });
       say(`gangflash dashboard on ${d.url}${opts.token ? '?token=…' : ''} (read-only; Ctrl-C stops it)`);
       await new Promise<void>((resolve) => {
         const stop = () => {
