@@ -30,7 +30,10 @@ const FORMATS = ['text', 'json', 'html'] as const;
 
 const route = (r: string) => (r === 'in-system' ? 'in system' : r);
 
-function printComparison(c: RouteComparison): void {
+/** The comparison as the lines `plan --compare isp` prints. */
+export function comparisonText(c: RouteComparison): string[] {
+  const lines: string[] = [];
+  const say = (line = '') => lines.push(line);
   say(`${c.qty} × ${c.chip.part} (${c.chip.kind}), ${c.programmedBytes} B programmed per device: offline on today's farm or in system through ${c.inSystem.interface}`);
   if (c.deadline) say(`due ${c.deadline.by}: ${c.deadline.availableHours.toFixed(1)} working hours at ${c.deadline.hoursPerDay} h/day`);
   say();
@@ -61,11 +64,12 @@ function printComparison(c: RouteComparison): void {
   say(`offline time: ${c.offline.timeDetail}`);
   say(`in-system time: ${c.inSystem.timeDetail}`);
   say(`to buy offline: ${c.offline.fixedDetail}; in system: ${c.inSystem.fixedDetail}`);
-  say(`break-even: ${c.breakEvenNote}`);
+  say(`break-even: ${c.breakEvenNote.replaceAll('in-system', 'in system')}`);
   say();
   say(`recommendation: ${route(c.recommendation.route)}`);
   for (const r of c.recommendation.reasons) say(`  ${r.decisive ? '*' : '-'} ${r.factor}${r.favours ? ` (${route(r.favours)})` : ''}: ${r.text}`);
   say('  (* decided it; every figure and its source: --json, field "figures")');
+  return lines;
 }
 
 /** The comparison's settings and output format from the options, checked before the image is read. */
@@ -87,7 +91,7 @@ export function compareSetup(o: CompareOpts): { costs: CostSettings; format: (ty
 /** `gangflash plan … --compare isp`: offline on today's farm vs in system, printed as text, JSON or HTML. */
 export function runCompare(db: Db, req: PlanRequest, setup: ReturnType<typeof compareSetup>): void {
   const c = compareLot(db, req, setup.costs);
-  if (setup.format === 'text') return printComparison(c);
+  if (setup.format === 'text') return say(comparisonText(c).join('\n'));
   const doc = setup.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderCompareHtml(c, new Date().toISOString());
   if (setup.out) fs.writeFileSync(setup.out, doc);
   else process.stdout.write(doc);

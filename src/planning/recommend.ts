@@ -37,7 +37,7 @@ export function recommend(
     factor: 'cost',
     favours: tie ? null : cheaper,
     decisive: costDecides,
-    text: `order total offline ${money(offline.totalCost)} (${money(offline.costPerDevice.total)} per device), in system ${money(inSystem.totalCost)} (${money(inSystem.costPerDevice.total)} per device)${tie ? `: within ${COST_TIE * 100} %, a tie` : ''}`,
+    text: `order total offline ${money(offline.totalCost)} (${offline.costPerDevice.total.toFixed(4)} per device), in system ${money(inSystem.totalCost)} (${inSystem.costPerDevice.total.toFixed(4)} per device)${tie ? `: within ${COST_TIE * 100} %, a tie` : ''}`,
   });
 
   reasons.push({

@@ -11,7 +11,7 @@ function step(max: number): number {
 
 /** Short money text: 12,345 or 12.35 below 100. */
 function money(v: number): string {
-  return v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2);
+  return v === 0 ? '0' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2);
 }
 
 /**
@@ -19,7 +19,7 @@ function money(v: number): string {
  * that cross at the break-even quantity, with the order's quantity marked.
  */
 export function costLinesSvg(c: RouteComparison, width = 860, height = 300): string {
-  const m = { l: 70, r: 24, t: 18, b: 62 };
+  const m = { l: 70, r: 24, t: 26, b: 62 };
   const w = width - m.l - m.r;
   const h = height - m.t - m.b;
   const lines = [
@@ -43,7 +43,7 @@ export function costLinesSvg(c: RouteComparison, width = 860, height = 300): str
     parts.push(
       `<g class="route ${l.cls}"><path class="${l.cls}" d="M${x(0).toFixed(1)},${y(l.fixed).toFixed(1)} L${x(qMax).toFixed(1)},${y(l.fixed + l.v * qMax).toFixed(1)}"/>` +
         `<title>${l.route}: ${money(l.fixed)} to buy + ${l.v.toFixed(4)} ${esc(c.currency)} per device</title></g>`,
-      `<text class="${l.cls}" x="${x(qMax) - 4}" y="${(y(l.fixed + l.v * qMax) - 6).toFixed(1)}" text-anchor="end">${l.route}</text>`,
+      `<text class="${l.cls}" x="${x(qMax) - 4}" y="${(y(l.fixed + l.v * qMax) - 8).toFixed(1)}" text-anchor="end">${l.route}</text>`,
     );
   }
   parts.push(`<line class="order" x1="${x(c.qty).toFixed(1)}" x2="${x(c.qty).toFixed(1)}" y1="${m.t}" y2="${m.t + h}"/>`);
@@ -56,6 +56,6 @@ export function costLinesSvg(c: RouteComparison, width = 860, height = 300): str
     parts.push(`<text x="${(x(be.exact) + 8).toFixed(1)}" y="${(y(cost) + 16).toFixed(1)}">break-even ${be.quantity.toLocaleString('en-US')}</text>`);
   }
   parts.push(`<text x="${m.l + w / 2}" y="${m.t + h + 34}" text-anchor="middle">devices</text>`);
-  parts.push(`<text x="${m.l}" y="${height - 6}" class="legend">cost of the order (${esc(c.currency)}): what must be bought + cost per device × devices · ${esc(c.breakEvenNote)}</text>`);
+  parts.push(`<text x="${m.l}" y="${height - 6}" class="legend">cost of the order (${esc(c.currency)}) = what must be bought + cost per device × devices${c.breakEven ? '' : ` · ${esc(c.breakEvenNote)}`}</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="cost-lines" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="cost over quantity of both routes">${parts.join('')}</svg>`;
 }

@@ -28,6 +28,7 @@ export function timeBarsSvg(c: RouteComparison, width = 860, height = 150): stri
     const y0 = m.t + i * band + band * 0.2;
     const hours = row.r.hours;
     const miss = row.r.forDate ? !row.r.forDate.meetsDate : false;
+    const label = hours === null ? '' : `${hours.toFixed(1)} h on ${row.r.parallel} ${row.unit}${row.r.forDate ? (miss ? ' · misses the date' : ' · meets the date') : ''}`;
     parts.push(`<text x="${m.l - 8}" y="${(y0 + band * 0.35).toFixed(1)}" text-anchor="end">${row.label}</text>`);
     if (hours === null) {
       parts.push(`<text x="${m.l + 4}" y="${(y0 + band * 0.35).toFixed(1)}">no capacity today</text>`);
@@ -36,7 +37,10 @@ export function timeBarsSvg(c: RouteComparison, width = 860, height = 150): stri
     parts.push(
       `<g class="bar ${row.cls}${miss ? ' misses' : ''}"><rect class="${row.cls}" x="${m.l}" y="${y0.toFixed(1)}" width="${(x(hours) - m.l).toFixed(1)}" height="${(band * 0.6).toFixed(1)}"/>` +
         `<title>${row.label}: ${hours.toFixed(1)} h on ${row.r.parallel} ${row.unit}</title></g>`,
-      `<text x="${(x(hours) + 4).toFixed(1)}" y="${(y0 + band * 0.35).toFixed(1)}">${hours.toFixed(1)} h on ${row.r.parallel} ${row.unit}${row.r.forDate ? (miss ? ' · misses the date' : ' · meets the date') : ''}</text>`,
+      // The label goes inside a long bar (white), after a short one.
+      x(hours) - m.l > 300
+        ? `<text class="on-bar" x="${m.l + 6}" y="${(y0 + band * 0.35).toFixed(1)}">${label}</text>`
+        : `<text x="${(x(hours) + 4).toFixed(1)}" y="${(y0 + band * 0.35).toFixed(1)}">${label}</text>`,
     );
   });
   if (avail !== undefined) {

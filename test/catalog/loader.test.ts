@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/open.js';
 import { defaultCatalogPaths, loadCatalogs } from '../../src/catalog/load.js';
 import { CatalogError } from '../../src/errors.js';
+import { adapterPrices } from '../../src/store/adapter-prices.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const dir = tmpDir();
@@ -109,6 +110,23 @@ describe('catalog loader', () => {
     doc.adapterTypes[1] = { ...doc.adapterTypes[0] };
     fs.writeFileSync(file, JSON.stringify(doc));
     expect(loadError(db, { adapterDir: copy }).message).toMatch(/tsop48-zif-1 \(adapterTypes\[1\]\): field id is a duplicate/);
+    db.close();
+  });
+
+  it('an adapter type\'s list price is loaded with it, and a negative price is refused', () => {
+    const db = openDb(path.join(dir, 'price.db'));
+    const copy = fs.mkdtempSync(path.join(dir, 'adapters-'));
+    for (const f of fs.readdirSync(defaultCatalogPaths.adapterDir)) fs.copyFileSync(path.join(defaultCatalogPaths.adapterDir, f), path.join(copy, f));
+    const file = path.join(copy, 'tsop48.json');
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    doc.adapterTypes[0].price = 349.5;
+    fs.writeFileSync(file, JSON.stringify(doc));
+    loadCatalogs(db, { adapterDir: copy });
+    expect(adapterPrices(db).types.get(doc.adapterTypes[0].id)).toBe(349.5);
+    expect(adapterPrices(db).types.get(doc.adapterTypes[1].id)).toBeNull();
+    doc.adapterTypes[0].price = -1;
+    fs.writeFileSync(file, JSON.stringify(doc));
+    expect(loadError(db, { adapterDir: copy }).message).toMatch(/field price /);
     db.close();
   });
 });

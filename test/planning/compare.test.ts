@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareRoutes } from '../../src/planning/compare.js';
-import type { CompareInput, OfflineInput } from '../../src/planning/compare-types.js';
-import { costSettings, type SiteSettings } from '../../src/planning/site-settings.js';
-
-const offline = (o: Partial<OfflineInput>): OfflineInput => ({
-  cycleSec: 10, cycleBasis: 'datasheet', cycleDetail: 'test', handlingSec: 8, sites: 4, programmers: 1, wearPerInsertion: 0.04, wearDetail: 'test',
-  buyType: { id: 'qfn48-a', sites: 1, price: 400, priceSource: 'test' }, ...o,
-});
-const input = (i: Omit<CompareInput, 'costs'>, s: SiteSettings, over = {}): CompareInput => ({ ...i, costs: costSettings(s, 'site.json', over) });
+import { input, MCU_EXAMPLE, offline } from './compare-examples.js';
 
 describe('offline vs in-system: worked examples', () => {
   it('an 8 GB eMMC image at 20,000 parts goes offline: the farm meets the date and one in-system fixture does not', () => {
@@ -45,10 +38,7 @@ describe('offline vs in-system: worked examples', () => {
     //   loads: 1.001 × 150 / 50,000 = 0.003003; total 0.007786 a device; 150 + 5,000 × 0.007786 = 188.93.
     //   Beat 30 s, test 20 s: 1.72 s programming fits the 10 s slack, no line time.
     // 188.93 < 332.275 by more than 5 %: cost decides, in system. Break-even 150 / (0.066455 − 0.007786) = 2,556.7 -> 2,557.
-    const c = compareRoutes(input({
-      chip: { part: 'STM32F103CBU6', kind: 'mcu' }, qty: 5_000, programmedBytes: 262_144, attempts: 5_005,
-      offline: offline({ cycleSec: 14, sites: 4, programmers: 1, wearPerInsertion: 0.04 }),
-    }, { inSystem: { interface: 'swd', fixturePrice: 150, fixtureRatedCycles: 50_000, handlingSecPerLoad: 0, beatSec: 30, testSec: 20, linePerHour: 600 } }));
+    const c = compareRoutes(MCU_EXAMPLE);
     expect(c.offline.costPerDevice).toEqual({ equipment: 0.009732, wear: 0.04004, labour: 0.016683, line: 0, licence: 0, total: 0.066455 });
     expect(c.offline.totalCost).toBeCloseTo(332.275, 6);
     expect(c.inSystem.costPerDevice).toEqual({ equipment: 0.004783, wear: 0.003003, labour: 0, line: 0, licence: 0, total: 0.007786 });
