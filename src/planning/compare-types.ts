@@ -58,6 +58,8 @@ export interface CostPerDevice {
 /** One route's answer: time, capacity needed for the date, and cost. */
 export interface RouteFigures {
   route: Route;
+  /** Why this route cannot program the part at all (no adapter type fits it; the board gives no access to it). */
+  blocked?: string;
   /** Seconds one device occupies a site (offline: one cycle) or a channel (in system: one fixture load). */
   secPerDevice: number;
   /** Devices programmed at once on the capacity planned (healthy sites, or fixtures × channels). */
@@ -97,7 +99,7 @@ export interface BreakEven {
 
 /** One consideration of the recommendation. */
 export interface Reason {
-  factor: 'time' | 'cost' | 'investment' | 'image-changes' | 'rework';
+  factor: 'possible' | 'time' | 'cost' | 'investment' | 'image-changes' | 'rework';
   /** The route it favours (null: neither). */
   favours: Route | null;
   /** True for the consideration that decided the recommendation. */
@@ -108,7 +110,7 @@ export interface Reason {
 /** A figure the comparison used, and where it came from. */
 export interface UsedFigure {
   name: string;
-  value: number | string;
+  value: number | string | boolean;
   source: string;
 }
 

@@ -9,15 +9,15 @@ import type { CostSettings } from './site-settings.js';
 
 /** Every cost figure as a named row with its source, for a reader to check. */
 function usedFigures(c: CostSettings): UsedFigure[] {
-  const rows: [string, Sourced<number | string> | undefined][] = [
+  const rows: [string, Sourced<number | string | boolean> | undefined][] = [
     ['currency', c.currency],
     ['labourPerHour', c.labourPerHour],
     ['imageChanges', c.imageChanges],
     ['offline.stationPerHour', c.offline.stationPerHour],
     ['offline.adapterPrice', c.offline.adapterPrice],
-    ...Object.entries(c.inSystem).map(([k, v]): [string, Sourced<number | string>] => [`inSystem.${k}`, v]),
+    ...Object.entries(c.inSystem).map(([k, v]): [string, Sourced<number | string | boolean>] => [`inSystem.${k}`, v]),
   ];
-  return rows.filter((r): r is [string, Sourced<number | string>] => r[1] !== undefined).map(([name, f]) => ({ name, value: f.value, source: f.source }));
+  return rows.filter((r): r is [string, Sourced<number | string | boolean>] => r[1] !== undefined).map(([name, f]) => ({ name, value: f.value, source: f.source }));
 }
 
 /** Offline vs in-system programming of one order, from figures already read (no I/O): both routes, break-even, recommendation. */

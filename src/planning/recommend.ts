@@ -6,7 +6,8 @@ export const COST_TIE = 0.05;
 const h = (v: number | null) => (v === null ? 'no capacity' : `${v.toFixed(1)} h`);
 
 /**
- * The route to take and why. A date met by one route only decides it (time); otherwise the lower total cost at the
+ * The route to take and why. A route that cannot program the part at all leaves the other (possible); a date met
+ * by one route only decides it (time); otherwise the lower total cost at the
  * order's quantity (cost), unless within 5 %, when frequent image changes favour in system (a board is re-flashed,
  * a programmed part must be desoldered) and else the faster route. Investment and rework are always stated.
  */
@@ -20,12 +21,25 @@ export function recommend(
     offline.hours === null ? (inSystem.hours === null ? null : 'in-system') : inSystem.hours === null || offline.hours <= inSystem.hours ? 'offline' : 'in-system';
   const meets = (r: RouteFigures) => r.forDate?.meetsDate;
   let decided: Route | null = null;
+  // A route that cannot program the part at all leaves the other.
+  if (offline.blocked || inSystem.blocked) {
+    const only: Route | null = offline.blocked && inSystem.blocked ? null : offline.blocked ? 'in-system' : 'offline';
+    decided = only;
+    reasons.push({
+      factor: 'possible',
+      favours: only,
+      decisive: only !== null,
+      text: [offline.blocked && `offline: ${offline.blocked}`, inSystem.blocked && `in system: ${inSystem.blocked}`].filter(Boolean).join('; '),
+    });
+  }
   let timeText = `offline ${h(offline.hours)} on ${offline.parallel} site(s), in system ${h(inSystem.hours)} on ${inSystem.parallel} channel(s)`;
   if (offline.forDate && inSystem.forDate) {
     timeText += `; by the date: offline ${meets(offline) ? 'yes' : 'no'}, in system ${meets(inSystem) ? 'yes' : 'no'}`;
-    if (meets(offline) !== meets(inSystem)) decided = meets(offline) ? 'offline' : 'in-system';
   }
-  reasons.push({ factor: 'time', favours: decided ?? faster, decisive: decided !== null, text: timeText });
+  if (offline.forDate && inSystem.forDate && decided === null && meets(offline) !== meets(inSystem)) decided = meets(offline) ? 'offline' : 'in-system';
+  const timeDecides = decided !== null && !reasons.some((r) => r.decisive);
+  timeText += '; in system starts only once the boards are assembled';
+  reasons.push({ factor: 'time', favours: timeDecides ? decided : faster, decisive: timeDecides, text: timeText });
 
   const money = (v: number) => `${v.toFixed(2)} ${opts.currency}`;
   const cheaper: Route = offline.totalCost <= inSystem.totalCost ? 'offline' : 'in-system';
@@ -67,7 +81,8 @@ export function recommend(
 
   if (decided === null) {
     decided = faster ?? 'offline';
-    reasons[0] = { ...reasons[0], favours: decided, decisive: true, text: `${reasons[0].text} (costs tie: the faster route)` };
+    const t = reasons.findIndex((r) => r.factor === 'time');
+    reasons[t] = { ...reasons[t], favours: decided, decisive: true, text: `${reasons[t].text} (costs tie: the faster route)` };
   }
   return { route: decided, reasons };
 }

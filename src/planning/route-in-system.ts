@@ -42,6 +42,7 @@ export function inSystemRoute(input: CompareInput): RouteFigures & { interface: 
   const bytes = input.programmedBytes;
   return {
     route: 'in-system',
+    ...(s.boardAccess.value ? {} : { blocked: 'the assembled board gives no access to the part\'s programming interface (inSystem.boardAccess: false)' }),
     interface: s.interface.value,
     secPerDevice: loadSec,
     parallel,

@@ -40,6 +40,7 @@ export function offlineRoute(input: CompareInput): RouteFigures {
   cost.total = round6(cost.equipment + cost.wear + cost.labour);
   return {
     route: 'offline',
+    ...(o.buyType === null && o.sites === 0 ? { blocked: `no adapter type in the catalog fits ${input.chip.part}` } : {}),
     secPerDevice: o.cycleSec,
     parallel: o.sites,
     hours,

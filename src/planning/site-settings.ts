@@ -24,6 +24,8 @@ export const siteSettingsSchema = z.strictObject({
     .optional(),
   inSystem: z
     .strictObject({
+      /** The assembled board exposes the part's programming interface (test points, connector). @default true */
+      boardAccess: z.boolean().optional(),
       /** The interface the board is programmed through. @default "swd" */
       interface: z.enum(ISP_INTERFACES).optional(),
       /** Bytes per second per target, instead of the interface's default. */
@@ -67,6 +69,7 @@ export interface CostSettings {
   offline: { stationPerHour: Sourced; adapterPrice: Sourced };
   inSystem: {
     interface: Sourced<IspInterface>;
+    boardAccess: Sourced<boolean>;
     bytesPerSec: Sourced;
     connectSec: Sourced;
     channels: Sourced;
@@ -175,6 +178,7 @@ export function costSettings(s: SiteSettings = {}, file = 'site settings', over:
     },
     inSystem: {
       interface: iface,
+      boardAccess: pick(i.boardAccess, 'inSystem.boardAccess', { value: true, source: 'default: the board exposes the interface; set inSystem.boardAccess' }),
       bytesPerSec: pick(i.bytesPerSec, 'inSystem.bytesPerSec', figures.bytesPerSec),
       connectSec: pick(i.connectSec, 'inSystem.connectSec', figures.connectSec),
       channels: cli(over.channels, '--isp-channels', pick(i.channels, 'inSystem.channels', figures.channels)),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareRoutes } from '../../src/planning/compare.js';
-import { input, MCU_EXAMPLE, offline } from './compare-examples.js';
+import { costSettings } from '../../src/planning/site-settings.js';
+import { CHEAP_SWD, input, MCU_EXAMPLE, offline } from './compare-examples.js';
 
 describe('offline vs in-system: worked examples', () => {
   it('an 8 GB eMMC image at 20,000 parts goes offline: the farm meets the date and one in-system fixture does not', () => {
@@ -110,6 +111,20 @@ describe('offline vs in-system: rules', () => {
     expect(c.figures.find((f) => f.name === 'labourPerHour')).toEqual({ name: 'labourPerHour', value: 42, source: 'site.json: labourPerHour' });
     expect(c.figures.find((f) => f.name === 'inSystem.bytesPerSec')?.source).toMatch(/SEGGER/);
     for (const f of c.figures) expect(f.source.length).toBeGreaterThan(5);
+  });
+
+  it('a board without access to the part leaves offline, whatever it costs, and says why', () => {
+    const c = compareRoutes({ ...MCU_EXAMPLE, costs: costSettings({ inSystem: { ...CHEAP_SWD.inSystem, boardAccess: false } }, 'site.json') });
+    expect(c.inSystem.totalCost).toBeLessThan(c.offline.totalCost);
+    expect(c.inSystem.blocked).toMatch(/no access/);
+    expect(c.recommendation.route).toBe('offline');
+    expect(c.recommendation.reasons.filter((r) => r.decisive)).toEqual([expect.objectContaining({ factor: 'possible', favours: 'offline' })]);
+  });
+
+  it('a part no adapter type fits goes in system, and the offline route says why it cannot', () => {
+    const c = compareRoutes(input({ ...base, offline: offline({ sites: 0, programmers: 0, buyType: null, wearPerInsertion: 0 }) }, {}));
+    expect(c.offline.blocked).toBe('no adapter type in the catalog fits P');
+    expect(c.recommendation.route).toBe('in-system');
   });
 
   it('a quantity below one is refused', () => {
