@@ -15,6 +15,6 @@ export function verifyAfterUncleanClose(db: Db, file: string): number {
   const gone = runs.unclosed().filter((r) => r.host === host && !pidExists(r.pid));
   if (gone.length === 0) return 0;
   verifyDb(db, file);
-  db.transaction(() => gone.forEach((r) => runs.end(r.id, 'not closed: the process was killed or crashed')))();
+  runs.endAll(gone.map((r) => r.id), 'not closed: the process was killed or crashed');
   return gone.length;
 }

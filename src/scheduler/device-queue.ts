@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { DeviceRef } from './events.js';
+import { forEachFinishedDevice, reelQuantities, unfinishedDevices } from '../store/devices.js';
 
 /** A device waiting for a site: fresh, or a retry that must avoid the site of its failed attempt. */
 export interface QueuedDevice {
@@ -28,22 +29,11 @@ export class DeviceQueue {
   private readonly started = new Set<string>();
 
   constructor(db: Db, private readonly lot: string) {
-    this.reels = db.prepare('SELECT reel_id AS reel, quantity FROM reels WHERE lot_id = ? ORDER BY reel_id').all(lot) as { reel: string; quantity: number }[];
-    for (const d of db.prepare('SELECT reel_id AS reel, seq FROM devices WHERE lot_id = ?').iterate(lot) as Iterable<{ reel: string; seq: number }>) {
-      this.finished.add(`${d.reel}\u0000${d.seq}`);
-    }
+    this.reels = reelQuantities(db, lot);
+    forEachFinishedDevice(db, lot, (reel, seq) => this.finished.add(`${reel}\u0000${seq}`));
     // Attempts without a device row: a failed first attempt whose retry never ran, or insertions interrupted by the
     // end of a run (closed as 'interrupted' before the queue is derived): the device goes in again, first.
-    const open = db
-      .prepare(
-        `SELECT a.reel_id AS reel, a.seq, max(a.attempt) AS attempt, sum(a.result = 'fail') AS failures,
-           (SELECT b.programmer_id || ':' || b.site FROM attempts b WHERE b.lot_id = a.lot_id AND b.reel_id = a.reel_id AND b.seq = a.seq
-              AND b.result = 'fail' ORDER BY b.attempt DESC LIMIT 1) AS avoid
-         FROM attempts a WHERE a.lot_id = ? AND NOT EXISTS
-           (SELECT 1 FROM devices d WHERE d.lot_id = a.lot_id AND d.reel_id = a.reel_id AND d.seq = a.seq)
-         GROUP BY a.reel_id, a.seq ORDER BY a.reel_id, a.seq`,
-      )
-      .all(lot) as { reel: string; seq: number; attempt: number; failures: number; avoid: string | null }[];
+    const open = unfinishedDevices(db, lot);
     for (const o of open) {
       this.started.add(`${o.reel}\u0000${o.seq}`);
       this.retries.push({ ref: { lot, reel: o.reel, seq: o.seq }, attempt: o.attempt + 1, failures: o.failures, avoid: o.avoid ?? undefined });

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
 import { usableSites, type FarmSite } from '../inventory/usable-sites.js';
+import { programmerRows } from '../store/programmers.js';
 
 export type { FarmSite } from '../inventory/usable-sites.js';
 export { siteUnusable } from '../inventory/usable-sites.js';
@@ -18,9 +19,7 @@ export interface FarmProgrammer {
 
 /** The registered programmers, in id order. */
 export function farmProgrammers(db: Db): FarmProgrammer[] {
-  return (db.prepare('SELECT id, name, driver, model, serial, sites, options FROM programmers ORDER BY id').all() as (Omit<FarmProgrammer, 'options'> & { options: string })[]).map(
-    (p) => ({ ...p, options: JSON.parse(p.options) as Record<string, unknown> }),
-  );
+  return programmerRows(db);
 }
 
 /** Every site of the farm with its adapter, wear and whether it fits `chip`: the one usable-site rule's view, unusable sites included. */

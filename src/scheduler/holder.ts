@@ -19,8 +19,9 @@ export interface HolderRow {
   host: string;
   pid: number;
   started: number | null;
-  boot_id: string | null;
-  heartbeat_at: number;
+  bootId: string | null;
+  /** Milliseconds since the epoch of the holder's last heartbeat. */
+  heartbeatAt: number;
 }
 
 /**
@@ -62,7 +63,7 @@ export function thisProcess(): Holder {
 export function holderGone(row: HolderRow, staleMs: number, now = Date.now()): string | null {
   const me = thisProcess();
   if (row.host === me.host) {
-    if (row.boot_id !== null && me.bootId !== null && row.boot_id !== me.bootId) return 'the host rebooted since';
+    if (row.bootId !== null && me.bootId !== null && row.bootId !== me.bootId) return 'the host rebooted since';
     if (!pidExists(row.pid)) return 'its process is gone';
     if (row.started !== null) {
       const started = processStart(row.pid);
@@ -70,11 +71,11 @@ export function holderGone(row: HolderRow, staleMs: number, now = Date.now()): s
     }
     return null;
   }
-  const age = now - row.heartbeat_at;
+  const age = now - row.heartbeatAt;
   return age > staleMs ? `its heartbeat is ${Math.round(age / 1000)} s old` : null;
 }
 
 /** "pid P on HOST" with the heartbeat's age, for messages. */
 export function describeHolder(row: HolderRow, now = Date.now()): string {
-  return `pid ${row.pid} on ${row.host} (heartbeat ${Math.round((now - row.heartbeat_at) / 1000)} s ago)`;
+  return `pid ${row.pid} on ${row.host} (heartbeat ${Math.round((now - row.heartbeatAt) / 1000)} s ago)`;
 }

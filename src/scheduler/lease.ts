@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { GangflashError } from '../errors.js';
-import { holderGone, thisProcess, type HolderRow } from './holder.js';
+import { holderGone, thisProcess } from './holder.js';
+import { beatLotLease, dropLotLease, lotLease, lotLeaseHolder, takeLotLease, type LotLeaseRow } from '../store/leases.js';
 
 /** Options of a lot lease. */
 export interface LeaseOptions {
@@ -13,26 +14,15 @@ export interface LeaseOptions {
   onLost?: (e: Error) => void;
 }
 
-/** Runs `fn` with SQLite's busy timeout set to `ms`, so a lock held elsewhere does not block the event loop for long. */
-export function briefly<T>(db: Db, ms: number, fn: () => T): T {
-  const was = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma(`busy_timeout = ${ms}`);
-  try {
-    return fn();
-  } finally {
-    db.pragma(`busy_timeout = ${was}`);
-  }
-}
-
 /** The lot (or a programmer it needs) is held by another live run. */
 export class LotHeldError extends GangflashError {}
 
 /** The error naming the live run that holds `lot`. */
-function lotHeld(lot: string, cur: { pid: number; host: string; acquired_at: string; heartbeat_at: number }): LotHeldError {
-  const age = Date.now() - cur.heartbeat_at;
+function lotHeld(lot: string, cur: LotLeaseRow): LotHeldError {
+  const age = Date.now() - cur.heartbeatAt;
   return new LotHeldError(
     'lot-held',
-    `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquired_at}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
+    `lot ${lot} is being run by pid ${cur.pid} on ${cur.host} (since ${cur.acquiredAt}, heartbeat ${Math.round(age / 1000)} s ago); wait for it to finish (or run with --wait) or stop it there`,
   );
 }
 
@@ -53,9 +43,7 @@ export class LotLease {
   /** Takes the lease of `lot` or throws LotHeldError naming the holder; returns the takeover note when a dead holder was replaced. */
   /** Reads (writes nothing) whether a live run holds `lot`, and throws `lot-held` naming it. */
   static assertFree(db: Db, lot: string, options: LeaseOptions = {}): void {
-    const cur = db.prepare('SELECT holder, host, pid, started, boot_id, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
-      | (HolderRow & { holder: string; acquired_at: string })
-      | undefined;
+    const cur = lotLease(db, lot);
     if (cur && holderGone(cur, options.staleMs ?? 15_000) === null) throw lotHeld(lot, cur);
   }
 
@@ -67,9 +55,7 @@ export class LotLease {
     // Judged once before the write transaction too: a live holder stopped inside a transaction (SIGSTOP) keeps the
     // write lock, and the second run must be told who holds the lot, not wait for the lock and fail as "locked".
     const judge = () => {
-      const cur = db.prepare('SELECT holder, host, pid, started, boot_id, acquired_at, heartbeat_at FROM lot_leases WHERE lot_id = ?').get(lot) as
-        | (HolderRow & { holder: string; acquired_at: string })
-        | undefined;
+      const cur = lotLease(db, lot);
       if (cur) {
         const gone = holderGone(cur, opts.staleMs);
         if (gone === null) throw lotHeld(lot, cur);
@@ -77,28 +63,16 @@ export class LotLease {
       }
     };
     judge();
-    db.transaction(() => {
-      judge();
-      db.prepare(
-        `INSERT INTO lot_leases (lot_id, holder, host, pid, started, boot_id, acquired_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(lot_id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid, started = excluded.started,
-           boot_id = excluded.boot_id, acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
-      ).run(lot, lease.holder, me.host, me.pid, me.started, me.bootId, new Date().toISOString(), Date.now());
-    }).immediate();
+    takeLotLease(db, lot, { ...me, holder: lease.holder }, judge);
     lease.timer = setInterval(() => lease.beat(), opts.heartbeatMs);
     lease.timer.unref();
     return { lease, tookOver };
   }
 
-  private briefly<T>(ms: number, fn: () => T): T {
-    return briefly(this.db, ms, fn);
-  }
-
   /** Renews the heartbeat without waiting on a lock; notes (does not throw) when the database cannot be written. */
   beat(): void {
     try {
-      const r = this.briefly(0, () => this.db.prepare('UPDATE lot_leases SET heartbeat_at = ? WHERE lot_id = ? AND holder = ?').run(Date.now(), this.lot, this.holder));
-      if (r.changes === 0 && !this.stolen) {
+      if (!beatLotLease(this.db, this.lot, this.holder) && !this.stolen) {
         this.stolen = true;
         this.lost = new Error(`the lease of lot ${this.lot} was taken by another run`);
         this.opts.onLost?.(this.lost);
@@ -110,14 +84,14 @@ export class LotLease {
 
   /** True while the lot's lease row still names this run (read now). */
   held(): boolean {
-    return this.db.prepare('SELECT holder FROM lot_leases WHERE lot_id = ?').pluck().get(this.lot) === this.holder;
+    return lotLeaseHolder(this.db, this.lot) === this.holder;
   }
 
   /** Gives the lot up. */
   release(): void {
     if (this.timer) clearInterval(this.timer);
     try {
-      this.briefly(1000, () => this.db.prepare('DELETE FROM lot_leases WHERE lot_id = ? AND holder = ?').run(this.lot, this.holder));
+      dropLotLease(this.db, this.lot, this.holder);
     } catch {
       // The database may be unwritable (disk full); a stale lease is taken over by the next run.
     }

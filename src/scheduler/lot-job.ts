@@ -13,6 +13,7 @@ import { SerialStore } from '../store/serial-ledger.js';
 import type { ExtCsdWrite } from '../layout/ext-csd.js';
 import type { ProgramTarget } from '../layout/target.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
+import { lotJobId } from '../store/lots.js';
 
 /** The fixed part of every cycle of a lot: what the job does, the same for every device. */
 export interface CycleTemplate {
@@ -46,7 +47,7 @@ export interface LotJob {
 /** Loads a lot's job and chip and re-checks every pinned image (refused with `image-changed` before any device is touched). */
 export async function prepareLotJob(db: Db, lot: string, opts: { engineering?: boolean } = {}): Promise<LotJob> {
   const counters = lotCounters(db, lot);
-  const { job_id: jobId } = db.prepare('SELECT job_id FROM lots WHERE id = ?').get(lot) as { job_id: number };
+  const jobId = lotJobId(db, lot)!;
   const job = getJob(db, `#${jobId}`);
   assertRunnable(db, job, opts.engineering ?? false);
   const chip = getChip(db, job.chip);
@@ -87,11 +88,11 @@ function jobLedger(db: Db, job: Job): SerialLedger | null {
   if (ruleId === null) {
     const legacy = serialRule(job.spec);
     if (!legacy) return null;
-    ruleId = db.transaction(() => {
+    ruleId = store.transaction(() => {
       const id = ruleForLegacy(db, job.name, legacy);
       store.attachJob(job.id, id);
       return id;
-    }).immediate();
+    });
   }
   return openLedger(db, ruleId);
 }

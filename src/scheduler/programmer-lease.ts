@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
-import { briefly, LotHeldError } from './lease.js';
-import { describeHolder, holderGone, thisProcess, type HolderRow } from './holder.js';
+import { LotHeldError } from './lease.js';
+import { describeHolder, holderGone, thisProcess } from './holder.js';
+import { beatProgrammerLeases, dropProgrammerLeases, programmerLease, programmersHeldBy, takeProgrammerLeases, type ProgrammerLeaseRow } from '../store/leases.js';
 
 /** A programmer a run wants to drive. */
 export interface LeasedProgrammer {
@@ -17,8 +18,6 @@ export interface ProgrammerLeaseOptions {
   /** Called once when the run finds that another run took one of its programmers (it must stop at once). */
   onLost?: (e: Error) => void;
 }
-
-type Row = HolderRow & { programmer_id: number; epoch: number; holder: string | null; lot_id: string | null; acquired_at: string | null };
 
 /**
  * One run per programmer, whatever the lots: a row per programmer in programmer_leases, taken for all of a run's
@@ -49,14 +48,13 @@ export class ProgrammerLeases {
    * met as a locked database.
    */
   static assertFree(db: Db, programmers: LeasedProgrammer[], opts: ProgrammerLeaseOptions = {}): void {
-    const get = db.prepare('SELECT * FROM programmer_leases WHERE programmer_id = ?');
     for (const p of programmers) {
-      const cur = get.get(p.id) as Row | undefined;
+      const cur = programmerLease(db, p.id);
       if (!cur || cur.holder === null) continue;
       if (holderGone(cur, opts.staleMs ?? 15_000) === null) {
         throw new LotHeldError(
           'programmer-held',
-          `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lot_id} since ${cur.acquired_at}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
+          `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lotId} since ${cur.acquiredAt}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
         );
       }
     }
@@ -65,39 +63,26 @@ export class ProgrammerLeases {
   static acquire(db: Db, holder: string, lot: string, programmers: LeasedProgrammer[], opts: ProgrammerLeaseOptions = {}): { leases: ProgrammerLeases; tookOver: string[] } {
     const staleMs = opts.staleMs ?? 15_000;
     const me = thisProcess();
-    const epochs = new Map<number, number>();
     const tookOver: string[] = [];
-    const get = db.prepare('SELECT * FROM programmer_leases WHERE programmer_id = ?');
-    const put = db.prepare(
-      `INSERT INTO programmer_leases (programmer_id, epoch, holder, lot_id, host, pid, started, boot_id, acquired_at, heartbeat_at)
-       VALUES (@id, @epoch, @holder, @lot, @host, @pid, @started, @bootId, @at, @now)
-       ON CONFLICT(programmer_id) DO UPDATE SET epoch = excluded.epoch, holder = excluded.holder, lot_id = excluded.lot_id, host = excluded.host,
-         pid = excluded.pid, started = excluded.started, boot_id = excluded.boot_id, acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at`,
-    );
     /** Throws when a live run holds `p`; returns the takeover note when its holder is provably gone. */
-    const judge = (p: LeasedProgrammer, cur: Row | undefined): string | null => {
+    const judge = (p: LeasedProgrammer, cur: ProgrammerLeaseRow | undefined): string | null => {
       if (!cur || cur.holder === null || cur.holder === holder) return null;
       const gone = holderGone(cur, staleMs);
       if (gone === null) {
         throw new LotHeldError(
           'programmer-held',
-          `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lot_id} since ${cur.acquired_at}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
+          `programmer ${p.name} is driven by ${describeHolder(cur)} for lot ${cur.lotId} since ${cur.acquiredAt}; a programmer serves one run at a time: wait for that run to finish (or run with --wait), or stop it there`,
         );
       }
-      return `took over programmer ${p.name} from pid ${cur.pid} on ${cur.host} (lot ${cur.lot_id}): ${gone}`;
+      return `took over programmer ${p.name} from pid ${cur.pid} on ${cur.host} (lot ${cur.lotId}): ${gone}`;
     };
     // Judged before the write transaction too: a holder stopped inside a transaction keeps the write lock.
-    for (const p of programmers) judge(p, get.get(p.id) as Row | undefined);
-    db.transaction(() => {
-      for (const p of programmers) {
-        const cur = get.get(p.id) as Row | undefined;
-        const note = judge(p, cur);
-        if (note) tookOver.push(note);
-        const epoch = (cur?.epoch ?? 0) + 1;
-        put.run({ id: p.id, epoch, holder, lot, host: me.host, pid: me.pid, started: me.started, bootId: me.bootId, at: new Date().toISOString(), now: Date.now() });
-        epochs.set(p.id, epoch);
-      }
-    }).immediate();
+    for (const p of programmers) judge(p, programmerLease(db, p.id));
+    const byId = new Map(programmers.map((p) => [p.id, p]));
+    const epochs = takeProgrammerLeases(db, programmers.map((p) => p.id), { ...me, holder }, lot, (id, cur) => {
+      const note = judge(byId.get(id)!, cur);
+      if (note) tookOver.push(note);
+    });
     const leases = new ProgrammerLeases(db, holder, epochs, new Map(programmers.map((p) => [p.id, p.name])), opts);
     leases.timer = setInterval(() => leases.beat(), opts.heartbeatMs ?? 2_000);
     leases.timer.unref();
@@ -106,8 +91,7 @@ export class ProgrammerLeases {
 
   /** Programmers (names) whose lease this run no longer holds, read from the database now. */
   private taken(): string[] {
-    const rows = this.db.prepare('SELECT programmer_id AS id, epoch, holder FROM programmer_leases WHERE holder IS ?').all(this.holder) as { id: number; epoch: number }[];
-    const held = new Map(rows.map((r) => [r.id, r.epoch]));
+    const held = programmersHeldBy(this.db, this.holder);
     return [...this.epochs].filter(([id, epoch]) => held.get(id) !== epoch).map(([id]) => this.names.get(id) ?? String(id));
   }
 
@@ -121,8 +105,7 @@ export class ProgrammerLeases {
   /** Renews the heartbeat without waiting on a lock; notices (and reports once) a programmer taken by another run. */
   beat(): void {
     try {
-      briefly(this.db, 0, () => {
-        this.db.prepare('UPDATE programmer_leases SET heartbeat_at = ? WHERE holder = ?').run(Date.now(), this.holder);
+      beatProgrammerLeases(this.db, this.holder, () => {
         const taken = this.taken();
         if (taken.length) this.lose(taken);
       });
@@ -143,7 +126,7 @@ export class ProgrammerLeases {
   release(): void {
     if (this.timer) clearInterval(this.timer);
     try {
-      briefly(this.db, 1000, () => this.db.prepare('UPDATE programmer_leases SET holder = NULL, heartbeat_at = ? WHERE holder = ?').run(Date.now(), this.holder));
+      dropProgrammerLeases(this.db, this.holder);
     } catch {
       // An unwritable database: the lease is taken over once this process is gone.
     }

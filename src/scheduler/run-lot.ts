@@ -16,6 +16,8 @@ import { placeDevices, siteKey, type Placed } from './placement.js';
 import { SiteWatch } from './site-watch.js';
 import { MesWriter } from '../mes/outbox-writer.js';
 import { yieldOf } from '../stats/yield-of.js';
+import { atomically } from '../store/atomic.js';
+import { setLotStatus } from '../store/lots.js';
 
 /** Options of one run of a lot. */
 export interface RunLotOptions {
@@ -112,12 +114,12 @@ class LotRun {
 
   async run(): Promise<RunSummary> {
     const { db, opts } = this;
-    this.writes.run(() => db.prepare(`UPDATE lots SET status = 'running' WHERE id = ?`).run(opts.lot));
+    this.writes.run(() => setLotStatus(db, opts.lot, 'running'));
     const serials = this.serials;
-    if (serials) this.writes.run(() => db.transaction(() => serials.recover(opts.lot, now()))());
+    if (serials) this.writes.run(() => atomically(db, () => serials.recover(opts.lot, now())));
     const c0 = lotCounters(db, opts.lot);
     const mes = this.mes;
-    if (mes) this.writes.run(() => db.transaction(() => mes.runStarted(now(), c0.remaining))());
+    if (mes) this.writes.run(() => atomically(db, () => mes.runStarted(now(), c0.remaining)));
     const programmers = new Set(this.sites.map((s) => s.programmer)).size;
     opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining, images: (opts.imageChecks ?? []).map((c) => ({ path: c.path, by: c.by, ms: Math.round(c.ms) })) });
     let end = await this.loop(c0);
@@ -130,10 +132,10 @@ class LotRun {
     // A run that lost its lease writes nothing more, not even the lot's status: the lot is the new holder's.
     if (end !== 'lease-lost')
       this.writes.run(() =>
-        db.transaction(() => {
-          db.prepare('UPDATE lots SET status = ? WHERE id = ?').run(c.remaining === 0 ? 'done' : 'stopped', opts.lot);
+        atomically(db, () => {
+          setLotStatus(db, opts.lot, c.remaining === 0 ? 'done' : 'stopped');
           mes?.runEnded(now(), end, c.remaining === 0, this.finished);
-        })(),
+        }),
       );
     const seconds = (Date.now() - this.t0) / 1000;
     opts.listener({ type: 'lot-done', at: now(), end, planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds });
@@ -246,7 +248,7 @@ class LotRun {
     let ok: boolean;
     try {
       ok = this.writes.run(() =>
-        this.db.transaction(() => {
+        atomically(this.db, () => {
           if (serials) {
             const issues = serials.allocate(all.map((p) => ({ ...p.device.ref, attempt: p.device.attempt })), at);
             all.forEach((p, i) => serialOf.set(p.device.ref, issues[i]));
@@ -265,7 +267,7 @@ class LotRun {
             })),
           );
           all.forEach((p, i) => ids.set(p, rows[i]));
-        })(),
+        }),
       );
     } catch (e) {
       // The whole wave's transaction rolled back: no value is held by a device that will not be programmed.

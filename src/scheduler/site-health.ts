@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { recentSiteResults, sitesOfProgrammer } from '../store/sites.js';
 
 /** Failure codes that say nothing about the socket (the part's or the whole programmer's fault). */
 const NOT_THE_SOCKET: ReadonlySet<string> = new Set(['id-mismatch', 'too-many-bad-blocks', 'link-lost']);
@@ -18,18 +19,12 @@ export class SiteHealth {
   constructor(db: Db, programmerIds: number[]) {
     // Finished attempts only: an interrupted insertion says nothing about the socket.
     // A site enabled again by an operator starts a new streak: attempts before that are not held against it.
-    const rows = db.prepare(
-      `SELECT failure_code AS code FROM attempts WHERE programmer_id = @p AND site = @s AND result IN ('pass', 'fail')
-         AND started_at > coalesce((SELECT max(at) FROM events WHERE code = 'site-enabled' AND programmer_id = @p AND site = @s), '')
-       ORDER BY id DESC LIMIT 64`,
-    );
-    const sites = db.prepare('SELECT site FROM sites WHERE programmer_id = ?');
     for (const pid of programmerIds) {
-      for (const { site } of sites.all(pid) as { site: number }[]) {
+      for (const site of sitesOfProgrammer(db, pid)) {
         let n = 0;
-        for (const r of rows.all({ p: pid, s: site }) as { code: string | null }[]) {
-          if (r.code === null) break;
-          if (countsAgainstSite(r.code)) n++;
+        for (const code of recentSiteResults(db, pid, site)) {
+          if (code === null) break;
+          if (countsAgainstSite(code)) n++;
         }
         this.streak.set(`${pid}:${site}`, n);
       }

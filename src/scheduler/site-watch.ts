@@ -3,6 +3,7 @@ import type { FarmSite } from './farm-sites.js';
 import { SiteHealth } from './site-health.js';
 import { siteKey } from './placement.js';
 import type { GuardedWrites } from './guarded-writes.js';
+import { setSiteState } from '../store/sites.js';
 
 /** Raises an alarm about a site (recorded and emitted by the run). */
 export type SiteAlarm = (code: string, message: string, s?: FarmSite) => void;
@@ -33,7 +34,7 @@ export class SiteWatch {
     if (streak >= this.limit && s.enabled) {
       s.enabled = false;
       s.disabledReason = `${streak} socket failures in a row`;
-      this.writes.run(() => this.db.prepare('UPDATE sites SET enabled = 0, disabled_reason = ? WHERE programmer_id = ? AND site = ?').run(s.disabledReason, s.programmerId, s.site));
+      this.writes.run(() => setSiteState(this.db, s.programmerId, s.site, false, s.disabledReason));
       this.alarm('site-disabled', `${s.programmer} site ${s.site} disabled after ${streak} failed devices in a row (last: ${code}); check the socket`, s);
     }
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { statements } from './statements.js';
 
 /** One recorded event (alarm or audit) with its programmer and adapter named. */
 export interface EventRow {
@@ -36,4 +37,25 @@ export function listEvents(db: Db, f: EventFilter = {}): EventRow[] {
     )
     .all({ lot: f.lot ?? null, since: f.since ?? null, kind: f.kind ?? null, limit: f.limit ?? 1000 }) as EventRow[];
   return rows.reverse();
+}
+
+/** An event to record: an alarm of a run, or an audit of an operator's or a command's change. */
+export interface NewEvent {
+  kind: 'alarm' | 'audit';
+  code: string;
+  message: string;
+  lot?: string | null;
+  programmerId?: number | null;
+  site?: number | null;
+  adapterId?: number | null;
+  /** Who did it (operator or engineer). @default null */
+  actor?: string | null;
+}
+
+const FAMILY = {};
+
+/** Records one event. */
+export function insertEvent(db: Db, e: NewEvent): void {
+  statements(db, FAMILY, (d) => d.prepare('INSERT INTO events (lot_id, kind, code, programmer_id, site, adapter_id, message, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'))
+    .run(e.lot ?? null, e.kind, e.code, e.programmerId ?? null, e.site ?? null, e.adapterId ?? null, e.message, e.actor ?? null);
 }

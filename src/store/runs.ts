@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { atomically } from './atomic.js';
 
 /** A run of a lot as recorded. */
 export interface RunRow {
@@ -23,7 +24,7 @@ const COLS = `id, lot_id AS lotId, job_id AS jobId, operator, engineering = 1 AS
 export class RunStore {
   private readonly s;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.s = {
       start: db.prepare(`INSERT INTO runs (lot_id, job_id, operator, engineering, host, pid, gangflash_version, node_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
       end: db.prepare(`UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), end_reason = ? WHERE id = ?`),
@@ -41,6 +42,11 @@ export class RunStore {
   /** Records how a run ended. */
   end(id: number, reason: string): void {
     this.s.end.run(reason, id);
+  }
+
+  /** Records that several runs ended the same way, in one transaction. */
+  endAll(ids: readonly number[], reason: string): void {
+    atomically(this.db, () => ids.forEach((id) => this.s.end.run(reason, id)));
   }
 
   /** Every run of a lot, oldest first. */

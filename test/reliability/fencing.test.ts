@@ -44,7 +44,7 @@ describe('fencing: the database refuses what a run would write under a lost leas
 });
 
 describe('a holder is gone only when that is provable', () => {
-  const row = (o: Partial<Parameters<typeof holderGone>[0]>) => ({ host: os.hostname(), pid: process.pid, started: processStart(process.pid), boot_id: bootId(), heartbeat_at: 0, ...o });
+  const row = (o: Partial<Parameters<typeof holderGone>[0]>) => ({ host: os.hostname(), pid: process.pid, started: processStart(process.pid), bootId: bootId(), heartbeatAt: 0, ...o });
 
   it('on this host a live process is never gone however old its heartbeat; its pid with another start time, a pid that no longer exists, or another boot id is', async () => {
     expect(holderGone(row({}), 1000)).toBeNull();
@@ -53,12 +53,12 @@ describe('a holder is gone only when that is provable', () => {
     const done = spawnCli(['--version']);
     await done.exit;
     expect(holderGone(row({ pid: done.child.pid! }), 1000)).toBe('its process is gone');
-    if (bootId() !== null) expect(holderGone(row({ boot_id: 'another-boot' }), 1000)).toBe('the host rebooted since');
+    if (bootId() !== null) expect(holderGone(row({ bootId: 'another-boot' }), 1000)).toBe('the host rebooted since');
   });
 
   it('on another host a holder is gone only once its heartbeat is older than the stale limit', () => {
     const now = Date.now();
-    expect(holderGone(row({ host: 'bench-7.example', pid: 1, heartbeat_at: now - 500 }), 1000, now)).toBeNull();
-    expect(holderGone(row({ host: 'bench-7.example', pid: 1, heartbeat_at: now - 1500 }), 1000, now)).toMatch(/heartbeat is 2 s old/);
+    expect(holderGone(row({ host: 'bench-7.example', pid: 1, heartbeatAt: now - 500 }), 1000, now)).toBeNull();
+    expect(holderGone(row({ host: 'bench-7.example', pid: 1, heartbeatAt: now - 1500 }), 1000, now)).toMatch(/heartbeat is 2 s old/);
   });
 });
