@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { CatalogError } from '../errors.js';
 import { nearest } from './suggest.js';
+import { adapterFamilyRecords, adapterFitRecords, adapterTypeRecords, familyKindRecords } from '../store/catalog.js';
 
 /** One (package, body, pitch) an adapter type takes. */
 export interface AdapterFit {
@@ -26,17 +27,12 @@ export interface AdapterType {
 
 /** Every adapter type in the catalog, by id. */
 export function listAdapterTypes(db: Db): AdapterType[] {
-  const types = db.prepare(
-    'SELECT id, name, vendor, package, pitch_mm AS pitchMm, sites, rated_insertions AS ratedInsertions, source FROM adapter_types ORDER BY id',
-  ).all() as Omit<AdapterType, 'fits' | 'families'>[];
-  const fits = db.prepare(
-    'SELECT adapter_type AS t, package, body_w_mm AS bodyWmm, body_l_mm AS bodyLmm, pitch_mm AS pitchMm FROM adapter_fits ORDER BY package, body_w_mm, body_l_mm',
-  ).all() as (AdapterFit & { t: string })[];
-  const fams = db.prepare('SELECT adapter_type AS t, family FROM adapter_families ORDER BY family').all() as { t: string; family: string }[];
-  return types.map((t) => ({
+  const fits = adapterFitRecords(db);
+  const fams = adapterFamilyRecords(db);
+  return adapterTypeRecords(db).map((t) => ({
     ...t,
-    fits: fits.filter((f) => f.t === t.id).map(({ t: _t, ...f }) => f),
-    families: fams.filter((f) => f.t === t.id).map((f) => f.family),
+    fits: fits.filter((f) => f.adapterType === t.id).map(({ adapterType: _t, ...f }) => f),
+    families: fams.filter((f) => f.adapterType === t.id).map((f) => f.family),
   }));
 }
 
@@ -51,6 +47,6 @@ export function getAdapterType(db: Db, id: string): AdapterType {
 
 /** Chip kinds each programmer family drives. */
 export function familyKinds(db: Db): Map<string, string[]> {
-  const rows = db.prepare('SELECT family, kinds FROM programmer_families').all() as { family: string; kinds: string }[];
+  const rows = familyKindRecords(db);
   return new Map(rows.map((r) => [r.family, JSON.parse(r.kinds) as string[]]));
 }

@@ -2,6 +2,7 @@ import type { Db } from '../db/open.js';
 import { CatalogError } from '../errors.js';
 import type { Chip, ChipKind } from './chip.js';
 import { nearest } from './suggest.js';
+import { chipParts, chipRecord, chipRecords, type ChipRecord } from '../store/catalog.js';
 
 /** Filters for `listChips`. */
 export interface ChipFilter {
@@ -13,25 +14,20 @@ export interface ChipFilter {
   package?: string;
 }
 
-interface ChipRow {
-  part: string; vendor: string; kind: ChipKind; package: string; body_w_mm: number; body_l_mm: number; pitch_mm: number;
-  capacity_bytes: number; id_bytes: string; geometry: string; timings: string; defect_rate: number; source: string;
-}
-
-/** Builds a Chip from its database row. */
-export function chipFromRow(r: ChipRow): Chip {
+/** Builds a Chip from its stored record. */
+export function chipFromRow(r: ChipRecord): Chip {
   return {
-    part: r.part, vendor: r.vendor, kind: r.kind, package: r.package, bodyWmm: r.body_w_mm, bodyLmm: r.body_l_mm,
-    pitchMm: r.pitch_mm, capacityBytes: r.capacity_bytes, idBytes: r.id_bytes, geometry: JSON.parse(r.geometry),
-    timings: JSON.parse(r.timings), defectRate: r.defect_rate, source: r.source,
+    part: r.part, vendor: r.vendor, kind: r.kind as ChipKind, package: r.package, bodyWmm: r.bodyWmm, bodyLmm: r.bodyLmm,
+    pitchMm: r.pitchMm, capacityBytes: r.capacityBytes, idBytes: r.idBytes, geometry: JSON.parse(r.geometry),
+    timings: JSON.parse(r.timings), defectRate: r.defectRate, source: r.source,
   };
 }
 
 /** The chip with part number `part` (case-insensitive); an unknown part throws with the nearest part numbers. */
 export function getChip(db: Db, part: string): Chip {
-  const row = db.prepare('SELECT * FROM chips WHERE part = ? COLLATE NOCASE').get(part) as ChipRow | undefined;
+  const row = chipRecord(db, part);
   if (row) return chipFromRow(row);
-  const parts = db.prepare('SELECT part FROM chips').pluck().all() as string[];
+  const parts = chipParts(db);
   if (parts.length === 0) throw new CatalogError('catalog-empty', `the chip catalog is empty; run \`gangflash db init\` first`);
   const near = nearest(part, parts);
   const hint = near.length ? `did you mean ${near.join(', ')}?` : 'list parts with `gangflash chips TEXT`';
@@ -40,14 +36,5 @@ export function getChip(db: Db, part: string): Chip {
 
 /** Chips matching `filter`, ordered by kind, vendor and part. */
 export function listChips(db: Db, filter: ChipFilter = {}): Chip[] {
-  const where: string[] = [];
-  const args: Record<string, string> = {};
-  if (filter.text) {
-    where.push("(part LIKE @text ESCAPE '\\' OR vendor LIKE @text ESCAPE '\\')");
-    args.text = `%${filter.text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-  }
-  if (filter.kind) (where.push('kind = @kind'), (args.kind = filter.kind));
-  if (filter.package) (where.push('package = @package COLLATE NOCASE'), (args.package = filter.package));
-  const sql = `SELECT * FROM chips ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY kind, vendor, part`;
-  return (db.prepare(sql).all(args) as ChipRow[]).map(chipFromRow);
+  return chipRecords(db, filter).map(chipFromRow);
 }
