@@ -3,6 +3,7 @@ import { ImageFormatError } from '../errors.js';
 import { fileIdentity } from '../images/file-identity.js';
 import { checkPinnedImage, type ImagePin } from './image-pin.js';
 import type { JobSpec } from './spec.js';
+import { imageCheckIdentity, putImageCheck } from '../store/jobs.js';
 
 /** Every image a job pins: the main image, then eMMC BOOT1 and BOOT2 when present. */
 export function jobImages(spec: JobSpec): ImagePin[] {
@@ -29,8 +30,8 @@ export async function checkJobImages(spec: JobSpec, db?: Db): Promise<ImageCheck
   for (const pin of jobImages(spec)) {
     const t0 = performance.now();
     const before = fileIdentity(pin.path);
-    const known = db?.prepare('SELECT identity FROM image_checks WHERE path = ? AND sha256 = ? AND fill = ?').get(pin.path, pin.sha256, spec.fill) as { identity: string } | undefined;
-    if (before !== '' && known?.identity === before) {
+    const known = db && imageCheckIdentity(db, pin.path, pin.sha256, spec.fill);
+    if (before !== '' && known === before) {
       out.push({ path: pin.path, by: 'identity', identity: before, ms: performance.now() - t0 });
       continue;
     }
@@ -52,5 +53,5 @@ export async function checkJobImages(spec: JobSpec, db?: Db): Promise<ImageCheck
 /** Records that the file at `pin.path`, with this identity, was read in full and has the pinned content. */
 export function recordImageCheck(db: Db, pin: ImagePin, fill: number, identity: string): void {
   if (identity === '') return;
-  db.prepare('INSERT OR REPLACE INTO image_checks (path, sha256, fill, identity) VALUES (?, ?, ?, ?)').run(pin.path, pin.sha256, fill, identity);
+  putImageCheck(db, pin.path, pin.sha256, fill, identity);
 }

@@ -11,6 +11,8 @@ import { getJob } from './store.js';
 import { ruleWrites } from '../serials/rules.js';
 import { SerialStore } from '../store/serial-ledger.js';
 import { imageLimit } from './image-limit.js';
+import { atomicallyNow } from '../store/atomic.js';
+import { insertImage, insertJob, newestJob, updateJob } from '../store/jobs.js';
 
 /** What `createJob` did. */
 export type CreateOutcome =
@@ -58,33 +60,27 @@ export async function createJob(db: Db, opts: CreateJobOptions): Promise<CreateJ
   const spec = buildJobSpec(chip, opts, images, rule?.writes);
   const json = specJson(spec);
 
-  const write = db.transaction((): CreateJobResult => {
-    const insImage = db.prepare('INSERT OR IGNORE INTO images (sha256, path, format, size) VALUES (?, ?, ?, ?)');
+  return atomicallyNow(db, (): CreateJobResult => {
     for (const p of jobImages(spec)) {
-      insImage.run(p.sha256, p.path, p.format, p.size);
+      insertImage(db, p);
       const identity = identities.get(p);
       if (identity !== undefined) recordImageCheck(db, p, fill, identity);
     }
-    const latest = db.prepare('SELECT id, version, spec FROM jobs WHERE name = ? ORDER BY version DESC LIMIT 1').get(opts.name) as
-      | { id: number; version: number; spec: string }
-      | undefined;
+    const latest = newestJob(db, opts.name);
     const attach = (id: number) => {
       if (rule) new SerialStore(db).attachJob(id, rule.ruleId);
     };
     if (latest && latest.spec === json) return { job: getJob(db, `#${latest.id}`), outcome: 'unchanged' };
-    const frozen = latest !== undefined && getJob(db, `#${latest.id}`).frozen;
+    const frozen = latest !== undefined && latest.frozen;
     if (latest && !frozen) {
-      db.prepare('UPDATE jobs SET chip = ?, image_sha256 = ?, spec = ? WHERE id = ?').run(spec.chip, spec.image.sha256, json, latest.id);
+      updateJob(db, latest.id, { chip: spec.chip, imageSha256: spec.image.sha256, spec: json });
       new SerialStore(db).detachJob(latest.id);
       attach(latest.id);
       return { job: getJob(db, `#${latest.id}`), outcome: 'updated' };
     }
     const version = (latest?.version ?? 0) + 1;
-    const id = db
-      .prepare('INSERT INTO jobs (name, version, chip, image_sha256, spec) VALUES (?, ?, ?, ?, ?)')
-      .run(opts.name, version, spec.chip, spec.image.sha256, json).lastInsertRowid;
-    attach(Number(id));
-    return { job: getJob(db, `#${Number(id)}`), outcome: latest ? 'new-version' : 'created' };
+    const id = insertJob(db, { name: opts.name, version, chip: spec.chip, imageSha256: spec.image.sha256, spec: json });
+    attach(id);
+    return { job: getJob(db, `#${id}`), outcome: latest ? 'new-version' : 'created' };
   });
-  return write.immediate();
 }

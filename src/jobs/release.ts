@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Db } from '../db/open.js';
 import { JobError } from '../errors.js';
 import { ReleaseStore, type ReleaseRow } from '../store/releases.js';
+import { atomicallyNow } from '../store/atomic.js';
 import type { Job } from './spec.js';
 import { getJob } from './store.js';
 
@@ -22,16 +23,14 @@ function safeLogin(): string {
 
 /** Releases a job version for production (NAME = newest version, NAME@V, #ID); it never changes afterwards. */
 export function releaseJob(db: Db, ref: string, by: string, note: string | null): { job: Job; release: ReleaseRow } {
-  return db
-    .transaction(() => {
-      const job = getJob(db, ref);
-      const store = new ReleaseStore(db);
-      const had = store.of(job.id);
-      if (had) throw new JobError('job-released', `job ${job.name}@${job.version} was already released by ${had.releasedBy} at ${had.releasedAt}`);
-      store.release(job.id, by, note);
-      return { job: getJob(db, `#${job.id}`), release: store.of(job.id)! };
-    })
-    .immediate();
+  return atomicallyNow(db, () => {
+    const job = getJob(db, ref);
+    const store = new ReleaseStore(db);
+    const had = store.of(job.id);
+    if (had) throw new JobError('job-released', `job ${job.name}@${job.version} was already released by ${had.releasedBy} at ${had.releasedAt}`);
+    store.release(job.id, by, note);
+    return { job: getJob(db, `#${job.id}`), release: store.of(job.id)! };
+  });
 }
 
 /** The release of a job version, if any. */
