@@ -5,6 +5,19 @@ import { nearest } from '../catalog/suggest.js';
 import { audit } from './events.js';
 import { getProgrammer } from './programmers.js';
 import { adapterInsertions } from './wear.js';
+import { atomically } from '../store/atomic.js';
+import {
+  adapterBySerial,
+  adapterOverlapping,
+  adapterSerials,
+  clearAdapterMount,
+  insertAdapter,
+  recordSocketReplacement,
+  setAdapterMount,
+  setAdapterOverride,
+  setAdapterRetired,
+} from '../store/adapters.js';
+import { programmerNameById } from '../store/programmers.js';
 
 /** One physical adapter as stored. */
 export interface AdapterRow {
@@ -28,9 +41,9 @@ export interface NewAdapter {
 
 /** The adapter with serial `serial`; unknown serials throw with the nearest serials. */
 export function getAdapter(db: Db, serial: string): AdapterRow {
-  const r = db.prepare('SELECT id, serial, adapter_type AS type, programmer_id AS programmerId, site, status FROM adapters WHERE serial = ?').get(serial) as AdapterRow | undefined;
+  const r = adapterBySerial(db, serial);
   if (r) return r;
-  const near = nearest(serial, db.prepare('SELECT serial FROM adapters').pluck().all() as string[]);
+  const near = nearest(serial, adapterSerials(db));
   throw new InventoryError('unknown-adapter', `no adapter with serial "${serial}"${near.length ? `; did you mean ${near.join(', ')}?` : '; see `gangflash adapters inventory`'}`);
 }
 
@@ -39,21 +52,21 @@ export function addAdapter(db: Db, a: NewAdapter): AdapterRow {
   const type = getAdapterType(db, a.type);
   const prior = a.priorInsertions ?? 0;
   if (!Number.isInteger(prior) || prior < 0) throw new InventoryError('bad-insertions', `prior insertions must be a whole number >= 0, got ${prior}`);
-  if (db.prepare('SELECT 1 FROM adapters WHERE serial = ?').get(a.serial)) throw new InventoryError('adapter-exists', `an adapter with serial "${a.serial}" already exists`);
-  const id = Number(db.prepare('INSERT INTO adapters (serial, adapter_type, prior_insertions) VALUES (?, ?, ?)').run(a.serial, type.id, prior).lastInsertRowid);
+  if (adapterBySerial(db, a.serial)) throw new InventoryError('adapter-exists', `an adapter with serial "${a.serial}" already exists`);
+  const id = insertAdapter(db, a.serial, type.id, prior);
   audit(db, { code: 'adapter-added', adapterId: id, message: `adapter ${a.serial} (${type.id}) added` });
   return getAdapter(db, a.serial);
 }
 
 /** Mounts an adapter on a programmer from `site` on; refused for a wrong family, occupied or out-of-range sites, or a retired adapter. */
 export function mountAdapter(db: Db, serial: string, programmerName: string, site: number): AdapterRow {
-  return db.transaction(() => {
+  return atomically(db, () => {
     const a = getAdapter(db, serial);
     const p = getProgrammer(db, programmerName);
     const type = getAdapterType(db, a.type);
     if (a.status === 'retired') throw new InventoryError('adapter-retired', `adapter ${serial} is retired; replace its socket or use another adapter`);
     if (a.programmerId !== null) {
-      const where = db.prepare('SELECT name FROM programmers WHERE id = ?').pluck().get(a.programmerId);
+      const where = programmerNameById(db, a.programmerId);
       throw new InventoryError('adapter-mounted', `adapter ${serial} is already mounted on ${where}:${a.site}; unmount it first`);
     }
     if (!type.families.includes(p.family))
@@ -61,23 +74,20 @@ export function mountAdapter(db: Db, serial: string, programmerName: string, sit
     const last = site + type.sites - 1;
     if (!Number.isInteger(site) || site < 0 || last >= p.sites)
       throw new InventoryError('site-out-of-range', `adapter type ${type.id} needs sites ${site}..${last} but ${p.name} has sites 0..${p.sites - 1}`);
-    const clash = db.prepare(
-      `SELECT a.serial, a.site, t.sites FROM adapters a JOIN adapter_types t ON t.id = a.adapter_type
-        WHERE a.programmer_id = ? AND a.site <= ? AND a.site + t.sites - 1 >= ?`,
-    ).get(p.id, last, site) as { serial: string; site: number; sites: number } | undefined;
+    const clash = adapterOverlapping(db, p.id, site, last);
     if (clash)
       throw new InventoryError('site-occupied', `${p.name} sites ${clash.site}..${clash.site + clash.sites - 1} are occupied by adapter ${clash.serial}; unmount it or pick another site`);
-    db.prepare('UPDATE adapters SET programmer_id = ?, site = ? WHERE id = ?').run(p.id, site, a.id);
+    setAdapterMount(db, a.id, p.id, site);
     audit(db, { code: 'adapter-mounted', adapterId: a.id, programmerId: p.id, site, message: `adapter ${serial} mounted on ${p.name}:${site}` });
     return getAdapter(db, serial);
-  })();
+  });
 }
 
 /** Takes an adapter off its programmer (to the shelf). */
 export function unmountAdapter(db: Db, serial: string): AdapterRow {
   const a = getAdapter(db, serial);
   if (a.programmerId === null) throw new InventoryError('adapter-not-mounted', `adapter ${serial} is not mounted`);
-  db.prepare('UPDATE adapters SET programmer_id = NULL, site = NULL WHERE id = ?').run(a.id);
+  clearAdapterMount(db, a.id);
   audit(db, { code: 'adapter-unmounted', adapterId: a.id, programmerId: a.programmerId, site: a.site, message: `adapter ${serial} unmounted` });
   return getAdapter(db, serial);
 }
@@ -86,37 +96,36 @@ export function unmountAdapter(db: Db, serial: string): AdapterRow {
 export function retireAdapter(db: Db, serial: string, reason = 'retired by operator'): AdapterRow {
   const a = getAdapter(db, serial);
   if (a.status === 'retired') throw new InventoryError('adapter-retired', `adapter ${serial} is already retired`);
-  db.prepare("UPDATE adapters SET status = 'retired', programmer_id = NULL, site = NULL WHERE id = ?").run(a.id);
+  setAdapterRetired(db, a.id);
   audit(db, { code: 'adapter-retired', adapterId: a.id, message: `adapter ${serial} retired: ${reason}` });
   return getAdapter(db, serial);
 }
 
 /** Records a new socket receptacle: insertions restart from zero, the old count is kept in socket_replacements. */
 export function replaceSocket(db: Db, serial: string, at: string = new Date().toISOString()): { serial: string; insertionsBefore: number } {
-  return db.transaction(() => {
+  return atomically(db, () => {
     const a = getAdapter(db, serial);
     const before = adapterInsertions(db, a.id);
-    db.prepare('INSERT INTO socket_replacements (adapter_id, at, insertions_before) VALUES (?, ?, ?)').run(a.id, at, before);
-    db.prepare("UPDATE adapters SET socket_since = ?, prior_insertions = 0, override_life = 0, status = 'ok' WHERE id = ?").run(at, a.id);
+    recordSocketReplacement(db, a.id, at, before);
     audit(db, { code: 'socket-replaced', adapterId: a.id, message: `adapter ${serial}: socket replaced after ${before} insertions` });
     return { serial, insertionsBefore: before };
-  })();
+  });
 }
 
 /** Allows an adapter past its rated life (until its socket is replaced); the override is recorded with its reason. */
 export function overrideLife(db: Db, serial: string, reason: string, by: string | null = null): AdapterRow {
   const a = getAdapter(db, serial);
   if (!reason.trim()) throw new InventoryError('override-reason', 'an override needs a reason (--reason TEXT)');
-  db.prepare('UPDATE adapters SET override_life = 1 WHERE id = ?').run(a.id);
+  setAdapterOverride(db, a.id);
   audit(db, { code: 'override', adapterId: a.id, actor: by, message: `adapter ${serial} allowed past rated life${by ? ` by ${by}` : ''}: ${reason}` });
   return getAdapter(db, serial);
 }
 
 /** Registers an adapter and, when `at` is given, mounts it there, in one transaction (both or neither). */
 export function addAdapterMounted(db: Db, spec: Parameters<typeof addAdapter>[1], at: { programmer: string; site: number } | null): AdapterRow {
-  return db.transaction(() => {
+  return atomically(db, () => {
     addAdapter(db, spec);
     if (at) mountAdapter(db, spec.serial, at.programmer, at.site);
     return getAdapter(db, spec.serial);
-  })();
+  });
 }

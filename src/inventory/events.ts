@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { insertEvent } from '../store/event-log.js';
 
 /** Fields of one audit event. */
 export interface AuditEvent {
@@ -13,6 +14,5 @@ export interface AuditEvent {
 
 /** Records an inventory audit event (mount, unmount, retire, socket replacement, life override). */
 export function audit(db: Db, e: AuditEvent): void {
-  db.prepare(`INSERT INTO events (kind, code, programmer_id, site, adapter_id, message, actor) VALUES ('audit', ?, ?, ?, ?, ?, ?)`)
-    .run(e.code, e.programmerId ?? null, e.site ?? null, e.adapterId ?? null, e.message, e.actor ?? null);
+  insertEvent(db, { ...e, kind: 'audit' });
 }

@@ -1,6 +1,9 @@
 import type { Db } from '../db/open.js';
 import type { Programmer } from './programmers.js';
 import { adapterStatus, lifeLeftPct, type AdapterStatus } from './wear.js';
+import { adapterWearRecords } from '../store/adapters.js';
+import { programmersOfFamily } from '../store/programmers.js';
+import { siteStates } from '../store/sites.js';
 
 /** One physical adapter with where it is and how worn it is. */
 export interface AdapterState {
@@ -47,36 +50,23 @@ export interface Inventory {
 
 /** Every adapter with its wear, as derived from the attempts table. */
 export function adapterStates(db: Db): AdapterState[] {
-  const rows = db.prepare(
-    `SELECT a.id, a.serial, a.adapter_type AS type, t.package, t.sites AS typeSites, p.name AS programmer, a.programmer_id AS programmerId,
-            m.family AS programmerFamily, a.site, a.status AS stored, a.override_life AS overrideLife, a.socket_since AS socketSince,
-            t.rated_insertions AS rated,
-            a.prior_insertions + coalesce((SELECT since_socket FROM adapter_totals t WHERE t.adapter_id = a.id), 0) AS insertions
-       FROM adapters a JOIN adapter_types t ON t.id = a.adapter_type
-       LEFT JOIN programmers p ON p.id = a.programmer_id LEFT JOIN programmer_models m ON m.model = p.model
-      ORDER BY a.serial`,
-  ).all() as (Omit<AdapterState, 'status' | 'lifeLeftPct' | 'overrideLife'> & { stored: string; overrideLife: number })[];
-  return rows.map(({ stored, ...r }) => ({
+  return adapterWearRecords(db).map(({ stored, ...r }) => ({
     ...r,
-    overrideLife: r.overrideLife === 1,
     lifeLeftPct: lifeLeftPct(r.insertions, r.rated),
-    status: adapterStatus(stored, r.insertions, r.rated, r.overrideLife === 1),
+    status: adapterStatus(stored, r.insertions, r.rated, r.overrideLife),
   }));
 }
 
 /** The whole inventory: adapters with wear, programmers with their sites and what covers each. */
 export function inventory(db: Db): Inventory {
   const adapters = adapterStates(db);
-  const progs = db.prepare(
-    `SELECT p.id, p.name, p.driver, p.model, m.family, p.serial FROM programmers p JOIN programmer_models m ON m.model = p.model ORDER BY p.name`,
-  ).all() as Omit<ProgrammerState, 'sites'>[];
-  const siteRows = db.prepare('SELECT programmer_id AS pid, site, enabled, disabled_reason AS disabledReason FROM sites ORDER BY programmer_id, site').all() as
-    { pid: number; site: number; enabled: number; disabledReason: string | null }[];
+  const progs = programmersOfFamily(db).map(({ sites: _sites, options: _options, ...p }) => p);
+  const siteRows = siteStates(db);
   const programmers = progs.map((p) => ({
     ...p,
-    sites: siteRows.filter((s) => s.pid === p.id).map((s) => ({
+    sites: siteRows.filter((s) => s.programmerId === p.id).map((s) => ({
       site: s.site,
-      enabled: s.enabled === 1,
+      enabled: s.enabled,
       disabledReason: s.disabledReason,
       adapter: adapters.find((a) => a.programmerId === p.id && a.site !== null && s.site >= a.site && s.site < a.site + a.typeSites)?.serial ?? null,
     })),

@@ -3,6 +3,8 @@ import { InventoryError } from '../errors.js';
 import { audit } from './events.js';
 import { getProgrammer } from './programmers.js';
 import { inventory } from './inventory.js';
+import { atomically } from '../store/atomic.js';
+import { setSiteState } from '../store/sites.js';
 
 /** One site with its state, for operators. */
 export interface SiteRow {
@@ -32,9 +34,9 @@ export function setSiteEnabled(db: Db, ref: string, enabled: boolean, reason: st
   const { programmer, site } = parseSiteRef(ref);
   const p = getProgrammer(db, programmer);
   if (site >= p.sites) throw new InventoryError('site-out-of-range', `${p.name} has sites 0..${p.sites - 1}, not ${site}`);
-  db.transaction(() => {
-    db.prepare('UPDATE sites SET enabled = ?, disabled_reason = ? WHERE programmer_id = ? AND site = ?').run(enabled ? 1 : 0, enabled ? null : reason, p.id, site);
+  atomically(db, () => {
+    setSiteState(db, p.id, site, enabled, reason);
     audit(db, { code: enabled ? 'site-enabled' : 'site-disabled', programmerId: p.id, site, actor: by, message: `${p.name}:${site} ${enabled ? 'enabled' : 'disabled'} by ${by ?? 'operator'}: ${reason}` });
-  })();
+  });
   return listSites(db).find((s) => s.programmer === p.name && s.site === site)!;
 }

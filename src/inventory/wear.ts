@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { adapterInsertionCount } from '../store/adapters.js';
 
 /**
  * Life state of an adapter: ok; warn in its last 10 % of rated insertions, or past them under an operator's override;
@@ -8,11 +9,7 @@ export type AdapterStatus = 'ok' | 'warn' | 'expired' | 'retired';
 
 /** Insertions on an adapter's current receptacle: attempts recorded with it since `socket_since` (kept by the database), plus `prior_insertions`. */
 export function adapterInsertions(db: Db, adapterId: number): number {
-  const row = db.prepare(
-    `SELECT a.prior_insertions + coalesce((SELECT since_socket FROM adapter_totals t WHERE t.adapter_id = a.id), 0) AS n
-       FROM adapters a WHERE a.id = ?`,
-  ).get(adapterId) as { n: number } | undefined;
-  return row?.n ?? 0;
+  return adapterInsertionCount(db, adapterId);
 }
 
 /** Share of rated life left, 0..100, rounded to one decimal. */
