@@ -10,6 +10,8 @@ import { releaseJob } from '../jobs/release.js';
 import { getJob } from '../jobs/store.js';
 import { importReels } from '../lots/import.js';
 import { writeDemoImage } from './images.js';
+import { atomically } from '../store/atomic.js';
+import { mountedAdapterSerials } from '../store/adapters.js';
 
 /** Options of the demo. */
 export interface DemoOptions {
@@ -94,8 +96,8 @@ export async function setupDemo(db: Db, dir: string, o: DemoOptions): Promise<De
 
 /** Changes the farm over to a lot's adapters: unmounts whatever is mounted and mounts the lot's adapter on every site. */
 export function mountLotAdapters(db: Db, lot: DemoLot): void {
-  db.transaction(() => {
-    for (const serial of db.prepare('SELECT serial FROM adapters WHERE programmer_id IS NOT NULL').pluck().all() as string[]) unmountAdapter(db, serial);
+  atomically(db, () => {
+    for (const serial of mountedAdapterSerials(db)) unmountAdapter(db, serial);
     for (const [programmer, list] of lot.adapters) list.forEach((serial, site) => mountAdapter(db, serial, programmer, site));
-  })();
+  });
 }

@@ -2,6 +2,8 @@ import type { Db } from '../db/open.js';
 import { FarmError } from '../errors.js';
 import { addProgrammer, getAdapter, mountAdapter, unmountAdapter } from '../inventory/index.js';
 import type { FarmSpec } from './schema.js';
+import { atomically } from '../store/atomic.js';
+import { programmerByName, setProgrammerOptions } from '../store/programmers.js';
 
 /** What syncing a farm file changed in the database. */
 export interface FarmSyncResult {
@@ -18,11 +20,9 @@ export interface FarmSyncResult {
 export function syncFarm(db: Db, farm: FarmSpec): FarmSyncResult {
   const out: FarmSyncResult = { added: [], updated: [], mounted: [] };
   const where = farm.file ? { file: farm.file } : {};
-  db.transaction(() => {
+  atomically(db, () => {
     farm.programmers.forEach((p, i) => {
-      const row = db.prepare('SELECT id, driver, model, sites, options FROM programmers WHERE name = ?').get(p.name) as
-        | { id: number; driver: string; model: string; sites: number; options: string }
-        | undefined;
+      const row = programmerByName(db, p.name);
       if (!row) {
         addProgrammer(db, { name: p.name, driver: p.driver, model: p.model, serial: p.serial, sites: p.sites, options: p.options });
         out.added.push(p.name);
@@ -34,8 +34,8 @@ export function syncFarm(db: Db, farm: FarmSpec): FarmSyncResult {
             where,
           );
         }
-        if (row.options !== JSON.stringify(p.options)) {
-          db.prepare('UPDATE programmers SET options = ? WHERE id = ?').run(JSON.stringify(p.options), row.id);
+        if (JSON.stringify(row.options) !== JSON.stringify(p.options)) {
+          setProgrammerOptions(db, row.id, p.options);
           out.updated.push(p.name);
         }
       }
@@ -47,13 +47,13 @@ export function syncFarm(db: Db, farm: FarmSpec): FarmSyncResult {
         } catch {
           throw new FarmError('farm-unknown-adapter', `programmers[${i}].adapters[${site}]: adapter ${serial} is not in the inventory; add it with \`gangflash adapters add --type TYPE --serial ${serial}\``, where);
         }
-        const pid = (db.prepare('SELECT id FROM programmers WHERE name = ?').get(p.name) as { id: number }).id;
+        const pid = programmerByName(db, p.name)!.id;
         if (a.programmerId === pid && a.site === site) return;
         if (a.programmerId !== null) unmountAdapter(db, serial);
         mountAdapter(db, serial, p.name, site);
         out.mounted.push(`${serial}@${p.name}:${site}`);
       });
     });
-  })();
+  });
   return out;
 }

@@ -1,10 +1,13 @@
 import type { Db } from '../db/open.js';
 import { addProgrammer } from '../inventory/programmers.js';
 import type { FoundProgrammer, UsbModel } from './discover.js';
+import { atomically } from '../store/atomic.js';
+import { usbModelRecords } from '../store/catalog.js';
+import { programmerNameBySerial } from '../store/programmers.js';
 
 /** USB programmer models from the catalog (rows with a VID and PID). */
 export function catalogUsbModels(db: Db): UsbModel[] {
-  return db.prepare('SELECT model, driver, vid, pid, sites FROM programmer_models WHERE vid IS NOT NULL AND pid IS NOT NULL ORDER BY model').all() as UsbModel[];
+  return usbModelRecords(db);
 }
 
 /** How a discovered device becomes a programmer row: a stable serial, a name, and driver options that find it again. */
@@ -39,12 +42,12 @@ export interface RegisteredDevice extends FoundProgrammer {
  * ones as programmers of `sites` = the model's sites, in one transaction.
  */
 export function registerDiscovered(db: Db, devices: FoundProgrammer[], register: boolean): RegisteredDevice[] {
-  return db.transaction(() => devices.map((d): RegisteredDevice => {
+  return atomically(db, () => devices.map((d): RegisteredDevice => {
     const p = programmerFromUsb(d);
-    const existing = db.prepare('SELECT name FROM programmers WHERE serial = ?').pluck().get(p.serial) as string | undefined;
+    const existing = programmerNameBySerial(db, p.serial);
     if (existing) return { ...d, programmer: existing, registered: 'already' };
     if (!register) return { ...d, programmer: null, registered: 'no' };
     const added = addProgrammer(db, { name: p.name, driver: d.driver, model: d.model, serial: p.serial, sites: d.sites, options: p.options });
     return { ...d, programmer: added.name, registered: 'now' };
-  }))();
+  }));
 }
