@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { openDb } from '../db/open.js';
-import { backupDbSync } from '../db/backup.js';
+import { backupDbSync } from '../store/backup.js';
 import { UsageError } from '../errors.js';
 import { loadFarmFile } from '../farm/load.js';
 import { syncFarm } from '../farm/sync.js';

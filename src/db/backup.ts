@@ -8,7 +8,7 @@ export function backupDir(dbFile: string): string {
 }
 
 /** Creates a backup folder; the file system's own refusal (EROFS, ENOSPC, EPERM) is what is thrown, not ENOENT. */
-function makeFolder(dir: string): void {
+export function makeFolder(dir: string): void {
   if (fs.existsSync(path.dirname(dir))) {
     try {
       fs.mkdirSync(dir);
@@ -51,13 +51,4 @@ export function lastGoodBackup(dbFile: string): string | null {
     }
   }
   return null;
-}
-
-/** Writes a consistent copy of the database synchronously (VACUUM INTO); used before a migration changes it. */
-export function backupDbSync(db: Database.Database, dbFile: string, reason: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const dest = path.join(backupDir(dbFile), `${path.basename(dbFile, '.db')}-${stamp}-${reason}.db`);
-  makeFolder(path.dirname(dest));
-  db.prepare('VACUUM INTO ?').run(dest);
-  return dest;
 }
