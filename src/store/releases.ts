@@ -1,4 +1,7 @@
 import type { Db } from '../db/open.js';
+import { statements } from './statements.js';
+
+const FAMILY = {};
 
 /** Who released a job version, and when. */
 export interface ReleaseRow {
@@ -13,10 +16,10 @@ export class ReleaseStore {
   private readonly s;
 
   constructor(db: Db) {
-    this.s = {
-      insert: db.prepare(`INSERT INTO job_releases (job_id, released_by, note) VALUES (?, ?, ?)`),
-      get: db.prepare(`SELECT job_id AS jobId, released_by AS releasedBy, note, released_at AS releasedAt FROM job_releases WHERE job_id = ?`),
-    };
+    this.s = statements(db, FAMILY, (d) => ({
+      insert: d.prepare(`INSERT INTO job_releases (job_id, released_by, note) VALUES (?, ?, ?)`),
+      get: d.prepare(`SELECT job_id AS jobId, released_by AS releasedBy, note, released_at AS releasedAt FROM job_releases WHERE job_id = ?`),
+    }));
   }
 
   /** Records a release; the primary key refuses a second release of the same version. */

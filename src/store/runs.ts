@@ -1,5 +1,8 @@
 import type { Db } from '../db/open.js';
 import { atomically } from './atomic.js';
+import { statements } from './statements.js';
+
+const FAMILY = {};
 
 /** A run of a lot as recorded. */
 export interface RunRow {
@@ -25,13 +28,13 @@ export class RunStore {
   private readonly s;
 
   constructor(private readonly db: Db) {
-    this.s = {
-      start: db.prepare(`INSERT INTO runs (lot_id, job_id, operator, engineering, host, pid, gangflash_version, node_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-      end: db.prepare(`UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), end_reason = ? WHERE id = ?`),
-      ofLot: db.prepare(`SELECT ${COLS} FROM runs WHERE lot_id = ? ORDER BY id`),
-      byId: db.prepare(`SELECT ${COLS} FROM runs WHERE id = ?`),
-      unclosed: db.prepare(`SELECT ${COLS} FROM runs WHERE ended_at IS NULL ORDER BY id`),
-    };
+    this.s = statements(db, FAMILY, (d) => ({
+      start: d.prepare(`INSERT INTO runs (lot_id, job_id, operator, engineering, host, pid, gangflash_version, node_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      end: d.prepare(`UPDATE runs SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), end_reason = ? WHERE id = ?`),
+      ofLot: d.prepare(`SELECT ${COLS} FROM runs WHERE lot_id = ? ORDER BY id`),
+      byId: d.prepare(`SELECT ${COLS} FROM runs WHERE id = ?`),
+      unclosed: d.prepare(`SELECT ${COLS} FROM runs WHERE ended_at IS NULL ORDER BY id`),
+    }));
   }
 
   /** Records the start of a run; returns its id. */

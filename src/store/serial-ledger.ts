@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { statements } from './statements.js';
 
 /** A serial rule as stored. */
 export interface RuleRow {
@@ -33,35 +34,41 @@ export interface LedgerRow {
 const RULE = `id, name, spec, pins, next_k AS nextK, cursor, created_by AS createdBy, created_at AS createdAt`;
 const ROW = `rule_id AS ruleId, k, value, data, state, lot_id AS lotId, reel_id AS reelId, seq, attempt, reason, at`;
 
+const FAMILY = {};
+
+function prepare(db: Db) {
+  const p = (sql: string) => db.prepare(sql);
+  return {
+    insertRule: p(`INSERT INTO serial_rules (name, spec, pins, created_by) VALUES (?, ?, ?, ?)`),
+    ruleByName: p(`SELECT ${RULE} FROM serial_rules WHERE name = ?`),
+    ruleById: p(`SELECT ${RULE} FROM serial_rules WHERE id = ?`),
+    rules: p(`SELECT ${RULE} FROM serial_rules ORDER BY name`),
+    advance: p(`UPDATE serial_rules SET next_k = ?, cursor = ? WHERE id = ?`),
+    holder: p(`SELECT ${ROW} FROM serial_ledger WHERE rule_id = ? AND lot_id = ? AND reel_id = ? AND seq = ? AND state IN ('allocated', 'written', 'committed')`),
+    firstReturned: p(`SELECT ${ROW} FROM serial_ledger WHERE rule_id = ? AND state = 'returned' ORDER BY k LIMIT 1`),
+    insertValue: p(`INSERT INTO serial_ledger (rule_id, k, value, data, state, lot_id, reel_id, seq, attempt, at) VALUES (?, ?, ?, ?, 'allocated', ?, ?, ?, ?, ?)`),
+    reissue: p(`UPDATE serial_ledger SET state = 'allocated', lot_id = ?, reel_id = ?, seq = ?, attempt = ?, reason = NULL, at = ? WHERE rule_id = ? AND k = ?`),
+    setState: p(`UPDATE serial_ledger SET state = ?, reason = ?, attempt = coalesce(?, attempt), at = ? WHERE rule_id = ? AND k = ?`),
+    release: p(`UPDATE serial_ledger SET state = 'returned', reason = ?, lot_id = NULL, reel_id = NULL, seq = NULL, attempt = NULL, at = ? WHERE rule_id = ? AND k = ?`),
+    openOfLot: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? AND state IN ('allocated', 'written')`),
+    counts: p(`SELECT state, count(*) AS n FROM serial_ledger WHERE rule_id = ? GROUP BY state`),
+    returned: p(`SELECT count(*) AS n FROM serial_ledger WHERE rule_id = ? AND state = 'returned'`),
+    byValue: p(`SELECT ${ROW} FROM serial_ledger WHERE value = ? ORDER BY rule_id`),
+    byDevice: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? AND reel_id = ? AND seq = ? ORDER BY k`),
+    ofLot: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? ORDER BY rule_id, k`),
+    attachJob: p(`INSERT INTO job_serial_rules (rule_id, job_id) VALUES (?, ?) ON CONFLICT(job_id) DO UPDATE SET rule_id = excluded.rule_id`),
+    detachJob: p(`DELETE FROM job_serial_rules WHERE job_id = ?`),
+    ruleOfJob: p(`SELECT rule_id AS id FROM job_serial_rules WHERE job_id = ?`),
+    legacyMax: p(`SELECT max(s.n) AS n FROM serials s JOIN lots l ON l.id = s.lot_id JOIN jobs j ON j.id = l.job_id WHERE j.name = ?`),
+  };
+}
+
 /** Every SQL statement of serial rules and the serial ledger, prepared once per connection. */
 export class SerialStore {
   private readonly s;
 
   constructor(private readonly db: Db) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
-      insertRule: p(`INSERT INTO serial_rules (name, spec, pins, created_by) VALUES (?, ?, ?, ?)`),
-      ruleByName: p(`SELECT ${RULE} FROM serial_rules WHERE name = ?`),
-      ruleById: p(`SELECT ${RULE} FROM serial_rules WHERE id = ?`),
-      rules: p(`SELECT ${RULE} FROM serial_rules ORDER BY name`),
-      advance: p(`UPDATE serial_rules SET next_k = ?, cursor = ? WHERE id = ?`),
-      holder: p(`SELECT ${ROW} FROM serial_ledger WHERE rule_id = ? AND lot_id = ? AND reel_id = ? AND seq = ? AND state IN ('allocated', 'written', 'committed')`),
-      firstReturned: p(`SELECT ${ROW} FROM serial_ledger WHERE rule_id = ? AND state = 'returned' ORDER BY k LIMIT 1`),
-      insertValue: p(`INSERT INTO serial_ledger (rule_id, k, value, data, state, lot_id, reel_id, seq, attempt, at) VALUES (?, ?, ?, ?, 'allocated', ?, ?, ?, ?, ?)`),
-      reissue: p(`UPDATE serial_ledger SET state = 'allocated', lot_id = ?, reel_id = ?, seq = ?, attempt = ?, reason = NULL, at = ? WHERE rule_id = ? AND k = ?`),
-      setState: p(`UPDATE serial_ledger SET state = ?, reason = ?, attempt = coalesce(?, attempt), at = ? WHERE rule_id = ? AND k = ?`),
-      release: p(`UPDATE serial_ledger SET state = 'returned', reason = ?, lot_id = NULL, reel_id = NULL, seq = NULL, attempt = NULL, at = ? WHERE rule_id = ? AND k = ?`),
-      openOfLot: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? AND state IN ('allocated', 'written')`),
-      counts: p(`SELECT state, count(*) AS n FROM serial_ledger WHERE rule_id = ? GROUP BY state`),
-      returned: p(`SELECT count(*) AS n FROM serial_ledger WHERE rule_id = ? AND state = 'returned'`),
-      byValue: p(`SELECT ${ROW} FROM serial_ledger WHERE value = ? ORDER BY rule_id`),
-      byDevice: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? AND reel_id = ? AND seq = ? ORDER BY k`),
-      ofLot: p(`SELECT ${ROW} FROM serial_ledger WHERE lot_id = ? ORDER BY rule_id, k`),
-      attachJob: p(`INSERT INTO job_serial_rules (rule_id, job_id) VALUES (?, ?) ON CONFLICT(job_id) DO UPDATE SET rule_id = excluded.rule_id`),
-      detachJob: p(`DELETE FROM job_serial_rules WHERE job_id = ?`),
-      ruleOfJob: p(`SELECT rule_id AS id FROM job_serial_rules WHERE job_id = ?`),
-      legacyMax: p(`SELECT max(s.n) AS n FROM serials s JOIN lots l ON l.id = s.lot_id JOIN jobs j ON j.id = l.job_id WHERE j.name = ?`),
-    };
+    this.s = statements(db, FAMILY, prepare);
   }
 
   /** Adds a rule; returns its id. */
