@@ -147,6 +147,20 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('SQL lives in the store: nothing outside src/store and the engine layer src/db prepares, executes or opens a transaction', () => {
+    // A statement with SQL text (`.prepare('…')`, `.exec('…')`) or a database call on a connection (`db.prepare(…)`,
+    // `db.transaction(…)`, `db.exec(…)`, `new Database(…)`); drivers' own `prepare()` stage methods are not SQL.
+    const sql = /\.(prepare|exec)\(\s*[`'"]|\b(db|raw|conn|database)\s*\.\s*(prepare|exec|transaction|pragma)\s*\(|new\s+Database\s*\(/;
+    const bad: string[] = [];
+    for (const f of [...files('src'), ...files('workers')]) {
+      if (under(f, 'src/store') || under(f, 'src/db')) continue;
+      fs.readFileSync(path.join(root, f), 'utf8').split('\n').forEach((line, i) => {
+        if (sql.test(line)) bad.push(`${f}:${i + 1}: ${line.trim()}`);
+      });
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('better-sqlite3 is imported only on the main-thread side', () => {
     const offenders = [...files('src/programmers'), ...files('src/fanout'), ...files('workers')].filter((f) =>
       /from\s+['"]better-sqlite3['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')),
