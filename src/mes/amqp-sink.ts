@@ -4,6 +4,7 @@ import type { Connection, ConnectionOptions, Delivery, EventContext, Sender } fr
 import { topicOf, type WireEnvelope } from './envelope.js';
 import type { MesSink } from './sink.js';
 import { encodeCfxMessage } from './amqp-encode.js';
+import { DEFAULT_PACK, packEnvelopes } from './amqp-pack.js';
 
 // rhea is CommonJS exporting a container instance: loaded through require so its functions keep their `this`.
 const rhea = createRequire(import.meta.url)('rhea') as typeof import('rhea');
@@ -23,12 +24,15 @@ export interface AmqpTarget {
   caFile?: string;
   /** Ms a batch may wait for the broker's settlement before the connection is dropped and the batch retried. @default 15000 */
   settleTimeoutMs?: number;
+  /** Most envelopes of one MessageName per AMQP message (a JSON array, as the CFX SDK sends them); 1 sends one each. @default 50 */
+  pack?: number;
 }
 
 /**
- * The AMQP 1.0 sink (rhea): one connection and sender link, every message durable with message-id = UniqueID,
- * subject `<handle>.<MessageName>` and the cfx-* application properties of IPC's AMQP 1.0 guide; a message counts
- * as sent only when the broker settled it as accepted.
+ * The AMQP 1.0 sink (rhea): one connection and sender link, every message durable, carrying up to `pack` envelopes
+ * of one MessageName (src/mes/amqp-pack.ts) with message-id = its first envelope's UniqueID, subject
+ * `<handle>.<MessageName>` and the cfx-* application properties of IPC's AMQP 1.0 guide; an envelope counts as sent
+ * only when the broker settled its message as accepted.
  */
 export class AmqpSink implements MesSink {
   readonly describe: string;
@@ -97,15 +101,19 @@ export class AmqpSink implements MesSink {
     if (batch.length === 0) return 0;
     const sender = await this.open();
     const conn = this.conn as Connection;
+    const packs = packEnvelopes(batch, this.t.pack ?? DEFAULT_PACK);
     return new Promise<number>((resolve, reject) => {
-      const outcome: (boolean | undefined)[] = batch.map(() => undefined);
+      const outcome: (boolean | undefined)[] = packs.map(() => undefined);
+      const packOf = new Int32Array(batch.length);
+      packs.forEach((p, k) => p.rows.forEach((i) => (packOf[i] = k)));
       const byDelivery = new Map<Delivery, number>();
       let next = 0;
       let settled = 0;
       let done = false;
+      /** Envelopes from the batch's start whose messages the broker accepted. */
       const accepted = () => {
         let n = 0;
-        while (n < outcome.length && outcome[n] === true) n++;
+        while (n < batch.length && outcome[packOf[n]] === true) n++;
         return n;
       };
       const finish = (error?: Error) => {
@@ -124,16 +132,16 @@ export class AmqpSink implements MesSink {
         else resolve(n);
       };
       const onAccepted = (ctx: EventContext) => {
-        const i = ctx.delivery ? byDelivery.get(ctx.delivery) : undefined;
-        if (i === undefined || outcome[i] === true) return;
-        outcome[i] = true;
-        if (++settled === batch.length) finish();
+        const k = ctx.delivery ? byDelivery.get(ctx.delivery) : undefined;
+        if (k === undefined || outcome[k] === true) return;
+        outcome[k] = true;
+        if (++settled === packs.length) finish();
       };
       const onRefused = (ctx: EventContext) => {
-        const i = ctx.delivery ? byDelivery.get(ctx.delivery) : undefined;
-        if (i === undefined) return;
-        outcome[i] = false;
-        finish(new Error(`the broker did not accept message ${batch[i].UniqueID} (${JSON.stringify(ctx.delivery?.remote_state ?? 'refused')})`));
+        const k = ctx.delivery ? byDelivery.get(ctx.delivery) : undefined;
+        if (k === undefined) return;
+        outcome[k] = false;
+        finish(new Error(`the broker did not accept message ${batch[packs[k].rows[0]].UniqueID} (${JSON.stringify(ctx.delivery?.remote_state ?? 'refused')})`));
       };
       const onGone = (ctx: EventContext) => finish(ctx.error instanceof Error ? ctx.error : new Error('disconnected from the broker'));
       const push = () => {
@@ -141,8 +149,9 @@ export class AmqpSink implements MesSink {
         const socket = (conn as unknown as { socket?: { cork(): void; uncork(): void } }).socket;
         socket?.cork();
         setImmediate(() => socket?.uncork());
-        while (next < batch.length && sender.sendable()) {
-          const e = batch[next];
+        while (next < packs.length && sender.sendable()) {
+          const p = packs[next];
+          const e = batch[p.rows[0]];
           const d = sender.send(
             encodeCfxMessage({
               messageId: e.UniqueID,
@@ -150,7 +159,7 @@ export class AmqpSink implements MesSink {
               creationTime: new Date(e.TimeStamp),
               properties: { 'cfx-topic': topicOf(e.MessageName), 'cfx-message': e.MessageName, 'cfx-handle': e.Source, 'cfx-target': e.Target ?? '' },
               propertiesKey: `${e.MessageName}\n${e.Source}\n${e.Target ?? ''}`,
-              body: e.text,
+              body: p.body,
             }),
             undefined,
             0, // message format 0: the payload is an encoded AMQP 1.0 message

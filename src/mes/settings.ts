@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import type { MesConfigRow } from '../store/outbox.js';
 import { AmqpSink } from './amqp-sink.js';
 import { FileSink } from './file-sink.js';
+import { packSize } from './amqp-pack.js';
 import type { MesSink } from './sink.js';
 
 /** Environment variables the MES sink reads (credentials are never stored in the database nor printed). */
@@ -57,5 +58,5 @@ export function checkBrokerUrl(broker: string): string {
 export function sinkOf(c: MesConfigRow, env: NodeJS.ProcessEnv = process.env): MesSink {
   if (c.sink === 'file') return new FileSink(c.folder ?? '.');
   const creds = mesCredentials(env);
-  return new AmqpSink({ broker: c.broker ?? 'amqp://127.0.0.1:5672', address: c.address ?? '/queue/cfx', ...creds, caFile: env[MES_ENV.caFile] });
+  return new AmqpSink({ broker: c.broker ?? 'amqp://127.0.0.1:5672', address: c.address ?? '/queue/cfx', ...creds, caFile: env[MES_ENV.caFile], pack: packSize(env) });
 }

@@ -53,7 +53,10 @@ export function rabbitmqctl(...args: string[]): void {
  */
 export class CfxReceiver {
   readonly envelopes: Envelope[] = [];
+  /** Problems with what arrived: not JSON, a message-id or subject that does not match its envelopes. */
   readonly nonJson: string[] = [];
+  /** AMQP messages received (each carries one envelope or an array of them). */
+  messages = 0;
   private conn: Connection | undefined;
   private closing = false;
   readonly ready: Promise<void>;
@@ -82,9 +85,15 @@ export class CfxReceiver {
       const b = m?.body as { content?: Buffer } | undefined;
       const text = b?.content ? b.content.toString('utf8') : String(m?.body);
       try {
-        const e = JSON.parse(text) as Envelope;
-        if (m?.message_id !== e.UniqueID) this.nonJson.push(`message-id ${String(m?.message_id)} is not the UniqueID ${e.UniqueID}`);
-        this.envelopes.push(e);
+        // One envelope, or a JSON array of envelopes of one MessageName (as the CFX SDK's EnvelopesFromMessage reads both).
+        const parsed = JSON.parse(text) as Envelope | Envelope[];
+        const list = Array.isArray(parsed) ? parsed : [parsed];
+        this.messages++;
+        if (m?.message_id !== list[0]?.UniqueID) this.nonJson.push(`message-id ${String(m?.message_id)} is not the first UniqueID ${list[0]?.UniqueID}`);
+        for (const e of list) {
+          if (m?.subject !== `${String(e.Source)}.${e.MessageName}`) this.nonJson.push(`subject ${String(m?.subject)} does not name ${e.MessageName}`);
+          this.envelopes.push(e);
+        }
       } catch {
         this.nonJson.push(text.slice(0, 100));
       }
