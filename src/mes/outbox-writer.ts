@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { OutboxStore, type LotContext } from '../store/outbox.js';
 import * as m from './messages.js';
+import { unitsProcessedText, type InsertionFields } from './units-processed-text.js';
 
 /** A site as the messages name it. */
 export interface MesSite {
@@ -43,6 +44,7 @@ export class MesWriter {
   private readonly programmers = new Map<number, string>();
   private readonly adapters = new Map<number, string>();
   private readonly reels = new Map<string, LotContext['reels'][number]>();
+  private readonly processedText: (u: InsertionFields) => string;
   private stateSince = Date.now();
   private state: m.ResourceState = 'Active_Starved';
 
@@ -62,10 +64,11 @@ export class MesWriter {
       if (s.adapterId !== null && s.adapter) this.adapters.set(s.adapterId, s.adapter);
     }
     for (const r of this.ctx.reels) this.reels.set(r.reel, { ...r });
+    this.processedText = unitsProcessedText(this.transactionId, this.recipe, this.ctx.imageSha256);
   }
 
   private add(name: m.CfxMessageName, at: string, body: unknown): void {
-    this.store.add(randomUUID(), name, at, this.lot, JSON.stringify(body));
+    this.store.add(randomUUID(), name, at, this.lot, typeof body === 'string' ? body : JSON.stringify(body));
   }
 
   /** The run starts: WorkStarted, the station goes productive, and the reels with devices left are loaded. */
@@ -88,7 +91,7 @@ export class MesWriter {
     const programmer = this.programmers.get(a.programmerId) ?? String(a.programmerId);
     const adapter = a.adapterId === null ? null : (this.adapters.get(a.adapterId) ?? String(a.adapterId));
     const seconds = (Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000;
-    this.add(m.CFX.unitsProcessed, a.endedAt, m.unitsProcessed({ transactionId: this.transactionId, unit, recipe: this.recipe, imageSha256: this.ctx.imageSha256, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage }));
+    this.add(m.CFX.unitsProcessed, a.endedAt, this.processedText({ unit, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage }));
     if (!a.final) return;
     if (a.failureCode !== null) this.add(m.CFX.unitsDisqualified, a.endedAt, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
     else if (a.serial !== null) this.add(m.CFX.unitsPersonalized, a.endedAt, m.unitsPersonalized(this.transactionId, unit, a.site, a.fields ?? [{ name: 'SerialNumber', text: a.serial }]));

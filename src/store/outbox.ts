@@ -58,6 +58,7 @@ export class OutboxStore {
       state: db.prepare(`SELECT sent_through AS sentThrough, sent_at AS lastSentAt, last_error AS lastError FROM mes_publish_state WHERE id = 1`),
       prune: db.prepare(`DELETE FROM mes_outbox WHERE id <= ?`),
       pendingCount: db.prepare(`SELECT count(*) AS pending, min(time_stamp) AS oldestPending FROM mes_outbox WHERE id > ${SENT_THROUGH}`),
+      pendingOnly: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > ${SENT_THROUGH}`).pluck(),
       sentCount: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id <= ${SENT_THROUGH}`),
       lot: db.prepare(`SELECT j.name AS job, j.version, j.image_sha256 AS imageSha256 FROM lots l JOIN jobs j ON j.id = l.job_id WHERE l.id = ?`),
       reels: db.prepare(
@@ -109,6 +110,11 @@ export class OutboxStore {
   prune(keep = SENT_KEPT): number {
     const through = this.lastSentId() - Math.max(1, keep);
     return through > 0 ? this.s.prune.run(through).changes : 0;
+  }
+
+  /** Messages waiting to be published (proportional to the backlog, not to what was sent). */
+  pendingCount(): number {
+    return this.s.pendingOnly.get() as number;
   }
 
   /** The backlog and what was sent. */
