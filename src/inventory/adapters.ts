@@ -18,6 +18,7 @@ import {
   setAdapterRetired,
 } from '../store/adapters.js';
 import { programmerNameById } from '../store/programmers.js';
+import { OperatorActs } from '../mes/operator-acts.js';
 
 /** One physical adapter as stored. */
 export interface AdapterRow {
@@ -107,6 +108,7 @@ export function replaceSocket(db: Db, serial: string, at: string = new Date().to
     const a = getAdapter(db, serial);
     const before = adapterInsertions(db, a.id);
     recordSocketReplacement(db, a.id, at, before);
+    new OperatorActs(db).socketReplaced(a.id, at); // MES: the adapter-life faults clear, the counter restarts
     audit(db, { code: 'socket-replaced', adapterId: a.id, message: `adapter ${serial}: socket replaced after ${before} insertions` });
     return { serial, insertionsBefore: before };
   });
@@ -116,8 +118,11 @@ export function replaceSocket(db: Db, serial: string, at: string = new Date().to
 export function overrideLife(db: Db, serial: string, reason: string, by: string | null = null): AdapterRow {
   const a = getAdapter(db, serial);
   if (!reason.trim()) throw new InventoryError('override-reason', 'an override needs a reason (--reason TEXT)');
-  setAdapterOverride(db, a.id);
-  audit(db, { code: 'override', adapterId: a.id, actor: by, message: `adapter ${serial} allowed past rated life${by ? ` by ${by}` : ''}: ${reason}` });
+  atomically(db, () => {
+    setAdapterOverride(db, a.id);
+    new OperatorActs(db).lifeOverridden(a.id, by); // MES: the adapter-life faults are acknowledged
+    audit(db, { code: 'override', adapterId: a.id, actor: by, message: `adapter ${serial} allowed past rated life${by ? ` by ${by}` : ''}: ${reason}` });
+  });
   return getAdapter(db, serial);
 }
 

@@ -5,6 +5,7 @@ import { getProgrammer } from './programmers.js';
 import { inventory } from './inventory.js';
 import { atomically } from '../store/atomic.js';
 import { setSiteState } from '../store/sites.js';
+import { OperatorActs } from '../mes/operator-acts.js';
 
 /** One site with its state, for operators. */
 export interface SiteRow {
@@ -36,6 +37,7 @@ export function setSiteEnabled(db: Db, ref: string, enabled: boolean, reason: st
   if (site >= p.sites) throw new InventoryError('site-out-of-range', `${p.name} has sites 0..${p.sites - 1}, not ${site}`);
   atomically(db, () => {
     setSiteState(db, p.id, site, enabled, reason);
+    if (enabled) new OperatorActs(db).siteEnabled(p.id, site, by); // MES: the site's faults acknowledged and cleared
     audit(db, { code: enabled ? 'site-enabled' : 'site-disabled', programmerId: p.id, site, actor: by, message: `${p.name}:${site} ${enabled ? 'enabled' : 'disabled'} by ${by ?? 'operator'}: ${reason}` });
   });
   return listSites(db).find((s) => s.programmer === p.name && s.site === site)!;

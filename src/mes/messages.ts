@@ -14,6 +14,12 @@ export const CFX = {
   faultOccurred: 'CFX.ResourcePerformance.FaultOccurred',
   materialsLoaded: 'CFX.Materials.Storage.MaterialsLoaded',
   materialsConsumed: 'CFX.Materials.Management.MaterialsConsumed',
+  materialsUnloaded: 'CFX.Materials.Storage.MaterialsUnloaded',
+  stationOnline: 'CFX.ResourcePerformance.StationOnline',
+  stationOffline: 'CFX.ResourcePerformance.StationOffline',
+  faultAcknowledged: 'CFX.ResourcePerformance.FaultAcknowledged',
+  faultCleared: 'CFX.ResourcePerformance.FaultCleared',
+  maintenance: 'CFX.Maintenance.ResourceMaintenanceAndServiceEvent',
   areYouThere: 'CFX.AreYouThereRequest',
 } as const;
 
@@ -149,6 +155,21 @@ export function materialsLoaded(reels: ReelPackage[]) {
 /** MaterialsConsumed: a reel whose every device is finished (passed and failed counts). */
 export function materialsConsumed(transactionId: string, r: ReelPackage, passed: number, failed: number) {
   return { TransactionId: transactionId, Materials: [{ UniqueIdentifier: `${r.lot}:${r.reel}`, InternalPartNumber: r.part, QuantityUsed: passed, QuantityScrapped: failed, RemainingQuantity: 0 }] };
+}
+
+/** MaterialsUnloaded: reels taken off the station (used up, or still holding devices when the run ends). */
+export function materialsUnloaded(identifiers: string[]) {
+  return { MaterialPackageIdentifiers: identifiers };
+}
+
+/** StationOnline: the station is back (a run starts), after `offlineSeconds` without a message. */
+export function stationOnline(offlineSeconds: number) {
+  return { OfflineDuration: isoDuration(offlineSeconds) };
+}
+
+/** StationOffline: the station stops communicating (its run ends). */
+export function stationOffline() {
+  return {};
 }
 
 /** An ISO 8601 duration (CFX TimeSpan as JSON). */

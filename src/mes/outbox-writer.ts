@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { OutboxStore, type LotContext } from '../store/outbox.js';
 import * as m from './messages.js';
+import { faultCleared, faultOccurrenceId, LASTING_FAULTS } from './faults.js';
+import { socketCounters } from './maintenance.js';
 import { unitsProcessedText, type InsertionFields } from './units-processed-text.js';
 
-/** A site as the messages name it. */
+/** A site as the messages name it; the run's own object, so its insertion count is read as it grows. */
 export interface MesSite {
   programmerId: number;
   programmer: string;
+  site: number;
   adapterId: number | null;
   adapter: string | null;
+  /** Insertions of the mounted adapter's socket so far (the run counts them up). */
+  insertions: number;
+  ratedInsertions: number | null;
 }
 
 /** One finished insertion as the recorder commits it. */
@@ -47,15 +53,21 @@ export class MesWriter {
   private readonly processedText: (u: InsertionFields) => string;
   private stateSince = Date.now();
   private state: m.ResourceState = 'Active_Starved';
+  /** Reels loaded at the start and not yet unloaded. */
+  private readonly loaded = new Set<string>();
+  /** Adapters that took a device in this run. */
+  private readonly used = new Set<number>();
+  /** FaultOccurrenceIds of this run's passing faults, cleared when it ends. */
+  private readonly passing: string[] = [];
 
   /** A writer for a run of `lot`, or null when MES is not set up (or disabled) on this station: nothing is written. */
   static forLot(db: Db, lot: string, sites: MesSite[]): MesWriter | null {
     const store = new OutboxStore(db);
     const c = store.config();
-    return c && c.enabled ? new MesWriter(store, lot, sites) : null;
+    return c && c.enabled ? new MesWriter(store, c.handle, lot, sites) : null;
   }
 
-  private constructor(store: OutboxStore, private readonly lot: string, sites: MesSite[]) {
+  private constructor(store: OutboxStore, private readonly handle: string, private readonly lot: string, private readonly sites: MesSite[]) {
     this.store = store;
     this.ctx = store.lotContext(lot);
     this.recipe = `${this.ctx.job} v${this.ctx.version}`;
@@ -71,18 +83,36 @@ export class MesWriter {
     this.store.add(randomUUID(), name, at, this.lot, typeof body === 'string' ? body : JSON.stringify(body));
   }
 
-  /** The run starts: WorkStarted, the station goes productive, and the reels with devices left are loaded. */
+  /** The run starts: the station comes online, WorkStarted, it goes productive, and the reels with devices left are loaded. */
   runStarted(at: string, remaining: number): void {
+    const last = this.store.newestTimeStamp();
+    this.add(m.CFX.stationOnline, at, m.stationOnline(last === null ? 0 : Math.max(0, (Date.parse(at) - Date.parse(last)) / 1000)));
     this.add(m.CFX.workStarted, at, m.workStarted(this.transactionId, this.lot, this.recipe, remaining));
     this.changeState('Active_Working', at);
     const open = this.ctx.reels.filter((r) => r.passed + r.failed < r.quantity);
+    for (const r of open) this.loaded.add(r.reel);
     if (open.length > 0) this.add(m.CFX.materialsLoaded, at, m.materialsLoaded(open.map((r) => ({ lot: this.lot, ...r }))));
   }
 
-  /** The run ended: WorkCompleted, and the station goes to standby (no product) or down (an unplanned stop). */
+  /**
+   * The run ended: WorkCompleted; the station goes to standby (no product) or down (an unplanned stop); the run's
+   * passing faults clear; the reels still loaded are unloaded; the used adapters' insertion counters; the station
+   * goes offline.
+   */
   runEnded(at: string, end: string, done: boolean, finished: number): void {
     this.add(m.CFX.workCompleted, at, m.workCompleted(this.transactionId, this.lot, this.recipe, done, finished, end));
     this.changeState(done || end === 'interrupted' ? 'Active_Starved' : 'Down_Unplanned', at);
+    for (const id of this.passing.splice(0)) this.add(m.CFX.faultCleared, at, faultCleared(id));
+    if (this.loaded.size > 0) this.add(m.CFX.materialsUnloaded, at, m.materialsUnloaded([...this.loaded].map((r) => `${this.lot}:${r}`)));
+    this.loaded.clear();
+    const counters = this.sites
+      .filter((s) => s.adapterId !== null && this.used.has(s.adapterId))
+      .map((s) => {
+        const a = this.store.adapterSocket(s.adapterId as number);
+        return { adapter: s.adapter ?? String(s.adapterId), location: `${s.programmer}.${s.site}`, insertions: s.insertions, ratedInsertions: s.ratedInsertions, socketSince: a?.socketSince ?? null };
+      });
+    if (counters.length > 0) this.add(m.CFX.maintenance, at, socketCounters(this.handle, at, counters));
+    this.add(m.CFX.stationOffline, at, m.stationOffline());
   }
 
   /** A finished insertion: UnitsProcessed; when final, UnitsDisqualified or UnitsPersonalized, and the reel's MaterialsConsumed once it is empty. */
@@ -91,6 +121,7 @@ export class MesWriter {
     const programmer = this.programmers.get(a.programmerId) ?? String(a.programmerId);
     const adapter = a.adapterId === null ? null : (this.adapters.get(a.adapterId) ?? String(a.adapterId));
     const seconds = (Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000;
+    if (a.adapterId !== null) this.used.add(a.adapterId);
     this.add(m.CFX.unitsProcessed, a.endedAt, this.processedText({ unit, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage }));
     if (!a.final) return;
     if (a.failureCode !== null) this.add(m.CFX.unitsDisqualified, a.endedAt, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
@@ -99,14 +130,22 @@ export class MesWriter {
     if (!r) return;
     if (a.failureCode === null) r.passed++;
     else r.failed++;
-    if (r.passed + r.failed === r.quantity) this.add(m.CFX.materialsConsumed, a.endedAt, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
+    if (r.passed + r.failed !== r.quantity) return;
+    // The reel's last device: used up, and off the station.
+    this.add(m.CFX.materialsConsumed, a.endedAt, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
+    if (this.loaded.delete(r.reel)) this.add(m.CFX.materialsUnloaded, a.endedAt, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
   }
 
-  /** An alarm: FaultOccurred. */
-  alarm(at: string, code: string, message: string, where: { programmerId?: number; site?: number; adapterId?: number | null }): void {
+  /**
+   * An alarm (its `events` row is `eventId`): FaultOccurred. A passing fault (a programmer lost, a yield stop…) clears
+   * when the run ends; a lasting one (a site disabled, an adapter worn out) when an operator mends it (mes/operator-acts.ts).
+   */
+  alarm(at: string, code: string, message: string, where: { programmerId?: number; site?: number; adapterId?: number | null }, eventId: number): void {
     const programmer = where.programmerId === undefined ? undefined : this.programmers.get(where.programmerId);
     const adapter = where.adapterId == null ? null : (this.adapters.get(where.adapterId) ?? null);
-    this.add(m.CFX.faultOccurred, at, m.faultOccurred(randomUUID(), code, message, at, { programmer, site: where.site, adapter }));
+    const id = faultOccurrenceId(this.handle, eventId);
+    this.add(m.CFX.faultOccurred, at, m.faultOccurred(id, code, message, at, { programmer, site: where.site, adapter }));
+    if (!LASTING_FAULTS.has(code)) this.passing.push(id);
   }
 
   private changeState(to: m.ResourceState, at: string): void {

@@ -75,8 +75,8 @@ export class Recorder {
   /** Records an alarm or audit event. */
   event(e: RecordedEvent): void {
     atomically(this.db, () => {
-      insertEvent(this.db, { ...e, actor: null });
-      if (e.kind === 'alarm') this.mes?.alarm(new Date().toISOString(), e.code, e.message, e);
+      const id = insertEvent(this.db, { ...e, actor: null });
+      if (e.kind === 'alarm') this.mes?.alarm(new Date().toISOString(), e.code, e.message, e, id);
     });
   }
 }

@@ -54,8 +54,10 @@ export interface NewEvent {
 
 const FAMILY = {};
 
-/** Records one event. */
-export function insertEvent(db: Db, e: NewEvent): void {
-  statements(db, FAMILY, (d) => d.prepare('INSERT INTO events (lot_id, kind, code, programmer_id, site, adapter_id, message, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'))
-    .run(e.lot ?? null, e.kind, e.code, e.programmerId ?? null, e.site ?? null, e.adapterId ?? null, e.message, e.actor ?? null);
+/** Records one event; returns its row id (an alarm's CFX FaultOccurrenceId is derived from it). */
+export function insertEvent(db: Db, e: NewEvent): number {
+  return Number(
+    statements(db, FAMILY, (d) => d.prepare('INSERT INTO events (lot_id, kind, code, programmer_id, site, adapter_id, message, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'))
+      .run(e.lot ?? null, e.kind, e.code, e.programmerId ?? null, e.site ?? null, e.adapterId ?? null, e.message, e.actor ?? null).lastInsertRowid,
+  );
 }

@@ -38,6 +38,14 @@ export interface LotContext {
   reels: { reel: string; part: string; quantity: number; dateCode: string; passed: number; failed: number }[];
 }
 
+/** An adapter as its maintenance counter names it. */
+export interface AdapterSocket {
+  adapter: string;
+  location: string | null;
+  ratedInsertions: number | null;
+  socketSince: string | null;
+}
+
 const COLS = `id, unique_id AS uniqueId, message_name AS messageName, time_stamp AS timeStamp, lot_id AS lotId, body`;
 const SENT_THROUGH = `(SELECT sent_through FROM mes_publish_state WHERE id = 1)`;
 
@@ -67,6 +75,22 @@ export class OutboxStore {
            (SELECT count(*) FROM devices d WHERE d.lot_id = r.lot_id AND d.reel_id = r.reel_id AND d.result = 'fail') AS failed
          FROM reels r WHERE r.lot_id = ? ORDER BY r.reel_id`,
       ),
+      newest: db.prepare(`SELECT time_stamp FROM mes_outbox ORDER BY id DESC LIMIT 1`).pluck(),
+      adapter: db.prepare(
+        `SELECT a.serial AS adapter, p.name || '.' || a.site AS location, (SELECT rated_insertions FROM adapter_types t WHERE t.id = a.adapter_type) AS ratedInsertions,
+           CASE WHEN EXISTS (SELECT 1 FROM socket_replacements r WHERE r.adapter_id = a.id) THEN a.socket_since END AS socketSince
+         FROM adapters a LEFT JOIN programmers p ON p.id = a.programmer_id WHERE a.id = ?`,
+      ),
+      // Alarms of a site, or of an adapter, raised after the act that last cleared them (the site's last enable, the
+      // adapter's last socket replacement): the faults still open. Operator acts only, never on the recording path.
+      openSiteFaults: db.prepare(
+        `SELECT id FROM events WHERE kind = 'alarm' AND code = ? AND programmer_id = ? AND site = ?
+           AND id > coalesce((SELECT max(id) FROM events WHERE kind = 'audit' AND code = 'site-enabled' AND programmer_id = ? AND site = ?), 0) ORDER BY id`,
+      ).pluck(),
+      openAdapterFaults: db.prepare(
+        `SELECT id FROM events WHERE kind = 'alarm' AND code = ? AND adapter_id = ?
+           AND id > coalesce((SELECT max(id) FROM events WHERE kind = 'audit' AND code = 'socket-replaced' AND adapter_id = ?), 0) ORDER BY id`,
+      ).pluck(),
       config: db.prepare(`SELECT enabled = 1 AS enabled, sink, broker, address, folder, handle, target FROM mes_config WHERE id = 1`),
       setConfig: db.prepare(
         `INSERT INTO mes_config (id, enabled, sink, broker, address, folder, handle, target) VALUES (1, @enabled, @sink, @broker, @address, @folder, @handle, @target)
@@ -128,6 +152,26 @@ export class OutboxStore {
   lotContext(lot: string): LotContext {
     const j = this.s.lot.get(lot) as { job: string; version: number; imageSha256: string } | undefined;
     return { job: j?.job ?? '?', version: j?.version ?? 0, imageSha256: j?.imageSha256 ?? '', reels: this.s.reels.all(lot) as LotContext['reels'] };
+  }
+
+  /** When the newest message was written (the station's last word), or null for an empty outbox. */
+  newestTimeStamp(): string | null {
+    return (this.s.newest.get() as string | undefined) ?? null;
+  }
+
+  /** An adapter's serial, where it is mounted (`programmer.site`), its rated insertions, and when its socket was last replaced (null: never). */
+  adapterSocket(adapterId: number): AdapterSocket | undefined {
+    return this.s.adapter.get(adapterId) as AdapterSocket | undefined;
+  }
+
+  /** Event ids of `code` alarms on a site raised since the site was last enabled. */
+  openSiteFaults(code: string, programmerId: number, site: number): number[] {
+    return this.s.openSiteFaults.all(code, programmerId, site, programmerId, site) as number[];
+  }
+
+  /** Event ids of `code` alarms on an adapter raised since its socket was last replaced. */
+  openAdapterFaults(code: string, adapterId: number): number[] {
+    return this.s.openAdapterFaults.all(code, adapterId, adapterId) as number[];
   }
 
   /** The stored settings, or null when MES was never set. */

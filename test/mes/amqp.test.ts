@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/open.js';
 import { runCli } from '../helpers/cli.js';
 import { lotFixture } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -47,6 +48,31 @@ describe.skipIf(!up)('MES over AMQP 1.0 (RabbitMQ)', () => {
       expect(counts['CFX.Materials.Storage.MaterialsLoaded']).toBe(1);
       // Envelopes of one name travel packed, several to an AMQP message (src/mes/amqp-pack.ts).
       expect(rx.messages).toBeLessThan(lot.length / 10);
+      // The station online for the run, offline after it; the reel unloaded once used up.
+      expect(counts['CFX.ResourcePerformance.StationOnline']).toBe(1);
+      expect(counts['CFX.ResourcePerformance.StationOffline']).toBe(1);
+      expect(counts['CFX.Materials.Storage.MaterialsUnloaded']).toBe(1);
+      // Every adapter that took a device, with its socket's insertions: as many as the lot's attempts on it.
+      const db = openDb(dbFile, { create: false });
+      const perAdapter = new Map((db.prepare(`SELECT a.serial, count(*) AS n FROM attempts t JOIN adapters a ON a.id = t.adapter_id WHERE t.lot_id = 'LOT-1' GROUP BY a.serial`).all() as { serial: string; n: number }[]).map((r) => [r.serial, r.n]));
+      db.close();
+      const counters = lot.find((e) => e.MessageName === 'CFX.Maintenance.ResourceMaintenanceAndServiceEvent')?.MessageBody.MachineServiceAndMaintenanceData as { UniqueIdentifier: string; MaintenanceDetails: { CurrentCounterValue: number }[] }[];
+      expect(new Map(counters.map((c) => [c.UniqueIdentifier, c.MaintenanceDetails[0].CurrentCounterValue]))).toEqual(perAdapter);
+
+      // The broken socket's site was disabled (a lasting fault, still open): an operator enables it again, and the
+      // MES sees that fault acknowledged by them and cleared, under the FaultOccurrenceId it was raised with.
+      const raised = lot.filter((e) => e.MessageName === 'CFX.ResourcePerformance.FaultOccurred').map((e) => (e.MessageBody as { Fault: { FaultCode: string; FaultOccurrenceId: string; Stage: { StageName: string } | null } }).Fault);
+      const disabled = raised.find((f) => f.FaultCode === 'site-disabled' && f.Stage?.StageName === 'sim-2:5');
+      expect(disabled).toBeDefined();
+      expect(runCli(['--db', dbFile, 'sites', 'enable', 'sim-2:5', '--by', 'jdoe']).code).toBe(0);
+      expect(runCli(['--db', dbFile, 'sites', 'enable', 'sim-2:5', '--by', 'jdoe']).code).toBe(0); // already mended: nothing more
+      const published = runCli(['--db', dbFile, 'mes', 'publish', '--once']);
+      expect(published.code, published.stderr).toBe(0);
+      const about = (name: string) => rx.envelopes.filter((e) => e.MessageName === name && e.MessageBody.FaultOccurrenceId === disabled?.FaultOccurrenceId);
+      await until(() => about('CFX.ResourcePerformance.FaultCleared').length > 0, 'the fault cleared at the receiver', 10_000);
+      expect(about('CFX.ResourcePerformance.FaultAcknowledged').map((e) => e.MessageBody.Operator)).toEqual([{ OperatorIdentifier: 'jdoe', ActorType: 'Human', LoginName: 'jdoe' }]);
+      expect(about('CFX.ResourcePerformance.FaultCleared')).toHaveLength(1);
+      expect(schemaErrors(rx.envelopes)).toEqual([]);
     } finally {
       await rx.close();
       try {

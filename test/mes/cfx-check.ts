@@ -19,7 +19,7 @@ export function cfxValidators(): Map<string, (e: unknown) => string | null> {
   return out;
 }
 
-/** Messages the database's records call for: one per finished attempt, failed or serialized device, alarm, run, reel. */
+/** Messages the database's records call for: one per finished attempt, failed or serialized device, alarm, run, reel, passing fault. */
 export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
   const db = openDb(dbFile, { create: false });
   try {
@@ -31,6 +31,14 @@ export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
       'CFX.ResourcePerformance.FaultOccurred': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm'`),
       'CFX.Production.WorkStarted': n(`SELECT count(*) FROM runs WHERE lot_id = ?`),
       'CFX.Materials.Management.MaterialsConsumed': n(`SELECT count(*) FROM reels WHERE lot_id = ?`),
+      // Each reel is unloaded once its last device is done (the tests' lots finish every reel).
+      'CFX.Materials.Storage.MaterialsUnloaded': n(`SELECT count(*) FROM reels WHERE lot_id = ?`),
+      'CFX.ResourcePerformance.StationOnline': n(`SELECT count(*) FROM runs WHERE lot_id = ?`),
+      // A run that ended (not killed) goes offline and reports its adapters' insertion counters.
+      'CFX.ResourcePerformance.StationOffline': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL`),
+      'CFX.Maintenance.ResourceMaintenanceAndServiceEvent': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL`),
+      // Passing faults clear when their run ends; a disabled site or a worn adapter stays open (the tests' runs all end).
+      'CFX.ResourcePerformance.FaultCleared': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm' AND code NOT IN ('site-disabled', 'adapter-life')`),
       outbox: (db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > (SELECT sent_through FROM mes_publish_state)`).pluck().get() as number),
     };
   } finally {
