@@ -5,6 +5,7 @@ import { gangflashCommand, shellQuote } from './invocation.js';
 import type { FarmSite } from '../scheduler/farm-sites.js';
 import { siteUnusable } from '../scheduler/farm-sites.js';
 import { siteCounts } from '../store/site-counts.js';
+import { mesBacklogLine } from '../mes/backlog.js';
 import type { LiveSetup } from './live-view.js';
 import type { ProgrammerSlots, SiteSlot } from './site-grid.js';
 
@@ -35,5 +36,5 @@ export function liveSetup(db: Db, lot: string, sites: FarmSite[], imageSha256: s
     if (!s.enabled) activeAlarms.push(`${s.programmer} site ${s.site} is OFF: ${why}; enable it after a repair with \`${cli} sites enable ${s.programmer}:${s.site}\``);
     else if (atEndOfLife(s)) activeAlarms.push(`${s.programmer} site ${s.site} is EOL: ${why}; replace the socket or the adapter`);
   }
-  return { lot, imageSha256, programmers, activeAlarms, bell: o.bell, ops: o.ops };
+  return { lot, imageSha256, programmers, activeAlarms, bell: o.bell, ops: o.ops, mes: mesBacklogLine(db) ?? undefined };
 }

@@ -16,6 +16,8 @@ export interface LiveSetup {
   bell?: boolean;
   /** The job's operations in order (id, erase, blank, program, verify), for the stop estimate of a first cycle. */
   ops?: string[];
+  /** The MES backlog line ("MES …: N messages waiting") under the progress, when MES is set up. */
+  mes?: () => string;
 }
 
 /**
@@ -191,7 +193,7 @@ export class LiveView {
   private draw(): void {
     const w = this.screen.width;
     const text = (t: string) => t.split('\n').flatMap((l) => wrap(l, w));
-    const lines = [...text(this.header), ...text(this.progress), ...siteGrid(this.setup.programmers, w)];
+    const lines = [...text(this.header), ...text(this.progress), ...(this.setup.mes ? text(this.setup.mes()) : []), ...siteGrid(this.setup.programmers, w)];
     if (this.ended) lines.push(...text(this.ended));
     else if (this.stoppingSince !== null) {
       lines.push(...text(`\x1b[7m STOPPING \x1b[0m after the cycle in flight${this.stopEta === null ? '' : ` (≈${this.stopEta} s)`}`));

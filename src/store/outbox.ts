@@ -66,6 +66,10 @@ export class OutboxStore {
       state: db.prepare(`SELECT sent_through AS sentThrough, sent_at AS lastSentAt, last_error AS lastError FROM mes_publish_state WHERE id = 1`),
       prune: db.prepare(`DELETE FROM mes_outbox WHERE id <= ?`),
       pendingCount: db.prepare(`SELECT count(*) AS pending, min(time_stamp) AS oldestPending FROM mes_outbox WHERE id > ${SENT_THROUGH}`),
+      // Pending rows are never deleted and ids are never reused, so the backlog is the newest id less the cursor: O(1).
+      backlog: db.prepare(
+        `SELECT coalesce((SELECT max(id) FROM mes_outbox), 0) - s.sent_through AS pending, s.failures, s.last_error AS lastError FROM mes_publish_state s WHERE s.id = 1`,
+      ),
       pendingOnly: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > ${SENT_THROUGH}`).pluck(),
       sentCount: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id <= ${SENT_THROUGH}`),
       lot: db.prepare(`SELECT j.name AS job, j.version, j.image_sha256 AS imageSha256 FROM lots l JOIN jobs j ON j.id = l.job_id WHERE l.id = ?`),
@@ -139,6 +143,12 @@ export class OutboxStore {
   /** Messages waiting to be published (proportional to the backlog, not to what was sent). */
   pendingCount(): number {
     return this.s.pendingOnly.get() as number;
+  }
+
+  /** Messages waiting and the publisher's failures in a row, read in constant time (for views that refresh often). */
+  backlog(): { pending: number; failures: number; lastError: string | null } {
+    const b = this.s.backlog.get() as { pending: number; failures: number; lastError: string | null };
+    return { ...b, pending: Math.max(0, b.pending) };
   }
 
   /** The backlog and what was sent. */
