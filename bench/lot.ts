@@ -58,7 +58,7 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code
 
 // On a shared machine the wall clock moves with other load: the lots alternate (off, on, off, on, …) and the
 // comparison also reports CPU seconds per device of this process (every thread), which other load barely moves.
-let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; pendingAtEnd: number } | undefined;
+let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; pendingAtEnd: number } | undefined;
 let main: { dbFile: string; code: number; seconds: number };
 if (values.mes === 'compare') {
   const mes: MesMode = values.sink === 'file' || values.sink === 'amqp' ? values.sink : brokerUp ? 'amqp' : 'file';
@@ -75,7 +75,23 @@ if (values.mes === 'compare') {
   odb.close();
   const dps = (list: typeof offs) => list.reduce((n, r) => n + lotRows(r.dbFile).devices, 0) / list.reduce((t, r) => t + r.seconds, 0);
   const cpd = (list: typeof offs) => list.reduce((t, r) => t + r.cpuSeconds, 0) / list.reduce((n, r) => n + lotRows(r.dbFile).devices, 0);
-  compare = { mes, rounds, off: Math.round(dps(offs)), on: Math.round(dps(ons)), ratio: +(dps(ons) / dps(offs)).toFixed(3), cpuRatio: +(cpd(offs) / cpd(ons)).toFixed(3), pendingAtEnd };
+  // Each round's with/without pair ran back to back under about the same load: the median of the pairs' ratios.
+  const median = (xs: number[]) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  };
+  const pairs = offs.map((off, i) => ({ ratio: dps([ons[i]]) / dps([off]), cpu: cpd([off]) / cpd([ons[i]]) }));
+  compare = {
+    mes,
+    rounds,
+    off: Math.round(dps(offs)),
+    on: Math.round(dps(ons)),
+    ratio: +(dps(ons) / dps(offs)).toFixed(3),
+    cpuRatio: +(cpd(offs) / cpd(ons)).toFixed(3),
+    medianRatio: +median(pairs.map((p) => p.ratio)).toFixed(3),
+    medianCpuRatio: +median(pairs.map((p) => p.cpu)).toFixed(3),
+    pendingAtEnd,
+  };
 } else main = await lotRun(values.mes as MesMode, 'main');
 const { dbFile, code, seconds } = main;
 const rows = lotRows(dbFile);
@@ -130,6 +146,6 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
   SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
   run / ceiling        ${result.shareOfCeiling}`);
 if (compare)
-  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock); devices per CPU-second with/without: ${compare.cpuRatio}; ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
+  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}); ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
 fs.rmSync(dir, { recursive: true, force: true });
 if (code !== 0 || rows.devices !== devices) process.exitCode = 1;
