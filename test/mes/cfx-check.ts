@@ -34,10 +34,11 @@ export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
       // Each reel is unloaded once its last device is done (the tests' lots finish every reel).
       'CFX.Materials.Storage.MaterialsUnloaded': n(`SELECT count(*) FROM reels WHERE lot_id = ?`),
       'CFX.ResourcePerformance.StationOnline': n(`SELECT count(*) FROM runs WHERE lot_id = ?`),
-      // A run that ended (not killed) goes offline and reports its adapters' insertion counters.
-      'CFX.ResourcePerformance.StationOffline': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL`),
-      'CFX.Maintenance.ResourceMaintenanceAndServiceEvent': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL`),
-      // Passing faults clear when their run ends; a disabled site or a worn adapter stays open (the tests' runs all end).
+      // A run that ended (not killed, not stopped by a lost lease or an error) goes offline and reports its adapters' counters.
+      'CFX.ResourcePerformance.StationOffline': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL AND end_reason NOT IN ('lease-lost', 'error')`),
+      'CFX.Maintenance.ResourceMaintenanceAndServiceEvent': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL AND end_reason NOT IN ('lease-lost', 'error')`),
+      // Passing faults clear when their run ends; a disabled site or a worn adapter stays open. (A killed run's passing
+      // faults stay open too: the tests' killed runs raise none, their alarms are the broken socket's site-disabled.)
       'CFX.ResourcePerformance.FaultCleared': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm' AND code NOT IN ('site-disabled', 'adapter-life')`),
       outbox: (db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > (SELECT sent_through FROM mes_publish_state)`).pluck().get() as number),
     };
