@@ -19,6 +19,9 @@ export function cfxValidators(): Map<string, (e: unknown) => string | null> {
   return out;
 }
 
+/** Runs that ended by themselves (and wrote their WorkCompleted). */
+const ENDED = `ended_at IS NOT NULL AND end_reason NOT IN ('lease-lost', 'error') AND end_reason NOT LIKE 'not closed%'`;
+
 /** Messages the database's records call for: one per finished attempt, failed or serialized device, alarm, run, reel, passing fault. */
 export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
   const db = openDb(dbFile, { create: false });
@@ -34,9 +37,10 @@ export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
       // Each reel is unloaded once its last device is done (the tests' lots finish every reel).
       'CFX.Materials.Storage.MaterialsUnloaded': n(`SELECT count(*) FROM reels WHERE lot_id = ?`),
       'CFX.ResourcePerformance.StationOnline': n(`SELECT count(*) FROM runs WHERE lot_id = ?`),
-      // A run that ended (not killed, not stopped by a lost lease or an error) goes offline and reports its adapters' counters.
-      'CFX.ResourcePerformance.StationOffline': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL AND end_reason NOT IN ('lease-lost', 'error')`),
-      'CFX.Maintenance.ResourceMaintenanceAndServiceEvent': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ended_at IS NOT NULL AND end_reason NOT IN ('lease-lost', 'error')`),
+      // A run that ended by itself goes offline and reports its adapters' counters; not one killed (closed by the next
+      // run as 'not closed: …'), nor one stopped by a lost lease or an error.
+      'CFX.ResourcePerformance.StationOffline': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ${ENDED}`),
+      'CFX.Maintenance.ResourceMaintenanceAndServiceEvent': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ${ENDED}`),
       // Passing faults clear when their run ends; a disabled site or a worn adapter stays open. (A killed run's passing
       // faults stay open too: the tests' killed runs raise none, their alarms are the broken socket's site-disabled.)
       'CFX.ResourcePerformance.FaultCleared': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm' AND code NOT IN ('site-disabled', 'adapter-life')`),
