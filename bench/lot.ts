@@ -29,7 +29,7 @@ const brokerUp = await new Promise<boolean>((resolve) => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
 
 /** Builds a fresh lot (with MES set as asked) and runs it; returns its database and wall time. */
-async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code: number; seconds: number; cpuSeconds: number }> {
+async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code: number; seconds: number; cpuSeconds: number; mainCpuSeconds: number }> {
   const { dbFile } = await lotFixture({
     dir: path.join(dir, tag),
     devices,
@@ -50,15 +50,23 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code
   db.close();
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  const main0 = threadCpu();
   process.env.GANGFLASH_MES_DRAIN_MS = '0'; // the run's devices/s, not the drain of its tail
   const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
   const cpu = process.cpuUsage(cpu0);
-  return { dbFile, code, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return { dbFile, code, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds: threadCpu() - main0 };
+}
+
+/** CPU seconds of the main thread alone (the recording thread: MES writes and publishes there; the workers do not). */
+function threadCpu(): number {
+  const t = (process as unknown as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.();
+  return t ? (t.user + t.system) / 1e6 : Number.NaN;
 }
 
 // On a shared machine the wall clock moves with other load: the lots alternate (off, on, off, on, …) and the
-// comparison also reports CPU seconds per device of this process (every thread), which other load barely moves.
-let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; pendingAtEnd: number } | undefined;
+// comparison also reports CPU seconds per device of this process (every thread) and of its main thread alone (where
+// MES writes and publishes, and which bounds devices/s on an idle machine), which other load moves less.
+let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; pendingAtEnd: number } | undefined;
 let main: { dbFile: string; code: number; seconds: number };
 if (values.mes === 'compare') {
   const mes: MesMode = values.sink === 'file' || values.sink === 'amqp' ? values.sink : brokerUp ? 'amqp' : 'file';
@@ -80,7 +88,8 @@ if (values.mes === 'compare') {
     const v = [...xs].sort((a, b) => a - b);
     return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   };
-  const pairs = offs.map((off, i) => ({ ratio: dps([ons[i]]) / dps([off]), cpu: cpd([off]) / cpd([ons[i]]) }));
+  const mainCpd = (r: (typeof offs)[number]) => r.mainCpuSeconds / lotRows(r.dbFile).devices;
+  const pairs = offs.map((off, i) => ({ ratio: dps([ons[i]]) / dps([off]), cpu: cpd([off]) / cpd([ons[i]]), main: mainCpd(off) / mainCpd(ons[i]) }));
   compare = {
     mes,
     rounds,
@@ -90,6 +99,7 @@ if (values.mes === 'compare') {
     cpuRatio: +(cpd(offs) / cpd(ons)).toFixed(3),
     medianRatio: +median(pairs.map((p) => p.ratio)).toFixed(3),
     medianCpuRatio: +median(pairs.map((p) => p.cpu)).toFixed(3),
+    medianMainCpuRatio: +median(pairs.map((p) => p.main)).toFixed(3),
     pendingAtEnd,
   };
 } else main = await lotRun(values.mes as MesMode, 'main');
@@ -146,6 +156,6 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
   SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
   run / ceiling        ${result.shareOfCeiling}`);
 if (compare)
-  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}); ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
+  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio}; ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
 fs.rmSync(dir, { recursive: true, force: true });
 if (code !== 0 || rows.devices !== devices) process.exitCode = 1;
