@@ -50,6 +50,8 @@ export class CatalogError extends GangflashError {}
 export class InstallError extends GangflashError {}
 /** The database cannot be opened, migrated or written. */
 export class DbError extends GangflashError {}
+/** The hub (PostgreSQL) cannot be reached, is not initialised, or refused a write (a fenced lease, a foreign journal). */
+export class HubError extends GangflashError {}
 /** An image file whose content is not a valid image of its format. */
 export class ImageFormatError extends GangflashError {}
 /** An image that does not fit a chip, or a layout the chip cannot take. */

@@ -17,6 +17,10 @@ export const EXIT = {
   lotHeld: 6,
   /** gangflash's installation is broken (a native module failed to load): reinstall, the data is untouched. */
   install: 7,
+  /** The hub (PostgreSQL) cannot be reached: nothing was changed; run the command again when it is back. */
+  hubOffline: 8,
+  /** `run --hub`: the station stopped cleanly because it holds no more reels or serial values of the lot. */
+  outOfWork: 9,
 } as const;
 
 /** Error codes that map to an exit code other than userError. */
@@ -26,6 +30,8 @@ const special: Record<string, number> = {
   'programmer-held': EXIT.lotHeld,
   'lease-lost': EXIT.lotHeld,
   'install-native-module': EXIT.install,
+  'hub-unreachable': EXIT.hubOffline,
+  'reel-lease-lost': EXIT.lotHeld,
 };
 
 /** The exit code for an error thrown out of a command. */
