@@ -27,6 +27,7 @@ export interface HubReel {
 }
 
 const LEASE = `lot_id AS lot, reel_id AS reel, quantity, epoch, start_seq AS "startSeq"`;
+const LEASE_R = `r.lot_id AS lot, r.reel_id AS reel, r.quantity, r.epoch, r.start_seq AS "startSeq"`;
 
 const S = {
   next: {
@@ -35,7 +36,7 @@ const S = {
     text: `WITH pick AS (SELECT lot_id, reel_id FROM reels WHERE lot_id = $1 AND state = 'free' ORDER BY reel_id LIMIT 1 FOR UPDATE SKIP LOCKED)
            UPDATE reels r SET state = 'held', station = $2, holder = $3, epoch = r.epoch + 1, leased_at = now(), heartbeat_at = now(),
              start_seq = r.last_seq + 1
-           FROM pick WHERE r.lot_id = pick.lot_id AND r.reel_id = pick.reel_id RETURNING ${LEASE}`,
+           FROM pick WHERE r.lot_id = pick.lot_id AND r.reel_id = pick.reel_id RETURNING ${LEASE_R}`,
   },
   lock: {
     name: 'hub.reels.lock',

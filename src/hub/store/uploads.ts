@@ -172,7 +172,7 @@ export async function uploadBatch(hub: Hub, batch: UploadBatch): Promise<UploadR
       await attempts(c, batch, late, tally, out);
       const lateReels = await devices(c, batch, late, tally, out);
       await ledger(c, batch, out);
-      const t = [...tally.rows.values()].filter((r) => r.a + r.d > 0);
+      const t = [...tally.rows.values()].filter((r) => r.a + r.d + r.c > 0);
       if (t.length > 0) {
         await q(c, S.totals, [t.map((r) => r.lot), t.map((r) => r.station), t.map((r) => r.a), t.map((r) => r.ap), t.map((r) => r.d), t.map((r) => r.p), t.map((r) => r.f), t.map((r) => r.l), t.map((r) => r.c)]);
       }
