@@ -80,6 +80,7 @@ const rules: { from: string; allowed: string[]; why: string; types?: 'checked' }
   { from: 'src/store', allowed: ['src/store', 'src/db'], why: 'the store holds the SQL and uses only the database handle' },
   { from: 'src/serials', allowed: ['src/serials', 'src/store', 'src/db', 'src/images', 'src/errors.ts'], why: 'serial rules and their ledger read images formats and the store, nothing above them' },
   { from: 'workers', allowed: ['workers', 'src/fanout', 'src/programmers', 'src/images', 'src/layout', 'src/catalog/chip.ts', 'src/errors.ts'], why: 'workers never open the database' },
+  { from: 'src/hub', allowed: ['src/hub', 'src/errors.ts', 'src/paths.ts'], why: 'the hub (PostgreSQL engine and its store) uses nothing of the station' },
   { from: 'src/fanout', allowed: ['src/fanout', 'src/images', 'src/programmers', 'src/catalog/chip.ts', 'src/errors.ts', 'src/layout', 'workers'], why: 'the fan-out never touches the database' },
 ];
 
@@ -159,6 +160,15 @@ describe('architecture', () => {
       });
     }
     expect(bad).toEqual([]);
+  });
+
+  it('pg is imported only by the hub connection, and hub SQL runs only in src/hub/store and the hub migrations', () => {
+    const all = [...files('src'), ...files('workers')];
+    const pgUsers = all.filter((f) => /from\s+['"]pg['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(pgUsers).toEqual(['src/hub/connection.ts']);
+    const sqlRunners = all.filter((f) => !under(f, 'src/hub/store') && f !== 'src/hub/connection.ts' && f !== 'src/hub/migrations.ts')
+      .filter((f) => /\.query\s*(<[^>]*>)?\s*\(/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+    expect(sqlRunners).toEqual([]);
   });
 
   it('better-sqlite3 is imported only on the main-thread side', () => {

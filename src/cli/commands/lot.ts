@@ -4,6 +4,7 @@ import path from 'node:path';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
 import { importReels } from '../../lots/import.js';
+import { showHubLot } from '../hub-lot.js';
 import { listLots, lotCounters, lotReels, type LotCounters } from '../../lots/counters.js';
 
 const pct = (y: number | null) => (y === null ? '-' : `${(y * 100).toFixed(1)}%`);
@@ -50,7 +51,9 @@ export function register(program: Command): void {
     .command('show <lot>')
     .description('one lot: counters (planned, passed, failed, remaining) and its reels')
     .option('--json', 'print as JSON')
-    .action(function (this: Command, id: string, opts: { json?: boolean }) {
+    .option('--hub [url]', 'read the lot from the hub (every station) instead of this station\'s journal (default: $GANGFLASH_HUB)')
+    .action(function (this: Command, id: string, opts: { json?: boolean; hub?: string | boolean }) {
+      if (opts.hub) return showHubLot(this, id, !!opts.json);
       const { counters, reels, state } = withDb(this, (db) => {
         const c = lotCounters(db, id);
         return { counters: c, reels: lotReels(db, id), state: lotState(db, id, c.status) };
