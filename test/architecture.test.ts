@@ -81,6 +81,7 @@ const rules: { from: string; allowed: string[]; why: string; types?: 'checked' }
   { from: 'src/serials', allowed: ['src/serials', 'src/store', 'src/db', 'src/images', 'src/errors.ts'], why: 'serial rules and their ledger read images formats and the store, nothing above them' },
   { from: 'workers', allowed: ['workers', 'src/fanout', 'src/programmers', 'src/images', 'src/layout', 'src/catalog/chip.ts', 'src/errors.ts'], why: 'workers never open the database' },
   { from: 'src/hub', allowed: ['src/hub', 'src/errors.ts', 'src/paths.ts'], why: 'the hub (PostgreSQL engine and its store) uses nothing of the station' },
+  { from: 'src/station', allowed: ['src/station', 'src/hub', 'src/store', 'src/db', 'src/errors.ts'], why: 'a station\'s hub link joins the journal\'s store and the hub, and is handed to the scheduler as its work supply' },
   { from: 'src/fanout', allowed: ['src/fanout', 'src/images', 'src/programmers', 'src/catalog/chip.ts', 'src/errors.ts', 'src/layout', 'workers'], why: 'the fan-out never touches the database' },
 ];
 

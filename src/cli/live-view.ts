@@ -33,6 +33,8 @@ export class LiveView {
   private stoppingSince: number | null = null;
   private stopEta: number | null = null;
   private ended: string | null = null;
+  /** The hub link's state on a station of a hub ("hub offline, N attempts waiting"); null without a hub. */
+  private hub: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private started = Date.now();
   /** Per programmer: when its cycle in flight and its current stage started, and how long its last cycle took (ms). */
@@ -85,6 +87,9 @@ export class LiveView {
       case 'alarm':
         this.alarm(e);
         return;
+      case 'hub':
+        this.hub = e.online ? `hub online${e.waiting > 0 ? ` · ${e.waiting} attempts waiting` : ''}` : `\x1b[33mhub offline, ${e.waiting} attempts waiting\x1b[0m (programming goes on with the reels and serial values held)`;
+        break;
       case 'lot-progress': {
         const done = e.passed + e.failed;
         const eta = e.etaSeconds === null ? '-' : fmtDuration(e.etaSeconds);
@@ -193,7 +198,7 @@ export class LiveView {
   private draw(): void {
     const w = this.screen.width;
     const text = (t: string) => t.split('\n').flatMap((l) => wrap(l, w));
-    const lines = [...text(this.header), ...text(this.progress), ...(this.setup.mes ? text(this.setup.mes()) : []), ...siteGrid(this.setup.programmers, w)];
+    const lines = [...text(this.header), ...text(this.progress), ...(this.setup.mes ? text(this.setup.mes()) : []), ...(this.hub ? text(this.hub) : []), ...siteGrid(this.setup.programmers, w)];
     if (this.ended) lines.push(...text(this.ended));
     else if (this.stoppingSince !== null) {
       lines.push(...text(`\x1b[7m STOPPING \x1b[0m after the cycle in flight${this.stopEta === null ? '' : ` (≈${this.stopEta} s)`}`));

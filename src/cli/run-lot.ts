@@ -27,6 +27,7 @@ import os from 'node:os';
 import { wrap } from './screen.js';
 import { startRunPublisher } from '../mes/run-publisher.js';
 import { yieldOf, yieldPercent } from '../stats/yield-of.js';
+import { StationLink, type StationOptions } from '../station/station-link.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -58,9 +59,22 @@ export interface RunLotCommandOptions {
   engineering?: boolean;
   /** Wait while the lot or one of its programmers is held by another live run, instead of exiting 6. @default false */
   wait?: boolean;
+  /** Run as a station of a hub: reels and serial blocks leased from it, records uploaded to it. @default undefined */
+  hub?: Omit<StationOptions, 'lot'>;
 }
 
-const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'lease-lost': EXIT.lotHeld, 'serial-exhausted': EXIT.userError };
+const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'lease-lost': EXIT.lotHeld, 'serial-exhausted': EXIT.userError, 'out-of-work': EXIT.outOfWork };
+
+/**
+ * A station's exit: 0 when the hub has no free reel left for it and everything it recorded is uploaded; 9
+ * (out of work) when it stopped on the reels or serial values it holds while the hub was unreachable, or its backlog
+ * could not drain before the end.
+ */
+function stationExit(end: RunEnd, link: StationLink, waiting: number): number {
+  if (end === 'out-of-work' || end === 'serial-exhausted') return link.outOfWork === 'no-reels' && waiting === 0 && end === 'out-of-work' ? EXIT.ok : EXIT.outOfWork;
+  if (end === 'done' && waiting > 0) return EXIT.outOfWork;
+  return EXIT_FOR[end];
+}
 
 /** Lease timing from GANGFLASH_HEARTBEAT_MS and GANGFLASH_LEASE_STALE_MS (whole ms); unset or invalid: the defaults (2000, 15000). */
 function leaseTimes(): { heartbeatMs?: number; staleMs?: number } {
@@ -85,7 +99,7 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     if (o.farmFile) syncFarm(db, loadFarmFile(o.farmFile));
     const operator = actor(o.operator);
     const lj = await prepareLotJob(db, o.lot, { engineering: o.engineering });
-    if (lj.counters.remaining === 0) {
+    if (lj.counters.remaining === 0 && !o.hub) {
       const out = runOutput(o.mode);
       out.listener({ type: 'lot-done', at: now(), end: 'done', planned: lj.counters.planned, passed: lj.counters.passed, failed: lj.counters.failed, remaining: 0, yield: lj.counters.yield, seconds: 0 });
       if (o.mode === 'live') say(`lot ${o.lot} is already done: ${lj.counters.passed} passed, ${lj.counters.failed} failed`);
@@ -165,7 +179,13 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     const runId = runs.start({ lotId: o.lot, jobId: lj.job.id, operator, engineering: o.engineering === true && !lj.job.release, host: os.hostname(), pid: process.pid, gangflashVersion, nodeVersion: process.versions.node });
     // MES: the outbox is drained alongside programming on this thread's idle time (docs/mes.md).
     const mes = startRunPublisher(db, (m) => process.stderr.write(`gangflash: ${m}\n`));
+    let link: StationLink | undefined;
+    let drained: { waiting: number } | undefined;
     try {
+      if (o.hub) {
+        const used = farmProgrammers(db).filter((p) => names.has(p.name)).map((p) => ({ serial: p.serial, name: p.name, driver: p.driver, model: p.model, sites: p.sites }));
+        link = await StationLink.connect(db, { ...o.hub, lot: o.lot }, { imageSha256: lj.image.sha256, programmers: used, serial: lj.serial, listener: out.listener });
+      }
       for (const t of tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: t });
       runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])), session: { ring: o.ring, slowConsumerMs: o.slowConsumerMs } });
       programming = true;
@@ -182,8 +202,13 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
         fence: leases,
         runId,
         listener: out.listener,
+        supply: link,
       });
     } finally {
+      if (link) {
+        drained = await link.close();
+        if (drained.waiting > 0) out.notice(`hub unreachable: ${drained.waiting} record(s) wait in this station's journal; they are uploaded by the next \`run --hub\` of this station`);
+      }
       if (!stolen) {
         try {
           runs.end(runId, summary?.end ?? 'error');
@@ -205,7 +230,8 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
       const text = `lot ${o.lot}: ${summary.end}; ${summary.passed} passed, ${summary.failed} failed (yield ${y}%), ${summary.remaining} remaining; ${summary.attempts} insertions in ${summary.seconds.toFixed(1)} s`;
       say(process.stdout.isTTY ? wrap(text, (process.stdout.columns ?? 80) - 1).join('\n') : text);
     }
-    return stolen ? EXIT.lotHeld : EXIT_FOR[summary.end];
+    if (stolen) return EXIT.lotHeld;
+    return link ? stationExit(summary.end, link, drained?.waiting ?? 0) : EXIT_FOR[summary.end];
   } catch (e) {
     // A write refused outside the recording path (the lease, the farm sync): the same stop, its own exit code.
     if (isDbWriteFailure(e)) throw programming ? dbWriteFailed(e as Error, []) : dbWriteFailedAtStart(e as Error);

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { DeviceRef } from './events.js';
-import { forEachFinishedDevice, reelQuantities, unfinishedDevices } from '../store/devices.js';
+import { forEachFinishedDevice, queueReels, unfinishedDevices } from '../store/devices.js';
 
 /** A device waiting for a site: fresh, or a retry that must avoid the site of its failed attempt. */
 export interface QueuedDevice {
@@ -22,19 +22,21 @@ export const SOCKET_FAILURES: ReadonlySet<string> = new Set(['bad-contact', 'ver
  */
 export class DeviceQueue {
   private readonly retries: QueuedDevice[] = [];
-  private readonly reels: { reel: string; quantity: number }[];
+  private readonly reels: { reel: string; quantity: number; first: number }[];
   private reelIndex = 0;
   private seq = 0;
   private readonly finished = new Set<string>();
   private readonly started = new Set<string>();
 
   constructor(db: Db, private readonly lot: string) {
-    this.reels = reelQuantities(db, lot);
+    this.reels = queueReels(db, lot);
+    const inScope = new Set(this.reels.map((r) => r.reel));
     forEachFinishedDevice(db, lot, (reel, seq) => this.finished.add(`${reel}\u0000${seq}`));
     // Attempts without a device row: a failed first attempt whose retry never ran, or insertions interrupted by the
     // end of a run (closed as 'interrupted' before the queue is derived): the device goes in again, first.
     const open = unfinishedDevices(db, lot);
     for (const o of open) {
+      if (!inScope.has(o.reel)) continue;
       this.started.add(`${o.reel}\u0000${o.seq}`);
       this.retries.push({ ref: { lot, reel: o.reel, seq: o.seq }, attempt: o.attempt + 1, failures: o.failures, avoid: o.avoid ?? undefined });
     }
@@ -77,6 +79,7 @@ export class DeviceQueue {
   private nextFresh(): QueuedDevice | undefined {
     while (this.reelIndex < this.reels.length) {
       const r = this.reels[this.reelIndex];
+      if (this.seq < r.first - 1) this.seq = r.first - 1;
       if (this.seq >= r.quantity) {
         this.reelIndex++;
         this.seq = 0;

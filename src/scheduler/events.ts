@@ -8,7 +8,7 @@ export interface DeviceRef {
 }
 
 /** Why a run ended; maps onto the exit code. */
-export type RunEnd = 'done' | 'yield-stop' | 'interrupted' | 'no-sites' | 'db-error' | 'lease-lost' | 'serial-exhausted';
+export type RunEnd = 'done' | 'yield-stop' | 'interrupted' | 'no-sites' | 'db-error' | 'lease-lost' | 'serial-exhausted' | 'out-of-work';
 
 /** Events a run emits; NDJSON prints each as one line (schema in docs/events.md). */
 export type RunEvent =
@@ -44,6 +44,7 @@ export type RunEvent =
       ms: number;
     }
   | { type: 'alarm'; at: string; code: string; message: string; programmer?: string; site?: number; adapter?: string }
+  | { type: 'hub'; at: string; online: boolean; waiting: number; message: string }
   | { type: 'lot-progress'; at: string; planned: number; passed: number; failed: number; remaining: number; devicesPerHour: number; etaSeconds: number | null }
   | { type: 'lot-done'; at: string; end: RunEnd; planned: number; passed: number; failed: number; remaining: number; yield: number | null; seconds: number };
 

@@ -18,6 +18,7 @@ import { MesWriter } from '../mes/outbox-writer.js';
 import { yieldOf } from '../stats/yield-of.js';
 import { atomically } from '../store/atomic.js';
 import { setLotStatus } from '../store/lots.js';
+import type { WorkSupply } from './work-supply.js';
 
 /** Options of one run of a lot. */
 export interface RunLotOptions {
@@ -41,6 +42,8 @@ export interface RunLotOptions {
   signal?: AbortSignal;
   /** How each pinned image was found unchanged (reported in `run-start`). @default [] */
   imageChecks?: { path: string; by: 'sha256' | 'identity'; ms: number }[];
+  /** Where reels and serial values come from when a hub leases them to this station. @default undefined (no hub) */
+  supply?: WorkSupply;
   /** The run's programmer leases: every attempt is written with their epoch, and a lost one stops the run at once. */
   fence: Fence;
   /** Receives every event of the run. */
@@ -124,7 +127,7 @@ class LotRun {
     opts.listener({ type: 'run-start', at: now(), lot: opts.lot, job: c0.job, chip: c0.chip, programmers, sites: this.sites.filter((s) => this.usable(s)).length, remaining: c0.remaining, images: (opts.imageChecks ?? []).map((c) => ({ path: c.path, by: c.by, ms: Math.round(c.ms) })) });
     let end = await this.loop(c0);
     const c = lotCounters(db, opts.lot);
-    if (end === 'done' && c.remaining > 0) {
+    if (end === 'done' && c.remaining > 0 && !opts.supply) {
       // Only retries that may not go back to the one site left: never reported as done.
       this.alarm('no-sites', `${c.remaining} device(s) remain that no usable site may take (a retry never returns to the site it failed on)`);
       end = 'no-sites';
@@ -158,7 +161,13 @@ class LotRun {
       if (this.leaseGone()) return 'lease-lost';
       if (opts.signal?.aborted) return 'interrupted';
       if (this.writes.failure) return 'db-error'; // a refused write (e.g. the run's first) starts no cycle it cannot record
-      if (this.queue.empty && !this.reload()) return 'done';
+      if (opts.supply?.changed()) this.queue = new DeviceQueue(this.db, opts.lot);
+      if (this.queue.empty && !this.reload()) {
+        if (!opts.supply) return 'done';
+        if (!(await opts.supply.more())) return 'out-of-work';
+        this.queue = new DeviceQueue(this.db, opts.lot);
+        continue;
+      }
       const live = this.sites.filter((s) => this.usable(s));
       if (live.length === 0) {
         this.alarm('no-sites', 'no usable site is left for this lot (all disabled, worn out or without a fitting adapter)');
@@ -226,6 +235,7 @@ class LotRun {
    */
   private async startCycles(placed: Map<string, Placed[]>): Promise<{ serialOf: Map<unknown, Issue>; ids: Map<Placed, number> } | SerialExhausted | undefined> {
     const serials = this.serials;
+    await this.opts.supply?.beforeWave([...placed.values()].flat().length);
     if (serials) {
       await serials.prefetch([...placed.values()].flat().length);
       let room = serials.available([...placed.values()].flat().length);

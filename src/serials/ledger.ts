@@ -36,6 +36,11 @@ export interface SettleOutcome {
   retry: boolean;
 }
 
+/** Index ranges [firstK, endK) fresh values may come from: the serial blocks a hub leased to this station. */
+export interface SerialBlocks {
+  ranges(): { firstK: number; endK: number }[];
+}
+
 /** The rule cannot give the values asked for; the lot stops before the devices that would need them. */
 export class SerialExhausted extends JobError {}
 
@@ -52,6 +57,7 @@ export class SerialLedger {
   private pending: DatAnswer[] = [];
   private stop: JobError | undefined;
   private workDir: string | undefined;
+  private blocks: SerialBlocks | undefined;
 
   constructor(private readonly store: SerialStore, private readonly rule: RuleRow, private readonly compiled: CompiledRule) {}
 
@@ -60,11 +66,41 @@ export class SerialLedger {
     return this.rule.name;
   }
 
+  /** The rule's id in this database. */
+  get ruleId(): number {
+    return this.rule.id;
+  }
+
+  /** The rule as stored (its spec is what a hub compares), and how many values it can make (null: a generator decides). */
+  get definition(): { name: string; spec: string; capacity: bigint | null } {
+    return { name: this.rule.name, spec: this.rule.spec, capacity: this.compiled.kind === 'generator' ? null : this.compiled.capacity };
+  }
+
+  /** From now on fresh values come only from these index ranges (a station of a hub); returned values still go first. */
+  useBlocks(blocks: SerialBlocks): void {
+    if (this.compiled.kind === 'generator') {
+      throw new JobError('serial-generator-on-hub', `serial rule ${this.rule.name} calls a generator program, which a hub cannot hand out in blocks; use a computed rule for a lot run through a hub`);
+    }
+    this.blocks = blocks;
+  }
+
   /** Values the rule can still issue (fresh and returned), or null when a generator decides. */
   remaining(): bigint | null {
     if (this.compiled.kind === 'generator') return null;
     const row = this.store.ruleById(this.rule.id)!;
-    return this.compiled.capacity - BigInt(row.nextK) + BigInt(this.store.returnedCount(this.rule.id));
+    const returned = BigInt(this.store.returnedCount(this.rule.id));
+    if (this.blocks) {
+      let left = 0;
+      for (const b of this.blocks.ranges()) left += Math.max(0, b.endK - Math.max(b.firstK, row.nextK));
+      return BigInt(left) + returned;
+    }
+    return this.compiled.capacity - BigInt(row.nextK) + returned;
+  }
+
+  /** The first index at or after `k` inside a held block, or null when the blocks are used up. */
+  private inBlock(k: number, ranges: { firstK: number; endK: number }[]): number | null {
+    for (const b of ranges) if (k < b.endK) return Math.max(k, b.firstK);
+    return null;
   }
 
   /** How many of `n` devices can get a value now (after `prefetch`); fewer only when the rule is running dry. */
@@ -106,6 +142,7 @@ export class SerialLedger {
     let nextK = row.nextK;
     let cursor = row.cursor;
     let used = 0;
+    const ranges = this.blocks?.ranges();
     const out = devices.map((d) => {
       const held = this.store.holder(id, d.lot, d.reel, d.seq);
       if (held) return issueOf(held);
@@ -117,6 +154,11 @@ export class SerialLedger {
       let fields: FieldValue[];
       let value: string;
       if (this.compiled.kind === 'computed') {
+        if (ranges) {
+          const k = this.inBlock(nextK, ranges);
+          if (k === null) throw this.exhausted();
+          nextK = k;
+        }
         if (BigInt(nextK) >= this.compiled.capacity) throw this.exhausted();
         ({ value, fields } = this.compiled.valueAt(BigInt(nextK)));
       } else {

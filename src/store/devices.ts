@@ -18,6 +18,14 @@ const FAMILY = {};
 function prepare(db: Db) {
   return {
     reels: db.prepare('SELECT reel_id AS reel, quantity FROM reels WHERE lot_id = ? ORDER BY reel_id'),
+    // A lot run through a hub (in hub_lots): only the reels the hub leased to this station and it still holds, from
+    // the seq this station starts at; any other lot: every reel from seq 1.
+    queueReels: db.prepare(
+      `SELECT r.reel_id AS reel, r.quantity, coalesce(h.start_seq, 1) AS first FROM reels r
+       LEFT JOIN hub_reels h ON h.lot_id = r.lot_id AND h.reel_id = r.reel_id
+       WHERE r.lot_id = ? AND (h.state = 'held' OR NOT EXISTS (SELECT 1 FROM hub_lots x WHERE x.lot_id = r.lot_id))
+       ORDER BY r.reel_id`,
+    ),
     finished: db.prepare('SELECT reel_id AS reel, seq FROM devices WHERE lot_id = ?'),
     unfinished: db.prepare(
       `SELECT a.reel_id AS reel, a.seq, max(a.attempt) AS attempt, sum(a.result = 'fail') AS failures,
@@ -35,6 +43,11 @@ const s = (db: Db) => statements(db, FAMILY, prepare);
 /** The reels of a lot with their quantities, by reel id. */
 export function reelQuantities(db: Db, lot: string): { reel: string; quantity: number }[] {
   return s(db).reels.all(lot) as { reel: string; quantity: number }[];
+}
+
+/** The reels a run of this station programs, with the first seq: a hub lot's held reels only, any other lot's all. */
+export function queueReels(db: Db, lot: string): { reel: string; quantity: number; first: number }[] {
+  return s(db).queueReels.all(lot) as { reel: string; quantity: number; first: number }[];
 }
 
 /** Calls `each` with every device of a lot that has its final row (read one row at a time). */

@@ -56,7 +56,7 @@ describe.skipIf(!up)('uploads: idempotent batches, lot totals across stations, l
 
   it('devices a fenced holder uploads after its reel was moved are accepted as late and reported; a (reel, seq) both recorded is kept apart, counted once each, never merged', async () => {
     const reel = (await reelsOfLot(hub, 'LOT-H')).find((r) => r.station === 'S1')!;
-    const old: ReelLease = { lot: 'LOT-H', reel: reel.reel, quantity: 20, epoch: reel.epoch, startSeq: 1 };
+    const old: ReelLease = { lot: 'LOT-H', reel: reel.reel, part: 'CHIP-X', dateCode: '2631', quantity: 20, epoch: reel.epoch, startSeq: 1 };
     // S1 programmed 11..14 offline; the hub knew 1..10 when the operator moved the reel to S2.
     const moved = await moveReel(hub, 'LOT-H', reel.reel, 'S2', 'operator');
     expect(moved.startSeq).toBe(11);
@@ -88,9 +88,9 @@ describe.skipIf(!up)('uploads: idempotent batches, lot totals across stations, l
 
   it('a batch claiming an epoch the hub never gave, or a reel it does not have, is refused whole', async () => {
     const reel = (await reelsOfLot(hub, 'LOT-H')).find((r) => r.station === 'S2')!;
-    const bad = recordsOf('S2', { lot: 'LOT-H', reel: reel.reel, quantity: 20, epoch: reel.epoch + 5, startSeq: 1 }, [19]);
+    const bad = recordsOf('S2', { lot: 'LOT-H', reel: reel.reel, part: 'CHIP-X', dateCode: '2631', quantity: 20, epoch: reel.epoch + 5, startSeq: 1 }, [19]);
     await expect(uploadBatch(hub, bad)).rejects.toMatchObject({ code: 'upload-bad-epoch' });
-    const ghost = recordsOf('S2', { lot: 'LOT-H', reel: 'RE-77', quantity: 20, epoch: 1, startSeq: 1 }, [1]);
+    const ghost = recordsOf('S2', { lot: 'LOT-H', reel: 'RE-77', part: 'CHIP-X', dateCode: '2631', quantity: 20, epoch: 1, startSeq: 1 }, [1]);
     await expect(uploadBatch(hub, ghost)).rejects.toMatchObject({ code: 'upload-unknown-reel' });
     const n = (await hub.pool.query(`SELECT count(*)::int AS n FROM devices WHERE seq = 19 OR reel_id = 'RE-77'`)).rows[0].n;
     expect(n).toBe(0);

@@ -5,6 +5,13 @@ import { runLotCommand } from '../run-lot.js';
 import { UsageError } from '../../errors.js';
 import { intOption } from '../../strict-number.js';
 import { RING_DEFAULTS } from '../../fanout/ring-defaults.js';
+import { resolveHubUrl } from '../../hub/url.js';
+
+/** Station timing from GANGFLASH_HUB_UPLOAD_MS, GANGFLASH_HUB_HEARTBEAT_MS and GANGFLASH_HUB_DRAIN_MS (whole ms). */
+function stationTimes(): { uploadEveryMs?: number; heartbeatMs?: number; drainMs?: number } {
+  const ms = (v: string | undefined) => (v !== undefined && /^\d{1,9}$/.test(v) ? Number(v) : undefined);
+  return { uploadEveryMs: ms(process.env.GANGFLASH_HUB_UPLOAD_MS), heartbeatMs: ms(process.env.GANGFLASH_HUB_HEARTBEAT_MS), drainMs: ms(process.env.GANGFLASH_HUB_DRAIN_MS) };
+}
 
 /** Parses --speed: a positive number or `unlimited`. */
 export function parseSpeed(v: string): number | 'unlimited' {
@@ -64,7 +71,16 @@ export function register(program: Command): void {
     .option('--slow-consumer-ms <ms>', 'stall one slow programmer may cost the farm per wave before it reads the image itself', count, 2000)
     .option('--operator <name>', 'who runs the lot (default: $GANGFLASH_OPERATOR or the login name); recorded')
     .option('--engineering', 'run a job version nobody released (an engineering run; recorded)')
-    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; bell?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean }) {
+    .option('--hub <url>', 'run as a station of this hub (postgres://…; default $GANGFLASH_HUB when --station is given): reels and serial blocks leased from it, records uploaded to it')
+    .option('--station <name>', 'this station\'s name on the hub (default $GANGFLASH_STATION)')
+    .option('--reel <reel...>', 'with --hub: the reels the operator loaded here (default: the next free reel each time)')
+    .option('--busy-seconds <s>', 'with --hub: lease serial values in blocks that keep this station busy this long', count, 600)
+    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; bell?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean; hub?: string; station?: string; reel?: string[]; busySeconds: number }) {
+      const station = o.station ?? process.env.GANGFLASH_STATION;
+      const hubUrl = o.hub ?? (station ? process.env.GANGFLASH_HUB : undefined);
+      if (hubUrl && !station) throw new UsageError('bad-option', '--hub needs --station NAME (this station\'s name on the hub) or GANGFLASH_STATION');
+      if (station && !hubUrl) throw new UsageError('bad-option', '--station needs --hub URL or GANGFLASH_HUB');
+      if (o.reel && !hubUrl) throw new UsageError('bad-option', '--reel needs --hub: a station leases the reels it loaded from the hub');
       const ringBytes = (o.ringSlots ?? RING_DEFAULTS.slots) * (o.ringChunk ?? RING_DEFAULTS.chunkSize);
       if (ringBytes > 1 << 30) throw new UsageError('bad-option', `--ring-slots × --ring-chunk is ${ringBytes} bytes; keep the ring at 1 GiB or less`);
       process.exitCode = await runLotCommand({
@@ -84,6 +100,7 @@ export function register(program: Command): void {
         operator: o.operator,
         engineering: o.engineering,
         wait: o.wait,
+        hub: hubUrl && station ? { hubUrl: resolveHubUrl(hubUrl), station, reels: o.reel, busySeconds: o.busySeconds, ...stationTimes() } : undefined,
       });
     });
 }

@@ -6,7 +6,9 @@ import { addEvent } from './events.js';
 export interface ReelLease {
   lot: string;
   reel: string;
+  part: string;
   quantity: number;
+  dateCode: string;
   epoch: number;
   /** First seq this holder programs: one after the last device the hub knew when the reel came to the station. */
   startSeq: number;
@@ -26,8 +28,8 @@ export interface HubReel {
   lastSeq: number;
 }
 
-const LEASE = `lot_id AS lot, reel_id AS reel, quantity, epoch, start_seq AS "startSeq"`;
-const LEASE_R = `r.lot_id AS lot, r.reel_id AS reel, r.quantity, r.epoch, r.start_seq AS "startSeq"`;
+const LEASE = `lot_id AS lot, reel_id AS reel, part, quantity, date_code AS "dateCode", epoch, start_seq AS "startSeq"`;
+const LEASE_R = `r.lot_id AS lot, r.reel_id AS reel, r.part, r.quantity, r.date_code AS "dateCode", r.epoch, r.start_seq AS "startSeq"`;
 
 const S = {
   next: {

@@ -1,0 +1,303 @@
+import os from 'node:os';
+import type { Db } from '../db/open.js';
+import { HubError } from '../errors.js';
+import { isUnreachable, openHub, type Hub } from '../hub/connection.js';
+import { checkHubSchema } from '../hub/migrations.js';
+import { redact } from '../hub/url.js';
+import { jobOfLot } from '../hub/store/production.js';
+import { finishReel, heartbeat, leaseNextReel, leaseReel, resumeReels, type ReelLease } from '../hub/store/reels.js';
+import { leaseSerialBlock, putRule } from '../hub/store/serial-blocks.js';
+import { putProgrammers, registerStation, type HubProgrammer } from '../hub/store/stations.js';
+import { HubJournalStore } from '../store/hub-journal.js';
+import type { SerialLedger } from '../serials/ledger.js';
+import type { RunListener } from '../scheduler/events.js';
+import type { WorkSupply } from '../scheduler/work-supply.js';
+import { Uploader } from './uploader.js';
+
+/** Options of a station working through a hub. */
+export interface StationOptions {
+  /** The hub's connection string. */
+  hubUrl: string;
+  /** This station's name on the hub. */
+  station: string;
+  lot: string;
+  /** Reels the operator loaded (`--reel`): only these are leased; without it, the next free reel each time. */
+  reels?: string[];
+  /** Serial values are leased in blocks that keep the station busy this long at its measured rate. @default 600 */
+  busySeconds?: number;
+  /** Records of each kind per upload batch. @default 500 */
+  batchSize?: number;
+  /** Pause between two uploads while records wait, in ms (the back-off after a failure starts here). @default 200 */
+  uploadEveryMs?: number;
+  /** Longest pause between two tries while the hub is unreachable, in ms. @default 5000 */
+  maxBackoffMs?: number;
+  /** Heartbeat of the station's reel leases, in ms. @default 2000 */
+  heartbeatMs?: number;
+  /** How long the end of a run waits for the backlog to drain, in ms. @default 30000 */
+  drainMs?: number;
+}
+
+/** Why a station stopped asking for more work. */
+export type OutOfWork = 'no-reels' | 'hub-offline' | null;
+
+/**
+ * A station's link to its hub: registers the station, leases reels and serial blocks (the run's WorkSupply), uploads
+ * the journal's records in the background with retries and back-off, renews its reel leases, and notices a reel
+ * moved away (fenced). With the hub unreachable the run goes on with what the station holds.
+ */
+export class StationLink implements WorkSupply {
+  private readonly journal: HubJournalStore;
+  private readonly uploader: Uploader;
+  private online = true;
+  private backoffMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private busy: Promise<void> | null = null;
+  private lastBeat = 0;
+  private moved = false;
+  private closed = false;
+  private lastReport = '';
+  private lastReportAt = 0;
+  private rate = { t0: Date.now(), devices: 0 };
+  /** Why `more()` last said no. */
+  outOfWork: OutOfWork = null;
+  /** Uploads the hub acknowledged in this run. */
+  uploaded = { attempts: 0, devices: 0, late: 0 };
+
+  private constructor(
+    private readonly db: Db,
+    private readonly hub: Hub,
+    private readonly o: StationOptions,
+    private readonly serial: SerialLedger | null,
+    private readonly listener: RunListener,
+    journalId: string,
+  ) {
+    this.journal = new HubJournalStore(db);
+    this.uploader = new Uploader(hub, this.journal, o.station, journalId, o.batchSize ?? 500);
+    this.backoffMs = o.uploadEveryMs ?? 200;
+  }
+
+  /**
+   * Connects a station to its hub for a run of `lot`: registers it and its programmers, checks the lot's released
+   * job pins the image this station has, resumes the reels it holds (and leases the operator's or the next free
+   * one). With the hub unreachable it starts offline when the journal holds reels of the lot, and refuses otherwise.
+   */
+  static async connect(db: Db, o: StationOptions, ctx: { imageSha256: string; programmers: HubProgrammer[]; serial: SerialLedger | null; listener: RunListener }): Promise<StationLink> {
+    const journal = new HubJournalStore(db);
+    const { journalId } = journal.link();
+    journal.setLink(o.station, redact(o.hubUrl));
+    journal.markHubLot(o.lot);
+    const hub = openHub(o.hubUrl, { max: 2, connectTimeoutMs: 2000 });
+    const link = new StationLink(db, hub, o, ctx.serial, ctx.listener, journalId);
+    if (ctx.serial) {
+      const s = ctx.serial;
+      s.useBlocks({ ranges: () => journal.blocks(s.ruleId) });
+    }
+    try {
+      await checkHubSchema(hub);
+      await registerStation(hub, { name: o.station, journalId, host: os.hostname(), pid: process.pid });
+      const job = await jobOfLot(hub, o.lot);
+      if (!job) throw new HubError('hub-lot-unknown', `lot ${o.lot} is not on the hub ${redact(o.hubUrl)}: publish it from the station that has it (\`gangflash hub publish --lot ${o.lot}\`)`);
+      if (job.sha256 !== ctx.imageSha256) {
+        throw new HubError('hub-image-differs', `lot ${o.lot} runs job ${job.name} v${job.version} on the hub, which pins image SHA-256 ${job.sha256.slice(0, 12)}…; this station's job pins ${ctx.imageSha256.slice(0, 12)}…: register the released image here first`);
+      }
+      await putProgrammers(hub, o.station, ctx.programmers);
+      if (ctx.serial) {
+        const d = ctx.serial.definition;
+        await putRule(hub, d.name, JSON.parse(d.spec), d.capacity);
+      }
+      await link.resume();
+    } catch (e) {
+      if (!isUnreachable(e)) {
+        await hub.close();
+        throw e;
+      }
+      if (!journal.reels(o.lot).some((r) => r.state === 'held')) {
+        await hub.close();
+        throw e;
+      }
+      link.online = false;
+      link.report(`hub offline at start: programming the reels this station holds`);
+    }
+    link.schedule(0);
+    return link;
+  }
+
+  /** Takes back the reels the hub says this station holds; marks lost the ones moved away while it was stopped. */
+  private async resume(): Promise<void> {
+    const holder = `pid ${process.pid} on ${os.hostname()}`;
+    const held = await resumeReels(this.hub, this.o.lot, this.o.station, holder);
+    const keys = new Set(held.map((r) => r.reel));
+    for (const r of this.journal.reels(this.o.lot)) {
+      if (r.state === 'held' && !keys.has(r.reel)) {
+        this.journal.setReel(r.lot, r.reel, 'lost');
+        this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-moved-away', message: `reel ${r.reel} was moved to another station while this one was stopped; its devices recorded here are still uploaded` });
+      }
+    }
+    for (const l of held) this.take(l);
+    for (const reel of this.o.reels ?? []) if (!keys.has(reel)) this.take(await leaseReel(this.hub, this.o.lot, reel, this.o.station, holder));
+    await this.more();
+  }
+
+  private take(l: ReelLease): void {
+    const had = this.journal.reels(l.lot).find((r) => r.reel === l.reel);
+    if (had && had.epoch === l.epoch && had.state !== 'lost') return;
+    this.journal.putReel(l);
+  }
+
+  /** WorkSupply: tops up the serial blocks so the station keeps busy for `busySeconds` at its measured rate. */
+  async beforeWave(devices: number): Promise<void> {
+    this.rate.devices += devices;
+    const s = this.serial;
+    if (!s) return;
+    const left = Number(s.remaining() ?? 0n);
+    const seconds = Math.max(1, (Date.now() - this.rate.t0) / 1000);
+    // Never more values than devices on the reels held (a small rule is not hoarded by one station).
+    const cap = this.journal.heldLeft(this.o.lot) + devices;
+    const want = Math.min(cap, Math.max(devices * 4, Math.ceil((this.rate.devices / seconds) * (this.o.busySeconds ?? 600))));
+    if (left >= Math.min(cap, Math.max(devices, want / 2))) return;
+    try {
+      const b = await leaseSerialBlock(this.hub, s.definition.name, this.o.station, this.o.lot, Math.min(1_000_000, want - left + devices));
+      if (b) this.journal.addBlock(s.ruleId, b.firstK, b.endK);
+      this.setOnline(true);
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      this.setOnline(false);
+    }
+  }
+
+  /** WorkSupply: the station's reels are used up; marks them done and leases the next (or the operator's next). */
+  async more(): Promise<boolean> {
+    for (const r of this.journal.reels(this.o.lot)) {
+      if (r.state === 'held' && this.journal.reelLeft(r.lot, r.reel) <= 0) this.journal.setReel(r.lot, r.reel, 'done');
+    }
+    if (this.journal.reels(this.o.lot).some((r) => r.state === 'held')) return true;
+    if (this.o.reels) {
+      this.outOfWork = 'no-reels';
+      return false;
+    }
+    try {
+      const l = await leaseNextReel(this.hub, this.o.lot, this.o.station, `pid ${process.pid} on ${os.hostname()}`);
+      this.setOnline(true);
+      if (!l) {
+        this.outOfWork = 'no-reels';
+        return false;
+      }
+      this.journal.putReel(l);
+      this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-leased', message: `reel ${l.reel} leased from the hub (epoch ${l.epoch}, from seq ${l.startSeq})` });
+      return true;
+    } catch (e) {
+      if (!isUnreachable(e)) throw e;
+      this.setOnline(false);
+      this.outOfWork = 'hub-offline';
+      return false;
+    }
+  }
+
+  /** WorkSupply: true once after a reel was moved away from this station. */
+  changed(): boolean {
+    const c = this.moved;
+    this.moved = false;
+    return c;
+  }
+
+  /** Attempts recorded here that the hub does not have yet. */
+  waiting(): number {
+    return this.journal.waitingAttempts();
+  }
+
+  /** Stops the background work after trying to drain the backlog for `drainMs`; returns what still waits. */
+  async close(): Promise<{ waiting: number }> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.busy;
+    const deadline = Date.now() + (this.o.drainMs ?? 30_000);
+    while (Date.now() < deadline) {
+      try {
+        await this.sync(true);
+        if (this.journal.waiting() === 0) break;
+      } catch {
+        await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, Math.max(0, deadline - Date.now()))));
+      }
+    }
+    const waiting = this.journal.waiting();
+    await this.hub.close();
+    return { waiting };
+  }
+
+  private schedule(ms: number): void {
+    if (this.closed) return;
+    this.timer = setTimeout(() => {
+      this.busy = this.tick().finally(() => (this.busy = null));
+    }, ms);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const more = await this.sync(false);
+      this.backoffMs = this.o.uploadEveryMs ?? 200;
+      this.schedule(more ? 0 : this.backoffMs);
+    } catch (e) {
+      if (!isUnreachable(e)) this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'hub-upload-refused', message: (e as Error).message });
+      else this.setOnline(false);
+      this.backoffMs = Math.min(this.o.maxBackoffMs ?? 5000, this.backoffMs * 2);
+      this.schedule(this.backoffMs);
+    }
+  }
+
+  /** One round: heartbeat when due, one upload batch, done reels reported; true when more records wait. */
+  private async sync(draining: boolean): Promise<boolean> {
+    if (!draining && Date.now() - this.lastBeat >= (this.o.heartbeatMs ?? 2000)) {
+      await this.beat();
+      this.lastBeat = Date.now();
+    }
+    const r = await this.uploader.pump();
+    this.setOnline(true);
+    if (r) {
+      this.uploaded.attempts += r.attempts.added;
+      this.uploaded.devices += r.devices.added;
+      this.uploaded.late += r.devices.late;
+    }
+    for (const reel of this.journal.reels(this.o.lot)) {
+      if (reel.state !== 'done' || reel.reported) continue;
+      try {
+        await finishReel(this.hub, reel.lot, reel.reel, this.o.station, reel.epoch);
+      } catch (e) {
+        if (!(e instanceof HubError && e.code === 'reel-lease-lost')) throw e;
+      }
+      this.journal.reported(reel.lot, reel.reel);
+    }
+    this.report();
+    return r !== null;
+  }
+
+  /** Renews the station's reel leases; a reel the hub no longer gives this station under its epoch was moved away. */
+  private async beat(): Promise<void> {
+    const held = new Map((await heartbeat(this.hub, this.o.station)).map((r) => [`${r.lot}\0${r.reel}`, r.epoch]));
+    for (const r of this.journal.reels(this.o.lot)) {
+      if (r.state !== 'held') continue;
+      if (held.get(`${r.lot}\0${r.reel}`) === r.epoch) continue;
+      this.journal.setReel(r.lot, r.reel, 'lost');
+      this.moved = true;
+      this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-moved-away', message: `reel ${r.reel} was moved to another station (fenced): this station stops programming it; its devices recorded here are still uploaded` });
+    }
+  }
+
+  private setOnline(online: boolean): void {
+    if (this.online === online) return;
+    this.online = online;
+    this.report();
+  }
+
+  /** Tells the listener the hub link's state when it changed (online, offline, attempts waiting). */
+  private report(message?: string): void {
+    const waiting = this.journal.waitingAttempts();
+    const text = message ?? (this.online ? (waiting > 0 ? `hub online, ${waiting} attempts waiting` : 'hub online, every record uploaded') : `hub offline, ${waiting} attempts waiting`);
+    const key = `${this.online}/${Math.min(waiting, 1)}/${message ?? ''}`;
+    // A change of state at once; while offline, the growing backlog at most once a second.
+    if (key === this.lastReport && (this.online || Date.now() - this.lastReportAt < 1000)) return;
+    this.lastReport = key;
+    this.lastReportAt = Date.now();
+    this.listener({ type: 'hub', at: new Date().toISOString(), online: this.online, waiting, message: text });
+  }
+}
