@@ -37,8 +37,10 @@ export class Hub {
 
   constructor(readonly url: string, opts: HubOptions = {}) {
     this.pool = new pg.Pool({ connectionString: url, max: opts.max ?? 4, connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000, idleTimeoutMillis: 30_000 });
-    // An idle connection the server dropped (restart, network) is discarded by the pool; the next query reconnects.
+    // A connection the server dropped (restart, network) is discarded by the pool and the next query reconnects; a
+    // client checked out at that moment reports it through its query's rejection, never as an unhandled event.
     this.pool.on('error', () => {});
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
   /** Runs one named statement outside a transaction. */

@@ -25,6 +25,8 @@ export interface StationOptions {
   reels?: string[];
   /** Serial values are leased in blocks that keep the station busy this long at its measured rate. @default 600 */
   busySeconds?: number;
+  /** Reels leased ahead of the one in progress, at most (the feeder's depth; busySeconds decides below it). @default 1 */
+  reelsAhead?: number;
   /** Records of each kind per upload batch. @default 500 */
   batchSize?: number;
   /** Pause between two uploads while records wait, in ms (the back-off after a failure starts here). @default 200 */
@@ -57,7 +59,8 @@ export class StationLink implements WorkSupply {
   private closed = false;
   private lastReport = '';
   private lastReportAt = 0;
-  private rate = { t0: Date.now(), devices: 0 };
+  /** Devices started since the first wave (the station's measured rate). */
+  private rate = { t0: 0, devices: 0 };
   /** Why `more()` last said no. */
   outOfWork: OutOfWork = null;
   /** Uploads the hub acknowledged in this run. */
@@ -146,7 +149,8 @@ export class StationLink implements WorkSupply {
 
   /** WorkSupply: tops up the serial blocks so the station keeps busy for `busySeconds` at its measured rate. */
   async beforeWave(devices: number): Promise<void> {
-    this.rate.devices += devices;
+    if (this.rate.t0 === 0) this.rate.t0 = Date.now();
+    else this.rate.devices += devices;
     const s = this.serial;
     if (!s) return;
     const left = Number(s.remaining() ?? 0n);
@@ -193,7 +197,29 @@ export class StationLink implements WorkSupply {
     }
   }
 
-  /** WorkSupply: true once after a reel was moved away from this station. */
+  /**
+   * Leases the lot's next free reel before the held ones run out when they would keep the station busy for less than
+   * `busySeconds` at its measured rate (a feeder loaded ahead), so an outage of the hub does not starve it.
+   */
+  private async leaseAhead(): Promise<void> {
+    if (this.o.reels || this.outOfWork === 'no-reels') return;
+    const seconds = (Date.now() - this.rate.t0) / 1000;
+    if (this.rate.t0 === 0 || seconds < 2 || this.rate.devices === 0) return; // no rate measured yet
+    const need = (this.rate.devices / seconds) * (this.o.busySeconds ?? 600);
+    if (this.journal.heldLeft(this.o.lot) >= need) return;
+    const held = this.journal.reels(this.o.lot).filter((r) => r.state === 'held').length;
+    if (held > (this.o.reelsAhead ?? 1)) return;
+    const l = await leaseNextReel(this.hub, this.o.lot, this.o.station, `pid ${process.pid} on ${os.hostname()}`);
+    if (!l) {
+      this.outOfWork = 'no-reels';
+      return;
+    }
+    this.journal.putReel(l);
+    this.moved = true;
+    this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-leased', message: `reel ${l.reel} leased ahead from the hub (epoch ${l.epoch}, from seq ${l.startSeq})` });
+  }
+
+  /** WorkSupply: true once after a reel was moved away from this station, or to it. */
   changed(): boolean {
     const c = this.moved;
     this.moved = false;
@@ -239,7 +265,10 @@ export class StationLink implements WorkSupply {
       this.schedule(more ? 0 : this.backoffMs);
     } catch (e) {
       if (!isUnreachable(e)) this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'hub-upload-refused', message: (e as Error).message });
-      else this.setOnline(false);
+      else {
+        this.setOnline(false);
+        this.report();
+      }
       this.backoffMs = Math.min(this.o.maxBackoffMs ?? 5000, this.backoffMs * 2);
       this.schedule(this.backoffMs);
     }
@@ -253,6 +282,7 @@ export class StationLink implements WorkSupply {
     }
     const r = await this.uploader.pump();
     this.setOnline(true);
+    if (!draining) await this.leaseAhead();
     if (r) {
       this.uploaded.attempts += r.attempts.added;
       this.uploaded.devices += r.devices.added;
@@ -271,9 +301,22 @@ export class StationLink implements WorkSupply {
     return r !== null;
   }
 
-  /** Renews the station's reel leases; a reel the hub no longer gives this station under its epoch was moved away. */
+  /**
+   * Renews the station's reel leases: a reel the hub no longer gives this station under its epoch was moved away
+   * (fenced: not programmed here any more); a reel an operator moved here is taken up after the hub's last device.
+   */
   private async beat(): Promise<void> {
-    const held = new Map((await heartbeat(this.hub, this.o.station)).map((r) => [`${r.lot}\0${r.reel}`, r.epoch]));
+    const leases = await heartbeat(this.hub, this.o.station);
+    const held = new Map(leases.map((r) => [`${r.lot}\0${r.reel}`, r.epoch]));
+    const mine = new Map(this.journal.reels(this.o.lot).map((r) => [r.reel, r]));
+    for (const l of leases) {
+      if (l.lot !== this.o.lot) continue;
+      const had = mine.get(l.reel);
+      if (had && had.epoch === l.epoch) continue;
+      this.journal.putReel(l);
+      this.moved = true;
+      this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-moved-here', message: `reel ${l.reel} was moved to this station (epoch ${l.epoch}): programming it from seq ${l.startSeq}` });
+    }
     for (const r of this.journal.reels(this.o.lot)) {
       if (r.state !== 'held') continue;
       if (held.get(`${r.lot}\0${r.reel}`) === r.epoch) continue;
@@ -293,7 +336,7 @@ export class StationLink implements WorkSupply {
   private report(message?: string): void {
     const waiting = this.journal.waitingAttempts();
     const text = message ?? (this.online ? (waiting > 0 ? `hub online, ${waiting} attempts waiting` : 'hub online, every record uploaded') : `hub offline, ${waiting} attempts waiting`);
-    const key = `${this.online}/${Math.min(waiting, 1)}/${message ?? ''}`;
+    const key = `${this.online}/${message ?? ''}`;
     // A change of state at once; while offline, the growing backlog at most once a second.
     if (key === this.lastReport && (this.online || Date.now() - this.lastReportAt < 1000)) return;
     this.lastReport = key;

@@ -10,6 +10,7 @@ import { runCli } from '../helpers/cli.js';
 export async function stationJournal(dir: string, o: { reels: number; quantity: number; programmers?: number; sites?: number; sim?: Record<string, unknown> }): Promise<string> {
   const { dbFile } = await lotFixture({ dir, devices: o.quantity, programmers: o.programmers ?? 2, sites: o.sites ?? 8, serial: 'SN000001@0x100000', imageBytes: 64 << 10, sim: o.sim });
   // The fixture's one reel is R1; the lot's other reels come from a second import, as an ERP file would add them.
+  if (o.reels === 1) return dbFile;
   const csv = path.join(dir, 'more-reels.csv');
   const rows = Array.from({ length: o.reels - 1 }, (_, i) => `LOT-1,R${String(i + 2).padStart(2, '0')},KLM8G1GETF-B041,${o.quantity},2447,job`);
   fs.writeFileSync(csv, `lot,reel,part,quantity,date_code,job\n${rows.join('\n')}\n`);

@@ -74,8 +74,9 @@ export function register(program: Command): void {
     .option('--hub <url>', 'run as a station of this hub (postgres://…; default $GANGFLASH_HUB when --station is given): reels and serial blocks leased from it, records uploaded to it')
     .option('--station <name>', 'this station\'s name on the hub (default $GANGFLASH_STATION)')
     .option('--reel <reel...>', 'with --hub: the reels the operator loaded here (default: the next free reel each time)')
-    .option('--busy-seconds <s>', 'with --hub: lease serial values in blocks that keep this station busy this long', count, 600)
-    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; bell?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean; hub?: string; station?: string; reel?: string[]; busySeconds: number }) {
+    .option('--busy-seconds <s>', 'with --hub: lease reels ahead and serial values in blocks that keep this station busy this long', count, 600)
+    .option('--reels-ahead <n>', 'with --hub: reels leased ahead of the one in progress, at most', count, 1)
+    .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; bell?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean; hub?: string; station?: string; reel?: string[]; busySeconds: number; reelsAhead: number }) {
       const station = o.station ?? process.env.GANGFLASH_STATION;
       const hubUrl = o.hub ?? (station ? process.env.GANGFLASH_HUB : undefined);
       if (hubUrl && !station) throw new UsageError('bad-option', '--hub needs --station NAME (this station\'s name on the hub) or GANGFLASH_STATION');
@@ -100,7 +101,7 @@ export function register(program: Command): void {
         operator: o.operator,
         engineering: o.engineering,
         wait: o.wait,
-        hub: hubUrl && station ? { hubUrl: resolveHubUrl(hubUrl), station, reels: o.reel, busySeconds: o.busySeconds, ...stationTimes() } : undefined,
+        hub: hubUrl && station ? { hubUrl: resolveHubUrl(hubUrl), station, reels: o.reel, busySeconds: o.busySeconds, reelsAhead: o.reelsAhead, ...stationTimes() } : undefined,
       });
     });
 }

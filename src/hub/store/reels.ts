@@ -57,7 +57,7 @@ const S = {
   },
   beat: {
     name: 'hub.reels.heartbeat',
-    text: `UPDATE reels SET heartbeat_at = now() WHERE station = $1 AND state = 'held' RETURNING lot_id AS lot, reel_id AS reel, epoch`,
+    text: `UPDATE reels SET heartbeat_at = now() WHERE station = $1 AND state = 'held' RETURNING ${LEASE}`,
   },
   stationBeat: { name: 'hub.stations.heartbeat', text: `UPDATE stations SET heartbeat_at = now() WHERE name = $1` },
   move: {
@@ -111,11 +111,14 @@ export async function resumeReels(hub: Hub, lot: string, station: string, holder
   return hub.run<ReelLease>(S.resume, [lot, station, holder, null]);
 }
 
-/** Renews every reel lease of a station; returns the reels it still holds with their epochs (a missing one was moved). */
-export async function heartbeat(hub: Hub, station: string): Promise<{ lot: string; reel: string; epoch: number }[]> {
+/**
+ * Renews every reel lease of a station; returns the reels it holds with their epochs: one missing was moved away,
+ * one new was moved to it by an operator.
+ */
+export async function heartbeat(hub: Hub, station: string): Promise<ReelLease[]> {
   return hub.tx(async (c) => {
     await q(c, S.stationBeat, [station]);
-    return q<{ lot: string; reel: string; epoch: number }>(c, S.beat, [station]);
+    return q<ReelLease>(c, S.beat, [station]);
   });
 }
 

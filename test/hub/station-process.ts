@@ -1,0 +1,73 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { root } from '../helpers/cli.js';
+
+/** One `gangflash run --hub` process of a station, its NDJSON events and its exit. */
+export interface StationProcess {
+  name: string;
+  child: ChildProcess;
+  events: Record<string, unknown>[];
+  stderr: string[];
+  exit: Promise<number | null>;
+}
+
+/** Starts a station process (`run --lot LOT-1 --hub URL --station NAME --json`) on its own journal. */
+export function startStation(name: string, dbFile: string, url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): StationProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/entry.ts'), '--db', dbFile, 'run', '--lot', 'LOT-1', '--hub', url, '--station', name, '--json', ...args], {
+    cwd: root,
+    env: { ...process.env, GANGFLASH_HUB_HEARTBEAT_MS: '500', GANGFLASH_HUB_DRAIN_MS: '20000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const p: StationProcess = { name, child, events: [], stderr: [], exit: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  let buf = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    let i: number;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      if (line.trim()) p.events.push(JSON.parse(line) as Record<string, unknown>);
+    }
+  });
+  child.stderr!.on('data', (d: Buffer) => p.stderr.push(d.toString()));
+  return p;
+}
+
+/** True when this process can stop and start the local PostgreSQL cluster (the outage part of the test needs it). */
+export function canControlPostgres(): boolean {
+  try {
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', 'status'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The newest PostgreSQL cluster version installed (Debian's /etc/postgresql/<version>). */
+function postgresVersion(): string {
+  return fs.readdirSync('/etc/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1)!;
+}
+
+/** `pg_ctlcluster VERSION main stop|start`. */
+export function postgres(action: 'stop' | 'start'): void {
+  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', action], { stdio: 'ignore', timeout: 120_000 });
+}
+
+/** Sleeps `ms`. */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 300 ms until it returns a value, or fails after `ms` with `what`. */
+export async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 120_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch {
+      // the hub may be restarting
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
