@@ -62,7 +62,7 @@ async function inProcess(dbFile: string, url: string | null): Promise<{ wall: nu
 }
 
 /** N station processes on one lot: the hub's attempts per second over the whole run, and the upload lag. */
-async function stations(n: number): Promise<{ n: number; seconds: number; attempts: number; perSecond: number; p50: number; p99: number }> {
+async function stations(n: number): Promise<{ n: number; seconds: number; attempts: number; perSecond: number; steady: number; p50: number; p99: number; bytesPerDevice: number }> {
   const url = await freshHub(`s${n}`);
   const dbs: string[] = [];
   for (let i = 1; i <= n; i++) dbs.push(await journal(`n${n}-s${i}`));
@@ -88,9 +88,15 @@ async function stations(n: number): Promise<{ n: number; seconds: number; attemp
          FROM (SELECT extract(epoch FROM uploaded_at - ended_at::timestamptz) * 1000 AS l FROM attempts) x`,
     )
   ).rows as { p50: number; p99: number }[];
+  // The hub's own pace: attempts over the span between the first and the last upload (station start-up excluded).
+  const [span] = (await hub.pool.query(`SELECT extract(epoch FROM max(uploaded_at) - min(uploaded_at)) AS s FROM attempts`)).rows as { s: number }[];
+  const [size] = (await hub.pool.query(`SELECT pg_database_size(current_database()) - $1::bigint AS bytes`, [emptyBytes])).rows as { bytes: string }[];
   await hub.close();
-  return { n, seconds, attempts: t.total.attempts, perSecond: t.total.attempts / seconds, p50: lag.p50, p99: lag.p99 };
+  return { n, seconds, attempts: t.total.attempts, perSecond: t.total.attempts / seconds, steady: t.total.attempts / Math.max(0.001, span.s), p50: lag.p50, p99: lag.p99, bytesPerDevice: Number(size.bytes) / DEVICES };
 }
+
+/** Bytes of a freshly migrated, empty hub database (subtracted to give the bytes one device costs on the hub). */
+let emptyBytes = 0;
 
 try {
   const rounds = Number(values.rounds);
@@ -98,7 +104,10 @@ try {
   const withHub: { wall: number; cpu: number }[] = [];
   for (let r = 0; r < rounds; r++) {
     const a = await inProcess(await journal(`alone-${r}`), null);
-    const h = await inProcess(await journal(`hub-${r}`), await freshHub(`one${r}`));
+    const db = await journal(`hub-${r}`);
+    const url = await freshHub(`one${r}`);
+    if (runCli(['--db', db, 'hub', 'publish', '--lot', 'LOT-1', '--hub', url]).code !== 0) throw new Error('hub publish failed');
+    const h = await inProcess(db, url);
     if (a.code !== 0 || h.code !== 0) throw new Error(`run exited ${a.code} / ${h.code}`);
     alone.push(a);
     withHub.push(h);
@@ -108,9 +117,15 @@ try {
   console.log(`lot: ${REELS} reels × ${QUANTITY} devices, 2 sim programmers × 8 sites, unlimited speed, 4 KiB image; ${rounds} round(s), alternating`);
   console.log(`one station, journal alone : ${(DEVICES / mean(alone, 'wall')).toFixed(0)} devices/s, ${us(mean(alone, 'wall'))} µs wall and ${us(mean(alone, 'cpu'))} µs CPU per device`);
   console.log(`one station, with the hub  : ${(DEVICES / mean(withHub, 'wall')).toFixed(0)} devices/s, ${us(mean(withHub, 'wall'))} µs wall and ${us(mean(withHub, 'cpu'))} µs CPU per device (hub bookkeeping ×${(mean(withHub, 'cpu') / mean(alone, 'cpu')).toFixed(2)} CPU, ×${(mean(withHub, 'wall') / mean(alone, 'wall')).toFixed(2)} wall; PostgreSQL's own CPU not counted)`);
+  {
+    const url = await freshHub('empty');
+    const hub = openHub(url);
+    emptyBytes = Number((await hub.pool.query(`SELECT pg_database_size(current_database()) AS b`)).rows[0].b);
+    await hub.close();
+  }
   for (const n of values.stations.split(',').map(Number)) {
     const s = await stations(n);
-    console.log(`${n} station process(es)      : ${s.attempts} attempts on the hub in ${s.seconds.toFixed(1)} s = ${s.perSecond.toFixed(0)} attempts/s (start-up included); upload lag p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms`);
+    console.log(`${n} station process(es)      : ${s.attempts} attempts on the hub in ${s.seconds.toFixed(1)} s = ${s.perSecond.toFixed(0)} attempts/s with start-up, ${s.steady.toFixed(0)} attempts/s between first and last upload; upload lag p50 ${s.p50.toFixed(0)} ms, p99 ${s.p99.toFixed(0)} ms; ${(s.bytesPerDevice / 1024).toFixed(2)} KiB on the hub per device`);
   }
 } finally {
   const c = new pg.Client(admin);
