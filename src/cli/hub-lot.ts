@@ -4,6 +4,7 @@ import { reelsOfLot } from '../hub/store/reels.js';
 import { lotTotals } from '../hub/store/totals.js';
 import { withHub } from './hub-context.js';
 import { printJson, say, table } from './output.js';
+import { yieldOf } from '../stats/yield-of.js';
 
 const pct = (y: number | null) => (y === null ? '-' : `${(y * 100).toFixed(1)}%`);
 const ago = (d: Date | null) => (d ? `${Math.max(0, Math.round((Date.now() - d.getTime()) / 1000))} s ago` : '-');
@@ -16,7 +17,7 @@ export async function showHubLot(cmd: Command, lot: string, json: boolean): Prom
   const status = totals.reels.done === totals.reels.total ? 'done' : totals.reels.held > 0 ? 'running' : 'open';
   const counters = {
     lot, job: totals.job, chip: totals.chip, status, reels: totals.reels.total, planned: totals.reels.quantity,
-    passed: totals.total.passed, failed: totals.total.failed, remaining: totals.reels.quantity - done, yield: done === 0 ? null : totals.total.passed / done,
+    passed: totals.total.passed, failed: totals.total.failed, remaining: totals.reels.quantity - done, yield: yieldOf(totals.total),
   };
   if (json) return printJson({ ...counters, stations: totals.stations, late: totals.total.late, conflicts: totals.total.conflicts, reelList: reels });
   say(table([counters], [

@@ -99,7 +99,7 @@ function prepare(db: Db) {
   };
 }
 
-/** Every SQL statement of a station's hub link (migration 008), prepared once per connection. */
+/** Every SQL statement of a station's hub link (migration 009), prepared once per connection. */
 export class HubJournalStore {
   private readonly s;
 
