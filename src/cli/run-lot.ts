@@ -28,6 +28,7 @@ import { wrap } from './screen.js';
 import { startRunPublisher } from '../mes/run-publisher.js';
 import { yieldOf, yieldPercent } from '../stats/yield-of.js';
 import { StationLink, type StationOptions } from '../station/station-link.js';
+import { HubJournalStore } from '../store/hub-journal.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -99,6 +100,9 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     if (o.farmFile) syncFarm(db, loadFarmFile(o.farmFile));
     const operator = actor(o.operator);
     const lj = await prepareLotJob(db, o.lot, { engineering: o.engineering });
+    if (!o.hub && new HubJournalStore(db).isHubLot(o.lot)) {
+      throw new UsageError('hub-lot', `lot ${o.lot} runs through a hub on this station (its reels are leased from the hub): run it with --hub URL --station NAME`);
+    }
     if (lj.counters.remaining === 0 && !o.hub) {
       const out = runOutput(o.mode);
       out.listener({ type: 'lot-done', at: now(), end: 'done', planned: lj.counters.planned, passed: lj.counters.passed, failed: lj.counters.failed, remaining: 0, yield: lj.counters.yield, seconds: 0 });

@@ -88,7 +88,6 @@ export class StationLink implements WorkSupply {
     const journal = new HubJournalStore(db);
     const { journalId } = journal.link();
     journal.setLink(o.station, redact(o.hubUrl));
-    journal.markHubLot(o.lot);
     const hub = openHub(o.hubUrl, { max: 2, connectTimeoutMs: 2000 });
     const link = new StationLink(db, hub, o, ctx.serial, ctx.listener, journalId);
     if (ctx.serial) {
@@ -103,6 +102,7 @@ export class StationLink implements WorkSupply {
       if (job.sha256 !== ctx.imageSha256) {
         throw new HubError('hub-image-differs', `lot ${o.lot} runs job ${job.name} v${job.version} on the hub, which pins image SHA-256 ${job.sha256.slice(0, 12)}…; this station's job pins ${ctx.imageSha256.slice(0, 12)}…: register the released image here first`);
       }
+      journal.markHubLot(o.lot);
       await putProgrammers(hub, o.station, ctx.programmers);
       if (ctx.serial) {
         const d = ctx.serial.definition;

@@ -69,6 +69,7 @@ function prepare(db: Db) {
     makeLink: p(`INSERT INTO hub_link (id, journal_id) VALUES (1, ?) ON CONFLICT (id) DO NOTHING`),
     setLink: p(`UPDATE hub_link SET station = ?, hub = ? WHERE id = 1`),
     hubLot: p(`INSERT INTO hub_lots (lot_id) VALUES (?) ON CONFLICT DO NOTHING`),
+    isHubLot: p(`SELECT 1 FROM hub_lots WHERE lot_id = ?`),
     reelsLeft: p(`SELECT coalesce(sum(r.quantity - h.start_seq + 1 - (SELECT count(*) FROM devices d WHERE d.lot_id = h.lot_id AND d.reel_id = h.reel_id AND d.seq >= h.start_seq)), 0) AS left
                   FROM hub_reels h JOIN reels r ON r.lot_id = h.lot_id AND r.reel_id = h.reel_id WHERE h.lot_id = ? AND h.state = 'held'`),
     reels: p(`SELECT lot_id AS lot, reel_id AS reel, epoch, start_seq AS startSeq, state, reported FROM hub_reels WHERE lot_id = ? ORDER BY reel_id`),
@@ -121,6 +122,11 @@ export class HubJournalStore {
   /** Marks a lot as run through a hub: from now on only the reels the hub leased here are programmed. */
   markHubLot(lot: string): void {
     this.s.hubLot.run(lot);
+  }
+
+  /** True when this station runs the lot through a hub. */
+  isHubLot(lot: string): boolean {
+    return this.s.isHubLot.get(lot) !== undefined;
   }
 
   /** Devices still to record on every reel this station holds of a lot. */

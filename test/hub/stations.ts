@@ -7,8 +7,9 @@ import { runCli } from '../helpers/cli.js';
  * A station's journal for a hub lot: the same sim farm, job, image and serial option on every station (so every
  * station pins the same image SHA-256 and rule), and the lot LOT-1 with reels R01…Rnn of `quantity` devices.
  */
-export async function stationJournal(dir: string, o: { reels: number; quantity: number; programmers?: number; sites?: number; sim?: Record<string, unknown> }): Promise<string> {
-  const { dbFile } = await lotFixture({ dir, devices: o.quantity, programmers: o.programmers ?? 2, sites: o.sites ?? 8, serial: 'SN000001@0x100000', imageBytes: 64 << 10, sim: o.sim });
+export async function stationJournal(dir: string, o: { reels: number; quantity: number; programmers?: number; sites?: number; sim?: Record<string, unknown>; serial?: string | null; imageBytes?: number }): Promise<string> {
+  const serial = o.serial === null ? undefined : (o.serial ?? 'SN000001@0x100000');
+  const { dbFile } = await lotFixture({ dir, devices: o.quantity, programmers: o.programmers ?? 2, sites: o.sites ?? 8, serial, imageBytes: o.imageBytes ?? 64 << 10, sim: o.sim });
   // The fixture's one reel is R1; the lot's other reels come from a second import, as an ERP file would add them.
   if (o.reels === 1) return dbFile;
   const csv = path.join(dir, 'more-reels.csv');

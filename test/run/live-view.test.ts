@@ -80,3 +80,26 @@ describe('live view when a programmer leaves the run', () => {
     expect(text).toMatch(/sim-1 +0 ✗ fail/);
   });
 });
+
+describe('live view of a station of a hub', () => {
+  it('shows "hub offline, N attempts waiting" while the hub is away, and the hub online again once it is back', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { LiveView } = await import('../../src/cli/live-view.js');
+    const stream = Object.assign(new PassThrough(), { isTTY: false, columns: undefined });
+    let text = '';
+    stream.on('data', (d: Buffer) => (text += d.toString()));
+    const view = new LiveView({ lot: 'L', imageSha256: 'ab'.repeat(32), programmers: [gang('sim-1', 4)], activeAlarms: [], bell: false }, stream as never);
+    view.onEvent({ type: 'hub', at: '', online: false, waiting: 352, message: 'hub offline, 352 attempts waiting' });
+    view.stop();
+    expect(plain(text)).toContain('hub offline, 352 attempts waiting (programming goes on with the reels and serial values held)');
+    let back = '';
+    const stream2 = Object.assign(new PassThrough(), { isTTY: false, columns: undefined });
+    stream2.on('data', (d: Buffer) => (back += d.toString()));
+    const view2 = new LiveView({ lot: 'L', programmers: [gang('sim-1', 4)], activeAlarms: [], bell: false }, stream2 as never);
+    view2.onEvent({ type: 'hub', at: '', online: false, waiting: 3, message: '' });
+    view2.onEvent({ type: 'hub', at: '', online: true, waiting: 0, message: '' });
+    view2.stop();
+    expect(plain(back)).toMatch(/^hub online$/m);
+    expect(plain(back)).not.toContain('hub offline');
+  });
+});
