@@ -29,6 +29,7 @@ import { startRunPublisher } from '../mes/run-publisher.js';
 import { yieldOf, yieldPercent } from '../stats/yield-of.js';
 import { StationLink, type StationOptions } from '../station/station-link.js';
 import { HubJournalStore } from '../store/hub-journal.js';
+import { adapterWearRecords } from '../store/adapters.js';
 
 /** Options of one `run` (also used by the demo). */
 export interface RunLotCommandOptions {
@@ -188,7 +189,11 @@ export async function runLotCommand(o: RunLotCommandOptions): Promise<number> {
     try {
       if (o.hub) {
         const used = farmProgrammers(db).filter((p) => names.has(p.name)).map((p) => ({ serial: p.serial, name: p.name, driver: p.driver, model: p.model, sites: p.sites }));
-        link = await StationLink.connect(db, { ...o.hub, lot: o.lot }, { imageSha256: lj.image.sha256, programmers: used, serial: lj.serial, listener: out.listener });
+        const serialOf = new Map(farmProgrammers(db).map((p) => [p.name, p.serial]));
+        const adapters = adapterWearRecords(db).map((a) => ({
+          serial: a.serial, adapterType: a.type, station: o.hub!.station, programmer: a.programmer === null ? null : (serialOf.get(a.programmer) ?? null), site: a.site, status: a.stored === 'retired' ? ('retired' as const) : ('ok' as const),
+        }));
+        link = await StationLink.connect(db, { ...o.hub, lot: o.lot }, { imageSha256: lj.image.sha256, programmers: used, adapters, serial: lj.serial, listener: out.listener });
       }
       for (const t of tookOver) out.listener({ type: 'alarm', at: now(), code: 'lease-takeover', message: t });
       runner = await FarmWaveRunner.start({ programmers: specs, chip: lj.chip, template: lj.template, image: lj.image, checked: new Map(lj.imageChecks.map((c) => [c.path, c.identity])), session: { ring: o.ring, slowConsumerMs: o.slowConsumerMs } });

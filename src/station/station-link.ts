@@ -7,7 +7,7 @@ import { redact } from '../hub/url.js';
 import { jobOfLot } from '../hub/store/production.js';
 import { finishReel, heartbeat, leaseNextReel, leaseReel, resumeReels, type ReelLease } from '../hub/store/reels.js';
 import { leaseSerialBlock, putRule } from '../hub/store/serial-blocks.js';
-import { putProgrammers, registerStation, type HubProgrammer } from '../hub/store/stations.js';
+import { putAdapter, putProgrammers, registerStation, type AdapterPlace, type HubProgrammer } from '../hub/store/stations.js';
 import { HubJournalStore } from '../store/hub-journal.js';
 import type { SerialLedger } from '../serials/ledger.js';
 import type { RunListener } from '../scheduler/events.js';
@@ -84,7 +84,7 @@ export class StationLink implements WorkSupply {
    * job pins the image this station has, resumes the reels it holds (and leases the operator's or the next free
    * one). With the hub unreachable it starts offline when the journal holds reels of the lot, and refuses otherwise.
    */
-  static async connect(db: Db, o: StationOptions, ctx: { imageSha256: string; programmers: HubProgrammer[]; serial: SerialLedger | null; listener: RunListener }): Promise<StationLink> {
+  static async connect(db: Db, o: StationOptions, ctx: { imageSha256: string; programmers: HubProgrammer[]; adapters: AdapterPlace[]; serial: SerialLedger | null; listener: RunListener }): Promise<StationLink> {
     const journal = new HubJournalStore(db);
     const { journalId } = journal.link();
     journal.setLink(o.station, redact(o.hubUrl));
@@ -104,6 +104,8 @@ export class StationLink implements WorkSupply {
       }
       journal.markHubLot(o.lot);
       await putProgrammers(hub, o.station, ctx.programmers);
+      // The adapter inventory follows the adapters: a new place (another station, programmer or site) is history.
+      for (const a of ctx.adapters) await putAdapter(hub, a);
       if (ctx.serial) {
         const d = ctx.serial.definition;
         await putRule(hub, d.name, JSON.parse(d.spec), d.capacity);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
 import { openHub, type Hub } from '../../src/hub/connection.js';
 import { leaseReel } from '../../src/hub/store/reels.js';
-import { registerStation } from '../../src/hub/store/stations.js';
+import { adapterInventory, registerStation } from '../../src/hub/store/stations.js';
 import { lotTotals } from '../../src/hub/store/totals.js';
 import { HubJournalStore } from '../../src/store/hub-journal.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
@@ -82,6 +82,11 @@ describe.skipIf(!up)('a station of a hub: refusals at start, and programming thr
     expect(t.total.devices).toBe(20);
     expect(t.reels).toMatchObject({ total: 1, done: 1 });
     expect(devices(a).n).toBe(20);
+    // The hub's adapter inventory knows where this station's adapters are, and counted their insertions.
+    const inventory = await adapterInventory(hub);
+    expect(inventory).toHaveLength(16);
+    expect(inventory.every((x) => x.station === 'A' && x.programmer !== null)).toBe(true);
+    expect(inventory.reduce((n, x) => n + x.insertions, 0)).toBe(t.total.attempts);
     // Its reels are the hub's: a run of the lot without the hub is refused, never a second numbering of them.
     const local = runCli(['--db', a, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited']);
     expect(local.code).toBe(EXIT.userError);
