@@ -76,6 +76,11 @@ export class SerialLedger {
     return { name: this.rule.name, spec: this.rule.spec, capacity: this.compiled.kind === 'generator' ? null : this.compiled.capacity };
   }
 
+  /** The index of the next fresh value (every index below it was issued here or skipped). */
+  nextIndex(): number {
+    return this.store.ruleById(this.rule.id)!.nextK;
+  }
+
   /** From now on fresh values come only from these index ranges (a station of a hub); returned values still go first. */
   useBlocks(blocks: SerialBlocks): void {
     if (this.compiled.kind === 'generator') {

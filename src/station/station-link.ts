@@ -6,7 +6,7 @@ import { checkHubSchema } from '../hub/migrations.js';
 import { redact } from '../hub/url.js';
 import { jobOfLot } from '../hub/store/production.js';
 import { finishReel, heartbeat, leaseNextReel, leaseReel, resumeReels, type ReelLease } from '../hub/store/reels.js';
-import { leaseSerialBlock, putRule } from '../hub/store/serial-blocks.js';
+import { claimSerialRange, leaseSerialBlock, putRule } from '../hub/store/serial-blocks.js';
 import { putAdapter, putProgrammers, registerStation, type AdapterPlace, type HubProgrammer } from '../hub/store/stations.js';
 import { HubJournalStore } from '../store/hub-journal.js';
 import type { SerialLedger } from '../serials/ledger.js';
@@ -109,6 +109,12 @@ export class StationLink implements WorkSupply {
       if (ctx.serial) {
         const d = ctx.serial.definition;
         await putRule(hub, d.name, JSON.parse(d.spec), d.capacity);
+        // Values this journal issued under the rule before it worked through the hub become its own block first.
+        const used = ctx.serial.nextIndex();
+        if (used > 0 && journal.blocks(ctx.serial.ruleId).length === 0) {
+          await claimSerialRange(hub, d.name, o.station, 0, used);
+          journal.addBlock(ctx.serial.ruleId, 0, used);
+        }
       }
       await link.resume();
     } catch (e) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/hub/connection.js';
-import { blocksOfStation, leaseSerialBlock, putRule } from '../../src/hub/store/serial-blocks.js';
+import { blocksOfStation, claimSerialRange, leaseSerialBlock, putRule } from '../../src/hub/store/serial-blocks.js';
 import { uploadBatch, type HubLedgerValue } from '../../src/hub/store/uploads.js';
 import { freshDatabase, postgresAvailable } from './pg.js';
 import { hubWithLot } from './fixture.js';
@@ -49,6 +49,15 @@ describe.skipIf(!up)('serial blocks: a rule hands out disjoint blocks of values,
     await expect(uploadBatch(hub, { station: 'S1', attempts: [], devices: [], ledger: [value(s1.firstK + 2, 'committed', `SN${String(s1.firstK).padStart(6, '0')}`)] })).rejects.toMatchObject({ code: 'serial-repeated' });
     const n = (await hub.pool.query(`SELECT count(*)::int AS n FROM serial_ledger`)).rows[0].n;
     expect(n).toBe(2);
+  });
+
+  it('values a station issued before it joined the hub become its block, unless another station holds them', async () => {
+    await putRule(hub, 'OLD-RULE', { name: 'OLD-RULE' }, 1000n);
+    await leaseSerialBlock(hub, 'OLD-RULE', 'S1', null, 10);
+    await expect(claimSerialRange(hub, 'OLD-RULE', 'S2', 0, 5)).rejects.toMatchObject({ code: 'serial-range-taken' });
+    await putRule(hub, 'NEW-RULE', { name: 'NEW-RULE' }, 1000n);
+    await claimSerialRange(hub, 'NEW-RULE', 'S2', 0, 42);
+    expect(await leaseSerialBlock(hub, 'NEW-RULE', 'S3', null, 8)).toMatchObject({ firstK: 42, endK: 50 });
   });
 
   it('a rule is defined once: the same definition again is accepted, another one under its name refused', async () => {

@@ -62,6 +62,27 @@ export async function leaseSerialBlock(hub: Hub, rule: string, station: string, 
   });
 }
 
+/**
+ * Records value indexes [firstK, endK) of a rule as a station's own block: the values it issued before it joined the
+ * hub. Refused (serial-range-taken) when another station holds a block there: their values would repeat.
+ */
+export async function claimSerialRange(hub: Hub, rule: string, station: string, firstK: number, endK: number): Promise<void> {
+  try {
+    await hub.tx(async (c) => {
+      const [r] = await q<{ id: number; capacity: string | null; nextK: string }>(c, S.lock, [rule]);
+      if (!r) throw new HubError('rule-unknown', `serial rule ${rule} is not on the hub: release the job that uses it with --hub first`);
+      await q(c, S.block, [r.id, firstK, endK, station, null]);
+      if (BigInt(r.nextK) < BigInt(endK)) await q(c, S.advance, [r.id, String(endK)]);
+    });
+  } catch (e) {
+    if ((e as { code?: string }).code !== '23P01') throw e;
+    throw new HubError(
+      'serial-range-taken',
+      `station ${station} issued values ${firstK}…${endK - 1} of serial rule ${rule} before it joined the hub, and another station holds a block there: those values would repeat; give this station a new rule or a fresh journal`,
+    );
+  }
+}
+
 /** Every block a station was ever leased, oldest first. */
 export async function blocksOfStation(hub: Hub, station: string): Promise<SerialBlock[]> {
   const rows = await hub.run<{ id: number; rule: string; ruleId: number; firstK: string; endK: string }>(S.blocksOf, [station]);
