@@ -46,3 +46,25 @@ export function finishedLot(dir: string, name = 'lot.db'): LotFixture {
   }
   return { f, lot: 'LOT-7', devices: 60, passed, failed, programmers: [pa, pb] };
 }
+
+/**
+ * Two more lots in the same fixture: LOT-W, 50 devices finished over about 100 days at odd millisecond times (the
+ * timeline's step falls past a day and devices land on bucket edges), every 7th failing with a code holding HTML and
+ * CSV specials; and LOT-E, planned but with no device finished (empty charts, an empty device list).
+ */
+export function moreLots(lf: LotFixture): void {
+  const { f, programmers } = lf;
+  f.lot('LOT-W', 'TEST-EMMC16', { qty: 50, reel: 'R<1>', sha: 'ab'.repeat(32) });
+  f.lot('LOT-E', 'TEST-EMMC16', { qty: 5 });
+  const t0 = Date.UTC(2026, 2, 1, 0, 0, 0, 123);
+  for (let n = 1; n <= 50; n++) {
+    const failed = n % 7 === 0;
+    // Durations of whole seconds; starts 2 days and an odd number of ms apart, one exactly on a 3-day edge.
+    const start = n === 25 ? new Date(Date.UTC(2026, 2, 1) + 3 * 86_400_000 * 17 - 1000).toISOString() : new Date(t0 + n * 2 * 86_400_000 + n * 37).toISOString();
+    f.attempt({
+      lot: 'LOT-W', reel: 'R<1>', seq: n, programmer: programmers[n % 2], site: n % 4, adapter: null, start, durationSec: 1,
+      result: failed ? 'fail' : 'pass', code: failed ? `code "x" & <y>,${n % 3}` : undefined, stage: failed ? 'verify' : undefined,
+      serial: failed ? undefined : `W-${n}`,
+    });
+  }
+}
