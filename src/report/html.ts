@@ -1,3 +1,5 @@
+import type { DeviceRow } from '../store/lot-devices.js';
+import { chunked } from './chunked.js';
 import { esc, pct } from './escape.js';
 import type { LotReport } from './lot-report.js';
 import { heatmapSvg } from './svg-heatmap.js';
@@ -19,24 +21,29 @@ tr.fail td{background:#fff1f0}.chart text{font-size:11px;fill:#3d444d}.chart .gr
 @media print{body{margin:0}th{position:static}}`;
 
 /** What became of a device's serial, in words: used, reused after a retry, or the numbers voided. */
-function serialUse(d: LotReport['devices'][number]): string {
+function serialUse(d: DeviceRow): string {
   if (d.serialState === 'voided') return `voided ${d.voidedSerials ?? ''}`;
   return d.serialState === 'reused-after-retry' ? 'reused after retry' : (d.serialState ?? '');
 }
 
-/** The lot report as one self-contained HTML document: inline CSS and SVG, no scripts, no network. */
-export function renderLotHtml(r: LotReport): string {
+/** One device as a row of the report's device table. */
+function deviceRow(d: DeviceRow): string {
+  return (
+    `<tr class="${d.result}"><td>${esc(d.reel)}</td><td class="num">${d.seq}</td><td>${d.result}</td><td>${esc(d.failureCode ?? '')}</td>` +
+    `<td>${esc(d.stage ?? '')}</td><td>${esc(d.serial ?? '')}</td><td>${esc(serialUse(d))}</td><td class="num">${d.attempts}</td><td>${esc(d.programmer ?? '')}</td>` +
+    `<td class="num">${d.site ?? ''}</td><td>${esc(d.adapter ?? '')}</td><td>${esc(d.finishedAt)}</td></tr>`
+  );
+}
+
+/**
+ * The lot report as one self-contained HTML document (inline CSS and SVG, no scripts, no network), in chunks: the
+ * summary and charts first, then the device table in chunks of about `chars` characters as `devices` yields the rows
+ * (memory flat in the lot size when `devices` walks the store).
+ */
+export function* lotHtmlChunks(r: LotReport, devices: Iterable<DeviceRow>, chars?: number): Generator<string> {
   const s = r.summary;
   const kpi = (label: string, value: string | number) => `<div class="kpi"><span class="muted">${esc(label)}</span><b>${esc(value)}</b></div>`;
-  const rows = r.devices
-    .map(
-      (d) =>
-        `<tr class="${d.result}"><td>${esc(d.reel)}</td><td class="num">${d.seq}</td><td>${d.result}</td><td>${esc(d.failureCode ?? '')}</td>` +
-        `<td>${esc(d.stage ?? '')}</td><td>${esc(d.serial ?? '')}</td><td>${esc(serialUse(d))}</td><td class="num">${d.attempts}</td><td>${esc(d.programmer ?? '')}</td>` +
-        `<td class="num">${d.site ?? ''}</td><td>${esc(d.adapter ?? '')}</td><td>${esc(d.finishedAt)}</td></tr>`,
-    )
-    .join('\n');
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -51,11 +58,27 @@ ${kpi('final yield', pct(s.yield))}${kpi('first-pass yield', pct(s.firstPassYiel
 <h2>Yield over time</h2>${timelineSvg(r.timeline)}
 <h2>Yield per programmer × site</h2>${heatmapSvg(r.heatmap)}
 <h2>Failure Pareto</h2>${paretoSvg(r.pareto)}
-<h2>Devices (${r.devices.length})</h2>
+<h2>Devices (${r.deviceCount})</h2>
 <table id="devices"><thead><tr><th>reel</th><th>seq</th><th>result</th><th>failure</th><th>stage</th><th>serial</th><th>serial use</th><th>attempts</th><th>programmer</th><th>site</th><th>adapter</th><th>finished</th></tr></thead>
 <tbody>
-${rows}
+`;
+  yield* chunked(
+    (function* () {
+      let sep = '';
+      for (const d of devices) {
+        yield sep + deviceRow(d);
+        sep = '\n';
+      }
+    })(),
+    chars,
+  );
+  yield `
 </tbody></table>
 </body></html>
 `;
+}
+
+/** The whole lot report as one HTML string (for small lots and tests; `lotHtmlChunks` streams). */
+export function renderLotHtml(r: LotReport, devices: Iterable<DeviceRow>): string {
+  return [...lotHtmlChunks(r, devices)].join('');
 }

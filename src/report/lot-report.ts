@@ -2,8 +2,7 @@ import type { Db } from '../db/open.js';
 import { wilson } from '../stats/wilson.js';
 import { firstPassYieldOf, yieldOf, yieldOfAttempted } from '../stats/yield-of.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
-import { lotDeviceRows, type DeviceRow } from './device-rows.js';
-import { lotAttemptSummary, lotFailureCodes, lotSiteAttempts, type SiteAttemptRow } from '../store/report-rows.js';
+import { lotAttemptSummary, lotFailureCodes, lotFinishBuckets, lotFinishSpan, lotSiteAttempts, type SiteAttemptRow } from '../store/report-rows.js';
 
 /** One time bucket of finished devices. */
 export interface YieldPoint {
@@ -40,50 +39,45 @@ export interface ParetoBar {
   cumulative: number;
 }
 
-/** Everything the lot report shows. */
+/** Everything the lot report shows but its device rows, which stream from the store as they are written out. */
 export interface LotReport {
   generatedAt: string;
   summary: LotCounters & { attempts: number; firstPassYield: number | null; startedAt: string | null; endedAt: string | null };
   timeline: YieldPoint[];
   heatmap: SiteCell[];
   pareto: ParetoBar[];
-  devices: DeviceRow[];
+  /** How many device rows the lot has (the rows themselves are walked with `lotDevices`). */
+  deviceCount: number;
 }
 
 /** Round bucket lengths in seconds, from a second to a day. */
 const NICE_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
 
 /** Buckets finished devices into about 20 to 40 intervals of a round length sized to the lot (seconds for a short lot). */
-function timeline(devices: DeviceRow[]): YieldPoint[] {
-  if (devices.length === 0) return [];
-  const times = devices.map((d) => Date.parse(d.finishedAt)).sort((a, b) => a - b);
-  const span = Math.max(1000, times[times.length - 1] - times[0]);
-  const seconds = NICE_S.find((s) => span / (s * 1000) <= 40) ?? Math.ceil(span / 40_000);
+function timeline(db: Db, lot: string): { points: YieldPoint[]; devices: number } {
+  const s = lotFinishSpan(db, lot);
+  if (s.devices === 0 || s.firstMs === null || s.lastMs === null) return { points: [], devices: s.devices };
+  const span = Math.max(1000, s.lastMs - s.firstMs);
+  const seconds = NICE_S.find((x) => span / (x * 1000) <= 40) ?? Math.ceil(span / 40_000);
   const step = seconds * 1000;
-  const t0 = Math.floor(times[0] / step) * step;
-  const buckets = new Map<number, { passed: number; failed: number }>();
-  for (const d of devices) {
-    const k = Math.floor((Date.parse(d.finishedAt) - t0) / step);
-    const b = buckets.get(k) ?? { passed: 0, failed: 0 };
-    if (d.result === 'pass') b.passed++;
-    else b.failed++;
-    buckets.set(k, b);
-  }
+  const t0 = Math.floor(s.firstMs / step) * step;
   let p = 0;
   let f = 0;
-  return [...buckets.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([k, b]) => {
-      p += b.passed;
-      f += b.failed;
-      return { at: new Date(t0 + k * step).toISOString(), ...b, yield: yieldOf(b)!, cumulative: yieldOf({ passed: p, failed: f })! };
-    });
+  const points = lotFinishBuckets(db, lot, t0, step).map(({ bucket, passed, failed }) => {
+    p += passed;
+    f += failed;
+    return { at: new Date(t0 + bucket * step).toISOString(), passed, failed, yield: yieldOf({ passed, failed })!, cumulative: yieldOf({ passed: p, failed: f })! };
+  });
+  return { points, devices: s.devices };
 }
 
-/** Builds the lot report from the database: summary, yield over time, site heat map, failure Pareto, devices. */
+/**
+ * Builds the lot report's summary and charts from aggregates the store returns (summary, yield over time, site heat
+ * map, failure Pareto, device count): nothing here grows with the lot's size.
+ */
 export function buildLotReport(db: Db, lot: string, now: Date = new Date()): LotReport {
   const counters = lotCounters(db, lot);
-  const devices = lotDeviceRows(db, lot);
+  const finished = timeline(db, lot);
   const a = lotAttemptSummary(db, lot);
   const heatmap = lotSiteAttempts(db, lot);
   const codes = lotFailureCodes(db, lot);
@@ -98,10 +92,10 @@ export function buildLotReport(db: Db, lot: string, now: Date = new Date()): Lot
       startedAt: a.startedAt,
       endedAt: a.endedAt,
     },
-    timeline: timeline(devices),
+    timeline: finished.points,
     heatmap: markCells(heatmap),
     pareto: codes.map((c) => ((run += c.attempts), { ...c, cumulative: run / failedAttempts })),
-    devices,
+    deviceCount: finished.devices,
   };
 }
 

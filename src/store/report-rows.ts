@@ -28,7 +28,24 @@ export interface FailureCodeRow {
   devices: number;
 }
 
+/** How many devices of a lot finished, and when its first and last finished (epoch milliseconds; null when none did). */
+export interface LotFinishSpan {
+  devices: number;
+  firstMs: number | null;
+  lastMs: number | null;
+}
+
+/** Devices of a lot that finished within one time bucket (bucket k covers t0 + k·step up to the next). */
+export interface FinishBucket {
+  bucket: number;
+  passed: number;
+  failed: number;
+}
+
 const FAMILY = { name: 'report-rows' };
+
+/** A device's finish time in epoch milliseconds (exactly what Date.parse gives for the ISO text the recorder writes). */
+const FINISHED_MS = `CAST(round(unixepoch(finished_at, 'subsec') * 1000) AS INTEGER)`;
 
 const prepare = (db: Db) => ({
   summary: db.prepare(
@@ -47,6 +64,11 @@ const prepare = (db: Db) => ({
             (SELECT count(*) FROM devices d WHERE d.lot_id = @lot AND d.failure_code = a.failure_code) AS devices
        FROM attempts a WHERE a.lot_id = @lot AND a.result = 'fail' GROUP BY failure_code ORDER BY attempts DESC, code`,
   ),
+  span: db.prepare(`SELECT count(*) AS devices, min(${FINISHED_MS}) AS firstMs, max(${FINISHED_MS}) AS lastMs FROM devices WHERE lot_id = ?`),
+  buckets: db.prepare(
+    `SELECT (${FINISHED_MS} - CAST(@t0 AS INTEGER)) / CAST(@step AS INTEGER) AS bucket, sum(result = 'pass') AS passed, sum(result <> 'pass') AS failed
+       FROM devices WHERE lot_id = @lot GROUP BY bucket ORDER BY bucket`,
+  ),
 });
 
 /** The lot's insertion count, time span and first-insertion results. */
@@ -63,4 +85,17 @@ export function lotSiteAttempts(db: Db, lot: string): SiteAttemptRow[] {
 /** Failed insertions of a lot by failure code, most first. */
 export function lotFailureCodes(db: Db, lot: string): FailureCodeRow[] {
   return statements(db, FAMILY, prepare).codes.all({ lot }) as FailureCodeRow[];
+}
+
+/** How many devices of a lot finished, and the first and last finish times. */
+export function lotFinishSpan(db: Db, lot: string): LotFinishSpan {
+  return statements(db, FAMILY, prepare).span.get(lot) as LotFinishSpan;
+}
+
+/**
+ * Finished devices of a lot per time bucket of `stepMs` from `t0Ms` (at or before the first finish), passed and
+ * failed, by bucket; buckets with no device are left out. One row per bucket: memory flat in the lot size.
+ */
+export function lotFinishBuckets(db: Db, lot: string, t0Ms: number, stepMs: number): FinishBucket[] {
+  return statements(db, FAMILY, prepare).buckets.all({ lot, t0: t0Ms, step: stepMs }) as FinishBucket[];
 }

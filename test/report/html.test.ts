@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildLotReport } from '../../src/report/lot-report.js';
 import { renderLotHtml } from '../../src/report/html.js';
+import { lotDevices } from '../../src/store/lot-devices.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { artifactsDir, hasChromium, launchChromium } from './chromium.js';
 import { finishedLot } from './lot-fixture.js';
@@ -14,7 +15,7 @@ describe('the HTML lot report', () => {
   let file = '';
   beforeAll(() => {
     const lf = finishedLot(dir);
-    html = renderLotHtml(buildLotReport(lf.f.db, 'LOT-7', new Date('2026-02-03T00:00:00Z')));
+    html = renderLotHtml(buildLotReport(lf.f.db, 'LOT-7', new Date('2026-02-03T00:00:00Z')), lotDevices(lf.f.db, 'LOT-7'));
     lf.f.db.close();
     file = path.join(dir, 'LOT-7.html');
     fs.writeFileSync(file, html);

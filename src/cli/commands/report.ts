@@ -1,16 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
+import type { Db } from '../../db/open.js';
 import { UsageError } from '../../errors.js';
 import { csvChunks } from '../../report/csv.js';
-import { DEVICE_COLUMNS, iterateLotDeviceRows } from '../../report/device-rows.js';
+import { DEVICE_COLUMNS, iterateLotDeviceRows, type DeviceRow } from '../../report/device-rows.js';
 import { lotCounters } from '../../lots/counters.js';
-import { renderLotHtml } from '../../report/html.js';
+import { lotHtmlChunks } from '../../report/html.js';
+import { lotJsonChunks } from '../../report/json.js';
 import { buildLotReport } from '../../report/lot-report.js';
+import { writeChunks } from '../../report/write-chunks.js';
+import { inReadSnapshot } from '../../store/read-snapshot.js';
 import { withDb } from '../context.js';
 import { say } from '../output.js';
 
 const FORMATS = ['html', 'csv', 'json'] as const;
+type Format = (typeof FORMATS)[number];
 
 /** `gangflash report lot L --format html|csv|json [--out FILE]`. */
 export function register(program: Command): void {
@@ -21,65 +28,54 @@ export function register(program: Command): void {
     .option('--format <f>', 'html | csv | json', 'html')
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to this file (default: stdout)')
-    .action(function (this: Command, lot: string, opts: { format: string; json?: boolean; out?: string }) {
+    .action(async function (this: Command, lot: string, opts: { format: string; json?: boolean; out?: string }) {
       const format = opts.json ? 'json' : opts.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError('bad-format', `--format ${format}: give one of ${FORMATS.join(', ')}`);
-      if (format === 'csv') return streamCsv(this, lot, opts.out);
-      const r = withDb(this, (db) => buildLotReport(db, lot));
-      const text =
-        format === 'html'
-          ? renderLotHtml(r)
-          : JSON.stringify({ lot: r.summary, timeline: r.timeline, sites: r.heatmap, pareto: r.pareto, devices: r.devices }, null, 2) + '\n';
-      if (!opts.out) return void process.stdout.write(text);
-      const out = path.resolve(opts.out);
-      const tmp = `${out}.tmp-${process.pid}`;
-      try {
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, out);
-      } catch (e) {
-        // Nothing half-written stays behind; the error names the file the user asked for, not the temporary one.
-        fs.rmSync(tmp, { force: true });
-        if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = out;
-        throw e;
-      }
+      const target = opts.out ? path.resolve(opts.out) : undefined;
+      const rows = await withDb(this, (db) => inReadSnapshot(db, () => writeReport(db, lot, format as Format, target)));
+      if (!target) return;
       // With --out the JSON document goes to the file; stderr keeps stdout clean for scripts.
-      if (format === 'json') process.stderr.write(`wrote ${out} (${r.devices.length} devices)\n`);
-      else say(`wrote ${out} (${format}, ${r.devices.length} devices)`);
+      if (format === 'json') process.stderr.write(`wrote ${target} (${rows} devices)\n`);
+      else say(`wrote ${target} (${format}, ${rows} devices)`);
     });
 }
 
-/** Writes the lot's device rows as CSV straight from the database to stdout or `out` (memory flat in the lot size). */
-function streamCsv(cmd: Command, lot: string, out: string | undefined): void {
-  withDb(cmd, (db) => {
-    lotCounters(db, lot); // an unknown lot is refused before anything is written
-    const target = out ? path.resolve(out) : undefined;
-    const tmp = target ? `${target}.tmp-${process.pid}` : undefined;
-    let fd: number | undefined;
-    let rows = 0;
-    const counted = (function* () {
-      for (const r of iterateLotDeviceRows(db, lot)) {
-        rows++;
-        yield r;
-      }
-    })();
-    try {
-      if (tmp) fd = fs.openSync(tmp, 'w');
-      for (const chunk of csvChunks(counted, DEVICE_COLUMNS)) {
-        if (fd === undefined) process.stdout.write(chunk);
-        else fs.writeSync(fd, chunk);
-      }
-      if (fd !== undefined) {
-        fs.closeSync(fd);
-        fd = undefined;
-        fs.renameSync(tmp!, target!);
-      }
-    } catch (e) {
-      // Nothing half-written stays behind; the error names the file the user asked for, not the temporary one.
-      if (fd !== undefined) fs.closeSync(fd);
-      if (tmp) fs.rmSync(tmp, { force: true });
-      if (tmp && (e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = target;
-      throw e;
+/**
+ * Writes the lot report to stdout or `target` as its device rows stream from the database (memory flat in the lot
+ * size: the charts come from aggregates, rows are written as they are read and the output's back-pressure is
+ * respected); returns how many device rows it wrote. A file is written beside `target` and renamed at the end.
+ */
+async function writeReport(db: Db, lot: string, format: Format, target: string | undefined): Promise<number> {
+  let rows = 0;
+  const counted = (function* (): Generator<DeviceRow> {
+    for (const r of iterateLotDeviceRows(db, lot)) {
+      rows++;
+      yield r;
     }
-    if (target) say(`wrote ${target} (csv, ${rows} devices)`);
-  });
+  })();
+  // An unknown lot is refused before anything is written.
+  const chunks =
+    format === 'csv'
+      ? (lotCounters(db, lot), csvChunks(counted, DEVICE_COLUMNS))
+      : (format === 'html' ? lotHtmlChunks : lotJsonChunks)(buildLotReport(db, lot), counted);
+  if (!target) {
+    await writeChunks(process.stdout, chunks);
+    return rows;
+  }
+  const tmp = `${target}.tmp-${process.pid}`;
+  let out: Writable | undefined;
+  try {
+    out = fs.createWriteStream(tmp, { fd: fs.openSync(tmp, 'w') });
+    await writeChunks(out, chunks);
+    out.end();
+    await finished(out);
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    // Nothing half-written stays behind; the error names the file the user asked for, not the temporary one.
+    out?.destroy();
+    fs.rmSync(tmp, { force: true });
+    if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = target;
+    throw e;
+  }
+  return rows;
 }
