@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import type { DeviceRef } from './events.js';
 import { forEachFinishedDevice, queueReels, unfinishedDevices } from '../store/devices.js';
+import { DeviceSet } from '../lots/device-set.js';
 
 /** A device waiting for a site: fresh, or a retry that must avoid the site of its failed attempt. */
 export interface QueuedDevice {
@@ -25,19 +26,19 @@ export class DeviceQueue {
   private readonly reels: { reel: string; quantity: number; first: number }[];
   private reelIndex = 0;
   private seq = 0;
-  private readonly finished = new Set<string>();
-  private readonly started = new Set<string>();
+  private readonly finished = new DeviceSet();
+  private readonly started = new DeviceSet();
 
   constructor(db: Db, private readonly lot: string) {
     this.reels = queueReels(db, lot);
     const inScope = new Set(this.reels.map((r) => r.reel));
-    forEachFinishedDevice(db, lot, (reel, seq) => this.finished.add(`${reel}\u0000${seq}`));
+    forEachFinishedDevice(db, lot, (reel, seq) => this.finished.add(reel, seq));
     // Attempts without a device row: a failed first attempt whose retry never ran, or insertions interrupted by the
     // end of a run (closed as 'interrupted' before the queue is derived): the device goes in again, first.
     const open = unfinishedDevices(db, lot);
     for (const o of open) {
       if (!inScope.has(o.reel)) continue;
-      this.started.add(`${o.reel}\u0000${o.seq}`);
+      this.started.add(o.reel, o.seq);
       this.retries.push({ ref: { lot, reel: o.reel, seq: o.seq }, attempt: o.attempt + 1, failures: o.failures, avoid: o.avoid ?? undefined });
     }
   }
@@ -86,8 +87,7 @@ export class DeviceQueue {
         continue;
       }
       this.seq++;
-      const key = `${r.reel}\u0000${this.seq}`;
-      if (this.finished.has(key) || this.started.has(key)) continue;
+      if (this.finished.has(r.reel, this.seq) || this.started.has(r.reel, this.seq)) continue;
       return { ref: { lot: this.lot, reel: r.reel, seq: this.seq }, attempt: 1 };
     }
     return undefined;
