@@ -2,8 +2,11 @@
 // Ten years of production in one database: builds it with gangflash's own run path (sim farm, unlimited speed, tiny
 // image, serialized job, lots of --lot devices until --devices), keeps a copy after the first lot, then times every
 // read command as a whole process on the small database and on the big one (medians, interleaved) and prints the
-// ratio big / small, next to `node -e 0`. Also: the serial path's devices/s in the first and last 30,000 devices
-// of one big serialized lot (--serial-lot, default 300000; 0 skips it).
+// ratio big / small, and start-up (`--version`, `chips`) against `node -e 0`. Then on the big database: a serialized
+// lot of 10,000 and one of --serial-lot devices (default 300000; 0 skips both), each `run` in a process of its own:
+// their peak RSS (ratio big / 10k), the big lot's devices/s in its first and last 30,000 devices, and the peak RSS of
+// `report lot --format html|json|csv` for the 10k lot and the big one. Every figure carries the machine's 1-minute
+// load average when it was measured (the machine may be shared).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,6 +37,30 @@ const dir = values.reuse ? path.resolve(values.reuse) : fs.mkdtempSync(path.join
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const bin = path.join(root, 'bin/gangflash.js');
 const say = (s: string) => process.stderr.write(`${s}\n`);
+/** The machine's 1-minute load average now. */
+const load = () => +os.loadavg()[0].toFixed(1);
+const peakRssPreload = path.join(root, 'bench/scale-lib/peak-rss.cjs');
+let rssFiles = 0;
+/** Arguments and environment that make a gangflash process report its peak RSS, and how to read it (MB) after it ended. */
+function withPeakRss(args: string[]): { argv: string[]; env: NodeJS.ProcessEnv; peakMB: () => number } {
+  const file = path.join(dir, `peak-rss-${process.pid}-${rssFiles++}.txt`);
+  return {
+    argv: ['--require', peakRssPreload, bin, ...args],
+    env: { ...process.env, GANGFLASH_BENCH_PEAK_RSS: file },
+    peakMB: () => {
+      const kib = Number(fs.readFileSync(file, 'utf8'));
+      fs.rmSync(file);
+      return Math.round(kib / 1024);
+    },
+  };
+}
+/** Peak RSS (MB, the whole process) of one gangflash command, its output discarded. */
+function peakRss(args: string[]): number {
+  const m = withPeakRss(args);
+  const r = spawnSync(process.execPath, m.argv, { env: m.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return m.peakMB();
+}
 
 const dbFile = values.reuse ? path.join(dir, 'gangflash.db') : (await lotFixture({ dir, devices: lotSize, programmers: 8, sites: 16, imageBytes: 4096, serial: 'SC0000000001@0x100000', sim: { speed: 'unlimited', linkLostRate: 0.002 } })).dbFile;
 if (!values.reuse) {
@@ -106,18 +133,19 @@ const commands: [string, string[]][] = [
   ['adapters forecast', ['adapters', 'forecast']],
   ['report lot LOT-1 --format csv', ['report', 'lot', 'LOT-1', '--format', 'csv']],
 ];
-const rows: { command: string; smallMs: number; bigMs: number; ratio: number }[] = [];
+const rows: { command: string; smallMs: number; bigMs: number; ratio: number; load: number }[] = [];
 const nodeMs: number[] = [];
 for (const [name, args] of commands) {
   const s: number[] = [];
   const b: number[] = [];
+  const l0 = load();
   for (let k = 0; k < runs; k++) {
     // Interleaved, order rotating each round, so load drifts hit both alike.
     const order = k % 2 === 0 ? [small, dbFile] : [dbFile, small];
     for (const db of order) (db === small ? s : b).push(timeCmd([bin, '--db', db, ...args]));
     if (name === '--version') nodeMs.push(timeCmd(['-e', '0']));
   }
-  rows.push({ command: name, smallMs: Math.round(median(s)), bigMs: Math.round(median(b)), ratio: +(median(b) / median(s)).toFixed(2) });
+  rows.push({ command: name, smallMs: Math.round(median(s)), bigMs: Math.round(median(b)), ratio: +(median(b) / median(s)).toFixed(2), load: l0 });
   say(`${name}: ${rows.at(-1)!.smallMs} ms vs ${rows.at(-1)!.bigMs} ms`);
 }
 
@@ -141,6 +169,7 @@ const [sv, bv] = [await serve(small, 17071), await serve(dbFile, 17072)];
 for (const ep of endpoints) {
   const s: number[] = [];
   const b: number[] = [];
+  const l0 = load();
   for (let k = 0; k < runs; k++) {
     for (const [srv, acc] of [[sv, s], [bv, b]] as const) {
       const st = performance.now();
@@ -149,23 +178,27 @@ for (const ep of endpoints) {
       acc.push(performance.now() - st);
     }
   }
-  rows.push({ command: `GET ${ep}`, smallMs: Math.round(median(s)), bigMs: Math.round(median(b)), ratio: +(median(b) / median(s)).toFixed(2) });
+  rows.push({ command: `GET ${ep}`, smallMs: Math.round(median(s)), bigMs: Math.round(median(b)), ratio: +(median(b) / median(s)).toFixed(2), load: l0 });
 }
 sv.stop();
 bv.stop();
 
-// The serial path over one big lot: devices/s in its first and last 30,000 devices.
-let serialRate: { lot: number; firstPerSecond: number; lastPerSecond: number; ratio: number } | undefined;
-if (serialLot > 0) {
-  // Sites a previous lot's failure streaks disabled are enabled again, as an operator would after a check.
-  {
-    const db = openDb(dbFile, { create: false });
-    for (const s of listSites(db).filter((x) => !x.enabled)) setSiteEnabled(db, `${s.programmer}:${s.site}`, true, 'bench: serialized lot', 'bench');
-    db.close();
-  }
-  const id = `SERIAL-LOT-${Date.now()}`;
-  addLot(id, serialLot);
-  const child = spawn(process.execPath, [bin, '--db', dbFile, 'run', '--lot', id, '--json', '--site-fail-limit', '100000000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+// Start-up on the big database against the bare runtime, medians of the same interleaved rounds.
+const node = median(nodeMs);
+const startup = {
+  nodeMs: Math.round(node),
+  versionMs: rows[0].bigMs,
+  chipsMs: rows[1].bigMs,
+  versionRatio: +(rows[0].bigMs / node).toFixed(2),
+  chipsRatio: +(rows[1].bigMs / node).toFixed(2),
+  load: rows[0].load,
+};
+
+/** Runs lot `id` with `run --json` in a process of its own: when each device finished for good, and its peak RSS. */
+async function runSerialLot(id: string): Promise<{ ends: number[]; peakMB: number; load: number }> {
+  const l0 = load();
+  const m = withPeakRss(['--db', dbFile, 'run', '--lot', id, '--json', '--site-fail-limit', '100000000']);
+  const child = spawn(process.execPath, m.argv, { env: m.env, stdio: ['ignore', 'pipe', 'inherit'] });
   const ends: number[] = [];
   let buf = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -178,15 +211,51 @@ if (serialLot > 0) {
     }
   });
   const code = await new Promise<number | null>((r) => child.on('close', r));
-  if (code !== 0) say(`the serialized lot ended with exit ${code}`);
+  if (code !== 0) say(`lot ${id} ended with exit ${code}`);
+  return { ends, peakMB: m.peakMB(), load: +((l0 + load()) / 2).toFixed(1) };
+}
+
+// Serialized lots on the big database: run memory 10k vs --serial-lot, the serial path's rate over the big lot, and
+// the report's memory for both lots.
+let serialRate: { lot: number; firstPerSecond: number; lastPerSecond: number; ratio: number; load: number } | undefined;
+let runRss: { smallLot: number; smallMB: number; bigLot: number; bigMB: number; ratio: number; load: number } | undefined;
+const reportRss: { format: string; smallLotMB: number; bigLotMB: number; load: number }[] = [];
+if (serialLot > 0) {
+  // Sites a previous lot's failure streaks disabled are enabled again, as an operator would after a check.
+  {
+    const db = openDb(dbFile, { create: false });
+    for (const s of listSites(db).filter((x) => !x.enabled)) setSiteEnabled(db, `${s.programmer}:${s.site}`, true, 'bench: serialized lot', 'bench');
+    db.close();
+  }
+  const stamp = Date.now();
+  const [smallId, bigId] = [`SERIAL-10K-${stamp}`, `SERIAL-LOT-${stamp}`];
+  addLot(smallId, 10_000);
+  addLot(bigId, serialLot);
+  const smallRun = await runSerialLot(smallId);
+  say(`run of ${smallId}: peak RSS ${smallRun.peakMB} MB (load ${smallRun.load})`);
+  const bigRun = await runSerialLot(bigId);
+  say(`run of ${bigId}: peak RSS ${bigRun.peakMB} MB (load ${bigRun.load})`);
+  runRss = { smallLot: smallRun.ends.length, smallMB: smallRun.peakMB, bigLot: bigRun.ends.length, bigMB: bigRun.peakMB, ratio: +(bigRun.peakMB / smallRun.peakMB).toFixed(2), load: bigRun.load };
+  const ends = bigRun.ends;
   const w = Math.min(30_000, Math.floor(ends.length / 3));
   const rate = (a: number, b: number) => w / Math.max(0.001, (ends[b] - ends[a]) / 1000);
   const first = rate(0, w - 1);
   const last = rate(ends.length - w, ends.length - 1);
-  serialRate = { lot: ends.length, firstPerSecond: Math.round(first), lastPerSecond: Math.round(last), ratio: +(last / first).toFixed(2) };
+  serialRate = { lot: ends.length, firstPerSecond: Math.round(first), lastPerSecond: Math.round(last), ratio: +(last / first).toFixed(2), load: bigRun.load };
+  for (const format of ['html', 'json', 'csv']) {
+    const l0 = load();
+    const small = peakRss(['--db', dbFile, 'report', 'lot', smallId, '--format', format]);
+    const big = peakRss(['--db', dbFile, 'report', 'lot', bigId, '--format', format]);
+    reportRss.push({ format, smallLotMB: small, bigLotMB: big, load: l0 });
+    say(`report lot --format ${format}: peak RSS ${small} MB (10k) vs ${big} MB (${serialLot})`);
+  }
 }
 
 console.table(rows);
-console.log(JSON.stringify({ bench: 'scale', database: counts, nodeMs: Math.round(median(nodeMs)), rows, serialRate }));
+console.log(`start-up on the big database: --version ${startup.versionMs} ms = ${startup.versionRatio}x node -e 0 (${startup.nodeMs} ms), chips ${startup.chipsMs} ms = ${startup.chipsRatio}x (load ${startup.load})`);
+if (runRss) console.log(`run peak RSS: ${runRss.smallMB} MB for ${runRss.smallLot} devices, ${runRss.bigMB} MB for ${runRss.bigLot}: ratio ${runRss.ratio} (load ${runRss.load})`);
+if (serialRate) console.log(`serialized lot of ${serialRate.lot}: ${serialRate.firstPerSecond} devices/s in its first 30,000, ${serialRate.lastPerSecond} in its last: ratio ${serialRate.ratio} (load ${serialRate.load})`);
+if (reportRss.length > 0) console.table(reportRss);
+console.log(JSON.stringify({ bench: 'scale', database: counts, nodeMs: Math.round(node), rows, startup, runRss, serialRate, reportRss }));
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 else say(`kept ${dir}`);
