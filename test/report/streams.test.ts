@@ -84,4 +84,25 @@ describe('a lot report streams its device rows', () => {
       else expect(all.match(format === 'html' ? /<tr class="/g : /\r\nBIG,/g)?.length).toBe(N);
     },
   );
+
+  it('an output that fails part-way stops the walk: the writer rejects with its error and reads no more rows', async () => {
+    let pulled = 0;
+    const rows = (function* () {
+      for (const r of lotDevices(db, 'BIG')) {
+        pulled++;
+        yield r;
+      }
+    })();
+    let writes = 0;
+    const out = new Writable({
+      highWaterMark: 16 * 1024,
+      write(_chunk, _enc, cb) {
+        cb(++writes === 3 ? Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }) : undefined);
+      },
+    });
+    await expect(writeChunks(out, FORMATS.csv(rows))).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(pulled).toBeLessThan(1_000);
+    // The walk was closed with the writer: the store's statement is free for the next report.
+    expect([...lotDevices(db, 'BIG')]).toHaveLength(N);
+  });
 });
