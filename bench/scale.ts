@@ -4,9 +4,9 @@
 // read command as a whole process on the small database and on the big one (medians, interleaved) and prints the
 // ratio big / small, and start-up (`--version`, `chips`) against `node -e 0`. Then on the big database: a serialized
 // lot of 10,000 and one of --serial-lot devices (default 300000; 0 skips both), each `run` in a process of its own:
-// their peak RSS (ratio big / 10k), the big lot's devices/s in its first and last 30,000 devices, and the peak RSS of
-// `report lot --format html|json|csv` for the 10k lot and the big one. Every figure carries the machine's 1-minute
-// load average when it was measured (the machine may be shared).
+// their peak RSS (VmHWM; ratio big / 10k), the big lot's devices/s in its first and last 30,000 devices, and the
+// peak RSS of `report lot --format html|json|csv` for the 10k lot and the big one. Every figure carries the
+// machine's 1-minute load average when it was measured (the machine may be shared).
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
