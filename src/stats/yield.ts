@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { wilson, type Interval } from './wilson.js';
-import { totalsOf } from '../store/totals.js';
+import { totalsOf, type AttemptTotalRow, type DeviceTotalRow, type FailureTotalRow } from '../store/totals.js';
 import { firstPassYieldOf, yieldOfAttempted } from './yield-of.js';
 
 /** Ways to group yield. */
@@ -43,12 +43,23 @@ export interface YieldReport {
 }
 
 
+/** The totals a yield report is made from: a station's database keeps them (TotalsStore), a hub's are read ahead. */
+export interface YieldTotals {
+  devices(by: 'lot' | 'chip' | 'all', lot?: string): DeviceTotalRow[];
+  attempts(by: 'programmer' | 'site' | 'adapter', lot?: string): AttemptTotalRow[];
+  failures(lot?: string): FailureTotalRow[];
+}
+
 /**
  * Computes yield, optionally for one lot, from the totals the database keeps in the same transaction as every attempt
  * and device (triggers of migration 006; `test/stats/totals.test.ts` recomputes them from the rows).
  */
 export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
-  const totals = totalsOf(db);
+  return yieldFrom(totalsOf(db), by, lot);
+}
+
+/** Computes a yield report from totals (a station's or a hub's), optionally for one lot. */
+export function yieldFrom(totals: YieldTotals, by: YieldBy, lot?: string): YieldReport {
   const total = totals.devices('all', lot)[0];
   const n = total?.n ?? 0;
   const failures: FailureRow[] = totals.failures(lot).map((f) => ({ code: f.code, stage: f.stage, attempts: f.attempts, devices: f.devices }));
@@ -65,7 +76,7 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
   } else if (by === 'failure') {
     rows = failures.map((f) => ({ key: `${f.code}@${f.stage}`, n: f.attempts, passed: 0, yield: null }));
   } else {
-    rows = attemptYields(db, by, lot);
+    rows = attemptYieldsOf(totals.attempts(by, lot), by);
   }
   return {
     lot: lot ?? null,
@@ -84,7 +95,11 @@ export function yieldReport(db: Db, by: YieldBy, lot?: string): YieldReport {
  * intervals; a site is `flagged` when its interval lies wholly below the pooled interval of its programmer's other sites.
  */
 export function attemptYields(db: Db, by: 'programmer' | 'site' | 'adapter', lot?: string): YieldRow[] {
-  const list = totalsOf(db).attempts(by, lot);
+  return attemptYieldsOf(totalsOf(db).attempts(by, lot), by);
+}
+
+/** Attempt yields with their intervals (and the site flag) from attempt totals. */
+function attemptYieldsOf(list: AttemptTotalRow[], by: 'programmer' | 'site' | 'adapter'): YieldRow[] {
   return list.map((r) => {
     const row: YieldRow = { key: r.key, n: r.n, passed: r.passed, yield: yieldOfAttempted(r.passed, r.n), ci: wilson(r.passed, r.n) };
     if (by === 'site') {
