@@ -46,6 +46,15 @@ describe.skipIf(!up)('read commands against the hub print what they print agains
     expect(r.failures.length).toBeGreaterThan(1);
   });
 
+  it('adapters inventory: the same adapters, places, insertions and wear', () => {
+    const r = both(['adapters', 'inventory']);
+    expect(r.hub).toBe(r.local);
+    expect(r.hub).toMatch(/sim-1:0/);
+    const j = JSON.parse(runCli(['adapters', 'inventory', '--hub', url, '--json']).stdout) as { adapters: { station: string; insertions: number }[] };
+    expect(j.adapters).toHaveLength(16);
+    expect(j.adapters.every((a) => a.station === 'A' && a.insertions > 0)).toBe(true);
+  });
+
   it('stats yield --hub for a lot the hub does not have is a usage error naming the lots it has', () => {
     const r = runCli(['stats', 'yield', '--lot', 'NOPE', '--hub', url]);
     expect(r.code).toBe(EXIT.userError);

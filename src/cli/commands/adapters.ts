@@ -4,10 +4,12 @@ import { UsageError } from '../../errors.js';
 import { intOption } from '../../strict-number.js';
 import { listAdapterTypes, type AdapterType } from '../../catalog/adapter-types.js';
 import { addAdapterMounted, getAdapter, mountAdapter, overrideLife, replaceSocket, retireAdapter, unmountAdapter } from '../../inventory/adapters.js';
-import { inventory, type AdapterState } from '../../inventory/inventory.js';
+import { inventory } from '../../inventory/inventory.js';
 import { setAdapterPrice } from '../../store/adapter-prices.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
+import { printInventory } from '../inventory-output.js';
+import { hubInventory } from '../hub-inventory.js';
 
 /** Parses PROGRAMMER:SITE. */
 function parseTarget(text: string): { programmer: string; site: number } {
@@ -15,8 +17,6 @@ function parseTarget(text: string): { programmer: string; site: number } {
   if (!m) throw new UsageError('bad-target', `"${text}": give PROGRAMMER:SITE, e.g. sim-1:0`);
   return { programmer: m[1], site: intOption('site', m[2], { min: 0, max: 63 }) };
 }
-
-const where = (a: AdapterState) => (a.programmer === null ? 'shelf' : `${a.programmer}:${a.site}`);
 
 /** `gangflash adapters types|inventory|add|mount|unmount|retire|replace-socket|override`. */
 export function register(program: Command): void {
@@ -38,20 +38,17 @@ export function register(program: Command): void {
     });
 
   adapters.command('inventory').description('every physical adapter: where mounted, insertions used, rated, % life left, status')
-    .option('--json', 'print as JSON (adapters and programmers with their sites)')
-    .action(function (this: Command, opts: { json?: boolean }) {
+    .option('--hub [url]', "every station's adapters on the hub instead of this station's (default: $GANGFLASH_HUB)")
+    .option('--json', 'print as JSON (adapters and programmers with their sites; with --hub: adapters with their station)')
+    .action(async function (this: Command, opts: { hub?: string | boolean; json?: boolean }) {
+      if (opts.hub) {
+        const adapters = await hubInventory(this);
+        if (opts.json) return printJson({ adapters });
+        return printInventory(adapters);
+      }
       const inv = withDb(this, (db) => inventory(db));
       if (opts.json) return printJson(inv);
-      if (inv.adapters.length === 0) return say('no adapters yet; add one with `gangflash adapters add --type T --serial S`');
-      say(table(inv.adapters, [
-        { header: 'serial', get: (a: AdapterState) => a.serial },
-        { header: 'type', get: (a) => a.type },
-        { header: 'mounted on', get: where },
-        { header: 'used', get: (a) => a.insertions, align: 'right' },
-        { header: 'rated', get: (a) => a.rated, align: 'right' },
-        { header: 'life left', get: (a) => `${a.lifeLeftPct}%`, align: 'right' },
-        { header: 'status', get: (a) => a.status + (a.overrideLife ? ' (override)' : '') },
-      ]));
+      printInventory(inv.adapters);
     });
 
   adapters.command('add').description('register a physical adapter of a catalog type, optionally mounting it')
