@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/open.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -17,7 +18,7 @@ describe.skipIf(!up)('read commands against the hub print what they print agains
   let journal: string;
   beforeAll(async () => {
     url = await freshDatabase('reads');
-    journal = await stationJournal(path.join(dir, 'A'), { reels: 2, quantity: 40, serial: null, sim: SIM });
+    journal = await stationJournal(path.join(dir, 'A'), { reels: 2, quantity: 40, sim: SIM });
     expect(runCli(['hub', 'init', '--hub', url]).code).toBe(EXIT.ok);
     const pub = runCli(['--db', journal, 'hub', 'publish', '--lot', 'LOT-1', '--hub', url]);
     expect(pub.code, pub.stderr).toBe(EXIT.ok);
@@ -53,6 +54,40 @@ describe.skipIf(!up)('read commands against the hub print what they print agains
     const j = JSON.parse(runCli(['adapters', 'inventory', '--hub', url, '--json']).stdout) as { adapters: { station: string; insertions: number }[] };
     expect(j.adapters).toHaveLength(16);
     expect(j.adapters.every((a) => a.station === 'A' && a.insertions > 0)).toBe(true);
+  });
+
+  // What the hub holds of a trace; the station's journal also has the image's path, the field bytes of each serial
+  // value, the run's operator and gangflash version (docs: README "Many stations").
+  const common = (r: { query: unknown; devices: { attempts: Record<string, unknown>[]; serials: Record<string, unknown>[]; image: { sha256: string } }[] }) => ({
+    query: r.query,
+    devices: r.devices.map(({ attempts, serials, image, ...d }) => ({
+      ...Object.fromEntries(['lot', 'reel', 'seq', 'dateCode', 'part', 'chip', 'result', 'failureCode', 'serial', 'finishedAt'].map((k) => [k, (d as Record<string, unknown>)[k]])),
+      job: (d as { job: { name: string; version: number } }).job.name, image: image.sha256,
+      serials: serials.map((v) => [v.rule, v.value, v.state, v.reason, v.attempt]),
+      attempts: attempts.map((a) => Object.fromEntries(['attempt', 'programmer', 'programmerSerial', 'site', 'adapter', 'adapterType', 'adapterInsertions', 'startedAt', 'endedAt', 'result', 'stage', 'failureCode', 'badBlocks', 'serial'].map((k) => [k, a[k]]))),
+    })),
+  });
+
+  it('trace --device and trace SERIAL: the device, its job, every insertion and every value it held, as on the station', () => {
+    const db = openDb(journal, { create: false });
+    const retried = db.prepare(`SELECT lot_id || ':' || reel_id || ':' || seq AS ref FROM attempts GROUP BY lot_id, reel_id, seq HAVING count(*) > 1 ORDER BY lot_id, reel_id, seq LIMIT 1`).get() as { ref: string };
+    const sn = db.prepare(`SELECT serial FROM devices WHERE serial IS NOT NULL ORDER BY seq LIMIT 1`).get() as { serial: string };
+    db.close();
+    expect(retried).toBeDefined();
+    for (const q of [['--device', retried.ref], [sn.serial]]) {
+      const r = both(['trace', ...q, '--json']);
+      const local = JSON.parse(r.local);
+      const hub = JSON.parse(r.hub);
+      expect(common(hub)).toEqual(common(local));
+      expect(hub.devices[0]).toMatchObject({ station: 'A', late: false, conflict: false });
+      const text = both(['trace', ...q]);
+      const head = (t: string) => t.split('\n').slice(0, 2);
+      expect(head(text.hub)).toEqual(head(text.local));
+      expect(text.hub.split('\n')).toHaveLength(text.local.split('\n').length);
+    }
+    const none = runCli(['trace', '--device', 'LOT-1:R1:9999', '--hub', url]);
+    expect(none.code).toBe(EXIT.userError);
+    expect(none.stderr).toMatch(/no device LOT-1:R1:9999 on the hub.*\[trace-not-found\]/);
   });
 
   it('stats yield --hub for a lot the hub does not have is a usage error naming the lots it has', () => {
