@@ -2,6 +2,7 @@ import type { Db } from '../db/open.js';
 import { ImageFormatError } from '../errors.js';
 import { fileIdentity } from '../images/file-identity.js';
 import { checkPinnedImage, type ImagePin } from './image-pin.js';
+import { imageAddAdvice } from './image-copies.js';
 import type { JobSpec } from './spec.js';
 import { imageCheckIdentity, putImageCheck } from '../store/jobs.js';
 
@@ -35,7 +36,11 @@ export async function checkJobImages(spec: JobSpec, db?: Db): Promise<ImageCheck
       out.push({ path: pin.path, by: 'identity', identity: before, ms: performance.now() - t0 });
       continue;
     }
-    await checkPinnedImage(pin, spec.fill);
+    try {
+      await checkPinnedImage(pin, spec.fill);
+    } catch (e) {
+      throw imageAddAdvice(e, pin);
+    }
     if (fileIdentity(pin.path) !== before) {
       throw new ImageFormatError('image-changed', 'the image file was written while it was being checked; run again once nothing writes to it', { file: pin.path });
     }

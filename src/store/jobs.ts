@@ -51,6 +51,10 @@ function prepare(db: Db) {
     keyNewest: db.prepare('SELECT id, name, version, chip FROM jobs WHERE name = ? ORDER BY version DESC LIMIT 1'),
     insertImage: db.prepare('INSERT OR IGNORE INTO images (sha256, path, format, size) VALUES (?, ?, ?, ?)'),
     imagePaths: db.prepare('SELECT path FROM images').pluck(),
+    putCopy: db.prepare(
+      'INSERT INTO images (sha256, path, format, size) VALUES (?, ?, ?, ?) ON CONFLICT(sha256) DO UPDATE SET path = excluded.path, format = excluded.format, size = excluded.size',
+    ),
+    copyPath: db.prepare('SELECT path FROM images WHERE sha256 = ?').pluck(),
     specs: db.prepare('SELECT spec FROM jobs').pluck(),
     update: db.prepare('UPDATE jobs SET chip = ?, image_sha256 = ?, spec = ? WHERE id = ?'),
     insert: db.prepare('INSERT INTO jobs (name, version, chip, image_sha256, spec) VALUES (?, ?, ?, ?, ?)'),
@@ -93,6 +97,16 @@ export function jobKey(db: Db, name: string, version?: number): JobKey | undefin
 /** Records a pinned image (an image already recorded is left as it is). */
 export function insertImage(db: Db, i: ImageRow): void {
   s(db).insertImage.run(i.sha256, i.path, i.format, i.size);
+}
+
+/** Records `i.path` as this station's copy of the image with SHA-256 `i.sha256` (replacing the place recorded before). */
+export function putImageCopy(db: Db, i: ImageRow): void {
+  s(db).putCopy.run(i.sha256, i.path, i.format, i.size);
+}
+
+/** Where this station keeps the image with SHA-256 `sha256` (its last pin or `image add`), if anywhere. */
+export function imageCopyPath(db: Db, sha256: string): string | undefined {
+  return s(db).copyPath.get(sha256) as string | undefined;
 }
 
 /** The paths of every recorded image. */

@@ -3,6 +3,8 @@ import { UsageError } from '../../errors.js';
 import type { ImageFormat } from '../../images/extent.js';
 import { inspectImage, type ImageInspection } from '../../images/inspect.js';
 import { printJson, say, table } from '../output.js';
+import { withDb } from '../context.js';
+import { addImageCopy } from '../../jobs/image-copies.js';
 
 const FORMATS: ImageFormat[] = ['raw', 'ihex', 'srec', 'sparse'];
 
@@ -57,7 +59,7 @@ function printHuman(r: ImageInspection): void {
   );
 }
 
-/** Registers `gangflash image inspect`. */
+/** Registers `gangflash image inspect|add`. */
 export function register(program: Command): void {
   const image = program.command('image').description('image files: raw, Intel HEX, S-record, Android sparse, optionally gzip-compressed');
   image
@@ -76,5 +78,16 @@ export function register(program: Command): void {
       const r = await inspectImage(file, { fill: parseByte(opts.fill), format: opts.format as ImageFormat | undefined, maxBytes });
       if (opts.json) printJson(r);
       else printHuman(r);
+    });
+  image
+    .command('add')
+    .description("register FILE as this station's copy of an image: jobs pinning its SHA-256 find it here (a job imported or an image moved)")
+    .argument('<file>', 'image file')
+    .option('--fill <byte>', 'value of gaps between HEX/S-record records, as in the job (0xFF, 255)', '0xFF')
+    .option('--json', 'print as JSON')
+    .action(async function (this: Command, file: string, opts: { fill: string; json?: boolean }) {
+      const pin = await withDb(this, (db) => addImageCopy(db, file, parseByte(opts.fill)));
+      if (opts.json) return printJson(pin);
+      say(`image ${pin.path} registered: SHA-256 ${pin.sha256} (${pin.format}${pin.gzip ? ', gzip' : ''}, ${pin.size} bytes)`);
     });
 }

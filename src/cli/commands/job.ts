@@ -6,6 +6,7 @@ import { createJob, type CreateOutcome } from '../../jobs/create.js';
 import type { CreateJobOptions } from '../../jobs/options.js';
 import { getJob, listJobs } from '../../jobs/store.js';
 import { actor, releaseJob } from '../../jobs/release.js';
+import { exportJob, importJob } from '../../jobs/bundle.js';
 import { serialSpecText } from '../../jobs/serial.js';
 import type { Job } from '../../jobs/spec.js';
 import type { ImagePin } from '../../jobs/image-pin.js';
@@ -122,6 +123,27 @@ export function register(program: Command): void {
       const r = withDb(this, (db) => releaseJob(db, ref, actor(o.by), o.note ?? null));
       if (o.json) return printJson(r.job);
       say(`job ${r.job.name}@${r.job.version} released by ${r.release.releasedBy} at ${r.release.releasedAt}`);
+    });
+
+  job
+    .command('export <job>')
+    .description('write a bundle (a directory: manifest.json and a copy of every image) of a job version (NAME, NAME@VERSION or #ID) for another station')
+    .requiredOption('--out <bundle>', 'the bundle directory to create (must not exist)')
+    .option('--json', 'print as JSON')
+    .action(async function (this: Command, ref: string, o: { out: string; json?: boolean }) {
+      const r = await withDb(this, (db) => exportJob(db, ref, o.out));
+      if (o.json) return printJson({ job: `${r.job.name}@${r.job.version}`, dir: r.dir, files: r.files, imageSha256: r.job.imageSha256 });
+      say(`job ${r.job.name}@${r.job.version} exported to ${r.dir} (${r.files.join(', ')}); on the other station: gangflash job import ${r.dir}`);
+    });
+
+  job
+    .command('import <bundle>')
+    .description('import a job version from a bundle made by `job export` (every image checked against its SHA-256 first)')
+    .option('--json', 'print the job as JSON')
+    .action(async function (this: Command, dir: string, o: { json?: boolean }) {
+      const r = await withDb(this, (db) => importJob(db, dir));
+      if (o.json) return printJson({ outcome: r.outcome, job: r.job });
+      say(`job ${r.job.name}@${r.job.version} ${r.outcome === 'imported' ? 'imported' : 'already here with this content'}${r.job.release ? `, released by ${r.job.release.by}` : ''}; its image ${r.job.imageSha256} is read from ${r.job.spec.image.path} (moved elsewhere: \`gangflash image add FILE\`)`);
     });
 
   job
