@@ -96,3 +96,29 @@ describe.skipIf(!up)('read commands against the hub print what they print agains
     expect(r.stderr).toMatch(/no lot "NOPE" on the hub \(lots: LOT-1\).*\[unknown-lot\]/);
   });
 });
+
+describe.skipIf(!up)('read commands against the hub cover every station', () => {
+  const dir = tmpDir('gangflash-hub-reads2-');
+
+  it("two stations, one reel each: the hub's yield, failures and site attempts are the sums of theirs", async () => {
+    const url = await freshDatabase('reads2');
+    const journals = { A: await stationJournal(path.join(dir, 'A'), { reels: 2, quantity: 24, serial: null, sim: SIM }), B: await stationJournal(path.join(dir, 'B'), { reels: 2, quantity: 24, serial: null, sim: SIM }) };
+    expect(runCli(['hub', 'init', '--hub', url]).code).toBe(EXIT.ok);
+    expect(runCli(['--db', journals.A, 'hub', 'publish', '--lot', 'LOT-1', '--hub', url]).code).toBe(EXIT.ok);
+    for (const [s, reel] of [['A', 'R1'], ['B', 'R02']] as const) {
+      const run = runCli(['--db', journals[s], 'run', '--lot', 'LOT-1', '--hub', url, '--station', s, '--reel', reel, '--json', '--speed', 'unlimited'], { env: fast });
+      expect(run.code, run.stderr).toBe(EXIT.ok);
+    }
+    const yieldOf = (args: string[]) => JSON.parse(runCli(['stats', 'yield', '--json', ...args]).stdout) as { devices: number; passed: number; rows: { key: string; n: number }[]; failures: { attempts: number }[] };
+    const [a, b, hub] = [yieldOf(['--db', journals.A]), yieldOf(['--db', journals.B]), yieldOf(['--hub', url])];
+    expect(a.devices).toBeGreaterThan(0);
+    expect(b.devices).toBeGreaterThan(0);
+    expect(hub.devices).toBe(a.devices + b.devices);
+    expect(hub.passed).toBe(a.passed + b.passed);
+    const failed = (r: typeof a) => r.failures.reduce((n, f) => n + f.attempts, 0);
+    expect(failed(hub)).toBe(failed(a) + failed(b));
+    // Both journals' sim programmers carry the same serials (SIM-1, SIM-2), so the hub knows them as the same two.
+    const sites = yieldOf(['--hub', url, '--by', 'site']).rows;
+    expect(sites.reduce((n, r) => n + r.n, 0)).toBe(yieldOf(['--db', journals.A, '--by', 'site']).rows.reduce((n, r) => n + r.n, 0) + yieldOf(['--db', journals.B, '--by', 'site']).rows.reduce((n, r) => n + r.n, 0));
+  }, 120_000);
+});
