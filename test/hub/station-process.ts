@@ -1,5 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { root } from '../helpers/cli.js';
 
@@ -32,26 +31,6 @@ export function startStation(name: string, dbFile: string, url: string, args: st
   });
   child.stderr!.on('data', (d: Buffer) => p.stderr.push(d.toString()));
   return p;
-}
-
-/** True when this process can stop and start the local PostgreSQL cluster (the outage part of the test needs it). */
-export function canControlPostgres(): boolean {
-  try {
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', 'status'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The newest PostgreSQL cluster version installed (Debian's /etc/postgresql/<version>). */
-function postgresVersion(): string {
-  return fs.readdirSync('/etc/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1)!;
-}
-
-/** `pg_ctlcluster VERSION main stop|start`. */
-export function postgres(action: 'stop' | 'start'): void {
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', postgresVersion(), 'main', action], { stdio: 'ignore', timeout: 120_000 });
 }
 
 /** Sleeps `ms`. */
