@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { runLotCommand } from '../src/cli/run-lot.js';
+import { runLotService } from '../src/scheduler/lot-service.js';
+import { StationSupply } from '../src/station/run-supply.js';
 import { openHub } from '../src/hub/connection.js';
 import { migrateHub } from '../src/hub/migrations.js';
 import { lotTotals } from '../src/hub/store/totals.js';
@@ -53,12 +54,15 @@ async function journal(tag: string): Promise<string> {
 }
 
 /** Runs the lot in this process (no hub, or as station B1 of `url`): wall and CPU seconds. */
-async function inProcess(dbFile: string, url: string | null): Promise<{ wall: number; cpu: number; code: number }> {
+async function inProcess(dbFile: string, url: string | null): Promise<{ wall: number; cpu: number; end: string }> {
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
-  const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', hub: url ? { hubUrl: url, station: 'B1', busySeconds: 60 } : undefined });
+  const station = url ? new StationSupply({ hubUrl: url, station: 'B1', busySeconds: 60 }, 'LOT-1') : undefined;
+  const r = await runLotService({ dbFile, lot: 'LOT-1', supply: station?.connect });
   const cpu = process.cpuUsage(cpu0);
-  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, code };
+  // A station is finished when the hub has no free reel left for it and nothing waits to upload (the CLI's exit 0).
+  const finished = station ? r.end === 'out-of-work' && station.link?.outOfWork === 'no-reels' && !r.supplyWaiting : r.end === 'done';
+  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (cpu.user + cpu.system) / 1e6, end: finished ? 'finished' : r.end };
 }
 
 /** N station processes on one lot: the hub's attempts per second over the whole run, and the upload lag. */
@@ -108,7 +112,7 @@ try {
     const url = await freshHub(`one${r}`);
     if (runCli(['--db', db, 'hub', 'publish', '--lot', 'LOT-1', '--hub', url]).code !== 0) throw new Error('hub publish failed');
     const h = await inProcess(db, url);
-    if (a.code !== 0 || h.code !== 0) throw new Error(`run exited ${a.code} / ${h.code}`);
+    if (a.end !== 'finished' || h.end !== 'finished') throw new Error(`runs ended ${a.end} / ${h.end}`);
     alone.push(a);
     withHub.push(h);
   }

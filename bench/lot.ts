@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLotCommand } from '../src/cli/run-lot.js';
+import { runLotService } from '../src/scheduler/lot-service.js';
 import { openDb } from '../src/db/open.js';
 import net from 'node:net';
 import { lotFixture, lotRows } from '../test/helpers/lot-fixture.js';
@@ -29,7 +29,7 @@ const brokerUp = await new Promise<boolean>((resolve) => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
 
 /** Builds a fresh lot (with MES set as asked) and runs it; returns its database and wall time. */
-async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code: number; seconds: number; cpuSeconds: number; mainCpuSeconds: number }> {
+async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; end: string; seconds: number; cpuSeconds: number; mainCpuSeconds: number }> {
   const { dbFile } = await lotFixture({
     dir: path.join(dir, tag),
     devices,
@@ -52,9 +52,9 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; code
   const cpu0 = process.cpuUsage();
   const main0 = threadCpu();
   process.env.GANGFLASH_MES_DRAIN_MS = '0'; // the run's devices/s, not the drain of its tail
-  const code = await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
+  const { end } = await runLotService({ dbFile, lot: 'LOT-1' });
   const cpu = process.cpuUsage(cpu0);
-  return { dbFile, code, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds: threadCpu() - main0 };
+  return { dbFile, end, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds: threadCpu() - main0 };
 }
 
 /** CPU seconds of the main thread alone (the recording thread: MES writes and publishes there; the workers do not). */
@@ -67,7 +67,7 @@ function threadCpu(): number {
 // comparison also reports CPU seconds per device of this process (every thread) and of its main thread alone (where
 // MES writes and publishes, and which bounds devices/s on an idle machine), which other load moves less.
 let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; pendingAtEnd: number } | undefined;
-let main: { dbFile: string; code: number; seconds: number };
+let main: { dbFile: string; end: string; seconds: number };
 if (values.mes === 'compare') {
   const mes: MesMode = values.sink === 'file' || values.sink === 'amqp' ? values.sink : brokerUp ? 'amqp' : 'file';
   const rounds = Number(values.rounds);
@@ -103,7 +103,7 @@ if (values.mes === 'compare') {
     pendingAtEnd,
   };
 } else main = await lotRun(values.mes as MesMode, 'main');
-const { dbFile, code, seconds } = main;
+const { dbFile, end, seconds } = main;
 const rows = lotRows(dbFile);
 const db = openDb(dbFile, { create: false });
 const serialRows = db.prepare('SELECT count(*) FROM serial_ledger').pluck().get() as number;
@@ -132,7 +132,7 @@ cdb.close();
 
 const result = {
   bench: 'lot',
-  exitCode: code,
+  end,
   devices: rows.devices,
   passed: rows.passed,
   failed: rows.failed,
@@ -158,4 +158,4 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
 if (compare)
   console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio}; ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
 fs.rmSync(dir, { recursive: true, force: true });
-if (code !== 0 || rows.devices !== devices) process.exitCode = 1;
+if (end !== 'done' || rows.devices !== devices) process.exitCode = 1;

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLotCommand } from '../src/cli/run-lot.js';
+import { runLotService } from '../src/scheduler/lot-service.js';
 import { openDb } from '../src/db/open.js';
 import { importReels } from '../src/lots/import.js';
 import { listSites, setSiteEnabled } from '../src/inventory/sites.js';
@@ -90,8 +90,8 @@ for (let i = 1; !values.reuse && built < total; i++) {
   const id = `LOT-${i}`;
   if (i > 1) addLot(id, Math.min(lotSize, total - built));
   // A bench of reads, not of site health: sites are never disabled by failure streaks over a million devices.
-  const code = await runLotCommand({ dbFile, lot: id, mode: 'quiet', siteFailLimit: 1_000_000 });
-  if (code !== 0) throw new Error(`building: lot ${id} ended with exit ${code}`);
+  const { end } = await runLotService({ dbFile, lot: id, siteFailLimit: 1_000_000 });
+  if (end !== 'done') throw new Error(`building: lot ${id} ended ${end}`);
   built += Math.min(lotSize, total - built);
   if (i === 1) {
     const db = openDb(dbFile, { create: false });

@@ -4,7 +4,7 @@ import type { Chip } from '../catalog/chip.js';
 import type { SerialWrite } from '../programmers/driver.js';
 import { lotCounters } from '../lots/counters.js';
 import { DeviceQueue, SOCKET_FAILURES } from './device-queue.js';
-import { farmSites, siteUnusable, type FarmSite } from './farm-sites.js';
+import { siteUnusable, type FarmSite } from './farm-sites.js';
 import { issueWrites, SerialExhausted, UNTOUCHED_STAGES, type Issue, type SerialLedger } from '../serials/ledger.js';
 import { closeInterrupted, Recorder, type AttemptRecord } from './recorder.js';
 import { leaseLostError, type Fence } from './fence.js';
@@ -24,6 +24,8 @@ import type { WorkSupply } from './work-supply.js';
 export interface RunLotOptions {
   lot: string;
   chip: Chip;
+  /** Every site of the farm as seen for the lot's chip (farm-sites.ts); the run updates their health and wear. */
+  sites: FarmSite[];
   /** The ledger of the job's serial rule, or null when the job writes none. */
   serial: SerialLedger | null;
   /** The `runs` row this run's insertions belong to. @default null */
@@ -77,6 +79,8 @@ export function runLot(db: Db, runner: WaveRunner, opts: RunLotOptions): Promise
 class LotRun {
   private readonly t0 = Date.now();
   private readonly sites: FarmSite[];
+  /** Each site's adapter wear when the run started (insertions / rated life), given to the drivers with every insertion. */
+  private readonly wear: Map<string, number>;
   private queue: DeviceQueue;
   private readonly serials: SerialLedger | null;
   private readonly recorder: Recorder;
@@ -94,7 +98,8 @@ class LotRun {
   private waveStarted = 0;
 
   constructor(private readonly db: Db, private readonly runner: WaveRunner, private readonly opts: RunLotOptions) {
-    this.sites = farmSites(db, opts.chip);
+    this.sites = opts.sites;
+    this.wear = new Map(this.sites.map((s) => [siteKey(s), s.ratedInsertions ? s.insertions / s.ratedInsertions : 0]));
     // Insertions a run before this one left in the sockets are closed first: they count as insertions, not yield.
     this.writes.run(() => closeInterrupted(db, opts.lot, [...opts.fence.epochs.keys()]));
     this.queue = new DeviceQueue(db, opts.lot);
@@ -302,7 +307,7 @@ class LotRun {
         const issue = serialOf.get(p.device.ref);
         return issue ? issueWrites(issue).map((w) => ({ site: p.site.site, offset: w.offset, bytes: w.bytes })) : [];
       });
-      cycles.set(prog, { insertions: list.map((p) => ({ site: p.site.site, device: `${p.device.ref.lot}/${p.device.ref.reel}/${p.device.ref.seq}` })), serials });
+      cycles.set(prog, { insertions: list.map((p) => ({ site: p.site.site, device: `${p.device.ref.lot}/${p.device.ref.reel}/${p.device.ref.seq}`, wear: this.wear.get(siteKey(p.site)) })), serials });
       opts.listener({
         type: 'cycle-start',
         at: now(),

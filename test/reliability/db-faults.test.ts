@@ -66,7 +66,7 @@ describe('database write failures stop the run with exit 5 and lose nothing', ()
     for (const s of recorded) expect(rows.has(s)).toBe(true);
     expect(rows.size).toBe(recorded.length);
 
-    expect(await resumeInProcess(dbFile)).toBe(EXIT.ok);
+    expect(await resumeInProcess(dbFile)).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 600, distinct: 600, duplicateSerials: 0, failedWithoutCode: 0, integrity: 'ok' });
     expect(count(dbFile, "SELECT count(*) FROM serials WHERE state = 'reserved'")).toBe(0);
   });
@@ -81,7 +81,7 @@ describe('database write failures stop the run with exit 5 and lose nothing', ()
     expect(r.stderr).toMatch(/disk is full|could not be opened for writing/);
     expect(r.stderr).not.toMatch(/db-damaged|internal error/);
     expect(count(dbFile, 'SELECT count(*) FROM attempts')).toBe(0);
-    expect(await resumeInProcess(dbFile)).toBe(EXIT.ok);
+    expect(await resumeInProcess(dbFile)).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 20, distinct: 20, integrity: 'ok' });
   });
 
@@ -100,7 +100,7 @@ describe('database write failures stop the run with exit 5 and lose nothing', ()
     expect(r.stderr).toContain('[db-write-failed]');
     expect(r.stdout).not.toContain('cycle-start');
     expect(count(dbFile, 'SELECT count(*) FROM attempts')).toBe(0);
-    expect(await resumeInProcess(dbFile)).toBe(EXIT.ok);
+    expect(await resumeInProcess(dbFile)).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 20, distinct: 20, integrity: 'ok' });
   });
 
@@ -127,7 +127,7 @@ describe('database write failures stop the run with exit 5 and lose nothing', ()
     const recorded = evs.filter((e) => e.type === 'device-result' && e.final).length;
     expect(lotRows(dbFile).devices).toBe(recorded);
 
-    expect(await resumeInProcess(dbFile)).toBe(EXIT.ok);
+    expect(await resumeInProcess(dbFile)).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 40, distinct: 40, duplicateSerials: 0, integrity: 'ok' });
   });
 });

@@ -2,8 +2,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/open.js';
-import { runLotCommand } from '../../src/cli/run-lot.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { runLotService } from '../../src/scheduler/lot-service.js';
 import { importReels } from '../../src/lots/import.js';
 import { lotDeviceRows } from '../../src/report/device-rows.js';
 import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
@@ -64,8 +63,8 @@ describe('the serial ledger', () => {
   it('two lots of one job never write the same serial value: the counter lives in the rule, not the lot', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'two-lots'), devices: 50, serial: 'GF-2026-000001:1@0x4000000', imageBytes: 64 << 10, sim: { wrongChipRate: 0, linkLostRate: 0 } });
     addLot(dbFile, 'LOT-2', 10);
-    expect(await runLotCommand({ dbFile, lot: 'LOT-2', mode: 'quiet' })).toBe(EXIT.ok);
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-2' })).end).toBe('done');
+    expect((await runLotService({ dbFile, lot: 'LOT-1' })).end).toBe('done');
     withDb(dbFile, (db) => {
       const serials = db.prepare('SELECT serial FROM devices WHERE serial IS NOT NULL').pluck().all() as string[];
       expect(serials).toHaveLength(60);
@@ -82,7 +81,7 @@ describe('the serial ledger', () => {
       serial: 'SN0001@0x100000',
       sim: { wrongChipRate: 0.15, linkLostRate: 0, defectMultiplier: 50 },
     });
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-1' })).end).toBe('done');
     const counts = ledgerInvariants(dbFile);
     withDb(dbFile, (db) => {
       const fails = db.prepare("SELECT stage, count(*) AS n FROM attempts WHERE result = 'fail' GROUP BY stage").all() as { stage: string; n: number }[];
@@ -144,7 +143,7 @@ describe('the serial ledger', () => {
       ledgerInvariants(dbFile, { open: true });
     }
     expect(sawOpen).toBeGreaterThan(0);
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', speed: 'unlimited' })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-1', driverOptions: { sim: { speed: 'unlimited' } } })).end).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 48, distinct: 48, duplicateSerials: 0, failedWithoutCode: 0, integrity: 'ok' });
     const c = ledgerInvariants(dbFile);
     expect(c.voided).toBeGreaterThanOrEqual(sawOpen);
@@ -169,8 +168,8 @@ describe('the serial ledger', () => {
           lots.slice(1).forEach((n, i) => addLot(dbFile, `LOT-${i + 2}`, n));
           for (let i = lots.length; i >= 1; i--) {
             // A lot larger than the values left is refused before its first device (a thrown serial-exhausted).
-            const code = await runLotCommand({ dbFile, lot: `LOT-${i}`, mode: 'quiet', siteFailLimit: 1000 }).catch((e: { code?: string }) => e.code);
-            expect([EXIT.ok, EXIT.userError, 'serial-exhausted']).toContain(code);
+            const code = await runLotService({ dbFile, lot: `LOT-${i}`, siteFailLimit: 1000 }).then((r) => r.end, (e: { code?: string }) => e.code);
+            expect(['done', 'no-sites', 'serial-exhausted']).toContain(code);
           }
           const c = ledgerInvariants(dbFile);
           expect(c.committed + c.voided + c.returned).toBeLessThanOrEqual(999 - start + 1);

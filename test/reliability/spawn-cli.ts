@@ -44,8 +44,8 @@ export function events(run: BackgroundRun): Record<string, unknown>[] {
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
-/** Runs the lot to its end in this process at unlimited speed (a resume after a fault); returns the exit code. */
-export async function resumeInProcess(dbFile: string, lot = 'LOT-1'): Promise<number> {
-  const { runLotCommand } = await import('../../src/cli/run-lot.js');
-  return runLotCommand({ dbFile, lot, mode: 'quiet', speed: 'unlimited' });
+/** Runs the lot to its end in this process at unlimited speed (a resume after a fault); returns how the run ended. */
+export async function resumeInProcess(dbFile: string, lot = 'LOT-1'): Promise<string> {
+  const { runLotService } = await import('../../src/scheduler/lot-service.js');
+  return (await runLotService({ dbFile, lot, driverOptions: { sim: { speed: 'unlimited' } } })).end;
 }

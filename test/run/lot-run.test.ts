@@ -1,20 +1,19 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
-import { runLotCommand } from '../../src/cli/run-lot.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { runLotService } from '../../src/scheduler/lot-service.js';
 import { runCli } from '../helpers/cli.js';
 import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const dir = tmpDir();
-const run = (dbFile: string, extra: Partial<Parameters<typeof runLotCommand>[0]> = {}) =>
-  runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', ...extra });
+const run = async (dbFile: string, extra: Partial<Parameters<typeof runLotService>[0]> = {}) =>
+  (await runLotService({ dbFile, lot: 'LOT-1', ...extra })).end;
 
 describe('running a lot on the sim farm', () => {
   it('a lot completes with one device row per device and counters that agree with the rows', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'complete'), devices: 37, serial: 'SN0001@0x100000' });
-    expect(await run(dbFile)).toBe(EXIT.ok);
+    expect(await run(dbFile)).toBe('done');
     const rows = lotRows(dbFile);
     expect(rows).toMatchObject({ devices: 37, distinct: 37, failedWithoutCode: 0, duplicateSerials: 0, integrity: 'ok' });
     expect(rows.passed + rows.failed).toBe(37);
@@ -25,13 +24,13 @@ describe('running a lot on the sim farm', () => {
     expect(db.prepare("SELECT count(*) FROM serials WHERE state = 'reserved'").pluck().get()).toBe(0);
     db.close();
     // Running a done lot again does nothing and succeeds.
-    expect(await run(dbFile)).toBe(EXIT.ok);
+    expect(await run(dbFile)).toBe('done');
     expect(lotRows(dbFile).attempts).toBe(rows.attempts);
   });
 
   it('a broken site is disabled after three failures in a row and its devices land on other sites', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'broken'), devices: 60, simPer: { 1: { brokenSites: [2] } }, sim: { contact: { base: 0, atRatedLife: 0 } } });
-    expect(await run(dbFile)).toBe(EXIT.ok);
+    expect(await run(dbFile)).toBe('done');
     const db = openDb(dbFile, { create: false });
     const site = db.prepare('SELECT enabled, disabled_reason AS reason FROM sites s JOIN programmers p ON p.id = s.programmer_id WHERE p.name = ? AND s.site = 2').get('sim-1') as { enabled: number; reason: string };
     expect(site).toEqual({ enabled: 0, reason: '3 socket failures in a row' });
@@ -50,7 +49,7 @@ describe('running a lot on the sim farm', () => {
 
   it('an adapter at its rated life is not used and raises an alarm', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'worn'), devices: 40, prior: { 'A-2-1': 5000, 'A-1-0': 4998 } });
-    expect(await run(dbFile)).toBe(EXIT.ok);
+    expect(await run(dbFile)).toBe('done');
     const db = openDb(dbFile, { create: false });
     const use = (serial: string) => db.prepare('SELECT count(*) FROM attempts a JOIN adapters d ON d.id = a.adapter_id WHERE d.serial = ?').pluck().get(serial);
     expect(use('A-2-1')).toBe(0);
@@ -62,7 +61,7 @@ describe('running a lot on the sim farm', () => {
 
   it('the yield stop limit stops a lot with its own exit code and leaves the rest for later', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'yield'), devices: 200, sim: { wrongChipRate: 0.5 } });
-    expect(await run(dbFile, { stopYield: 0.9, stopYieldAfter: 16 })).toBe(EXIT.yieldStop);
+    expect(await run(dbFile, { stopYield: 0.9, stopYieldAfter: 16 })).toBe('yield-stop');
     const rows = lotRows(dbFile);
     expect(rows.devices).toBeGreaterThanOrEqual(16);
     expect(rows.devices).toBeLessThan(200);
@@ -77,7 +76,7 @@ describe('the cycle watchdog', () => {
   it('a cycle that runs past --cycle-timeout is given up and its devices fail with timeout', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'timeout'), devices: 8, imageBytes: 16 << 20, sim: { speed: 1, linkLostRate: 0 } });
     // Every cycle outlasts the watchdog: devices time out, are retried once elsewhere, time out again and fail.
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', cycleTimeout: 0.3 })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-1', cycleTimeoutMs: 300 })).end).toBe('done');
     const db = openDb(dbFile, { create: false });
     expect(db.prepare("SELECT count(*) FROM attempts WHERE failure_code = 'timeout'").pluck().get()).toBeGreaterThanOrEqual(8);
     expect(db.prepare("SELECT count(*) FROM events WHERE code = 'cycle-timeout'").pluck().get()).toBeGreaterThanOrEqual(1);
@@ -92,7 +91,7 @@ describe('operator control of sites', () => {
     const off = runCli(['--db', dbFile, 'sites', 'disable', 'sim-1:3', '--reason', 'socket cleaning', '--json']);
     expect(off.code).toBe(0);
     expect(JSON.parse(off.stdout)[0]).toMatchObject({ programmer: 'sim-1', site: 3, enabled: false, reason: 'socket cleaning' });
-    expect(await run(dbFile)).toBe(EXIT.ok);
+    expect(await run(dbFile)).toBe('done');
     const used = (site: string) => {
       const db = openDb(dbFile, { create: false });
       const n = db.prepare("SELECT count(*) FROM attempts a JOIN programmers p ON p.id = a.programmer_id WHERE p.name || ':' || a.site = ?").pluck().get(site);

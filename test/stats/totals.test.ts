@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/open.js';
-import { runLotCommand } from '../../src/cli/run-lot.js';
+import { runLotService } from '../../src/scheduler/lot-service.js';
 import { lotFixture } from '../helpers/lot-fixture.js';
 import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -63,7 +63,7 @@ describe('totals kept by the database', () => {
       await run.exit;
     }
     expect(runCli(['--db', dbFile, 'adapters', 'replace-socket', 'A-1-0']).code).toBe(0);
-    await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', speed: 'unlimited' });
+    await runLotService({ dbFile, lot: 'LOT-1', driverOptions: { sim: { speed: 'unlimited' } } });
     const db = openDb(dbFile, { create: false });
     try {
       for (const { kept, recomputed } of compare(db)) expect(kept).toEqual(recomputed);

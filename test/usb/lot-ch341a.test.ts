@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
-import { runLotCommand } from '../../src/cli/run-lot.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { runLotService } from '../../src/scheduler/lot-service.js';
 import { lotRows } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { lotAttempts, usbLotFixture } from './usb-lot-fixture.js';
@@ -20,7 +19,7 @@ describe('a lot over emulated CH341A boards (one programmer per board)', () => {
       boards: [{ seed: 1 }, { seed: 2 }, { seed: 3 }],
       serial: 'SN000100@0x1FF000',
     });
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-1' })).end).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 12, distinct: 12, passed: 12, failed: 0, attempts: 12, duplicateSerials: 0, integrity: 'ok' });
     const attempts = lotAttempts(dbFile);
     // Every board took part, each on its one site through its own adapter.
@@ -47,7 +46,7 @@ describe('a lot over emulated CH341A boards (one programmer per board)', () => {
       devices: 4,
       viaFarmFile: true,
     });
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet', farmFile })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-1', farmFile })).end).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 4, passed: 4, attempts: 4 });
     expect(new Set(lotAttempts(dbFile).map((a) => `${a.programmer}:${a.site}/${a.adapter}`))).toEqual(new Set(['ch341a-1:0/A-1', 'ch341a-2:0/A-2']));
   });
@@ -64,7 +63,7 @@ describe('a lot over emulated CH341A boards (one programmer per board)', () => {
       devices: 4,
       imageBytes: 256 << 10,
     });
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-1' })).end).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 4, passed: 4, attempts: 4 });
     const attempts = lotAttempts(dbFile);
     expect(new Set(attempts.map((a) => a.programmer))).toEqual(new Set(['ch341a-1', 'ch341a-2']));
@@ -82,7 +81,7 @@ describe('a lot over emulated CH341A boards (one programmer per board)', () => {
       boards: [{ seed: 1 }, { seed: 2, idBytes: 'c22015' }],
       devices: 6,
     });
-    await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
+    await runLotService({ dbFile, lot: 'LOT-1' });
     const attempts = lotAttempts(dbFile);
     const onBad = attempts.filter((a) => a.programmer === 'ch341a-2');
     expect(onBad.length).toBeGreaterThan(0);

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runLotCommand } from '../../src/cli/run-lot.js';
-import { EXIT } from '../../src/cli/exit-codes.js';
+import { runLotService } from '../../src/scheduler/lot-service.js';
 import { lotRows } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { lotAttempts, usbLotFixture } from './usb-lot-fixture.js';
@@ -24,7 +23,7 @@ describe('a lot over emulated NANDO boards (one programmer per board, TSOP48)', 
       boards: [{ seed: 1, badBlocks: [1, 700] }, { seed: 2, badBlockRate: 0.01 }, { seed: 3, badBlocks: [3] }],
       imageBytes: 512 << 10,
     });
-    expect(await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' })).toBe(EXIT.ok);
+    expect((await runLotService({ dbFile, lot: 'LOT-1' })).end).toBe('done');
     expect(lotRows(dbFile)).toMatchObject({ devices: 12, distinct: 12, passed: 12, failed: 0, attempts: 12, integrity: 'ok' });
     const attempts = lotAttempts(dbFile);
     const on = (p: string) => attempts.filter((a) => a.programmer === p);
@@ -50,7 +49,7 @@ describe('a lot over emulated NANDO boards (one programmer per board, TSOP48)', 
       devices: 4,
       imageBytes: 256 << 10,
     });
-    await runLotCommand({ dbFile, lot: 'LOT-1', mode: 'quiet' });
+    await runLotService({ dbFile, lot: 'LOT-1' });
     const attempts = lotAttempts(dbFile);
     const bad = attempts.filter((a) => a.programmer === 'nando-2');
     expect(bad.length).toBeGreaterThan(0);

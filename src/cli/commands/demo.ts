@@ -6,7 +6,7 @@ import { openDb } from '../../db/open.js';
 import { setupDemo, mountLotAdapters } from '../../demo/setup.js';
 import { yieldReport } from '../../stats/yield.js';
 import { outputMode } from '../run-output.js';
-import { runLotCommand } from '../run-lot.js';
+import { runCommand } from '../run-command.js';
 import { parseSpeed } from './run.js';
 import { say, table } from '../output.js';
 import type { GlobalOptions } from '../context.js';
@@ -40,7 +40,7 @@ export function register(program: Command): void {
         for (const lot of lots) {
           mountLotAdapters(db, lot);
           if (mode === 'live') say(`\nlot ${lot.lot}: ${lot.chip} in ${lot.adapterType} adapters on every site`);
-          const c = await runLotCommand({ dbFile, db, lot: lot.lot, mode, speed: o.speed, bell: o.bell });
+          const c = await runCommand({ dbFile, db, lot: lot.lot, mode, speed: o.speed, bell: o.bell });
           if (c !== EXIT.ok) code = c;
           if (c === EXIT.interrupted) break;
         }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { dbPath } from '../context.js';
 import { outputMode } from '../run-output.js';
-import { runLotCommand } from '../run-lot.js';
+import { runCommand } from '../run-command.js';
 import { UsageError } from '../../errors.js';
 import { intOption } from '../../strict-number.js';
 import { RING_DEFAULTS } from '../../fanout/ring-defaults.js';
@@ -84,7 +84,7 @@ export function register(program: Command): void {
       if (o.reel && !hubUrl) throw new UsageError('bad-option', '--reel needs --hub: a station leases the reels it loaded from the hub');
       const ringBytes = (o.ringSlots ?? RING_DEFAULTS.slots) * (o.ringChunk ?? RING_DEFAULTS.chunkSize);
       if (ringBytes > 1 << 30) throw new UsageError('bad-option', `--ring-slots × --ring-chunk is ${ringBytes} bytes; keep the ring at 1 GiB or less`);
-      process.exitCode = await runLotCommand({
+      process.exitCode = await runCommand({
         dbFile: dbPath(this),
         lot: o.lot,
         farmFile: o.farm,

@@ -1,0 +1,134 @@
+import type { Db } from '../db/open.js';
+import { LotService } from '../scheduler/lot-service.js';
+import type { StationLink, StationOptions } from '../station/station-link.js';
+import { StationSupply } from '../station/run-supply.js';
+import type { RunEnd } from '../scheduler/events.js';
+import type { RingOptions } from '../fanout/farm-session.js';
+import { runOutput, type RunOutput, type RunOutputMode } from './run-output.js';
+import { liveSetup } from './live-setup.js';
+import { EXIT } from './exit-codes.js';
+import { say } from './output.js';
+import { wrap } from './screen.js';
+import { yieldOf, yieldPercent } from '../stats/yield-of.js';
+
+/** Options of one `run` (also used by the demo). */
+export interface RunCommandOptions {
+  dbFile: string;
+  /** An already open database (the demo's); otherwise dbFile is opened and closed. */
+  db?: Db;
+  lot: string;
+  farmFile?: string;
+  mode: RunOutputMode;
+  progress?: boolean;
+  stopYield?: number;
+  stopYieldAfter?: number;
+  siteFailLimit?: number;
+  /** Seconds after which a wave is given up and its unfinished devices fail `timeout`. @default 3600 */
+  cycleTimeout?: number;
+  /** Time scale of every sim programmer (a sim option, passed to the sim driver). @default each programmer's own */
+  speed?: number | 'unlimited';
+  /** Ring sizes of the fan-out. @default FarmSession's (32 × 1 MiB) */
+  ring?: RingOptions;
+  /** Stall ms a slow programmer may cost the farm per wave before it reads the image itself. @default 2000 */
+  slowConsumerMs?: number;
+  /** Live view: ring the terminal bell on every alarm. */
+  bell?: boolean;
+  /** Print a human summary after the run in live mode. @default true */
+  summary?: boolean;
+  /** Who runs the lot. @default $GANGFLASH_OPERATOR or the login name */
+  operator?: string;
+  /** Run a job version that was not released (an engineering run). @default false */
+  engineering?: boolean;
+  /** Wait while the lot or one of its programmers is held by another live run, instead of exiting 6. @default false */
+  wait?: boolean;
+  /** Run as a station of a hub: reels and serial blocks leased from it, records uploaded to it. @default undefined */
+  hub?: Omit<StationOptions, 'lot'>;
+}
+
+const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'lease-lost': EXIT.lotHeld, 'serial-exhausted': EXIT.userError, 'out-of-work': EXIT.outOfWork };
+
+/**
+ * A station's exit: 0 when the hub has no free reel left for it and everything it recorded is uploaded; 9
+ * (out of work) when it stopped on the reels or serial values it holds while the hub was unreachable, or its backlog
+ * could not drain before the end.
+ */
+function stationExit(end: RunEnd, link: StationLink, waiting: number): number {
+  if (end === 'out-of-work' || end === 'serial-exhausted') return link.outOfWork === 'no-reels' && waiting === 0 && end === 'out-of-work' ? EXIT.ok : EXIT.outOfWork;
+  if (end === 'done' && waiting > 0) return EXIT.outOfWork;
+  return EXIT_FOR[end];
+}
+
+/** Lease timing from GANGFLASH_HEARTBEAT_MS and GANGFLASH_LEASE_STALE_MS (whole ms); unset or invalid: the defaults (2000, 15000). */
+function leaseTimes(): { heartbeatMs?: number; staleMs?: number } {
+  const ms = (v: string | undefined) => (v !== undefined && /^\d{1,9}$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+  return { heartbeatMs: ms(process.env.GANGFLASH_HEARTBEAT_MS), staleMs: ms(process.env.GANGFLASH_LEASE_STALE_MS) };
+}
+
+/** Runs a lot through the scheduler service with signals and output; returns the exit code. */
+export async function runCommand(o: RunCommandOptions): Promise<number> {
+  const station = o.hub ? new StationSupply(o.hub, o.lot) : undefined;
+  const service = await LotService.prepare({
+    dbFile: o.dbFile,
+    db: o.db,
+    lot: o.lot,
+    farmFile: o.farmFile,
+    stopYield: o.stopYield,
+    stopYieldAfter: o.stopYieldAfter,
+    siteFailLimit: o.siteFailLimit,
+    cycleTimeoutMs: o.cycleTimeout === undefined ? undefined : o.cycleTimeout * 1000,
+    ring: o.ring,
+    slowConsumerMs: o.slowConsumerMs,
+    operator: o.operator,
+    engineering: o.engineering,
+    wait: o.wait,
+    lease: leaseTimes(),
+    driverOptions: o.speed === undefined ? {} : { sim: { speed: o.speed } },
+    supply: station?.connect,
+  });
+  let out: RunOutput | undefined;
+  // Until the run returns, a process ended early (stdout reader gone) exits as interrupted, never as done.
+  const exitWas = process.exitCode;
+  const endOutput = () => {
+    out?.stop();
+    out = undefined;
+  };
+  let signals = 0;
+  const onSignal = () => {
+    if (++signals === 1) service.stop();
+    else {
+      endOutput();
+      process.exit(EXIT.interrupted);
+    }
+  };
+  try {
+    if (service.done) {
+      const c = service.job.counters;
+      await service.run({ listener: runOutput(o.mode).listener });
+      if (o.mode === 'live') say(`lot ${o.lot} is already done: ${c.passed} passed, ${c.failed} failed`);
+      return EXIT.ok;
+    }
+    const lj = service.job;
+    const setup = o.mode === 'live' ? liveSetup(service.db, o.lot, service.sites, lj.image.sha256, { dbFile: o.dbFile, bell: o.bell, ops: lj.template.ops }) : undefined;
+    out = runOutput(o.mode, { progress: o.progress, setup });
+    process.exitCode = EXIT.interrupted;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    const r = await service.run({ listener: out.listener, notice: out.notice, stopping: out.stopping });
+    if (r.supplyWaiting) out.notice(`hub unreachable: ${r.supplyWaiting} record(s) wait in this station's journal; they are uploaded by the next \`run --hub\` of this station`);
+    endOutput();
+    if (r.error) process.stderr.write(`gangflash: ${r.error.message} [${r.end === 'lease-lost' ? 'lease-lost' : 'db-write-failed'}]\n`);
+    if (o.mode === 'live' && o.summary !== false) {
+      const y = yieldPercent(yieldOf(r));
+      const text = `lot ${o.lot}: ${r.end}; ${r.passed} passed, ${r.failed} failed (yield ${y}%), ${r.remaining} remaining; ${r.attempts} insertions in ${r.seconds.toFixed(1)} s`;
+      say(process.stdout.isTTY ? wrap(text, (process.stdout.columns ?? 80) - 1).join('\n') : text);
+    }
+    if (r.leaseLost) return EXIT.lotHeld;
+    return station?.link ? stationExit(r.end, station.link, r.supplyWaiting ?? 0) : EXIT_FOR[r.end];
+  } finally {
+    endOutput();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.exitCode = exitWas;
+    service.close();
+  }
+}
