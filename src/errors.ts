@@ -68,3 +68,49 @@ export class InventoryError extends GangflashError {}
 export class DriverError extends GangflashError {}
 /** A site settings file (labour, station and line rates for the planner's costs) that is wrong. */
 export class SettingsError extends GangflashError {}
+
+/**
+ * An error as plain data, to cross a worker thread's MessagePort: a structured clone keeps neither our class nor
+ * `code`, so a worker sends this and the main thread rebuilds the error with `fromWire`.
+ */
+export interface WireError {
+  /** The class name, e.g. `DriverError`. */
+  name: string;
+  code?: string;
+  message: string;
+  file?: string;
+  line?: number;
+  offset?: number;
+  cause?: WireError;
+}
+
+/** Our error classes by name, as `fromWire` rebuilds them. */
+const WIRE_CLASSES: Record<string, new (code: string, message: string, place?: ErrorPlace) => GangflashError> = {
+  GangflashError, UsageError, CatalogError, InstallError, DbError, HubError, ImageFormatError, LayoutError, FarmError, JobError, LotImportError, InventoryError, DriverError, SettingsError,
+};
+
+/** `e` (any thrown value) as plain data for another thread; causes are kept to a depth of 4. */
+export function toWire(e: unknown, depth = 0): WireError {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const g = e as Partial<GangflashError>;
+  return {
+    name: e.name,
+    code: typeof g.code === 'string' ? g.code : undefined,
+    message: e.message,
+    file: g.file,
+    line: g.line,
+    offset: g.offset,
+    cause: e.cause === undefined || depth >= 4 ? undefined : toWire(e.cause, depth + 1),
+  };
+}
+
+/**
+ * The error `w` describes, rebuilt as our class of the same name; anything else (a TypeError, a plain Error from a
+ * library) becomes a DriverError with its own code, or `worker-error`, and the same message.
+ */
+export function fromWire(w: WireError): GangflashError {
+  const Class = WIRE_CLASSES[w.name] ?? DriverError;
+  const e = new Class(w.code ?? 'worker-error', w.message, { file: w.file, line: w.line, offset: w.offset });
+  if (w.cause) Object.defineProperty(e, 'cause', { value: fromWire(w.cause), enumerable: false, writable: true, configurable: true });
+  return e;
+}

@@ -12,6 +12,7 @@ import { attachRing, markConsumerDead } from '../src/fanout/ring-layout.js';
 import { extentsFrom } from '../src/fanout/resume.js';
 import type { CycleFigures, FromSession, ImageFile, SessionTask, ToSession } from '../src/fanout/session-messages.js';
 import { createDriver } from '../src/programmers/registry.js';
+import { toWire } from '../src/errors.js';
 import { runCycle, type CycleProgress } from '../src/programmers/cycle.js';
 import type { ProgrammerDriver, Stage } from '../src/programmers/driver.js';
 
@@ -89,7 +90,7 @@ export default async function programmerSession(task: SessionTask): Promise<stri
     return 'closed';
   } catch (e) {
     markConsumerDead(attachRing(task.ring), task.consumer);
-    post({ type: 'error', wave, message: e instanceof Error ? e.message : String(e) });
+    post({ type: 'error', wave, error: toWire(e) });
     throw e;
   } finally {
     await driver?.close().catch(() => undefined);

@@ -6,9 +6,9 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Chip } from '../catalog/chip.js';
-import { UsageError } from '../errors.js';
+import { fromWire, UsageError } from '../errors.js';
 import { openImage } from '../images/open.js';
-import type { CycleSiteResult } from '../programmers/cycle.js';
+import { linkLost, type ProgrammerLoss, type SiteResult } from '../programmers/site-result.js';
 import type { Stage } from '../programmers/driver.js';
 import type { EmmcPartition } from '../layout/target.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
@@ -55,11 +55,11 @@ export interface SessionWorker {
 export type FarmEvent =
   | { type: 'progress'; wave: number; programmer: string; sites: number[]; stage: Stage; partition?: EmmcPartition; bytesDone: number; bytesTotal?: number }
   | { type: 'detached'; wave: number; programmer: string; offset: number }
-  | { type: 'cycle-done'; wave: number; programmer: string; results: CycleSiteResult[] }
-  | { type: 'lost'; wave: number; programmer: string; reason: string };
+  | { type: 'cycle-done'; wave: number; programmer: string; results: SiteResult[] }
+  | { type: 'lost'; wave: number; programmer: string; loss: ProgrammerLoss };
 
-/** A programmer's outcome of a wave: its sites' results, or why its worker was lost (its devices are `link-lost`). */
-export type ProgrammerWaveResult = { results: CycleSiteResult[]; figures: CycleFigures } | { lost: string };
+/** A programmer's outcome of a wave (a ProgrammerOutcome with the worker's figures): its sites' results, or why it gave none. */
+export type ProgrammerWaveResult = { results: SiteResult[]; figures: CycleFigures } | { lost: ProgrammerLoss };
 
 /** What one wave cost the host. */
 export interface WaveStats {
@@ -81,7 +81,7 @@ interface Member {
   task: Promise<unknown>;
   abort: AbortController;
   ready: Promise<void>;
-  down?: string;
+  down?: ProgrammerLoss;
   /** Set while a wave waits for this programmer. */
   pending?: { wave: number; sites: number[]; onEvent: (e: FarmEvent) => void; settle: (r: ProgrammerWaveResult) => void };
 }
@@ -137,7 +137,7 @@ export class FarmSession {
   }
 
   /** Names of the programmers and why each one is down (undefined when up). */
-  status(): Map<string, string | undefined> {
+  status(): Map<string, ProgrammerLoss | undefined> {
     return new Map([...this.members].map(([k, m]) => [k, m.down]));
   }
 
@@ -151,13 +151,14 @@ export class FarmSession {
     port1.on('message', (msg: FromSession) => {
       if (msg.type === 'ready') readyDone();
       else if (msg.type === 'error') {
-        this.lose(m, msg.message);
+        const error = fromWire(msg.error);
+        this.lose(m, linkLost(error.message, error));
         readyDone();
       } else this.onMessage(m, msg);
     });
     m.task = this.pool.run(task, { transferList: [port2 as never], signal: abort.signal }).then(
-      () => this.lose(m, 'its session ended'),
-      (err: unknown) => this.lose(m, err instanceof Error ? err.message : String(err)),
+      () => this.lose(m, linkLost('its session ended')),
+      (err: unknown) => this.lose(m, linkLost(err instanceof Error ? err.message : String(err))),
     ).finally(() => {
       readyDone();
       port1.close();
@@ -165,13 +166,15 @@ export class FarmSession {
   }
 
   /** Marks a programmer lost: its ring references go, its wave (if any) gets `{ lost }`. Idempotent. */
-  private lose(m: Member, reason: string): void {
-    if (m.down === undefined) m.down = reason;
+  private lose(m: Member, loss: ProgrammerLoss): void {
+    if (m.down === undefined) m.down = loss;
+    // The worker's own report may arrive after piscina's rejection of its task: keep its error as the cause.
+    else if (m.down.cause === undefined && loss.cause !== undefined) m.down = { ...m.down, cause: loss.cause };
     markConsumerDead(this.ring, m.consumer);
     const p = m.pending;
     if (p) {
       m.pending = undefined;
-      p.onEvent({ type: 'lost', wave: p.wave, programmer: m.spec.name, reason: m.down });
+      p.onEvent({ type: 'lost', wave: p.wave, programmer: m.spec.name, loss: m.down });
       p.settle({ lost: m.down });
     }
   }
@@ -207,7 +210,7 @@ export class FarmSession {
     const live = [...cycles.keys()].map((k) => this.members.get(k)!).filter((m) => {
       if (m.down === undefined) return true;
       out.set(m.spec.name, { lost: m.down });
-      onEvent({ type: 'lost', wave, programmer: m.spec.name, reason: m.down });
+      onEvent({ type: 'lost', wave, programmer: m.spec.name, loss: m.down });
       return false;
     });
     if (live.length === 0) return out;
@@ -240,13 +243,13 @@ export class FarmSession {
   }
 
   /**
-   * Gives up on every programmer still in the running wave (a watchdog fired): each is marked lost with `reason`,
-   * its worker task is aborted and its ring references released, so the wave ends now.
+   * Gives up on every programmer still in the running wave (a watchdog fired, the lease was taken): each is marked
+   * lost with `loss`, its worker task is aborted and its ring references released, so the wave ends now.
    */
-  abortWave(reason: string): string[] {
+  abortWave(loss: ProgrammerLoss): string[] {
     const stuck = [...this.members.values()].filter((m) => m.pending);
     for (const m of stuck) {
-      this.lose(m, reason);
+      this.lose(m, loss);
       m.abort.abort();
     }
     return stuck.map((m) => m.spec.name);

@@ -3,7 +3,9 @@ import type { MessagePort } from 'node:worker_threads';
 import type { Chip } from '../catalog/chip.js';
 import type { Stage } from '../programmers/driver.js';
 import type { EmmcPartition } from '../layout/target.js';
-import type { CyclePlan, CycleSiteResult } from '../programmers/cycle.js';
+import type { CyclePlan } from '../programmers/cycle.js';
+import type { SiteResult } from '../programmers/site-result.js';
+import type { WireError } from '../errors.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 
 /** An image on disk, as a worker opens it itself (boot partitions, or the rest of an image after a detach). */
@@ -58,5 +60,5 @@ export type FromSession =
   | { type: 'ready'; sites: number }
   | { type: 'progress'; wave: number; stage: Stage; partition?: EmmcPartition; bytesDone: number; bytesTotal?: number }
   | { type: 'detached'; wave: number; offset: number }
-  | { type: 'done'; wave: number; results: CycleSiteResult[]; figures: CycleFigures }
-  | { type: 'error'; wave?: number; message: string };
+  | { type: 'done'; wave: number; results: SiteResult[]; figures: CycleFigures }
+  | { type: 'error'; wave?: number; error: WireError };

@@ -2,6 +2,7 @@ import type { Extent } from '../images/extent.js';
 import type { Insertion, ProgrammerDriver, SerialWrite, SiteFailure, SiteOutcome, Stage } from './driver.js';
 import type { ExtCsdWrite } from '../layout/ext-csd.js';
 import type { EmmcPartition, ProgramTarget } from '../layout/target.js';
+import type { SiteResult } from './site-result.js';
 
 /** The device operations a job can ask for, in the order a cycle runs them. */
 export type CycleOp = 'id' | 'erase' | 'blank' | 'program' | 'verify';
@@ -37,20 +38,6 @@ export interface CyclePlan {
   deviceBytes?: number;
 }
 
-/** One site's result of a cycle. */
-export interface CycleSiteResult {
-  site: number;
-  /** The device's trace label from the insertion. */
-  device: string;
-  ok: boolean;
-  failure?: SiteFailure;
-  /** NAND bad blocks known on the device at its last operation. */
-  badBlocks: number;
-  /** ms since the epoch. */
-  startedAt: number;
-  endedAt: number;
-}
-
 /** Progress of a cycle: the stage (and partition while programming/verifying) and bytes done of its total. */
 export interface CycleProgress {
   stage: Stage;
@@ -76,8 +63,8 @@ export async function runCycle(
   plan: CyclePlan,
   openExtents: () => AsyncIterable<Extent>,
   onProgress?: (p: CycleProgress) => void,
-): Promise<CycleSiteResult[]> {
-  const results = new Map<number, CycleSiteResult>();
+): Promise<SiteResult[]> {
+  const results = new Map<number, SiteResult>();
   const start = Date.now();
   for (const ins of plan.insertions) results.set(ins.site, { site: ins.site, device: ins.device, ok: true, badBlocks: 0, startedAt: start, endedAt: start });
   let alive = plan.insertions.map((i) => i.site);

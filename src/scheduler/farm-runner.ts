@@ -4,7 +4,8 @@ import { fileIdentity } from '../images/file-identity.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import { FarmSession, type FarmSessionOptions, type WireCyclePlan } from '../fanout/farm-session.js';
 import type { CycleTemplate } from './lot-job.js';
-import type { CycleRequest, CycleSiteOutcome, SiteProgress, WaveOutcome, WaveRunner } from './wave-runner.js';
+import type { ProgrammerLoss, ProgrammerOutcome } from '../programmers/site-result.js';
+import type { CycleRequest, SiteProgress, WaveRunner } from './wave-runner.js';
 
 /** What FarmWaveRunner.start needs. */
 export interface FarmWaveRunnerOptions {
@@ -56,7 +57,7 @@ export class FarmWaveRunner implements WaveRunner {
     return this.session.lastWave;
   }
 
-  async runWave(cycles: Map<string, CycleRequest>, onProgress: (p: SiteProgress) => void): Promise<Map<string, WaveOutcome>> {
+  async runWave(cycles: Map<string, CycleRequest>, onProgress: (p: SiteProgress) => void): Promise<Map<string, ProgrammerOutcome>> {
     const t = this.opts.template;
     const plans = new Map<string, WireCyclePlan>();
     for (const [name, req] of cycles) {
@@ -79,20 +80,11 @@ export class FarmWaveRunner implements WaveRunner {
     });
     // A write during the wave may have reached some sockets: nothing of this wave is recorded.
     this.checkImages('during the cycle in flight');
-    const out = new Map<string, WaveOutcome>();
-    for (const [name, r] of results) {
-      out.set(
-        name,
-        'lost' in r
-          ? { lost: r.lost }
-          : { results: r.results.map((x): CycleSiteOutcome => ({ site: x.site, failure: x.failure, badBlocks: x.badBlocks, startedAt: x.startedAt, endedAt: x.endedAt })) },
-      );
-    }
-    return out;
+    return results;
   }
 
-  abortWave(reason: string): string[] {
-    return this.session.abortWave(reason);
+  abortWave(loss: ProgrammerLoss): string[] {
+    return this.session.abortWave(loss);
   }
 
   restart(programmer: string): Promise<void> {

@@ -20,6 +20,7 @@ import { HubJournalStore } from '../store/hub-journal.js';
 import type { SerialLedger } from '../serials/ledger.js';
 import { gangflashVersion } from '../paths.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
+import { linkLost } from '../programmers/site-result.js';
 import type { RingOptions } from '../fanout/farm-session.js';
 import { prepareLotJob, type LotJob } from './lot-job.js';
 import { RunLeases } from './run-leases.js';
@@ -211,7 +212,7 @@ export class LotService {
         // Paused past the heartbeat and taken over: stop at once; the database refuses anything this run would record.
         stolen = e;
         this.stopper.abort();
-        runner?.abortWave('the lease was taken by another run');
+        runner?.abortWave(linkLost('the lease was taken by another run'));
         hooks.notice?.(`${e.message}; stopping now, nothing more is recorded`);
         hooks.stopping?.();
       },

@@ -9,7 +9,8 @@ import { issueWrites, SerialExhausted, UNTOUCHED_STAGES, type Issue, type Serial
 import { closeInterrupted, Recorder, type AttemptRecord } from './recorder.js';
 import { leaseLostError, type Fence } from './fence.js';
 import { now, type RunEnd, type RunListener } from './events.js';
-import type { CycleRequest, WaveOutcome, WaveRunner } from './wave-runner.js';
+import type { CycleRequest, WaveRunner } from './wave-runner.js';
+import { linkLost, type ProgrammerOutcome } from '../programmers/site-result.js';
 import { dbWriteFailed, dbWriteFailedAtStart } from './db-write.js';
 import { GuardedWrites } from './guarded-writes.js';
 import { placeDevices, siteKey, type Placed } from './placement.js';
@@ -63,9 +64,6 @@ export interface RunSummary {
   attempts: number;
   seconds: number;
 }
-
-/** How a wave given up by the watchdog marks its programmers' loss. */
-const TIMEOUT_PREFIX = 'timeout:';
 
 /** Failures retried once on another site: the socket's, or the programmer's link. */
 const RETRYABLE = new Set([...SOCKET_FAILURES, 'link-lost', 'timeout']);
@@ -188,7 +186,7 @@ class LotRun {
       }
       if (!started) return this.writes.leaseLost ? 'lease-lost' : 'db-error';
       const { serialOf, ids } = started;
-      let outcomes: Map<string, WaveOutcome>;
+      let outcomes: Map<string, ProgrammerOutcome>;
       try {
         outcomes = await this.runWave(placed, serialOf);
       } catch (e) {
@@ -198,7 +196,7 @@ class LotRun {
       }
       // Paused past its heartbeat and taken over meanwhile: nothing of this wave is recorded (the database would refuse it).
       if (this.leaseGone()) return 'lease-lost';
-      for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: 'no result from the programmer' }, serialOf, ids);
+      for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: linkLost('no result from the programmer') }, serialOf, ids);
       if (this.writes.leaseLost) return 'lease-lost';
       if (this.writes.failure) {
         opts.listener({ type: 'alarm', at: now(), code: 'db-write-failed', message: dbWriteFailed(this.writes.failure, this.unrecorded).message });
@@ -299,7 +297,7 @@ class LotRun {
   }
 
   /** Starts every programmer's cycle and waits for the wave under the watchdog of the wave queue. */
-  private async runWave(placed: Map<string, Placed[]>, serialOf: Map<unknown, Issue>): Promise<Map<string, WaveOutcome>> {
+  private async runWave(placed: Map<string, Placed[]>, serialOf: Map<unknown, Issue>): Promise<Map<string, ProgrammerOutcome>> {
     const { opts } = this;
     const cycles = new Map<string, CycleRequest>();
     for (const [prog, list] of placed) {
@@ -325,20 +323,20 @@ class LotRun {
       return await this.waves.add(() => inflight, { timeout });
     } catch (e) {
       if (!(e instanceof TimeoutError)) throw e;
-      const stuck = this.runner.abortWave(`${TIMEOUT_PREFIX} the cycle ran longer than ${Math.round(timeout / 1000)} s`);
+      const stuck = this.runner.abortWave({ code: 'timeout', message: `the cycle ran longer than ${Math.round(timeout / 1000)} s` });
       this.alarm('cycle-timeout', `wave ${this.wave}: ${stuck.join(', ')} did not finish in time; their devices fail with timeout`);
       return inflight;
     }
   }
 
   /** Records one programmer's results: an attempt per device (and the device when final), retries, site health. */
-  private async settle(prog: string, list: Placed[], o: WaveOutcome, serialOf: Map<unknown, Issue>, ids: Map<Placed, number>): Promise<void> {
+  private async settle(prog: string, list: Placed[], o: ProgrammerOutcome, serialOf: Map<unknown, Issue>, ids: Map<Placed, number>): Promise<void> {
     if ('lost' in o) {
       const n = (this.losses.get(prog) ?? 0) + 1;
       const limit = this.opts.programmerLossLimit ?? 2;
       this.losses.set(prog, n);
       const who = this.sites.find((s) => s.programmer === prog);
-      this.alarm('programmer-lost', `${prog}: ${o.lost}${n >= limit ? '; taken out of the run' : '; restarting it'}`, who && { programmer: who.programmer, programmerId: who.programmerId });
+      this.alarm('programmer-lost', `${prog}: ${o.lost.code === 'timeout' ? 'timeout: ' : ''}${o.lost.message}${n >= limit ? '; taken out of the run' : '; restarting it'}`, who && { programmer: who.programmer, programmerId: who.programmerId });
       if (n >= limit) this.out.add(prog);
       else await this.runner.restart(prog);
     } else this.losses.set(prog, 0);
@@ -346,8 +344,8 @@ class LotRun {
     // A lost programmer reports no times: its devices' attempts span the wave.
     for (const p of list) {
       const r = 'lost' in o ? undefined : o.results.find((x) => x.site === p.site.site);
-      const why = 'lost' in o ? o.lost : 'site missing from the result';
-      const failure = r ? r.failure : { code: why.startsWith(TIMEOUT_PREFIX) ? ('timeout' as const) : ('link-lost' as const), stage: 'program' as const, message: why };
+      const loss = 'lost' in o ? o.lost : linkLost('site missing from the result');
+      const failure = r ? r.failure : { code: loss.code, stage: 'program' as const, message: loss.message };
       const code = failure?.code ?? null;
       const retry = code !== null && RETRYABLE.has(code) && (p.device.failures ?? 0) === 0;
       const rec: AttemptRecord = {

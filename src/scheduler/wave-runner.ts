@@ -1,22 +1,11 @@
-import type { FailureCode, Insertion, SerialWrite, Stage } from '../programmers/driver.js';
+import type { Insertion, SerialWrite, Stage } from '../programmers/driver.js';
+import type { ProgrammerLoss, ProgrammerOutcome } from '../programmers/site-result.js';
 
 /** What the scheduler asks of one programmer for one cycle; the job's operations are fixed when the runner starts. */
 export interface CycleRequest {
   insertions: Insertion[];
   serials: SerialWrite[];
 }
-
-/** One site's result of a cycle. */
-export interface CycleSiteOutcome {
-  site: number;
-  failure?: { code: FailureCode; stage: Stage; message: string };
-  badBlocks: number;
-  startedAt: number;
-  endedAt: number;
-}
-
-/** A programmer's result of a wave: its sites' outcomes, or the reason its worker/link was lost. */
-export type WaveOutcome = { results: CycleSiteOutcome[] } | { lost: string };
 
 /** Live progress of one site. */
 export interface SiteProgress {
@@ -32,9 +21,9 @@ export interface SiteProgress {
  * cycle in it. The scheduler sees only this, never a driver.
  */
 export interface WaveRunner {
-  runWave(cycles: Map<string, CycleRequest>, onProgress: (p: SiteProgress) => void): Promise<Map<string, WaveOutcome>>;
-  /** Gives up on the programmers still in the running wave: they end as `{ lost: reason }`. Returns their names. */
-  abortWave(reason: string): string[];
+  runWave(cycles: Map<string, CycleRequest>, onProgress: (p: SiteProgress) => void): Promise<Map<string, ProgrammerOutcome>>;
+  /** Gives up on the programmers still in the running wave: they end as `{ lost: loss }`. Returns their names. */
+  abortWave(loss: ProgrammerLoss): string[];
   /** Starts a fresh session for a programmer whose worker was lost. */
   restart(programmer: string): Promise<void>;
   close(): Promise<void>;

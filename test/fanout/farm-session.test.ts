@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FarmSession, type FarmEvent, type WireCyclePlan } from '../../src/fanout/farm-session.js';
 import type { ProgrammerSpec } from '../../src/programmers/spec.js';
+import { FarmError } from '../../src/errors.js';
 import { emmcChip } from '../programmers/chips.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { makeImage } from './ring-fixtures.js';
@@ -65,13 +66,13 @@ describe('FarmSession on the sim driver', () => {
     const events: FarmEvent[] = [];
     const out = await s.runWave({ path: imagePath }, wave(['p1', 'p2', 'p3'], 1), (e) => events.push(e));
     const p2 = out.get('p2')!;
-    expect('lost' in p2 && p2.lost).toMatch(/crashed after/);
+    expect('lost' in p2 && p2.lost).toMatchObject({ code: 'link-lost', message: expect.stringMatching(/crashed after/) });
     for (const name of ['p1', 'p3']) {
       const r = out.get(name)!;
       expect('results' in r && r.results.every((x) => x.ok)).toBe(true);
     }
     expect(events.filter((e) => e.type === 'lost').map((e) => e.programmer)).toEqual(['p2']);
-    expect(s.status().get('p2')).toMatch(/crashed/);
+    expect(s.status().get('p2')?.message).toMatch(/crashed/);
     // lost stays lost until the scheduler restarts it
     const still = await s.runWave({ path: imagePath }, wave(['p2', 'p1'], 2));
     expect('lost' in still.get('p2')!).toBe(true);
@@ -82,10 +83,14 @@ describe('FarmSession on the sim driver', () => {
     for (const r of back.values()) expect('results' in r && r.results.every((x) => x.ok)).toBe(true);
   });
 
-  it('a programmer whose driver cannot be built is reported lost with the reason, the others run', async () => {
+  it('a programmer whose driver cannot be built is reported lost with the worker\'s error rebuilt as our error class, the others run', async () => {
     const s = await FarmSession.start({ programmers: [spec('ok'), spec('bad', { speed: -1 })], chip: emmcChip });
     sessions.push(s);
-    expect(s.status().get('bad')).toMatch(/options\.speed/);
+    const down = s.status().get('bad');
+    expect(down?.message).toMatch(/options\.speed/);
+    expect(down?.code).toBe('link-lost');
+    expect(down?.cause).toBeInstanceOf(FarmError);
+    expect(down?.cause).toMatchObject({ code: 'bad-programmer-spec' });
     const out = await s.runWave({ path: imagePath }, wave(['ok', 'bad'], 1));
     expect('lost' in out.get('bad')!).toBe(true);
     expect('results' in out.get('ok')! && (out.get('ok') as { results: { ok: boolean }[] }).results.every((x) => x.ok)).toBe(true);

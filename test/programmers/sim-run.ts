@@ -1,5 +1,6 @@
 import type { Chip } from '../../src/catalog/chip.js';
-import { runCycle, type CycleOp, type CycleSiteResult } from '../../src/programmers/cycle.js';
+import { runCycle, type CycleOp } from '../../src/programmers/cycle.js';
+import type { SiteResult } from '../../src/programmers/site-result.js';
 import { createDriver } from '../../src/programmers/registry.js';
 import { generateImage, type Piece } from '../contract/image-stream.js';
 
@@ -19,7 +20,7 @@ export interface SimBatch {
 }
 
 /** One cycle's results, with the cycle number. */
-export interface BatchResult extends CycleSiteResult {
+export interface BatchResult extends SiteResult {
   cycle: number;
 }
 
@@ -45,7 +46,7 @@ export async function runSimBatch(b: SimBatch): Promise<BatchResult[]> {
 }
 
 /** Count of results per failure code ('ok' for passes). */
-export function byCode(results: CycleSiteResult[]): Record<string, number> {
+export function byCode(results: SiteResult[]): Record<string, number> {
   const m: Record<string, number> = {};
   for (const r of results) m[r.failure?.code ?? 'ok'] = (m[r.failure?.code ?? 'ok'] ?? 0) + 1;
   return m;
