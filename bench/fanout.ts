@@ -29,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Chip } from '../src/catalog/chip.js';
-import type { FarmSession as FarmSessionType, RingOptions, WireCyclePlan } from '../src/fanout/farm-session.js';
+import type { FarmSession as FarmSessionType, RingOptions, WireCyclePlan } from '../src/fanout/pool/farm-session.js';
 import type { ProgrammerSpec } from '../src/programmers/spec.js';
 import { floorPasses } from './fanout-lib/floor.js';
 import { interleaved, measure, parseSize, type Cost } from './fanout-lib/measure.js';
@@ -39,9 +39,9 @@ const { values: args } = parseArgs({
   options: { size: { type: 'string' }, big: { type: 'boolean' }, programmers: { type: 'string' }, 'rt-size': { type: 'string' }, only: { type: 'string' }, rounds: { type: 'string' }, source: { type: 'boolean' } },
 });
 const rounds = Number(args.rounds ?? 3);
-const dist = new URL('../dist/src/fanout/farm-session.js', import.meta.url);
+const dist = new URL('../dist/src/fanout/pool/farm-session.js', import.meta.url);
 if (!args.source && !fs.existsSync(dist)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` first (or pass --source)');
-const { FarmSession } = (await import(args.source ? '../src/fanout/farm-session.js' : dist.href)) as { FarmSession: typeof FarmSessionType };
+const { FarmSession } = (await import(args.source ? '../src/fanout/pool/farm-session.js' : dist.href)) as { FarmSession: typeof FarmSessionType };
 const size = args.big ? 4 * 2 ** 30 : parseSize(args.size ?? '1G');
 const rtSize = args['rt-size'] ? parseSize(args['rt-size']) : args.size || args.big ? Math.min(size, 2 * 2 ** 30) : 2 * 2 ** 30;
 const Ps = (args.programmers ?? '1,2,4,8').split(',').map(Number);

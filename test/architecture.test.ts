@@ -79,10 +79,9 @@ const rules: { from: string; allowed: string[]; why: string; types?: 'checked' }
   { from: 'src/mes', allowed: ['src/mes', 'src/store', 'src/db', 'src/errors.ts'], why: 'MES messages and their publisher use the outbox store, nothing of the scheduler or the CLI' },
   { from: 'src/store', allowed: ['src/store', 'src/db'], why: 'the store holds the SQL and uses only the database handle' },
   { from: 'src/serials', allowed: ['src/serials', 'src/store', 'src/db', 'src/images', 'src/errors.ts'], why: 'serial rules and their ledger read images formats and the store, nothing above them' },
-  { from: 'workers', allowed: ['workers', 'src/fanout', 'src/programmers', 'src/images', 'src/layout', 'src/catalog/chip.ts', 'src/errors.ts'], why: 'workers never open the database' },
   { from: 'src/hub', allowed: ['src/hub', 'src/errors.ts', 'src/paths.ts'], why: 'the hub (PostgreSQL engine and its store) uses nothing of the station' },
   { from: 'src/station', allowed: ['src/station', 'src/hub', 'src/store', 'src/db', 'src/errors.ts'], why: 'a station\'s hub link joins the journal\'s store and the hub, and is handed to the scheduler as its work supply' },
-  { from: 'src/fanout', allowed: ['src/fanout', 'src/images', 'src/programmers', 'src/catalog/chip.ts', 'src/errors.ts', 'src/layout', 'workers'], why: 'the fan-out never touches the database' },
+  { from: 'src/fanout', allowed: ['src/fanout', 'src/images', 'src/programmers', 'src/catalog/chip.ts', 'src/errors.ts', 'src/layout'], why: 'the fan-out and its worker threads never touch the database' },
 ];
 
 describe('architecture', () => {
@@ -154,7 +153,7 @@ describe('architecture', () => {
     // `db.transaction(…)`, `db.exec(…)`, `new Database(…)`); drivers' own `prepare()` stage methods are not SQL.
     const sql = /\.(prepare|exec)\(\s*[`'"]|\b(db|raw|conn|database)\s*\.\s*(prepare|exec|transaction|pragma)\s*\(|new\s+Database\s*\(/;
     const bad: string[] = [];
-    for (const f of [...files('src'), ...files('workers')]) {
+    for (const f of files('src')) {
       if (under(f, 'src/store') || under(f, 'src/db')) continue;
       fs.readFileSync(path.join(root, f), 'utf8').split('\n').forEach((line, i) => {
         if (sql.test(line)) bad.push(`${f}:${i + 1}: ${line.trim()}`);
@@ -164,7 +163,7 @@ describe('architecture', () => {
   });
 
   it('pg is imported only by the hub connection, and hub SQL runs only in src/hub/store and the hub migrations', () => {
-    const all = [...files('src'), ...files('workers')];
+    const all = files('src');
     const pgUsers = all.filter((f) => /from\s+['"]pg['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')));
     expect(pgUsers).toEqual(['src/hub/connection.ts']);
     const sqlRunners = all.filter((f) => !under(f, 'src/hub/store') && f !== 'src/hub/connection.ts' && f !== 'src/hub/migrations.ts')
@@ -172,8 +171,21 @@ describe('architecture', () => {
     expect(sqlRunners).toEqual([]);
   });
 
+  it('the chunk ring (src/fanout) knows nothing of the worker pool (src/fanout/pool) that uses it', () => {
+    const ring = files('src/fanout').filter((f) => !under(f, 'src/fanout/pool'));
+    const bad = ring.flatMap((f) => imports(f).filter((i) => under(i.target, 'src/fanout/pool')).map((i) => `${f} -> ${i.target}`));
+    expect(ring.length).toBeGreaterThan(0);
+    expect(bad).toEqual([]);
+  });
+
+  it('piscina is used only by the worker pool (src/fanout/pool), and the chunk ring starts no thread', () => {
+    const read = (f: string) => fs.readFileSync(path.join(root, f), 'utf8');
+    expect(files('src').filter((f) => !under(f, 'src/fanout/pool') && /from\s+['"]piscina['"]/.test(read(f)))).toEqual([]);
+    expect(files('src/fanout').filter((f) => !under(f, 'src/fanout/pool') && /from\s+['"]node:worker_threads['"]/.test(read(f)))).toEqual([]);
+  });
+
   it('better-sqlite3 is imported only on the main-thread side', () => {
-    const offenders = [...files('src/programmers'), ...files('src/fanout'), ...files('workers')].filter((f) =>
+    const offenders = [...files('src/programmers'), ...files('src/fanout')].filter((f) =>
       /from\s+['"]better-sqlite3['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')),
     );
     expect(offenders).toEqual([]);

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 
 const { image, programmers, chip, cycles } = JSON.parse(process.argv[2]);
-const { FarmSession } = await import(new URL('../../dist/src/fanout/farm-session.js', import.meta.url).href);
+const { FarmSession } = await import(new URL('../../dist/src/fanout/pool/farm-session.js', import.meta.url).href);
 const hwmMB = () => Math.round(Number(/VmHWM:\s*(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) / 1024);
 
 const atStart = hwmMB();

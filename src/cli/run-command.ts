@@ -3,7 +3,7 @@ import { LotService } from '../scheduler/lot-service.js';
 import type { StationLink, StationOptions } from '../station/station-link.js';
 import { StationSupply } from '../station/run-supply.js';
 import type { RunEnd } from '../scheduler/events.js';
-import type { RingOptions } from '../fanout/farm-session.js';
+import type { RingOptions } from '../fanout/pool/farm-session.js';
 import { runOutput, type RunOutput, type RunOutputMode } from './run-output.js';
 import { liveSetup } from './live-setup.js';
 import { EXIT } from './exit-codes.js';

@@ -2,7 +2,7 @@ import type { Chip } from '../catalog/chip.js';
 import { ImageFormatError } from '../errors.js';
 import { fileIdentity } from '../images/file-identity.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
-import { FarmSession, type FarmSessionOptions, type WireCyclePlan } from '../fanout/farm-session.js';
+import { FarmSession, type FarmSessionOptions, type WireCyclePlan } from '../fanout/pool/farm-session.js';
 import type { CycleTemplate } from './lot-job.js';
 import type { ProgrammerLoss, ProgrammerOutcome } from '../programmers/site-result.js';
 import type { CycleRequest, SiteProgress, WaveRunner } from './wave-runner.js';

@@ -21,7 +21,7 @@ import type { SerialLedger } from '../serials/ledger.js';
 import { gangflashVersion } from '../paths.js';
 import type { ProgrammerSpec } from '../programmers/spec.js';
 import { linkLost } from '../programmers/site-result.js';
-import type { RingOptions } from '../fanout/farm-session.js';
+import type { RingOptions } from '../fanout/pool/farm-session.js';
 import { prepareLotJob, type LotJob } from './lot-job.js';
 import { RunLeases } from './run-leases.js';
 import { farmProgrammers, farmSites, siteUnusable, type FarmProgrammer, type FarmSite } from './farm-sites.js';

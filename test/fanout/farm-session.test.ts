@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FarmSession, type FarmEvent, type WireCyclePlan } from '../../src/fanout/farm-session.js';
+import { FarmSession, type FarmEvent, type WireCyclePlan } from '../../src/fanout/pool/farm-session.js';
 import type { ProgrammerSpec } from '../../src/programmers/spec.js';
 import { FarmError } from '../../src/errors.js';
 import { emmcChip } from '../programmers/chips.js';

@@ -15,7 +15,7 @@ const dir = tmpDir();
  */
 function brokenInstall(): string {
   const copy = path.join(dir, 'broken');
-  for (const d of ['src', 'workers', 'chipdb', 'adapters']) fs.cpSync(path.join(root, d), path.join(copy, d), { recursive: true });
+  for (const d of ['src', 'chipdb', 'adapters']) fs.cpSync(path.join(root, d), path.join(copy, d), { recursive: true });
   fs.copyFileSync(path.join(root, 'package.json'), path.join(copy, 'package.json'));
   const modules = path.join(copy, 'node_modules');
   fs.mkdirSync(modules);

@@ -4,8 +4,8 @@
  * thread dies, as it would on a native crash) and never answers again.
  */
 import { Piscina } from 'piscina';
-import type { FromSession, SessionTask } from '../../src/fanout/session-messages.js';
-import programmerSession from '../../workers/programmer-session.js';
+import type { FromSession, SessionTask } from '../../src/fanout/pool/messages.js';
+import programmerSession from '../../src/fanout/pool/session-worker.js';
 
 /** Which programmer dies, in which wave, after how many image bytes programmed. */
 export interface CrashPlan {

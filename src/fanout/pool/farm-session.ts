@@ -1,23 +1,23 @@
 /**
  * The farm's worker side, seen from the main thread: a piscina pool with one thread per programmer, each running one
- * long-lived session task (workers/programmer-session.ts) that owns the programmer's driver. A wave streams one image
+ * long-lived session task (session-worker.ts, beside this file) that owns the programmer's driver. A wave streams one image
  * once through the shared chunk ring to every programmer that has a cycle in it and collects their results.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { Chip } from '../catalog/chip.js';
-import { fromWire, UsageError } from '../errors.js';
-import { openImage } from '../images/open.js';
-import { linkLost, type ProgrammerLoss, type SiteResult } from '../programmers/site-result.js';
-import type { Stage } from '../programmers/driver.js';
-import type { EmmcPartition } from '../layout/target.js';
-import type { ProgrammerSpec } from '../programmers/spec.js';
-import { createRing, markConsumerDead, resetRing, type RingViews } from './ring-layout.js';
-import { RingWriter, type RingWriteStats } from './ring-writer.js';
-import type { CycleFigures, FromSession, ImageFile, SessionTask, WireCyclePlan } from './session-messages.js';
-import { RING_DEFAULTS } from './ring-defaults.js';
+import type { Chip } from '../../catalog/chip.js';
+import { fromWire, UsageError } from '../../errors.js';
+import { openImage } from '../../images/open.js';
+import { linkLost, type ProgrammerLoss, type SiteResult } from '../../programmers/site-result.js';
+import type { Stage } from '../../programmers/driver.js';
+import type { EmmcPartition } from '../../layout/target.js';
+import type { ProgrammerSpec } from '../../programmers/spec.js';
+import { createRing, markConsumerDead, resetRing, type RingViews } from '../ring-layout.js';
+import { RingWriter, type RingWriteStats } from '../ring-writer.js';
+import type { CycleFigures, FromSession, ImageFile, SessionTask, WireCyclePlan } from './messages.js';
+import { RING_DEFAULTS } from '../ring-defaults.js';
 
-export type { WireCyclePlan, BootImageFile, ImageFile, CycleFigures } from './session-messages.js';
+export type { WireCyclePlan, BootImageFile, ImageFile, CycleFigures } from './messages.js';
 
 /** Ring sizes of a farm session. */
 export interface RingOptions {
@@ -39,7 +39,7 @@ export interface FarmSessionOptions {
   slowConsumerMs?: number;
   /** Minimum ms between two progress events of one programmer within a stage. @default 100 */
   progressMs?: number;
-  /** The session worker each programmer runs in, injected like serialport's mock binding. @default the real one (workers/programmer-session) */
+  /** The session worker each programmer runs in, injected like serialport's mock binding. @default the real one (session-worker.ts) */
   worker?: SessionWorker;
 }
 
@@ -100,7 +100,7 @@ const READ_BYTES = 4 << 20;
 const YOUNG_GEN_MB = 4;
 
 /** The real session worker, from source (.ts, under tsx) or from dist/. */
-const realWorker: SessionWorker = { url: new URL(`../../workers/programmer-session.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url) };
+const realWorker: SessionWorker = { url: new URL(`./session-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url) };
 
 /** Piscina's options for loading a session worker. */
 function workerFile(w: SessionWorker): { filename: string; execArgv: string[]; workerData: unknown } {

@@ -1,12 +1,12 @@
 /** What the main thread and a programmer's session worker say to each other over its MessagePort. */
 import type { MessagePort } from 'node:worker_threads';
-import type { Chip } from '../catalog/chip.js';
-import type { Stage } from '../programmers/driver.js';
-import type { EmmcPartition } from '../layout/target.js';
-import type { CyclePlan } from '../programmers/cycle.js';
-import type { SiteResult } from '../programmers/site-result.js';
-import type { WireError } from '../errors.js';
-import type { ProgrammerSpec } from '../programmers/spec.js';
+import type { Chip } from '../../catalog/chip.js';
+import type { Stage } from '../../programmers/driver.js';
+import type { EmmcPartition } from '../../layout/target.js';
+import type { CyclePlan } from '../../programmers/cycle.js';
+import type { SiteResult } from '../../programmers/site-result.js';
+import type { WireError } from '../../errors.js';
+import type { ProgrammerSpec } from '../../programmers/spec.js';
 
 /** An image on disk, as a worker opens it itself (boot partitions, or the rest of an image after a detach). */
 export interface ImageFile {
