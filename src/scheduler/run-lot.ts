@@ -1,4 +1,3 @@
-import PQueue, { TimeoutError } from 'p-queue';
 import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
 import type { SerialWrite } from '../programmers/driver.js';
@@ -85,7 +84,6 @@ class LotRun {
   private readonly mes: MesWriter | null;
   private readonly writes = new GuardedWrites();
   private readonly watch: SiteWatch;
-  private readonly waves = new PQueue({ concurrency: 1 });
   private readonly losses = new Map<string, number>();
   private readonly out = new Set<string>();
   private readonly unrecorded: string[] = [];
@@ -314,18 +312,21 @@ class LotRun {
         devices: list.map((p) => ({ site: p.site.site, device: p.device.ref, attempt: p.device.attempt, serial: serialOf.get(p.device.ref)?.value ?? null })),
       });
     }
-    // One wave at a time, under a watchdog: a wave past its time budget is given up, and the programmers still in it
-    // end as lost with a timeout (their devices fail `timeout` and are retried elsewhere).
+    // One wave at a time (the loop awaits it), under a watchdog: a wave past its time budget is given up, and the
+    // programmers still in it end as lost with a timeout (their devices fail `timeout` and are retried elsewhere).
     const timeout = opts.cycleTimeoutMs ?? 3_600_000;
     this.waveStarted = Date.now();
     const inflight = this.runner.runWave(cycles, (p) => opts.listener({ type: 'site-progress', ...p }));
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<'expired'>((resolve) => (timer = setTimeout(() => resolve('expired'), timeout)));
     try {
-      return await this.waves.add(() => inflight, { timeout });
-    } catch (e) {
-      if (!(e instanceof TimeoutError)) throw e;
+      const first = await Promise.race([inflight, expired]);
+      if (first !== 'expired') return first;
       const stuck = this.runner.abortWave({ code: 'timeout', message: `the cycle ran longer than ${Math.round(timeout / 1000)} s` });
       this.alarm('cycle-timeout', `wave ${this.wave}: ${stuck.join(', ')} did not finish in time; their devices fail with timeout`);
-      return inflight;
+      return await inflight;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
