@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DriverError, fromWire, ImageFormatError, toWire } from '../../src/errors.js';
+import { DriverError, fromWire, GangflashError, ImageFormatError, toWire } from '../../src/errors.js';
 
 /** What a worker's error looks like after a MessagePort (a structured clone of the wire form). */
 const crossed = (e: unknown) => fromWire(structuredClone(toWire(e)));
@@ -29,5 +29,14 @@ describe('errors crossing a worker thread', () => {
   it('a plain error that carries a code (a Node system error) keeps it', () => {
     const e = crossed(Object.assign(new Error('ENOENT: no such file'), { code: 'ENOENT' }));
     expect(e).toMatchObject({ code: 'ENOENT', message: 'ENOENT: no such file' });
+  });
+});
+
+describe('every error class of errors.ts crosses a thread as itself', () => {
+  it('each GangflashError subclass is rebuilt as the same class (a new class must be added to the wire table)', async () => {
+    const all = await import('../../src/errors.js');
+    const classes = (Object.values(all) as unknown[]).filter((v): v is typeof GangflashError => typeof v === 'function' && v.prototype instanceof GangflashError);
+    expect(classes.length).toBeGreaterThan(10);
+    for (const C of classes) expect(crossed(new C('some-code', 'some message'))).toBeInstanceOf(C);
   });
 });
