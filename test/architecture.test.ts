@@ -24,17 +24,16 @@ function imports(file: string): { target: string; typeOnly: boolean }[] {
   return out;
 }
 
-/** The node of the folder graph a file belongs to: `src/<folder>`, `workers`, or a file directly in src/ itself. */
+/** The node of the folder graph a file belongs to: `src/<folder>`, or a file directly in src/ itself. */
 function folderOf(file: string): string {
   const parts = file.split(/[\\/]/);
-  if (parts[0] === 'workers') return 'workers';
   return parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts.join('/');
 }
 
 /** Which folder uses which (value and type imports), each edge with the file imports behind it. */
 function folderGraph(): Graph {
   const graph: Graph = new Map();
-  for (const f of [...files('src'), ...files('workers')]) {
+  for (const f of files('src')) {
     for (const imp of imports(f)) {
       const from = folderOf(f);
       const to = folderOf(imp.target);
