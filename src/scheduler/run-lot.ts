@@ -142,6 +142,11 @@ class LotRun {
         }),
       );
     const seconds = (Date.now() - this.t0) / 1000;
+    // Whichever write was refused (a wave's start, a record, the lease's heartbeat), the operator hears it once.
+    if (end === 'db-error' && this.writes.failure) {
+      const e = this.waveStarted === 0 ? dbWriteFailedAtStart(this.writes.failure) : dbWriteFailed(this.writes.failure, this.unrecorded);
+      opts.listener({ type: 'alarm', at: now(), code: 'db-write-failed', message: e.message });
+    }
     opts.listener({ type: 'lot-done', at: now(), end, planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds });
     // No wave started: say that no device was programmed, not that a cycle was in flight.
     const error =
@@ -196,10 +201,7 @@ class LotRun {
       if (this.leaseGone()) return 'lease-lost';
       for (const [prog, list] of placed) await this.settle(prog, list, outcomes.get(prog) ?? { lost: linkLost('no result from the programmer') }, serialOf, ids);
       if (this.writes.leaseLost) return 'lease-lost';
-      if (this.writes.failure) {
-        opts.listener({ type: 'alarm', at: now(), code: 'db-write-failed', message: dbWriteFailed(this.writes.failure, this.unrecorded).message });
-        return 'db-error';
-      }
+      if (this.writes.failure) return 'db-error';
       const passed = c0.passed + this.passed;
       const failed = c0.failed + this.finished - this.passed;
       const remaining = c0.planned - passed - failed;
