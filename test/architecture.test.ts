@@ -33,7 +33,7 @@ function folderOf(file: string): string {
 /** Which folder uses which (value and type imports), each edge with the file imports behind it. */
 function folderGraph(): Graph {
   const graph: Graph = new Map();
-  for (const f of files('src')) {
+  for (const f of [...files('src'), ...files('workers')]) {
     for (const imp of imports(f)) {
       const from = folderOf(f);
       const to = folderOf(imp.target);
@@ -80,6 +80,7 @@ const rules: { from: string; allowed: string[]; why: string; types?: 'checked' }
   { from: 'src/serials', allowed: ['src/serials', 'src/store', 'src/db', 'src/images', 'src/errors.ts'], why: 'serial rules and their ledger read images formats and the store, nothing above them' },
   { from: 'src/hub', allowed: ['src/hub', 'src/errors.ts', 'src/paths.ts'], why: 'the hub (PostgreSQL engine and its store) uses nothing of the station' },
   { from: 'src/station', allowed: ['src/station', 'src/hub', 'src/store', 'src/db', 'src/errors.ts'], why: 'a station\'s hub link joins the journal\'s store and the hub, and is handed to the scheduler as its work supply' },
+  { from: 'workers', allowed: ['workers', 'src/fanout', 'src/programmers', 'src/images', 'src/layout', 'src/catalog/chip.ts', 'src/errors.ts'], why: 'worker threads use the ring, the drivers and images, never the database' },
   { from: 'src/fanout', allowed: ['src/fanout', 'src/images', 'src/programmers', 'src/catalog/chip.ts', 'src/errors.ts', 'src/layout'], why: 'the fan-out and its worker threads never touch the database' },
 ];
 
@@ -152,7 +153,7 @@ describe('architecture', () => {
     // `db.transaction(…)`, `db.exec(…)`, `new Database(…)`); drivers' own `prepare()` stage methods are not SQL.
     const sql = /\.(prepare|exec)\(\s*[`'"]|\b(db|raw|conn|database)\s*\.\s*(prepare|exec|transaction|pragma)\s*\(|new\s+Database\s*\(/;
     const bad: string[] = [];
-    for (const f of files('src')) {
+    for (const f of [...files('src'), ...files('workers')]) {
       if (under(f, 'src/store') || under(f, 'src/db')) continue;
       fs.readFileSync(path.join(root, f), 'utf8').split('\n').forEach((line, i) => {
         if (sql.test(line)) bad.push(`${f}:${i + 1}: ${line.trim()}`);
@@ -184,7 +185,7 @@ describe('architecture', () => {
   });
 
   it('better-sqlite3 is imported only on the main-thread side', () => {
-    const offenders = [...files('src/programmers'), ...files('src/fanout')].filter((f) =>
+    const offenders = [...files('src/programmers'), ...files('src/fanout'), ...files('workers')].filter((f) =>
       /from\s+['"]better-sqlite3['"]/.test(fs.readFileSync(path.join(root, f), 'utf8')),
     );
     expect(offenders).toEqual([]);

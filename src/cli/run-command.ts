@@ -67,7 +67,7 @@ function leaseTimes(): { heartbeatMs?: number; staleMs?: number } {
 /** Runs a lot through the scheduler service with signals and output; returns the exit code. */
 export async function runCommand(o: RunCommandOptions): Promise<number> {
   const station = o.hub ? new StationSupply(o.hub, o.lot) : undefined;
-  const service = await LotService.prepare({
+  const service = await LotService.open({
     dbFile: o.dbFile,
     db: o.db,
     lot: o.lot,

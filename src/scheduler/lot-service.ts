@@ -131,7 +131,7 @@ export class LotService {
   ) {}
 
   /** Opens and checks everything a run needs before a device is touched; refuses (throws) with nothing written. */
-  static async prepare(o: LotServiceOptions): Promise<LotService> {
+  static async open(o: LotServiceOptions): Promise<LotService> {
     const log = o.log ?? stderrLog;
     const db =
       o.db ??
@@ -266,7 +266,7 @@ export class LotService {
 
 /** Prepares, runs and closes one run of a lot (callers without signals or a live view: the benches, the tests). */
 export async function runLotService(o: LotServiceOptions, hooks: LotRunHooks = {}): Promise<LotRunResult> {
-  const service = await LotService.prepare(o);
+  const service = await LotService.open(o);
   try {
     return await service.run(hooks);
   } finally {

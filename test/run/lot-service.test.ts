@@ -12,7 +12,7 @@ describe('the lot run as a service', () => {
   it('stop() ends the run after the cycle in flight: its devices are recorded, the end is interrupted, and a later run finishes the lot', async () => {
     // A slow sim (its own speed in the farm) so the stop lands while the first wave still runs.
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'stop'), devices: 40, imageBytes: 1 << 20, sim: { speed: 0.5, linkLostRate: 0 } });
-    const service = await LotService.prepare({ dbFile, lot: 'LOT-1' });
+    const service = await LotService.open({ dbFile, lot: 'LOT-1' });
     const events: RunEvent[] = [];
     let stopping = 0;
     try {
@@ -40,7 +40,7 @@ describe('the lot run as a service', () => {
   it('a lot with no device left starts nothing: the run reports done at once with the lot\'s counters', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'done'), devices: 6 });
     expect((await runLotService({ dbFile, lot: 'LOT-1' })).alreadyDone).toBe(false);
-    const service = await LotService.prepare({ dbFile, lot: 'LOT-1' });
+    const service = await LotService.open({ dbFile, lot: 'LOT-1' });
     try {
       expect(service.done).toBe(true);
       expect(service.sites).toEqual([]);
@@ -54,12 +54,12 @@ describe('the lot run as a service', () => {
     }
   });
 
-  it('a farm with no usable site is refused at prepare with no-sites, before any lease, worker or attempt', async () => {
+  it('a farm with no usable site is refused at open with no-sites, before any lease, worker or attempt', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'no-sites'), devices: 4 });
     const db = openDb(dbFile, { create: false });
     db.prepare("UPDATE sites SET enabled = 0, disabled_reason = 'under repair'").run();
     db.close();
-    await expect(LotService.prepare({ dbFile, lot: 'LOT-1' })).rejects.toMatchObject({ code: 'no-sites' });
+    await expect(LotService.open({ dbFile, lot: 'LOT-1' })).rejects.toMatchObject({ code: 'no-sites' });
     expect(lotRows(dbFile).attempts).toBe(0);
     const check = openDb(dbFile, { create: false });
     expect(check.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(0);

@@ -5,7 +5,7 @@
  */
 import { Piscina } from 'piscina';
 import type { FromSession, SessionTask } from '../../src/fanout/pool/messages.js';
-import programmerSession from '../../src/fanout/pool/session-worker.js';
+import programmerSession from '../../workers/programmer-session.js';
 
 /** Which programmer dies, in which wave, after how many image bytes programmed. */
 export interface CrashPlan {

@@ -1,6 +1,6 @@
 /**
  * The farm's worker side, seen from the main thread: a piscina pool with one thread per programmer, each running one
- * long-lived session task (session-worker.ts, beside this file) that owns the programmer's driver. A wave streams one image
+ * long-lived session task (workers/programmer-session.ts, the worker side of this pool) that owns the programmer's driver. A wave streams one image
  * once through the shared chunk ring to every programmer that has a cycle in it and collects their results.
  */
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -39,7 +39,7 @@ export interface FarmSessionOptions {
   slowConsumerMs?: number;
   /** Minimum ms between two progress events of one programmer within a stage. @default 100 */
   progressMs?: number;
-  /** The session worker each programmer runs in, injected like serialport's mock binding. @default the real one (session-worker.ts) */
+  /** The session worker each programmer runs in, injected like serialport's mock binding. @default the real one (workers/programmer-session.ts) */
   worker?: SessionWorker;
 }
 
@@ -100,7 +100,7 @@ const READ_BYTES = 4 << 20;
 const YOUNG_GEN_MB = 4;
 
 /** The real session worker, from source (.ts, under tsx) or from dist/. */
-const realWorker: SessionWorker = { url: new URL(`./session-worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url) };
+const realWorker: SessionWorker = { url: new URL(`../../../workers/programmer-session.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url) };
 
 /** Piscina's options for loading a session worker. */
 function workerFile(w: SessionWorker): { filename: string; execArgv: string[]; workerData: unknown } {

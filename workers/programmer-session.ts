@@ -5,16 +5,16 @@
  * consumer dead (the others go on), is posted to the main thread, and ends the task.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Extent } from '../../images/extent.js';
-import { openImage } from '../../images/open.js';
-import { RingReader } from '../ring-reader.js';
-import { attachRing, markConsumerDead } from '../ring-layout.js';
-import { extentsFrom } from '../resume.js';
-import type { CycleFigures, FromSession, ImageFile, SessionTask, ToSession } from './messages.js';
-import { createDriver } from '../../programmers/registry.js';
-import { toWire } from '../../errors.js';
-import { runCycle, type CycleProgress } from '../../programmers/cycle.js';
-import type { ProgrammerDriver, Stage } from '../../programmers/driver.js';
+import type { Extent } from '../src/images/extent.js';
+import { openImage } from '../src/images/open.js';
+import { RingReader } from '../src/fanout/ring-reader.js';
+import { attachRing, markConsumerDead } from '../src/fanout/ring-layout.js';
+import { extentsFrom } from '../src/fanout/resume.js';
+import type { CycleFigures, FromSession, ImageFile, SessionTask, ToSession } from '../src/fanout/pool/messages.js';
+import { createDriver } from '../src/programmers/registry.js';
+import { toWire } from '../src/errors.js';
+import { runCycle, type CycleProgress } from '../src/programmers/cycle.js';
+import type { ProgrammerDriver, Stage } from '../src/programmers/driver.js';
 
 /** The image's extents from `offset` on, read from the file by this thread. */
 async function* fromFile(image: ImageFile, offset = 0): AsyncGenerator<Extent> {
