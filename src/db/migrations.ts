@@ -1,27 +1,14 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { DbError } from '../errors.js';
 import { migrationsDir } from '../paths.js';
+import { readMigrationFiles, type MigrationFile } from '../migration-files.js';
 
 /** One numbered schema migration read from chipdb/migrations. */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type Migration = MigrationFile;
 
 /** The migrations shipped with this gangflash, in order. */
 export function loadMigrations(dir: string = migrationsDir): Migration[] {
-  const list = fs
-    .readdirSync(dir)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
-  list.forEach((m, i) => {
-    if (m.version !== i + 1) throw new DbError('migration-gap', `migration ${m.name} is out of sequence (expected ${i + 1})`);
-  });
-  return list;
+  return readMigrationFiles(dir, (name, expected) => new DbError('migration-gap', `migration ${name} is out of sequence (expected ${expected})`));
 }
 
 /** Brings a database to the newest schema, each migration in its own transaction; refuses a newer database. */

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { HubError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { readMigrationFiles, type MigrationFile } from '../migration-files.js';
 import type { Hub } from './connection.js';
 import { redact } from './url.js';
 
@@ -9,23 +9,11 @@ import { redact } from './url.js';
 export const hubMigrationsDir = path.join(packageRoot, 'chipdb', 'hub-migrations');
 
 /** One numbered hub schema migration. */
-export interface HubMigration {
-  version: number;
-  name: string;
-  sql: string;
-}
+export type HubMigration = MigrationFile;
 
 /** The hub migrations shipped with this gangflash, in order. */
 export function loadHubMigrations(dir: string = hubMigrationsDir): HubMigration[] {
-  const list = fs
-    .readdirSync(dir)
-    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
-    .sort()
-    .map((f) => ({ version: Number(f.slice(0, 3)), name: f, sql: fs.readFileSync(path.join(dir, f), 'utf8') }));
-  list.forEach((m, i) => {
-    if (m.version !== i + 1) throw new HubError('migration-gap', `hub migration ${m.name} is out of sequence (expected ${i + 1})`);
-  });
-  return list;
+  return readMigrationFiles(dir, (name, expected) => new HubError('migration-gap', `hub migration ${name} is out of sequence (expected ${expected})`));
 }
 
 /** Any number: a transaction-scoped advisory lock so that two `hub init` at once migrate one after the other. */
