@@ -147,7 +147,7 @@ export class HubJournalStore {
     this.db.transaction(() => {
       if (!this.s.localReel.get(r.lot, r.reel)) this.s.addLocalReel.run(r.lot, r.reel, r.part, r.quantity, r.dateCode);
       this.s.putReel.run(r.lot, r.reel, r.epoch, r.startSeq);
-    })();
+    }).immediate();
   }
 
   /** Marks a reel done (every device of it recorded here) or lost (moved to another station). */
@@ -198,6 +198,6 @@ export class HubJournalStore {
   sent(outboxIds: number[]): void {
     this.db.transaction(() => {
       for (const id of outboxIds) this.s.sent.run(id);
-    })();
+    }).immediate();
   }
 }

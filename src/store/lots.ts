@@ -125,6 +125,6 @@ export function writeImport(db: Db, im: ImportRows): string[] {
     for (const l of im.lots) if (insLot.run(l.lot, l.jobId, l.chip).changes > 0) added.push(l.lot);
     for (const r of im.reels) insReel.run(r.lot, r.reel, r.part, r.quantity, r.dateCode);
     insImport.run(im.digest, im.file, im.rows);
-  })();
+  }).immediate();
   return added;
 }
