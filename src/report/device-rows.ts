@@ -18,3 +18,15 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
 export function iterateLotDeviceRows(db: Db, lot: string): IterableIterator<DeviceRow> {
   return lotDevices(db, lot);
 }
+
+/** Where a device row on the hub came from: its station and reel epoch, and whether a fenced holder uploaded it late
+ * or kept it apart as a second chip at a position the reel's new holder recorded too (`device_conflicts`). */
+export interface DeviceOrigin {
+  station: string;
+  epoch: number;
+  late: boolean;
+  conflict: boolean;
+}
+
+/** Columns the hub's CSV adds after the station's: each row's origin. */
+export const ORIGIN_COLUMNS: (keyof DeviceOrigin)[] = ['station', 'epoch', 'late', 'conflict'];

@@ -1,5 +1,6 @@
 import type { DeviceRow } from '../store/lot-devices.js';
-import { chunked } from './chunked.js';
+import { documentChunks, type RowDocument } from './chunked.js';
+import type { DeviceOrigin } from './device-rows.js';
 import { esc, pct } from './escape.js';
 import type { LotReport } from './lot-report.js';
 import { heatmapSvg } from './svg-heatmap.js';
@@ -26,24 +27,31 @@ function serialUse(d: DeviceRow): string {
   return d.serialState === 'reused-after-retry' ? 'reused after retry' : (d.serialState ?? '');
 }
 
-/** One device as a row of the report's device table. */
-function deviceRow(d: DeviceRow): string {
+/** How a hub row came: a device uploaded late by a fenced holder, or kept apart as a second chip at its position. */
+function origin(d: Partial<DeviceOrigin>): string {
+  if (!d.late && !d.conflict) return '';
+  const how = d.conflict ? 'kept apart: another chip at this position' : 'uploaded late';
+  return ` title="${esc(`${how}, by station ${d.station ?? '?'} under reel epoch ${d.epoch ?? '?'} after a reel move`)}"`;
+}
+
+/** One device as a row of the report's device table (a hub's late or kept-apart row is marked and titled). */
+function deviceRow(d: DeviceRow & Partial<DeviceOrigin>): string {
   return (
-    `<tr class="${d.result}"><td>${esc(d.reel)}</td><td class="num">${d.seq}</td><td>${d.result}</td><td>${esc(d.failureCode ?? '')}</td>` +
+    `<tr class="${d.result}${d.conflict ? ' conflict' : d.late ? ' late' : ''}"${origin(d)}><td>${esc(d.reel)}</td><td class="num">${d.seq}</td><td>${d.result}</td><td>${esc(d.failureCode ?? '')}</td>` +
     `<td>${esc(d.stage ?? '')}</td><td>${esc(d.serial ?? '')}</td><td>${esc(serialUse(d))}</td><td class="num">${d.attempts}</td><td>${esc(d.programmer ?? '')}</td>` +
     `<td class="num">${d.site ?? ''}</td><td>${esc(d.adapter ?? '')}</td><td>${esc(d.finishedAt)}</td></tr>`
   );
 }
 
 /**
- * The lot report as one self-contained HTML document (inline CSS and SVG, no scripts, no network), in chunks: the
- * summary and charts first, then the device table in chunks of about `chars` characters as `devices` yields the rows
- * (memory flat in the lot size when `devices` walks the store).
+ * The lot report as one self-contained HTML document (inline CSS and SVG, no scripts, no network), streamed: the
+ * summary and charts first, then one table row per device (memory flat in the lot size when the rows walk the store).
  */
-export function* lotHtmlChunks(r: LotReport, devices: Iterable<DeviceRow>, chars?: number): Generator<string> {
+export function lotHtmlDocument(r: LotReport): RowDocument<DeviceRow> {
   const s = r.summary;
   const kpi = (label: string, value: string | number) => `<div class="kpi"><span class="muted">${esc(label)}</span><b>${esc(value)}</b></div>`;
-  yield `<!doctype html>
+  return {
+    head: `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -61,21 +69,18 @@ ${kpi('final yield', pct(s.yield))}${kpi('first-pass yield', pct(s.firstPassYiel
 <h2>Devices (${r.deviceCount})</h2>
 <table id="devices"><thead><tr><th>reel</th><th>seq</th><th>result</th><th>failure</th><th>stage</th><th>serial</th><th>serial use</th><th>attempts</th><th>programmer</th><th>site</th><th>adapter</th><th>finished</th></tr></thead>
 <tbody>
-`;
-  yield* chunked(
-    (function* () {
-      let sep = '';
-      for (const d of devices) {
-        yield sep + deviceRow(d);
-        sep = '\n';
-      }
-    })(),
-    chars,
-  );
-  yield `
+`,
+    row: (d, first) => (first ? '' : '\n') + deviceRow(d),
+    tail: () => `
 </tbody></table>
 </body></html>
-`;
+`,
+  };
+}
+
+/** The lot report's HTML in chunks of about `chars` characters as `devices` yields the rows. */
+export function lotHtmlChunks(r: LotReport, devices: Iterable<DeviceRow>, chars?: number): Generator<string> {
+  return documentChunks(lotHtmlDocument(r), devices, chars);
 }
 
 /** The whole lot report as one HTML string (for small lots and tests; `lotHtmlChunks` streams). */

@@ -2,7 +2,8 @@ import type { Db } from '../db/open.js';
 import { wilson } from '../stats/wilson.js';
 import { firstPassYieldOf, yieldOf, yieldOfAttempted } from '../stats/yield-of.js';
 import { lotCounters, type LotCounters } from '../lots/counters.js';
-import { lotAttemptSummary, lotFailureCodes, lotFinishBuckets, lotFinishSpan, lotSiteAttempts, type SiteAttemptRow } from '../store/report-rows.js';
+import { lotAttemptSummary, lotFailureCodes, lotFinishBuckets, lotFinishSpan, lotSiteAttempts } from '../store/report-rows.js';
+import type { FailureCodeRow, FinishBucket, LotAttemptSummary, LotFinishSpan, SiteAttemptRow } from '../store/report-rows.js';
 
 /** One time bucket of finished devices. */
 export interface YieldPoint {
@@ -53,22 +54,36 @@ export interface LotReport {
 /** Round bucket lengths in seconds, from a second to a day. */
 const NICE_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
 
-/** Buckets finished devices into about 20 to 40 intervals of a round length sized to the lot (seconds for a short lot). */
-function timeline(db: Db, lot: string): { points: YieldPoint[]; devices: number } {
-  const s = lotFinishSpan(db, lot);
-  if (s.devices === 0 || s.firstMs === null || s.lastMs === null) return { points: [], devices: s.devices };
+/** The aggregates a lot report is built from, as either engine's store returns them. */
+export interface LotAggregates {
+  counters: LotCounters;
+  attempts: LotAttemptSummary;
+  sites: SiteAttemptRow[];
+  codes: FailureCodeRow[];
+  span: LotFinishSpan;
+  buckets: FinishBucket[];
+}
+
+/** The timeline's first bucket start and bucket length for a finish span: about 20 to 40 buckets of a round length
+ * sized to the lot (seconds for a short lot); null when no device finished. */
+export function timelineBuckets(s: LotFinishSpan): { t0: number; step: number } | null {
+  if (s.devices === 0 || s.firstMs === null || s.lastMs === null) return null;
   const span = Math.max(1000, s.lastMs - s.firstMs);
   const seconds = NICE_S.find((x) => span / (x * 1000) <= 40) ?? Math.ceil(span / 40_000);
   const step = seconds * 1000;
-  const t0 = Math.floor(s.firstMs / step) * step;
+  return { t0: Math.floor(s.firstMs / step) * step, step };
+}
+
+/** Yield points of finished-device buckets, with the cumulative yield up to each. */
+function timeline(buckets: FinishBucket[], at: { t0: number; step: number } | null): YieldPoint[] {
+  if (!at) return [];
   let p = 0;
   let f = 0;
-  const points = lotFinishBuckets(db, lot, t0, step).map(({ bucket, passed, failed }) => {
+  return buckets.map(({ bucket, passed, failed }) => {
     p += passed;
     f += failed;
-    return { at: new Date(t0 + bucket * step).toISOString(), passed, failed, yield: yieldOf({ passed, failed })!, cumulative: yieldOf({ passed: p, failed: f })! };
+    return { at: new Date(at.t0 + bucket * at.step).toISOString(), passed, failed, yield: yieldOf({ passed, failed })!, cumulative: yieldOf({ passed: p, failed: f })! };
   });
-  return { points, devices: s.devices };
 }
 
 /**
@@ -77,25 +92,31 @@ function timeline(db: Db, lot: string): { points: YieldPoint[]; devices: number 
  */
 export function buildLotReport(db: Db, lot: string, now: Date = new Date()): LotReport {
   const counters = lotCounters(db, lot);
-  const finished = timeline(db, lot);
-  const a = lotAttemptSummary(db, lot);
-  const heatmap = lotSiteAttempts(db, lot);
-  const codes = lotFailureCodes(db, lot);
-  const failedAttempts = codes.reduce((s, c) => s + c.attempts, 0);
+  const span = lotFinishSpan(db, lot);
+  const at = timelineBuckets(span);
+  return lotReportFrom({
+    counters, span, attempts: lotAttemptSummary(db, lot), sites: lotSiteAttempts(db, lot), codes: lotFailureCodes(db, lot),
+    buckets: at ? lotFinishBuckets(db, lot, at.t0, at.step) : [],
+  }, now);
+}
+
+/** The lot report from its aggregates (a station's journal or the hub: the same report from the same numbers). */
+export function lotReportFrom(g: LotAggregates, now: Date = new Date()): LotReport {
+  const failedAttempts = g.codes.reduce((s, c) => s + c.attempts, 0);
   let run = 0;
   return {
     generatedAt: now.toISOString(),
     summary: {
-      ...counters,
-      attempts: a.attempts,
-      firstPassYield: firstPassYieldOf({ firstPassed: a.firstPass ?? 0, finished: a.first ?? 0 }),
-      startedAt: a.startedAt,
-      endedAt: a.endedAt,
+      ...g.counters,
+      attempts: g.attempts.attempts,
+      firstPassYield: firstPassYieldOf({ firstPassed: g.attempts.firstPass ?? 0, finished: g.attempts.first ?? 0 }),
+      startedAt: g.attempts.startedAt,
+      endedAt: g.attempts.endedAt,
     },
-    timeline: finished.points,
-    heatmap: markCells(heatmap),
-    pareto: codes.map((c) => ((run += c.attempts), { ...c, cumulative: run / failedAttempts })),
-    deviceCount: finished.devices,
+    timeline: timeline(g.buckets, timelineBuckets(g.span)),
+    heatmap: markCells(g.sites),
+    pareto: g.codes.map((c) => ((run += c.attempts), { ...c, cumulative: run / failedAttempts })),
+    deviceCount: g.span.devices,
   };
 }
 
