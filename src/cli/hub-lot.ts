@@ -5,6 +5,7 @@ import { lotTotals } from '../hub/store/totals.js';
 import { withHub } from './hub-context.js';
 import { printJson, say, table } from './output.js';
 import { yieldOf } from '../stats/yield-of.js';
+import { hubLotStatus } from '../lots/counters.js';
 
 const pct = (y: number | null) => (y === null ? '-' : `${(y * 100).toFixed(1)}%`);
 const ago = (d: Date | null) => (d ? `${Math.max(0, Math.round((Date.now() - d.getTime()) / 1000))} s ago` : '-');
@@ -14,7 +15,7 @@ export async function showHubLot(cmd: Command, lot: string, json: boolean): Prom
   const { totals, reels } = await withHub(cmd, async (hub) => ({ totals: await lotTotals(hub, lot), reels: await reelsOfLot(hub, lot) }));
   if (!totals) throw new UsageError('unknown-lot', `no lot "${lot}" on the hub; add it with \`gangflash lot import FILE --hub\``);
   const done = totals.total.passed + totals.total.failed;
-  const status = totals.reels.done === totals.reels.total ? 'done' : totals.reels.held > 0 ? 'running' : 'open';
+  const status = hubLotStatus(totals.reels);
   const counters = {
     lot, job: totals.job, chip: totals.chip, status, reels: totals.reels.total, planned: totals.reels.quantity,
     passed: totals.total.passed, failed: totals.total.failed, remaining: totals.reels.quantity - done, yield: yieldOf(totals.total),

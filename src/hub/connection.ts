@@ -54,6 +54,18 @@ export class Hub {
 
   /** Runs `fn` in one transaction on one connection (READ COMMITTED; row locks decide who wins). */
   async tx<T>(fn: (c: HubClient) => Promise<T>): Promise<T> {
+    return this.within('BEGIN', fn);
+  }
+
+  /**
+   * Runs `fn` in one read-only REPEATABLE READ transaction on one connection: every read it makes, across awaits (a
+   * report's aggregates, then its device walk while the output drains), sees the same state of the hub.
+   */
+  async snapshot<T>(fn: (c: HubClient) => Promise<T>): Promise<T> {
+    return this.within('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn);
+  }
+
+  private async within<T>(begin: string, fn: (c: HubClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -62,7 +74,7 @@ export class Hub {
     }
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const out = await fn(client);
       await client.query('COMMIT');
       return out;

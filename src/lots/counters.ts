@@ -23,6 +23,16 @@ function withDerived(r: Omit<LotCounters, 'remaining' | 'yield'>): LotCounters {
   return { ...r, remaining: r.planned - done, yield: yieldOf(r) };
 }
 
+/** A lot's status on the hub, from its reels: done when every reel is, running while a station holds one, else open. */
+export function hubLotStatus(reels: { total: number; held: number; done: number }): string {
+  return reels.done === reels.total ? 'done' : reels.held > 0 ? 'running' : 'open';
+}
+
+/** A lot's counters from its counts and status (either engine's), with what is left and its yield. */
+export function countersOf(r: Omit<LotCounters, 'remaining' | 'yield'>): LotCounters {
+  return withDerived(r);
+}
+
 /** Counters of every lot, newest first. */
 export function listLots(db: Db): LotCounters[] {
   return lotCountRows(db).map(withDerived);

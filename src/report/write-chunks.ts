@@ -16,15 +16,16 @@ function drained(out: Writable): Promise<void> {
 }
 
 /**
- * Writes `chunks` to `out` as they are produced, waiting for 'drain' whenever `out` says its buffer is full, so at
- * most one chunk beyond the stream's buffer is ever held. Does not end `out`.
+ * Writes `chunks` to `out` as they are produced (by a station's synchronous walk or the hub's cursor), waiting for
+ * 'drain' whenever `out` says its buffer is full, so at most one chunk beyond the stream's buffer is ever held. Does
+ * not end `out`.
  */
-export async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
+export async function writeChunks(out: Writable, chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
   let failed: Error | undefined;
   const onError = (e: Error) => void (failed ??= e);
   out.on('error', onError);
   try {
-    for (const chunk of chunks) {
+    for await (const chunk of chunks) {
       if (failed) throw failed;
       if (!out.write(chunk)) await drained(out);
     }

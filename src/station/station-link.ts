@@ -7,6 +7,8 @@ import { redact } from '../hub/url.js';
 import { jobOfLot } from '../hub/store/production.js';
 import { finishReel, heartbeat, leaseNextReel, leaseReel, resumeReels, type ReelLease } from '../hub/store/reels.js';
 import { claimSerialRange, leaseSerialBlock, putRule } from '../hub/store/serial-blocks.js';
+import { putSiteStates } from '../hub/store/sites.js';
+import { siteStatesBySerial } from '../store/sites.js';
 import { putAdapter, putProgrammers, registerStation, type AdapterPlace, type HubProgrammer } from '../hub/store/stations.js';
 import { HubJournalStore } from '../store/hub-journal.js';
 import type { SerialLedger } from '../serials/ledger.js';
@@ -59,6 +61,9 @@ export class StationLink implements WorkSupply {
   private closed = false;
   private lastReport = '';
   private lastReportAt = 0;
+  /** The programmers whose sites this station publishes, and the states it published last (JSON). */
+  private programmerSerials = new Set<string>();
+  private sitesPublished = '';
   /** Devices started since the first wave (the station's measured rate). */
   private rate = { t0: 0, devices: 0 };
   /** Why `more()` last said no. */
@@ -104,6 +109,7 @@ export class StationLink implements WorkSupply {
       }
       journal.markHubLot(o.lot);
       await putProgrammers(hub, o.station, ctx.programmers);
+      await link.publishSites(ctx.programmers.map((p) => p.serial));
       // The adapter inventory follows the adapters: a new place (another station, programmer or site) is history.
       for (const a of ctx.adapters) await putAdapter(hub, a);
       if (ctx.serial) {
@@ -288,6 +294,8 @@ export class StationLink implements WorkSupply {
       await this.beat();
       this.lastBeat = Date.now();
     }
+    // Site states go with every round (sent only when they changed), so the drain at the end carries the last ones.
+    await this.publishSites();
     const r = await this.uploader.pump();
     this.setOnline(true);
     if (!draining) await this.leaseAhead();
@@ -332,6 +340,16 @@ export class StationLink implements WorkSupply {
       this.moved = true;
       this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-moved-away', message: `reel ${r.reel} was moved to another station (fenced): this station stops programming it; its devices recorded here are still uploaded` });
     }
+  }
+
+  /** Tells the hub the states of this station's programmers' sites when they changed since it last did. */
+  private async publishSites(serials?: string[]): Promise<void> {
+    if (serials) this.programmerSerials = new Set(serials);
+    const states = siteStatesBySerial(this.db).filter((s) => this.programmerSerials.has(s.programmer));
+    const text = JSON.stringify(states);
+    if (text === this.sitesPublished) return;
+    await putSiteStates(this.hub, this.o.station, states);
+    this.sitesPublished = text;
   }
 
   private setOnline(online: boolean): void {

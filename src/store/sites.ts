@@ -16,6 +16,10 @@ function prepare(db: Db) {
     insert: db.prepare('INSERT INTO sites (programmer_id, site) VALUES (?, ?)'),
     setEnabled: db.prepare('UPDATE sites SET enabled = ?, disabled_reason = ? WHERE programmer_id = ? AND site = ?'),
     ofProgrammer: db.prepare('SELECT site FROM sites WHERE programmer_id = ?').pluck(),
+    bySerial: db.prepare(
+      `SELECT p.serial AS programmer, s.site, s.enabled, s.disabled_reason AS reason FROM sites s JOIN programmers p ON p.id = s.programmer_id
+        ORDER BY p.serial, s.site`,
+    ),
     all: db.prepare('SELECT programmer_id AS programmerId, site, enabled, disabled_reason AS disabledReason FROM sites ORDER BY programmer_id, site'),
     recentResults: db.prepare(
       `SELECT failure_code FROM attempts WHERE programmer_id = @p AND site = @s AND result IN ('pass', 'fail')
@@ -46,6 +50,19 @@ export function sitesOfProgrammer(db: Db, programmerId: number): number[] {
 /** Every site's state, by programmer id and site. */
 export function siteStates(db: Db): SiteStateRow[] {
   return (s(db).all.all() as (Omit<SiteStateRow, 'enabled'> & { enabled: number })[]).map((r) => ({ ...r, enabled: r.enabled === 1 }));
+}
+
+/** A site's state keyed by its programmer's serial (what a station tells its hub). */
+export interface SiteStateBySerial {
+  programmer: string;
+  site: number;
+  enabled: boolean;
+  reason: string | null;
+}
+
+/** Every site's state, by programmer serial and site. */
+export function siteStatesBySerial(db: Db): SiteStateBySerial[] {
+  return (s(db).bySerial.all() as (Omit<SiteStateBySerial, 'enabled'> & { enabled: number })[]).map((r) => ({ ...r, enabled: r.enabled === 1 }));
 }
 
 /**

@@ -14,6 +14,7 @@ import { buildLotReport } from '../../report/lot-report.js';
 import { writeChunks } from '../../report/write-chunks.js';
 import { inReadSnapshot } from '../../store/read-snapshot.js';
 import { withDb } from '../context.js';
+import { hubLotReport } from '../hub-report.js';
 import { say } from '../output.js';
 
 const FORMATS = ['html', 'csv', 'json'] as const;
@@ -28,11 +29,14 @@ export function register(program: Command): void {
     .option('--format <f>', 'html | csv | json', 'html')
     .option('--json', 'same as --format json')
     .option('--out <file>', 'write to this file (default: stdout)')
-    .action(async function (this: Command, lot: string, opts: { format: string; json?: boolean; out?: string }) {
+    .option('--hub [url]', "every station's uploads on the hub instead of this station's journal (default: $GANGFLASH_HUB)")
+    .action(async function (this: Command, lot: string, opts: { format: string; json?: boolean; out?: string; hub?: string | boolean }) {
       const format = opts.json ? 'json' : opts.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError('bad-format', `--format ${format}: give one of ${FORMATS.join(', ')}`);
       const target = opts.out ? path.resolve(opts.out) : undefined;
-      const rows = await withDb(this, (db) => inReadSnapshot(db, () => writeReport(db, lot, format as Format, target)));
+      const rows = opts.hub
+        ? await hubLotReport(this, lot, format as Format, (chunks) => writeTo(chunks, target))
+        : await withDb(this, (db) => inReadSnapshot(db, () => writeReport(db, lot, format as Format, target)));
       if (!target) return;
       // With --out the JSON document goes to the file; stderr keeps stdout clean for scripts.
       if (format === 'json') process.stderr.write(`wrote ${target} (${rows} devices)\n`);
@@ -58,10 +62,13 @@ async function writeReport(db: Db, lot: string, format: Format, target: string |
     format === 'csv'
       ? (lotCounters(db, lot), csvChunks(counted, DEVICE_COLUMNS))
       : (format === 'html' ? lotHtmlChunks : lotJsonChunks)(buildLotReport(db, lot), counted);
-  if (!target) {
-    await writeChunks(process.stdout, chunks);
-    return rows;
-  }
+  await writeTo(chunks, target);
+  return rows;
+}
+
+/** Writes report chunks to stdout, or to `target` through a file beside it renamed at the end (nothing half-written stays). */
+async function writeTo(chunks: Iterable<string> | AsyncIterable<string>, target: string | undefined): Promise<void> {
+  if (!target) return writeChunks(process.stdout, chunks);
   const tmp = `${target}.tmp-${process.pid}`;
   let out: Writable | undefined;
   try {
@@ -77,5 +84,4 @@ async function writeReport(db: Db, lot: string, format: Format, target: string |
     if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = target;
     throw e;
   }
-  return rows;
 }

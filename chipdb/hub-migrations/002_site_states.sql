@@ -1,0 +1,12 @@
+-- Site states of every station's programmers, as each station publishes them (when it connects and with every
+-- heartbeat): what `report --hub`'s heat map marks disabled and what `serve --hub` shows of each station's farm.
+CREATE TABLE sites (
+  programmer      text NOT NULL,            -- programmer serial
+  site            integer NOT NULL CHECK (site BETWEEN 0 AND 63),
+  station         text NOT NULL REFERENCES stations(name),
+  enabled         boolean NOT NULL DEFAULT true,
+  reason          text,                     -- why it is disabled (NULL when enabled)
+  updated_at      timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (programmer, site)
+);
+CREATE INDEX sites_station ON sites(station);
