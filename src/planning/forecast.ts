@@ -1,7 +1,7 @@
 import type { Db } from '../db/open.js';
 import { UsageError } from '../errors.js';
-import { adapterLives } from './adapter-life.js';
-import { adapterInsertionsInWindow } from '../store/adapter-lives.js';
+import { adapterLives, type AdapterLife } from './adapter-life.js';
+import { adapterInsertionsInWindow, type AdapterWindowRow } from '../store/adapter-lives.js';
 
 /** Options of the adapter-life forecast. */
 export interface ForecastOptions {
@@ -40,19 +40,40 @@ export interface AdapterForecast {
 
 const DAY_MS = 86_400_000;
 
-/** For every adapter: insertions per whole day over the last weeks (from its day totals) and the day it reaches its rated life. */
-export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterForecast[] {
+/** The window a forecast measures its rate over: whole UTC days from `fromDay` up to, not including, `today`. */
+export interface ForecastWindow {
+  now: Date;
+  from: Date;
+  fromDay: string;
+  today: string;
+  horizonDays: number;
+}
+
+/** The forecast's window for its options (refuses a window of no weeks). */
+export function forecastWindow(opts: ForecastOptions = {}): ForecastWindow {
   const weeks = opts.weeks ?? 4;
   if (!(weeks > 0)) throw new UsageError('bad-weeks', `--weeks ${weeks}: give a positive number of weeks`);
   const now = opts.now ?? new Date();
-  const horizonDays = (opts.horizonWeeks ?? 12) * 7;
   // Whole UTC days: the window starts at the first day boundary at or after now - weeks; the rate counts the
   // insertions of the days in it (kept per adapter and day by the database), never the attempts themselves.
-  const fromDay = new Date(Math.ceil((now.getTime() - weeks * 7 * DAY_MS) / DAY_MS) * DAY_MS);
-  const from = fromDay;
-  const rows = adapterInsertionsInWindow(db, fromDay.toISOString().slice(0, 10), now.toISOString().slice(0, 10));
+  const from = new Date(Math.ceil((now.getTime() - weeks * 7 * DAY_MS) / DAY_MS) * DAY_MS);
+  return { now, from, fromDay: from.toISOString().slice(0, 10), today: now.toISOString().slice(0, 10), horizonDays: (opts.horizonWeeks ?? 12) * 7 };
+}
+
+/** What a forecast needs of one adapter: where it is, its status, and its insertions used and left of its rated life. */
+export type ForecastLife = Pick<AdapterLife, 'serial' | 'type' | 'programmer' | 'site' | 'status' | 'used' | 'rated' | 'left'>;
+
+/** For every adapter: insertions per whole day over the last weeks (from its day totals) and the day it reaches its rated life. */
+export function forecastAdapters(db: Db, opts: ForecastOptions = {}): AdapterForecast[] {
+  const w = forecastWindow(opts);
+  return forecastFrom(adapterLives(db), adapterInsertionsInWindow(db, w.fromDay, w.today), w);
+}
+
+/** The forecast from adapters' lives and their insertions in the window (a station's journal or the hub's uploads). */
+export function forecastFrom(lives: ForecastLife[], rows: AdapterWindowRow[], w: ForecastWindow): AdapterForecast[] {
+  const { now, from, horizonDays } = w;
   const bySerial = new Map(rows.map((r) => [r.serial, r]));
-  const out = adapterLives(db).map((a): AdapterForecast => {
+  const out = lives.map((a): AdapterForecast => {
     const r = bySerial.get(a.serial)!;
     // Whole days only: 80 insertions in the first minutes of a new adapter are a burst, not 1,920 a day.
     const start = Math.max(from.getTime(), Math.min(Date.parse(r.created), now.getTime()));

@@ -6,7 +6,7 @@ import { getChip } from '../catalog/chips.js';
 import { datasheetCycleTime, DEFAULT_HANDLING_SEC, programmedBytes as bytesFor } from './cycle-time.js';
 import { answerDeadline, parseDeadlineDay } from './deadline.js';
 import { fittingTypes } from './fit.js';
-import { chipHistory, measuredDuration } from './history.js';
+import { journalHistory, type PlanHistory } from './history.js';
 import { adapterOrder } from './order.js';
 import { siteUnusable, usableSites } from '../inventory/usable-sites.js';
 import type { LotPlan, PlanAdapter, PlanAdapterType, PlanRequest } from './types.js';
@@ -14,14 +14,14 @@ import type { LotPlan, PlanAdapter, PlanAdapterType, PlanRequest } from './types
 /** Default number of attempts/devices of history before it is trusted over the datasheet. */
 export const DEFAULT_MIN_HISTORY = 20;
 
-function cycleFigures(db: Db, req: PlanRequest, chip: Chip): LotPlan['cycle'] & { programmedBytes: number } {
+function cycleFigures(history: PlanHistory, req: PlanRequest, chip: Chip): LotPlan['cycle'] & { programmedBytes: number } {
   const handlingSec = req.handlingSec ?? DEFAULT_HANDLING_SEC;
   if (req.cycleSeconds !== undefined) {
     if (!(req.cycleSeconds > 0)) throw new UsageError('bad-cycle-seconds', `--cycle-seconds ${req.cycleSeconds}: give a positive number of seconds`);
     const programmedBytes = bytesFor(chip.kind, req.image);
     return { basis: 'given', seconds: req.cycleSeconds, deviceSec: req.cycleSeconds, handlingSec: 0, detail: 'given with --cycle-seconds (handling included)', programmedBytes };
   }
-  const measured = measuredDuration(db, chip.part, req.image.sha256, req.minHistory ?? DEFAULT_MIN_HISTORY);
+  const measured = history.duration(chip.part, req.image.sha256, req.minHistory ?? DEFAULT_MIN_HISTORY);
   const sheet = measured ? null : datasheetCycleTime(chip, req.image, req);
   if (measured) {
     const programmedBytes = bytesFor(chip.kind, req.image);
@@ -54,8 +54,11 @@ function typeSummary(fits: ReturnType<typeof fittingTypes>, lives: AdapterLife[]
   });
 }
 
-/** Plans `qty` devices of a chip with an image on today's farm: sites, time, yield, adapter wear, order, deadline. */
-export function planLot(db: Db, req: PlanRequest): LotPlan {
+/**
+ * Plans `qty` devices of a chip with an image on today's farm: sites, time, yield, adapter wear, order, deadline. The
+ * chip's history (yield, insertions per device, attempt durations) comes from `history`: the journal unless given.
+ */
+export function planLot(db: Db, req: PlanRequest, history: PlanHistory = journalHistory(db)): LotPlan {
   if (!Number.isInteger(req.qty) || req.qty < 1) throw new UsageError('bad-qty', `--qty ${req.qty}: give a whole number of devices, at least 1`);
   const chip = getChip(db, req.chip);
   const minHistory = req.minHistory ?? DEFAULT_MIN_HISTORY;
@@ -70,8 +73,8 @@ export function planLot(db: Db, req: PlanRequest): LotPlan {
     healthyByType.set(s.adapterType!, (healthyByType.get(s.adapterType!) ?? 0) + 1);
     sitesByAdapter.set(s.adapterId!, (sitesByAdapter.get(s.adapterId!) ?? 0) + 1);
   }
-  const cycle = cycleFigures(db, req, chip);
-  const hist = chipHistory(db, chip.part);
+  const cycle = cycleFigures(history, req, chip);
+  const hist = history.chip(chip.part);
   const trusted = hist.devices >= minHistory;
   const yieldValue = trusted ? hist.finalYield! : 1 - chip.defectRate;
   const perDevice = trusted ? hist.insertionsPerDevice! : 1 + chip.defectRate;

@@ -26,6 +26,8 @@ export interface AdapterWearRecord {
   stored: string;
   overrideLife: boolean;
   socketSince: string;
+  /** When the adapter was registered (ISO). */
+  createdAt: string;
   rated: number;
   /** Insertions on the current receptacle (prior insertions included). */
   insertions: number;
@@ -63,7 +65,7 @@ function prepare(db: Db) {
     ).pluck(),
     wear: db.prepare(
       `SELECT a.id, a.serial, a.adapter_type AS type, t.package, t.sites AS typeSites, p.name AS programmer, a.programmer_id AS programmerId,
-              m.family AS programmerFamily, a.site, a.status AS stored, a.override_life AS overrideLife, a.socket_since AS socketSince,
+              m.family AS programmerFamily, a.site, a.status AS stored, a.override_life AS overrideLife, a.socket_since AS socketSince, a.created_at AS createdAt,
               t.rated_insertions AS rated,
               a.prior_insertions + coalesce((SELECT since_socket FROM adapter_totals t WHERE t.adapter_id = a.id), 0) AS insertions
          FROM adapters a JOIN adapter_types t ON t.id = a.adapter_type

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { intOption } from '../../strict-number.js';
 import { forecastAdapters, type AdapterForecast } from '../../planning/forecast.js';
 import { withDb } from '../context.js';
+import { hubForecast } from '../../planning/hub-history.js';
+import { withHub } from '../hub-context.js';
 import { printJson, say, table } from '../output.js';
 
 /** The `adapters` command group: the catalog helper's when it is registered (adapters.ts loads first), else ours. */
@@ -20,10 +22,11 @@ export function register(program: Command): void {
     .option('--weeks <w>', 'weeks of history the rate is measured over (whole days only)', '4')
     .option('--horizon <w>', 'weeks ahead: adapters reaching their rated life within them are marked due', '12')
     .option('--json', 'print as JSON')
-    .action(function (this: Command, opts: { weeks: string; horizon: string; json?: boolean }) {
+    .option('--hub [url]', "every station's adapters and uploads on the hub instead of this station's journal (default: $GANGFLASH_HUB)")
+    .action(async function (this: Command, opts: { weeks: string; horizon: string; json?: boolean; hub?: string | boolean }) {
       const weeks = intOption('--weeks', opts.weeks, WEEKS);
       const horizon = intOption('--horizon', opts.horizon, WEEKS);
-      const rows = withDb(this, (db) => forecastAdapters(db, { weeks, horizonWeeks: horizon }));
+      const rows = opts.hub ? await withHub(this, (hub) => hubForecast(hub, { weeks, horizonWeeks: horizon })) : withDb(this, (db) => forecastAdapters(db, { weeks, horizonWeeks: horizon }));
       if (opts.json) return printJson({ weeks, horizonWeeks: horizon, adapters: rows });
       if (rows.length === 0) return say('no adapters in the inventory; add them with `gangflash adapters add`');
       say(

@@ -7,12 +7,15 @@ import { imageStatsOfFile } from '../../planning/image-stats.js';
 import { planLot } from '../../planning/plan.js';
 import type { LotPlan, PlanRequest } from '../../planning/types.js';
 import { withDb } from '../context.js';
+import { hubPlanHistory } from '../../planning/hub-history.js';
+import { withHub } from '../hub-context.js';
+import { getChip } from '../../catalog/chips.js';
 import { compareSetup, runCompare, type CompareOpts } from '../plan-compare.js';
 import { printJson, say, table } from '../output.js';
 
 interface PlanOpts {
   chip: string; image: string; qty: string; farm?: string; by?: string; hoursPerDay: string; handlingSeconds: string;
-  siteBandwidth?: string; cycleSeconds?: string; minHistory: string; json?: boolean;
+  siteBandwidth?: string; cycleSeconds?: string; minHistory: string; json?: boolean; hub?: string | boolean;
   compare?: string; settings?: string; ispInterface?: string; ispChannels?: string; ispFixtures?: string; format?: string; out?: string;
 }
 
@@ -73,6 +76,7 @@ export function register(program: Command): void {
     .option('--cycle-seconds <s>', 'time per cycle to use instead of history or datasheet (handling included)')
     .option('--min-history <n>', 'attempts/devices of history needed before it is used', '20')
     .option('--json', 'print the plan as JSON')
+    .option('--hub [url]', "the chip's history (yield, insertions, attempt durations) from every station's uploads on the hub (default: $GANGFLASH_HUB)")
     .option('--compare <route>', 'isp: compare offline on this farm with in-system programming after assembly (time, cost, break-even, recommendation)')
     .option('--settings <file>', 'with --compare: site settings JSON (labour, station, line rates, fixture and ISP figures)')
     .option('--isp-interface <name>', 'with --compare: swd | swd-dap | jtag | spi | uart | usb-emmc | emmc-hs400 (default: settings, else swd)')
@@ -97,8 +101,12 @@ export function register(program: Command): void {
         cycleSeconds: num('--cycle-seconds', o.cycleSeconds),
         minHistory: num('--min-history', o.minHistory, true, 1_000_000),
       };
+      if (compare && o.hub) throw new UsageError('compare-hub', '--compare isp plans from this station\'s journal only: leave out --hub');
       if (compare) return withDb(this, (db) => runCompare(db, req, compare));
-      const plan = withDb(this, (db) => planLot(db, req));
+      // The chip is resolved on this station (an unknown part is refused before the hub is asked).
+      const part = o.hub ? withDb(this, (db) => getChip(db, o.chip).part) : undefined;
+      const history = part ? await withHub(this, (hub) => hubPlanHistory(hub, part, image.sha256)) : undefined;
+      const plan = withDb(this, (db) => planLot(db, req, history));
       if (o.json) printJson(plan);
       else printPlan(plan);
     });

@@ -30,3 +30,28 @@ const S = {
 export async function hubAdapterWear(hub: Hub): Promise<HubAdapterWear[]> {
   return hub.run(S.wear);
 }
+
+/** Insertions one adapter saw within a window of days on the hub (every station), and when it was registered. */
+export interface HubAdapterWindow {
+  serial: string;
+  /** When its station registered it (ISO); the hub's first sighting for adapters reported before that was kept. */
+  created: string;
+  n: number;
+}
+
+const W = {
+  window: {
+    name: 'hub.adapters.window',
+    // A day is the UTC date of the insertion's start, as the station's day totals count it.
+    text: `SELECT a.serial,
+                  coalesce(a.registered_at, to_char((SELECT min(h.at) FROM adapter_history h WHERE h.serial = a.serial) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS created,
+                  (SELECT count(*)::int FROM attempts x WHERE x.adapter = a.serial
+                      AND substr(x.started_at, 1, 10) COLLATE "C" >= $1 AND substr(x.started_at, 1, 10) COLLATE "C" < $2) AS n
+             FROM adapters a`,
+  },
+} as const;
+
+/** Every adapter's insertions uploaded for the UTC days from `fromDay` up to, not including, `today` (YYYY-MM-DD). */
+export async function hubAdapterInsertionsInWindow(hub: Hub, fromDay: string, today: string): Promise<HubAdapterWindow[]> {
+  return hub.run(W.window, [fromDay, today]);
+}

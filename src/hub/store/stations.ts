@@ -27,6 +27,8 @@ export interface AdapterPlace {
   programmer: string | null;
   site: number | null;
   status: 'ok' | 'retired';
+  /** When the station registered it (its journal's clock, ISO); the hub keeps the earliest it was told. */
+  registeredAt?: string;
 }
 
 const S = {
@@ -47,9 +49,11 @@ const S = {
   adapterNow: { name: 'hub.adapters.now', text: `SELECT station, programmer, site, status FROM adapters WHERE serial = $1 FOR UPDATE` },
   adapterPut: {
     name: 'hub.adapters.put',
-    text: `INSERT INTO adapters (serial, adapter_type, station, programmer, site, status) VALUES ($1, $2, $3, $4, $5, $6)
+    text: `INSERT INTO adapters (serial, adapter_type, station, programmer, site, status, registered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT (serial) DO UPDATE SET adapter_type = excluded.adapter_type, station = excluded.station,
-             programmer = excluded.programmer, site = excluded.site, status = excluded.status, updated_at = now()`,
+             programmer = excluded.programmer, site = excluded.site, status = excluded.status, updated_at = now(),
+             registered_at = CASE WHEN adapters.registered_at IS NULL OR excluded.registered_at COLLATE "C" < adapters.registered_at COLLATE "C"
+                                  THEN coalesce(excluded.registered_at, adapters.registered_at) ELSE adapters.registered_at END`,
   },
   adapterHistory: { name: 'hub.adapters.history-add', text: `INSERT INTO adapter_history (serial, station, programmer, site, status) VALUES ($1, $2, $3, $4, $5)` },
   history: {
@@ -84,7 +88,7 @@ export async function putProgrammers(hub: Hub, station: string, list: HubProgram
 export async function putAdapter(hub: Hub, a: AdapterPlace): Promise<boolean> {
   return hub.tx(async (c) => {
     const [was] = await q<{ station: string | null; programmer: string | null; site: number | null; status: string }>(c, S.adapterNow, [a.serial]);
-    await q(c, S.adapterPut, [a.serial, a.adapterType, a.station, a.programmer, a.site, a.status]);
+    await q(c, S.adapterPut, [a.serial, a.adapterType, a.station, a.programmer, a.site, a.status, a.registeredAt ?? null]);
     const moved = !was || was.station !== a.station || was.programmer !== a.programmer || was.site !== a.site || was.status !== a.status;
     if (moved) await q(c, S.adapterHistory, [a.serial, a.station, a.programmer, a.site, a.status]);
     return moved;

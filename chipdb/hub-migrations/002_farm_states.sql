@@ -10,3 +10,7 @@ CREATE TABLE sites (
   PRIMARY KEY (programmer, site)
 );
 CREATE INDEX sites_station ON sites(station);
+
+-- When the station registered each adapter (its journal's clock, ISO): `adapters forecast --hub` measures a young
+-- adapter's rate over its own whole days, as the station does. The earliest a station reported is kept.
+ALTER TABLE adapters ADD COLUMN registered_at text;

@@ -13,7 +13,7 @@ import { hubWithLot } from './fixture.js';
 import { freshDatabase, postgresAvailable } from './pg.js';
 import { stationJournal } from './stations.js';
 
-const up = await postgresAvailable('the hub report tests');
+const up = await postgresAvailable('the hub report, plan and forecast tests');
 // Failures of several codes, retries that reuse or void serial values, and a broken site the station disables.
 const SIM = { speed: 'unlimited', defectMultiplier: 30, contact: { base: 0.04, atRatedLife: 0.08 }, brokenSites: [5] };
 const fast = { GANGFLASH_HUB_DRAIN_MS: '500', GANGFLASH_HUB_UPLOAD_MS: '50' };
@@ -31,7 +31,7 @@ const without = (rows: string[][], names: string[]) => {
 };
 const omit = (o: Record<string, unknown>, names: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !names.includes(k)));
 
-describe.skipIf(!up)('report lot --hub prints what report lot prints against the one station journal holding the same lot', () => {
+describe.skipIf(!up)('report, plan and adapters forecast --hub print what they print against the one station journal holding the same lot', () => {
   const dir = tmpDir('gangflash-hub-report-');
   let url: string;
   let journal: string;
@@ -82,6 +82,36 @@ describe.skipIf(!up)('report lot --hub prints what report lot prints against the
     const generated = /generated [^<]+<\/div>/;
     expect(r.hub.replace(generated, '')).toBe(r.local.replace(generated, ''));
     expect(r.hub.match(/<tr class="/g)).toHaveLength(80);
+  });
+
+  it('plan --hub: the same plan from the chip\'s history on the hub (yield, insertions per device, median attempt time)', () => {
+    const args = ['plan', '--chip', 'KLM8G1GETF-B041', '--image', path.join(dir, 'A', 'image.bin'), '--qty', '1000', '--json'];
+    const local = runCli(['--db', journal, ...args]);
+    const hub = runCli(['--db', journal, ...args, '--hub', url]);
+    expect(local.code, local.stderr).toBe(EXIT.ok);
+    expect(hub.code, hub.stderr).toBe(EXIT.ok);
+    // The finish time is the moment of planning plus the hours: the only figure that differs from one run to the next.
+    const [l, h] = [JSON.parse(local.stdout), JSON.parse(hub.stdout)];
+    expect(omit(h, ['finishesAt'])).toEqual(omit(l, ['finishesAt']));
+    expect(l.cycle.basis).toBe('history');
+    expect(l.yield).toMatchObject({ basis: 'history', devices: 80 });
+    expect(l.yield.value).toBeLessThan(1);
+    const compare = runCli(['--db', journal, ...args, '--compare', 'isp', '--hub', url]);
+    expect(compare.code).toBe(EXIT.userError);
+    expect(compare.stderr).toMatch(/leave out --hub.*\[compare-hub\]/);
+  });
+
+  it('adapters forecast --hub: the same adapters, insertions used and left, rate window and state', () => {
+    const local = runCli(['--db', journal, 'adapters', 'forecast', '--json']);
+    const hub = runCli(['adapters', 'forecast', '--json', '--hub', url]);
+    expect(local.code, local.stderr).toBe(EXIT.ok);
+    expect(hub.code, hub.stderr).toBe(EXIT.ok);
+    const [l, h] = [JSON.parse(local.stdout), JSON.parse(hub.stdout)];
+    expect(h).toEqual(l);
+    expect(l.adapters).toHaveLength(16);
+    expect(l.adapters.every((a: { used: number }) => a.used > 0)).toBe(true);
+    const text = (args: string[]) => runCli(args).stdout;
+    expect(text(['adapters', 'forecast', '--hub', url])).toBe(text(['--db', journal, 'adapters', 'forecast']));
   });
 
   it('a lot the hub does not have is a usage error naming the lots it has', () => {
