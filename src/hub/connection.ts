@@ -116,3 +116,87 @@ export async function q<R extends pg.QueryResultRow = pg.QueryResultRow>(c: HubC
 export function openHub(url: string, opts?: HubOptions): Hub {
   return new Hub(url, opts);
 }
+
+/** Options of a hub listener. */
+export interface ListenOptions {
+  /** Told true when the LISTEN is in place (again), false when its connection dropped. */
+  onState?: (listening: boolean) => void;
+  /** First wait before reconnecting a dropped connection, in ms; it doubles up to 5 s. @default 500 */
+  retryMs?: number;
+}
+
+/**
+ * A LISTEN on one channel of the hub over a connection of its own, connected again whenever it drops (the server
+ * restarted, the network went, an administrator ended the session). Notifications are hints: whoever listens still
+ * reads the truth from the tables.
+ */
+export class HubListener {
+  private client: pg.Client | null = null;
+  private readonly dropped = new WeakSet<pg.Client>();
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private wait: number;
+  /** Times the LISTEN was put in place (1 after the first connection; more after reconnects). */
+  connections = 0;
+
+  constructor(private readonly url: string, private readonly channel: string, private readonly onNotify: (payload: string) => void, private readonly o: ListenOptions = {}) {
+    this.wait = o.retryMs ?? 500;
+  }
+
+  /** Connects and listens (in the background; a failure is retried). */
+  start(): this {
+    void this.connect();
+    return this;
+  }
+
+  /** The backend process id of the listening connection, or null while it is down. */
+  get pid(): number | null {
+    return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
+  }
+
+  private async connect(): Promise<void> {
+    this.timer = null;
+    if (this.closed) return;
+    const c = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 });
+    c.on('notification', (m) => this.onNotify(m.payload ?? ''));
+    c.on('error', () => this.drop(c));
+    c.on('end', () => this.drop(c));
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${pg.escapeIdentifier(this.channel)}`);
+    } catch {
+      this.drop(c);
+      return;
+    }
+    if (this.closed) return void c.end().catch(() => {});
+    this.client = c;
+    this.wait = this.o.retryMs ?? 500;
+    this.connections++;
+    this.o.onState?.(true);
+  }
+
+  private drop(c: pg.Client): void {
+    if (this.dropped.has(c)) return;
+    this.dropped.add(c);
+    const wasUp = this.client === c;
+    if (wasUp) this.client = null;
+    c.end().catch(() => {});
+    if (this.closed) return;
+    if (wasUp) this.o.onState?.(false);
+    this.timer = setTimeout(() => void this.connect(), this.wait);
+    this.timer.unref?.();
+    this.wait = Math.min(5000, this.wait * 2);
+  }
+
+  /** Stops listening and closes the connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    const c = this.client;
+    this.client = null;
+    if (c) {
+      this.dropped.add(c);
+      await c.end().catch(() => {});
+    }
+  }
+}

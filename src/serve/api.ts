@@ -1,16 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { listEvents } from '../store/event-log.js';
 import type { Db } from '../db/open.js';
-import { GangflashError, UsageError } from '../errors.js';
-import { listLots, lotCounters, lotReels } from '../lots/counters.js';
-import { forecastAdapters } from '../planning/forecast.js';
+import { GangflashError, HubError, UsageError } from '../errors.js';
 import { planLot } from '../planning/plan.js';
 import type { SiteSettings } from '../planning/site-settings.js';
 import { registerCompareRoute } from './compare-route.js';
-import { farmState } from './farm-state.js';
-import { OutboxStore } from '../store/outbox.js';
 import { chipList, imageList, imageSize } from '../store/catalog-lists.js';
-import type { LivePoller } from './live.js';
+import type { LiveFeed } from './live.js';
+import type { DashboardReads } from './reads.js';
 import { decimalIntText, QUANTITY, type IntRange } from '../strict-number.js';
 
 /** A query-string number: whole, decimal, within `range`; a 400 naming the parameter otherwise. */
@@ -23,14 +19,19 @@ function queryInt(name: string, v: string | undefined, range: IntRange, fallback
 
 const BYTES: IntRange = { min: 0, max: 2 ** 48 };
 
-/** Registers the read-only JSON API and the live SSE stream under /api. */
-export function registerApi(app: FastifyInstance, db: Db, live: LivePoller, settings?: { doc: SiteSettings; file: string }): void {
+/**
+ * Registers the read-only JSON API and the live SSE stream under /api: farm, events, lots, MES and adapters from
+ * `reads` (the station's journal or the hub), the catalog lists and plans from this station's database.
+ */
+export function registerApi(app: FastifyInstance, db: Db, reads: DashboardReads, live: LiveFeed, settings?: { doc: SiteSettings; file: string }): void {
   const streams = new Set<import('node:http').ServerResponse>();
   // Open event streams never go idle: end them so that closing the server does not wait for the browsers.
   app.addHook('preClose', async () => {
     for (const res of streams) res.end();
   });
   app.setErrorHandler((e, _req, reply) => {
+    // The hub went away under a dashboard showing it: say so (503); the page retries.
+    if (e instanceof HubError && e.code === 'hub-unreachable') return reply.code(503).send({ error: e.toJSON() });
     if (e instanceof GangflashError) return reply.code(400).send({ error: e.toJSON() });
     // The database went bad or unreadable under the dashboard: say so (503), never a bare 500.
     const code = String((e as { code?: unknown }).code ?? '');
@@ -38,16 +39,15 @@ export function registerApi(app: FastifyInstance, db: Db, live: LivePoller, sett
     if (/^SQLITE_/.test(code)) return reply.code(503).send({ error: { code: 'db-unavailable', message: `the database cannot be read now (${(e as Error).message}); try again` } });
     return reply.code(500).send({ error: { code: 'internal', message: (e as Error).message } });
   });
-  app.get('/api/farm', async () => ({ at: new Date().toISOString(), programmers: farmState(db) }));
-  app.get<{ Querystring: { limit?: string } }>('/api/events', async (req) => ({ events: listEvents(db, { limit: queryInt('limit', req.query.limit, { min: 1, max: 1000 }, 50) }).reverse() }));
-  app.get('/api/lots', async () => ({ lots: listLots(db) }));
-  const outbox = new OutboxStore(db);
-  // The MES backlog: settings (never credentials) and the messages waiting in the outbox.
-  app.get('/api/mes', async () => ({ config: outbox.config(), ...outbox.counts() }));
-  app.get<{ Params: { id: string } }>('/api/lots/:id', async (req) => ({ ...lotCounters(db, req.params.id), reels: lotReels(db, req.params.id) }));
+  app.get('/api/farm', async () => ({ at: new Date().toISOString(), programmers: await reads.farm() }));
+  app.get<{ Querystring: { limit?: string } }>('/api/events', async (req) => ({ events: await reads.events(queryInt('limit', req.query.limit, { min: 1, max: 1000 }, 50)) }));
+  app.get('/api/lots', async () => ({ lots: await reads.lots() }));
+  // The MES backlog: settings (never credentials) and the messages waiting in the outbox (none on the hub).
+  app.get('/api/mes', async () => (await reads.mes()) ?? { config: null });
+  app.get<{ Params: { id: string } }>('/api/lots/:id', async (req) => reads.lot(req.params.id));
   app.get<{ Querystring: { weeks?: string } }>('/api/adapters', async (req) => {
     const weeks = queryInt('weeks', req.query.weeks, { min: 1, max: 520 }, 4);
-    return { weeks, adapters: forecastAdapters(db, { weeks }) };
+    return { weeks, adapters: await reads.adapters(weeks) };
   });
   app.get('/api/chips', async () => ({ chips: chipList(db) }));
   app.get('/api/images', async () => ({ images: imageList(db) }));

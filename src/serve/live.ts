@@ -9,6 +9,14 @@ export interface LiveMessage {
   data: unknown;
 }
 
+/** A source of live messages for the dashboard's event stream (a station's journal or the hub). */
+export interface LiveFeed {
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(fn: (m: LiveMessage) => void): () => void;
+  /** Stops feeding. */
+  stop(): void;
+}
+
 /** Options of the database poller. */
 export interface LiveOptions {
   /** Milliseconds between polls of the database. @default 1000 */
@@ -21,7 +29,7 @@ export interface LiveOptions {
  * Polls the (read-only) database for attempts and events newer than the last seen and hands them to subscribers;
  * the runner is another process, so the database is the only channel. Polls only while someone listens.
  */
-export class LivePoller {
+export class LivePoller implements LiveFeed {
   private readonly subscribers = new Set<(m: LiveMessage) => void>();
   private timer: NodeJS.Timeout | undefined;
   private lastAttempt: number;

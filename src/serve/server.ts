@@ -3,7 +3,12 @@ import { UsageError } from '../errors.js';
 import { hostIsLocal, isLoopback, requestToken, tokenMatches } from './auth.js';
 import type { SiteSettings } from '../planning/site-settings.js';
 import { registerApi } from './api.js';
-import { LivePoller } from './live.js';
+import { LivePoller, type LiveFeed } from './live.js';
+import { HubLiveFeed } from './hub-live.js';
+import { hubReads } from './hub-reads.js';
+import { stationReads } from './reads.js';
+import { openHub } from '../hub/connection.js';
+import { checkHubSchema } from '../hub/migrations.js';
 import { openReadOnly } from '../db/open-readonly.js';
 import { dashboardHtml } from './page.js';
 
@@ -21,6 +26,11 @@ export interface ServeOptions {
   pollMs?: number;
   /** Site settings the plan form's comparison prices with. @default the defaults table */
   settings?: { doc: SiteSettings; file: string };
+  /**
+   * The hub to show instead of the station's journal: every station's farm, lots, adapters and events, live (its
+   * upload notifications bring a poll forward; the poll is the truth). The catalog lists and plans stay the station's.
+   */
+  hubUrl?: string;
 }
 
 /** A started dashboard: its URL and how to stop it. */
@@ -28,6 +38,8 @@ export interface Dashboard {
   app: FastifyInstance;
   url: string;
   close: () => Promise<void>;
+  /** The live feed behind /api/live (the hub's, with its LISTEN connection, under `--hub`). */
+  live: LiveFeed;
 }
 
 /** Builds and starts the read-only dashboard; refuses a non-loopback address without a token. */
@@ -39,7 +51,18 @@ export async function startDashboard(opts: ServeOptions): Promise<Dashboard> {
   }
   if (token !== undefined && token.length < 8) throw new UsageError('token-too-short', '--token must be at least 8 characters');
   const db = openReadOnly(opts.dbFile);
-  const live = new LivePoller(db, { pollMs: opts.pollMs });
+  const hub = opts.hubUrl ? openHub(opts.hubUrl) : null;
+  if (hub) {
+    try {
+      await checkHubSchema(hub);
+    } catch (e) {
+      db.close();
+      await hub.close();
+      throw e;
+    }
+  }
+  const reads = hub ? hubReads(hub) : stationReads(db);
+  const live: LiveFeed = hub ? new HubLiveFeed(hub, { pollMs: opts.pollMs }) : new LivePoller(db, { pollMs: opts.pollMs });
   const app = Fastify({ logger: false });
   app.addHook('onRequest', async (req, reply) => {
     if (token !== undefined) {
@@ -54,16 +77,17 @@ export async function startDashboard(opts: ServeOptions): Promise<Dashboard> {
     reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('cache-control', 'no-store');
   });
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(dashboardHtml()));
-  registerApi(app, db, live, opts.settings);
-  const closeDb = () => {
+  registerApi(app, db, reads, live, opts.settings);
+  const closeDb = async () => {
     live.stop();
     if (db.open) db.close();
+    await hub?.close();
   };
   app.addHook('onClose', async () => closeDb());
   try {
     await app.listen({ host, port: opts.port ?? 7070 });
   } catch (e) {
-    closeDb();
+    await closeDb();
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new UsageError('port-in-use', `port ${opts.port} on ${host} is in use; pick another with --port`);
     if (err.code === 'EADDRNOTAVAIL') throw new UsageError('bad-host', `--host ${host} is not an address of this machine`);
@@ -72,5 +96,5 @@ export async function startDashboard(opts: ServeOptions): Promise<Dashboard> {
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const shown = host.includes(':') ? `[${host}]` : host;
-  return { app, url: `http://${shown}:${port}/`, close: () => app.close() };
+  return { app, url: `http://${shown}:${port}/`, close: () => app.close(), live };
 }

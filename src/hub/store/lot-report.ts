@@ -1,18 +1,7 @@
 import { q, type HubClient } from '../connection.js';
+import { LOT_COUNTS, type HubLotCounts } from './lot-counts.js';
 
-/** A lot's counts on the hub: its job, chip, reels and their states, planned and finished devices (every station). */
-export interface HubLotCounts {
-  lot: string;
-  /** name@version of the released job. */
-  job: string;
-  chip: string;
-  reels: number;
-  held: number;
-  done: number;
-  planned: number;
-  passed: number;
-  failed: number;
-}
+export type { HubLotCounts } from './lot-counts.js';
 
 /** A lot's insertions, first and last times, and its first insertions that finished and passed (every station). */
 export interface HubAttemptSummary {
@@ -102,17 +91,7 @@ const CURSOR = 'hub_lot_devices';
 const BATCH = 500;
 
 const S = {
-  counts: {
-    name: 'hub.report.counts',
-    text: `SELECT l.id AS lot, j.name || '@' || j.version AS job, l.chip,
-                  (SELECT count(*)::int FROM reels r WHERE r.lot_id = l.id) AS reels,
-                  (SELECT count(*)::int FROM reels r WHERE r.lot_id = l.id AND r.state = 'held') AS held,
-                  (SELECT count(*)::int FROM reels r WHERE r.lot_id = l.id AND r.state = 'done') AS done,
-                  (SELECT coalesce(sum(quantity), 0)::int FROM reels r WHERE r.lot_id = l.id) AS planned,
-                  (SELECT coalesce(sum(passed), 0)::int FROM lot_totals t WHERE t.lot_id = l.id) AS passed,
-                  (SELECT coalesce(sum(failed), 0)::int FROM lot_totals t WHERE t.lot_id = l.id) AS failed
-             FROM lots l JOIN jobs j ON j.id = l.job_id WHERE l.id = $1`,
-  },
+  counts: { name: 'hub.report.counts', text: `${LOT_COUNTS} WHERE l.id = $1` },
   lots: { name: 'hub.report.lots', text: `SELECT id FROM lots ORDER BY created_at DESC, id LIMIT 5` },
   summary: {
     name: 'hub.report.summary',

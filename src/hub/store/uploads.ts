@@ -63,6 +63,9 @@ export interface UploadResult {
   ledger: { added: number; known: number };
 }
 
+/** The channel the hub NOTIFYs on after each upload that added rows, with the lot as payload (a hint to re-read). */
+export const UPLOAD_CHANNEL = 'gangflash_hub';
+
 interface ReelRow {
   lot: string;
   reel: string;
@@ -139,7 +142,7 @@ const S = {
              devices = t.devices + excluded.devices, passed = t.passed + excluded.passed, failed = t.failed + excluded.failed,
              late = t.late + excluded.late, conflicts = t.conflicts + excluded.conflicts, last_upload_at = now()`,
   },
-  notify: { name: 'hub.upload.notify', text: `SELECT pg_notify('gangflash_hub', $1)` },
+  notify: { name: 'hub.upload.notify', text: `SELECT pg_notify('${UPLOAD_CHANNEL}', $1)` },
 } as const;
 
 /** Per (lot, station) increments of lot_totals. */
