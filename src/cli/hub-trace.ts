@@ -16,8 +16,8 @@ export interface HubTraceResult {
   unheld: TracedValue[];
 }
 
-// The hub keeps a value's state, not the bytes its fields wrote (those stay in the station's journal).
-const value = (r: HubTraceLedger): TracedValue => ({ rule: r.rule, value: r.value, state: r.state, reason: r.reason, attempt: r.attempt, at: r.at, fields: [] });
+// The bytes a value's fields wrote come with its upload (none for values uploaded before hub schema 3).
+const value = (r: HubTraceLedger): TracedValue => ({ rule: r.rule, value: r.value, state: r.state, reason: r.reason, attempt: r.attempt, at: r.at, fields: r.fields ?? [] });
 
 async function devicesAt(hub: Hub, lot: string, reel: string, seq: number): Promise<HubTracedDevice[]> {
   const out: HubTracedDevice[] = [];
@@ -30,7 +30,7 @@ async function devicesAt(hub: Hub, lot: string, reel: string, seq: number): Prom
       // The image's place is each station's own (`image add`); the hub knows its SHA-256.
       image: { sha256: imageSha256, path: null },
       serials: (await hubLedgerOfDevice(hub, lot, reel, seq, d.station)).map(value),
-      attempts: attempts.map((a) => ({ ...a, operator: null, engineering: null, gangflashVersion: null })),
+      attempts,
     });
   }
   return out;

@@ -32,9 +32,10 @@ export class Uploader {
         id: hubAttemptId(this.journalId, a.id), lot: a.lot, reel: a.reel, seq: a.seq, attempt: a.attempt, programmer: a.programmer, site: a.site,
         adapter: a.adapter, startedAt: a.startedAt, endedAt: a.endedAt, result: a.result, failureCode: a.failureCode, stage: a.stage,
         badBlocks: a.badBlocks, serial: a.serial, epoch: a.epoch,
+        operator: a.operator, engineering: a.engineering === null ? null : a.engineering === 1, gangflashVersion: a.gangflashVersion,
       })),
       devices: next.devices.map((d) => ({ lot: d.lot, reel: d.reel, seq: d.seq, result: d.result, failureCode: d.failureCode, serial: d.serial, finishedAt: d.finishedAt, epoch: d.epoch })),
-      ledger: next.values.map((v) => ({ rule: v.rule, k: v.k, value: v.value, state: v.state, lot: v.lot, reel: v.reel, seq: v.seq, attempt: v.attempt, reason: v.reason })),
+      ledger: next.values.map((v) => ({ rule: v.rule, k: v.k, value: v.value, state: v.state, lot: v.lot, reel: v.reel, seq: v.seq, attempt: v.attempt, reason: v.reason, fields: v.data })),
     };
     const result = await uploadBatch(this.hub, batch);
     this.journal.sent([...next.attempts, ...next.devices, ...next.values].map((r) => r.outboxId));

@@ -31,6 +31,10 @@ export interface OutboxAttempt {
   stage: string | null;
   badBlocks: number;
   serial: string | null;
+  /** The run's operator, whether it was an engineering run (0/1) and its gangflash version (null before schema 6). */
+  operator: string | null;
+  engineering: number | null;
+  gangflashVersion: string | null;
 }
 
 /** A device waiting for upload. */
@@ -58,6 +62,8 @@ export interface OutboxValue {
   seq: number | null;
   attempt: number | null;
   reason: string | null;
+  /** The bytes each field wrote (JSON text: [{name, text, writes}]). */
+  data: string;
 }
 
 const family = {};
@@ -87,13 +93,13 @@ function prepare(db: Db) {
     waitingAll: p(`SELECT count(*) AS n FROM hub_outbox`),
     attempts: p(`SELECT o.id AS outboxId, o.epoch, a.id, a.lot_id AS lot, a.reel_id AS reel, a.seq, a.attempt, pr.serial AS programmer, a.site,
                    ad.serial AS adapter, a.started_at AS startedAt, a.ended_at AS endedAt, a.result, a.failure_code AS failureCode, a.stage,
-                   a.bad_blocks AS badBlocks, a.serial
+                   a.bad_blocks AS badBlocks, a.serial, ru.operator, ru.engineering, ru.gangflash_version AS gangflashVersion
                  FROM hub_outbox o JOIN attempts a ON a.id = o.ref JOIN programmers pr ON pr.id = a.programmer_id
-                 LEFT JOIN adapters ad ON ad.id = a.adapter_id WHERE o.kind = 'attempt' ORDER BY o.id LIMIT ?`),
+                 LEFT JOIN adapters ad ON ad.id = a.adapter_id LEFT JOIN runs ru ON ru.id = a.run_id WHERE o.kind = 'attempt' ORDER BY o.id LIMIT ?`),
     devices: p(`SELECT o.id AS outboxId, o.epoch, d.lot_id AS lot, d.reel_id AS reel, d.seq, d.result, d.failure_code AS failureCode, d.serial,
                   d.finished_at AS finishedAt
                 FROM hub_outbox o JOIN devices d ON d.id = o.ref WHERE o.kind = 'device' ORDER BY o.id LIMIT ?`),
-    values: p(`SELECT o.id AS outboxId, r.name AS rule, l.k, l.value, l.state, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason
+    values: p(`SELECT o.id AS outboxId, r.name AS rule, l.k, l.value, l.state, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason, l.data
                FROM hub_outbox o JOIN serial_ledger l ON l.rule_id = o.rule_id AND l.k = o.ref JOIN serial_rules r ON r.id = l.rule_id
                WHERE o.kind = 'serial' ORDER BY o.id LIMIT ?`),
     sent: p(`DELETE FROM hub_outbox WHERE id = ?`),

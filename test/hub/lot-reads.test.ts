@@ -17,8 +17,8 @@ const up = await postgresAvailable('the hub report, plan and forecast tests');
 // Failures of several codes, retries that reuse or void serial values, and a broken site the station disables.
 const SIM = { speed: 'unlimited', defectMultiplier: 30, contact: { base: 0.04, atRatedLife: 0.08 }, brokenSites: [5] };
 const fast = { GANGFLASH_HUB_DRAIN_MS: '500', GANGFLASH_HUB_UPLOAD_MS: '50' };
-// Columns only a station's journal holds (the bytes a serial value's fields wrote, the run's operator).
-const JOURNAL_ONLY = ['serialFields', 'operator'];
+// Every column travels with the uploads (the operator and the serial fields since hub schema 3): none is the journal's alone.
+const JOURNAL_ONLY: string[] = [];
 const ORIGIN = ['station', 'epoch', 'late', 'conflict'];
 
 /** CSV text (RFC 4180: quoted fields may hold commas and doubled quotes) as rows of fields. */
@@ -63,6 +63,8 @@ describe.skipIf(!up)('report, plan and adapters forecast --hub print what they p
     const col = (name: string) => local.slice(1).map((row) => row[local[0].indexOf(name)]);
     expect(col('result')).toContain('fail');
     expect(col('attempts').some((n) => Number(n) > 1)).toBe(true);
+    expect(col('operator').every((o) => o.length > 0)).toBe(true);
+    expect(col('serialFields').some((f) => f.length > 0)).toBe(true);
   });
 
   it('--format json: the same summary, timeline, site heat map (with the disabled site), Pareto and devices', () => {

@@ -64,9 +64,9 @@ export interface HubDeviceRow {
   chip: string;
   dateCode: string | null;
   imageSha256: string;
-  /** Field bytes of the committed value: only the station's journal has them (null on the hub). */
+  /** Every field the committed value wrote, `name=text` joined with `;` (null when uploaded before hub schema 3). */
   serialFields: string | null;
-  /** Who ran the final insertion: only the station's journal has it (null on the hub). */
+  /** Who ran the final insertion (null when uploaded before hub schema 3). */
   operator: string | null;
   station: string;
   epoch: number;
@@ -144,11 +144,14 @@ const S = {
                   v.voided AS "voidedSerials",
                   (SELECT min(f.started_at COLLATE "C") FROM attempts f WHERE ${same('f')}) AS "firstStartedAt",
                   j.name AS job, j.version AS "jobVersion", l.chip, r.date_code AS "dateCode", j.image_sha256 AS "imageSha256",
-                  NULL::text AS "serialFields", NULL::text AS operator,
+                  (SELECT string_agg((f.e->>'name') || '=' || (f.e->>'text'), ';' ORDER BY sl.k, f.n)
+                     FROM serial_ledger sl CROSS JOIN LATERAL jsonb_array_elements(sl.fields) WITH ORDINALITY AS f(e, n)
+                    WHERE ${same('sl')} AND sl.state = 'committed') AS "serialFields",
+                  a.operator,
                   d.station, d.epoch, d.late, d.conflict
              FROM d JOIN lots l ON l.id = d.lot_id JOIN jobs j ON j.id = l.job_id
              LEFT JOIN reels r ON r.lot_id = d.lot_id AND r.reel_id = d.reel_id
-             LEFT JOIN LATERAL (SELECT m.attempt, m.stage, m.programmer, m.site, m.adapter FROM attempts m WHERE ${same('m')}
+             LEFT JOIN LATERAL (SELECT m.attempt, m.stage, m.programmer, m.site, m.adapter, m.operator FROM attempts m WHERE ${same('m')}
                                  ORDER BY m.attempt DESC, m.started_at DESC LIMIT 1) a ON true
              LEFT JOIN pn ON pn.serial = a.programmer
              LEFT JOIN LATERAL (SELECT string_agg(sl.value, ',' ORDER BY sl.k) AS voided FROM serial_ledger sl

@@ -44,6 +44,10 @@ export interface HubTraceAttempt {
   failureCode: string | null;
   badBlocks: number;
   serial: string | null;
+  /** Who ran the insertion's run, whether it was an engineering run, which gangflash (null when uploaded before hub schema 3). */
+  operator: string | null;
+  engineering: boolean | null;
+  gangflashVersion: string | null;
 }
 
 /** A row of the hub's serial ledger, with its rule's name. */
@@ -59,9 +63,11 @@ export interface HubTraceLedger {
   attempt: number | null;
   reason: string | null;
   at: string;
+  /** The bytes each field wrote, as the station's ledger holds them (null when uploaded before hub schema 3). */
+  fields: { name: string; text: string; writes: { offset: number; hex: string }[] }[] | null;
 }
 
-const LEDGER = `SELECT r.name AS rule, l.k::int AS k, l.value, l.state, l.station, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason,
+const LEDGER = `SELECT r.name AS rule, l.k::int AS k, l.value, l.state, l.station, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason, l.fields,
                        to_char(l.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
                   FROM serial_ledger l JOIN serial_rules r ON r.id = l.rule_id`;
 
@@ -89,7 +95,8 @@ const S = {
                   a.adapter, ad.adapter_type AS "adapterType",
                   CASE WHEN a.adapter IS NULL THEN NULL ELSE
                     (SELECT count(*)::int FROM attempts x WHERE x.adapter = a.adapter AND (x.started_at, x.site) <= (a.started_at, a.site)) END AS "adapterInsertions",
-                  a.started_at AS "startedAt", a.ended_at AS "endedAt", a.result, a.stage, a.failure_code AS "failureCode", a.bad_blocks AS "badBlocks", a.serial
+                  a.started_at AS "startedAt", a.ended_at AS "endedAt", a.result, a.stage, a.failure_code AS "failureCode", a.bad_blocks AS "badBlocks", a.serial,
+                  a.operator, a.engineering, a.gangflash_version AS "gangflashVersion"
              FROM attempts a LEFT JOIN programmers p ON p.serial = a.programmer LEFT JOIN adapters ad ON ad.serial = a.adapter
             WHERE a.lot_id = $1 AND a.reel_id = $2 AND a.seq = $3 AND ($4::text IS NULL OR a.station = $4)
             ORDER BY a.attempt, a.started_at`,

@@ -21,6 +21,10 @@ export interface HubAttempt {
   serial: string | null;
   /** The reel lease epoch the station recorded it under. */
   epoch: number;
+  /** The run's operator, whether it was an engineering run, and the gangflash that recorded it (from the journal). */
+  operator?: string | null;
+  engineering?: boolean | null;
+  gangflashVersion?: string | null;
 }
 
 /** A device's final result as a station uploads it. */
@@ -46,6 +50,8 @@ export interface HubLedgerValue {
   seq: number | null;
   attempt: number | null;
   reason: string | null;
+  /** The bytes each field wrote, as JSON text ([{name, text, writes: [{offset, hex}]}]) from the station's ledger. */
+  fields?: string | null;
 }
 
 /** What a station sends in one upload. */
@@ -84,12 +90,12 @@ const S = {
   attempts: {
     name: 'hub.upload.attempts',
     text: `INSERT INTO attempts (id, station, lot_id, reel_id, seq, attempt, programmer, site, adapter, started_at, ended_at, result,
-             failure_code, stage, bad_blocks, serial, epoch, late)
+             failure_code, stage, bad_blocks, serial, epoch, late, operator, engineering, gangflash_version)
            SELECT u.id, $1, u.lot, u.reel, u.seq, u.attempt, u.programmer, u.site, u.adapter, u.started, u.ended, u.result, u.code,
-             u.stage, u.bad, u.serial, u.epoch, u.late
+             u.stage, u.bad, u.serial, u.epoch, u.late, u.operator, u.engineering, u.version
            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[],
-             $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[], $17::int[], $18::bool[])
-             AS u(id, lot, reel, seq, attempt, programmer, site, adapter, started, ended, result, code, stage, bad, serial, epoch, late)
+             $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[], $17::int[], $18::bool[], $19::text[], $20::bool[], $21::text[])
+             AS u(id, lot, reel, seq, attempt, programmer, site, adapter, started, ended, result, code, stage, bad, serial, epoch, late, operator, engineering, version)
            ON CONFLICT (id) DO NOTHING RETURNING lot_id AS lot, result, adapter, late`,
   },
   adapters: {
@@ -127,10 +133,10 @@ const S = {
   rules: { name: 'hub.upload.rules', text: `SELECT id::int AS id, name FROM serial_rules WHERE name = ANY($1::text[])` },
   ledger: {
     name: 'hub.upload.ledger',
-    text: `INSERT INTO serial_ledger (rule_id, k, value, state, station, lot_id, reel_id, seq, attempt, reason)
-           SELECT u.rule, u.k, u.value, u.state, $1, u.lot, u.reel, u.seq, u.attempt, u.reason
-           FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[])
-             AS u(rule, k, value, state, lot, reel, seq, attempt, reason)
+    text: `INSERT INTO serial_ledger (rule_id, k, value, state, station, lot_id, reel_id, seq, attempt, reason, fields)
+           SELECT u.rule, u.k, u.value, u.state, $1, u.lot, u.reel, u.seq, u.attempt, u.reason, u.fields::jsonb
+           FROM unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[])
+             AS u(rule, k, value, state, lot, reel, seq, attempt, reason, fields)
            ON CONFLICT (rule_id, k) DO NOTHING RETURNING k`,
   },
   totals: {
@@ -225,7 +231,7 @@ async function attempts(c: HubClient, batch: UploadBatch, late: (x: HubAttempt) 
     batch.station, a.map((x) => x.id), a.map((x) => x.lot), a.map((x) => x.reel), a.map((x) => x.seq), a.map((x) => x.attempt),
     a.map((x) => x.programmer), a.map((x) => x.site), a.map((x) => x.adapter), a.map((x) => x.startedAt), a.map((x) => x.endedAt),
     a.map((x) => x.result), a.map((x) => x.failureCode), a.map((x) => x.stage), a.map((x) => x.badBlocks), a.map((x) => x.serial),
-    a.map((x) => x.epoch), lates,
+    a.map((x) => x.epoch), lates, a.map((x) => x.operator ?? null), a.map((x) => x.engineering ?? null), a.map((x) => x.gangflashVersion ?? null),
   ]);
   out.attempts.added = added.length;
   out.attempts.known = a.length - added.length;
@@ -318,7 +324,7 @@ async function ledger(c: HubClient, batch: UploadBatch, out: UploadResult): Prom
   for (const n of names) if (!ids.has(n)) throw new HubError('rule-unknown', `station ${batch.station} uploaded values of serial rule ${n}, which is not on the hub`);
   const added = await q(c, S.ledger, [
     batch.station, l.map((x) => ids.get(x.rule)), l.map((x) => x.k), l.map((x) => x.value), l.map((x) => x.state), l.map((x) => x.lot),
-    l.map((x) => x.reel), l.map((x) => x.seq), l.map((x) => x.attempt), l.map((x) => x.reason),
+    l.map((x) => x.reel), l.map((x) => x.seq), l.map((x) => x.attempt), l.map((x) => x.reason), l.map((x) => x.fields ?? null),
   ]);
   out.ledger.added = added.length;
   out.ledger.known = l.length - added.length;
