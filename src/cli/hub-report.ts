@@ -28,9 +28,9 @@ export async function hubLotReport(cmd: Command, lot: string, format: 'html' | '
       const { held, done, ...rest } = counts;
       const counters = countersOf({ ...rest, status: hubLotStatus({ total: counts.reels, held, done }) });
       const devices = (async function* () {
-        for await (const d of hubLotDevices(c, lot)) {
-          rows++;
-          yield d;
+        for await (const batch of hubLotDevices(c, lot)) {
+          rows += batch.length;
+          yield batch;
         }
       })();
       if (format === 'csv') return write(documentChunksAsync(csvDocument<HubDeviceRow>([...DEVICE_COLUMNS, ...ORIGIN_COLUMNS]), devices));

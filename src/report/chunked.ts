@@ -38,17 +38,19 @@ export function* documentChunks<T>(doc: RowDocument<T>, rows: Iterable<T>, chars
   yield doc.tail(any);
 }
 
-/** The same text as `documentChunks` as an asynchronous walk (the hub's cursor) yields its rows. */
-export async function* documentChunksAsync<T>(doc: RowDocument<T>, rows: AsyncIterable<T>, chars = 16_384): AsyncGenerator<string> {
+/** The same text as `documentChunks` as an asynchronous walk (the hub's cursor) yields its rows in batches. */
+export async function* documentChunksAsync<T>(doc: RowDocument<T>, batches: AsyncIterable<T[]>, chars = 16_384): AsyncGenerator<string> {
   yield doc.head;
   let any = false;
   let buf = '';
-  for await (const r of rows) {
-    buf += doc.row(r, !any);
-    any = true;
-    if (buf.length >= chars) {
-      yield buf;
-      buf = '';
+  for await (const rows of batches) {
+    for (const r of rows) {
+      buf += doc.row(r, !any);
+      any = true;
+      if (buf.length >= chars) {
+        yield buf;
+        buf = '';
+      }
     }
   }
   if (buf.length > 0) yield buf;

@@ -197,14 +197,14 @@ export async function hubFinishBuckets(c: HubClient, lot: string, t0Ms: number, 
 }
 
 /**
- * The device rows of `lot` by reel and sequence, each position's first writer before the rows kept apart, read
- * through a server-side cursor in batches of 500 (memory flat in the lot size). Call it inside `Hub.snapshot`.
+ * The device rows of `lot` by reel and sequence, each position's first writer before the rows kept apart, in batches
+ * of at most 500 as a server-side cursor hands them out (memory flat in the lot size). Call it inside `Hub.snapshot`.
  */
-export async function* hubLotDevices(c: HubClient, lot: string): AsyncGenerator<HubDeviceRow> {
+export async function* hubLotDevices(c: HubClient, lot: string): AsyncGenerator<HubDeviceRow[]> {
   await q(c, S.declare, [lot]);
   for (;;) {
     const rows = await q<HubDeviceRow & Record<string, unknown>>(c, S.fetch);
-    yield* rows;
+    if (rows.length > 0) yield rows;
     if (rows.length < BATCH) return;
   }
 }
