@@ -11,14 +11,13 @@ export interface HubInventoryLine extends InventoryLine {
 
 /**
  * `adapters inventory --hub`: every station's adapters with their wear computed as a station computes it, from the
- * insertions every station uploaded (prior insertions, socket replacements and overrides stay in each station's journal).
+ * insertions every station uploaded since the socket receptacle its station last reported (and its prior insertions).
  */
 export async function hubInventory(cmd: Command): Promise<HubInventoryLine[]> {
   const rows = await withHub(cmd, (hub) => hubAdapterWear(hub));
   return rows.map(({ stored, ...r }) => ({
     ...r,
     lifeLeftPct: r.rated === null ? null : lifeLeftPct(r.insertions, r.rated),
-    status: r.rated === null ? (stored === 'retired' ? 'retired' : 'ok') : adapterStatus(stored, r.insertions, r.rated),
-    overrideLife: false,
+    status: r.rated === null ? (stored === 'retired' ? 'retired' : 'ok') : adapterStatus(stored, r.insertions, r.rated, r.overrideLife),
   }));
 }

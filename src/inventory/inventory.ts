@@ -50,7 +50,7 @@ export interface Inventory {
 
 /** Every adapter with its wear, as derived from the attempts table. */
 export function adapterStates(db: Db): AdapterState[] {
-  return adapterWearRecords(db).map(({ stored, createdAt: _created, ...r }) => ({
+  return adapterWearRecords(db).map(({ stored, createdAt: _created, priorInsertions: _prior, ...r }) => ({
     ...r,
     lifeLeftPct: lifeLeftPct(r.insertions, r.rated),
     status: adapterStatus(stored, r.insertions, r.rated, r.overrideLife),

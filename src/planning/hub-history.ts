@@ -21,9 +21,9 @@ export async function hubPlanHistory(hub: Hub, part: string, sha256: string | un
 }
 
 /**
- * The adapter forecast over the hub: every adapter the hub knows, its insertions uploaded from every station and their rate
- * over the window's whole days, forecast as a station forecasts its own (prior insertions and socket replacements
- * stay in each station's journal: the hub counts the insertions uploaded with the adapter).
+ * The adapter forecast over the hub: every adapter the hub knows, its insertions on its current socket (as its station
+ * last reported the socket) and their per-day rate over the window's whole days from every station's uploads,
+ * forecast as a station forecasts its own.
  */
 export async function hubForecast(hub: Hub, opts: ForecastOptions): Promise<AdapterForecast[]> {
   const w = forecastWindow(opts);

@@ -19,6 +19,7 @@ export class StationSupply {
     const serialOf = new Map(programmerRows(db).map((p) => [p.name, p.serial]));
     const adapters = adapterWearRecords(db).map((a) => ({
       serial: a.serial, adapterType: a.type, station: this.hub.station, programmer: a.programmer === null ? null : (serialOf.get(a.programmer) ?? null), site: a.site, status: a.stored === 'retired' ? ('retired' as const) : ('ok' as const), registeredAt: a.createdAt,
+      socket: { priorInsertions: a.priorInsertions, since: a.socketSince, overrideLife: a.overrideLife },
     }));
     const used = programmers.map((p) => ({ serial: p.serial, name: p.name, driver: p.driver, model: p.model, sites: p.sites }));
     this.link = await StationLink.connect(db, { ...this.hub, lot: this.lot }, { imageSha256, programmers: used, adapters, serial, listener });

@@ -28,6 +28,8 @@ export interface AdapterWearRecord {
   socketSince: string;
   /** When the adapter was registered (ISO). */
   createdAt: string;
+  /** Insertions its socket had before it was registered (or before its socket was last replaced: 0). */
+  priorInsertions: number;
   rated: number;
   /** Insertions on the current receptacle (prior insertions included). */
   insertions: number;
@@ -65,7 +67,7 @@ function prepare(db: Db) {
     ).pluck(),
     wear: db.prepare(
       `SELECT a.id, a.serial, a.adapter_type AS type, t.package, t.sites AS typeSites, p.name AS programmer, a.programmer_id AS programmerId,
-              m.family AS programmerFamily, a.site, a.status AS stored, a.override_life AS overrideLife, a.socket_since AS socketSince, a.created_at AS createdAt,
+              m.family AS programmerFamily, a.site, a.status AS stored, a.override_life AS overrideLife, a.socket_since AS socketSince, a.created_at AS createdAt, a.prior_insertions AS priorInsertions,
               t.rated_insertions AS rated,
               a.prior_insertions + coalesce((SELECT since_socket FROM adapter_totals t WHERE t.adapter_id = a.id), 0) AS insertions
          FROM adapters a JOIN adapter_types t ON t.id = a.adapter_type

@@ -186,3 +186,33 @@ describe.skipIf(!up)('report lot --hub over stations whose reel moved', () => {
     expect(seen.open).toEqual(['hub_lot_devices']);
   });
 });
+
+describe.skipIf(!up)('adapters inventory|forecast --hub after a socket replacement and a life override on the station', () => {
+  const dir = tmpDir('gangflash-hub-socket-');
+
+  it('the next run reports the socket to the hub: the same insertions since the new receptacle, the same override, as on the station', async () => {
+    const url = await freshDatabase('socket');
+    const journal = await stationJournal(path.join(dir, 'A'), { reels: 2, quantity: 24, serial: null, sim: SIM });
+    expect(runCli(['hub', 'init', '--hub', url]).code).toBe(EXIT.ok);
+    expect(runCli(['--db', journal, 'hub', 'publish', '--lot', 'LOT-1', '--hub', url]).code).toBe(EXIT.ok);
+    const run = (reel: string) => runCli(['--db', journal, 'run', '--lot', 'LOT-1', '--hub', url, '--station', 'A', '--reel', reel, '--json', '--speed', 'unlimited'], { env: fast });
+    expect(run('R1').code).toBe(EXIT.ok);
+    const inventory = (args: string[]) => JSON.parse(runCli([...args, '--json']).stdout).adapters as { serial: string; insertions: number; overrideLife: boolean }[];
+    const before = inventory(['--db', journal, 'adapters', 'inventory']).find((a) => a.serial === 'A-1-0')!;
+    expect(before.insertions).toBeGreaterThan(0);
+    expect(runCli(['--db', journal, 'adapters', 'replace-socket', 'A-1-0']).code).toBe(EXIT.ok);
+    const override = runCli(['--db', journal, 'adapters', 'override', 'A-1-1', '--reason', 'last lot on this socket']);
+    expect(override.code, override.stderr).toBe(EXIT.ok);
+    expect(run('R02').code).toBe(EXIT.ok);
+    const text = (args: string[]) => runCli(args).stdout;
+    expect(text(['adapters', 'inventory', '--hub', url])).toBe(text(['--db', journal, 'adapters', 'inventory']));
+    expect(text(['adapters', 'forecast', '--hub', url])).toBe(text(['--db', journal, 'adapters', 'forecast']));
+    const hub = inventory(['adapters', 'inventory', '--hub', url]);
+    const local = inventory(['--db', journal, 'adapters', 'inventory']);
+    const pick = (rows: typeof hub, serial: string) => rows.find((a) => a.serial === serial)!;
+    // The replaced socket counts only the second reel's insertions; the overridden adapter says so on both.
+    expect(pick(hub, 'A-1-0').insertions).toBe(pick(local, 'A-1-0').insertions);
+    expect(pick(hub, 'A-1-0').insertions).toBeLessThan(before.insertions + pick(local, 'A-1-0').insertions);
+    expect(pick(hub, 'A-1-1')).toMatchObject({ overrideLife: true });
+  }, 120_000);
+});

@@ -9,8 +9,10 @@ export interface HubAdapterWear {
   programmer: string | null;
   site: number | null;
   stored: 'ok' | 'retired';
-  /** Attempts uploaded with it, from every station. */
+  /** Insertions on its current socket receptacle: prior insertions and the attempts uploaded with it since (every station). */
   insertions: number;
+  /** An operator allowed its use past its rated life (as its station reported). */
+  overrideLife: boolean;
   /** Rated insertions of its type in the hub's catalog snapshot; null when the snapshot lacks the type. */
   rated: number | null;
 }
@@ -19,7 +21,7 @@ const S = {
   wear: {
     name: 'hub.adapters.wear',
     text: `WITH pn AS (SELECT serial, CASE WHEN count(*) OVER (PARTITION BY name) > 1 THEN station || '/' || name ELSE name END AS label FROM programmers)
-           SELECT a.serial, a.adapter_type AS type, a.station, pn.label AS programmer, a.site, a.status AS stored, a.insertions::int AS insertions,
+           SELECT a.serial, a.adapter_type AS type, a.station, pn.label AS programmer, a.site, a.status AS stored, (a.prior_insertions + a.since_socket)::int AS insertions, a.override_life AS "overrideLife",
                   (t.doc->>'ratedInsertions')::int AS rated
              FROM adapters a LEFT JOIN adapter_types t ON t.id = a.adapter_type LEFT JOIN pn ON pn.serial = a.programmer
             ORDER BY a.serial COLLATE "C"`,

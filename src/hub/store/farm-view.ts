@@ -88,7 +88,7 @@ const S = {
   mounted: {
     name: 'hub.farm.mounted',
     text: `SELECT a.serial, a.adapter_type AS type, a.programmer, a.site, coalesce((t.doc->>'sites')::int, 1) AS "typeSites",
-                  (t.doc->>'ratedInsertions')::int AS rated, a.insertions::int AS used, a.status
+                  (t.doc->>'ratedInsertions')::int AS rated, (a.prior_insertions + a.since_socket)::int AS used, a.status
              FROM adapters a JOIN adapter_types t ON t.id = a.adapter_type
             WHERE a.programmer IS NOT NULL AND a.site IS NOT NULL ORDER BY a.serial COLLATE "C"`,
   },

@@ -29,6 +29,9 @@ export interface AdapterPlace {
   status: 'ok' | 'retired';
   /** When the station registered it (its journal's clock, ISO); the hub keeps the earliest it was told. */
   registeredAt?: string;
+  /** Its socket as the station knows it: insertions before registration, when the current receptacle was fitted
+   * (ISO, the station's clock), and an operator's permission to use it past its rated life. Kept when not told. */
+  socket?: { priorInsertions: number; since: string; overrideLife: boolean };
 }
 
 const S = {
@@ -54,6 +57,14 @@ const S = {
              programmer = excluded.programmer, site = excluded.site, status = excluded.status, updated_at = now(),
              registered_at = CASE WHEN adapters.registered_at IS NULL OR excluded.registered_at COLLATE "C" < adapters.registered_at COLLATE "C"
                                   THEN coalesce(excluded.registered_at, adapters.registered_at) ELSE adapters.registered_at END`,
+  },
+  socket: {
+    name: 'hub.adapters.socket',
+    // A new receptacle (or the first report of one) counts the insertions uploaded since it was fitted; later uploads add theirs.
+    text: `UPDATE adapters a SET prior_insertions = $2, override_life = $4, socket_since = $3,
+             since_socket = CASE WHEN a.socket_since IS NOT DISTINCT FROM $3 THEN a.since_socket
+                                 ELSE (SELECT count(*) FROM attempts x WHERE x.adapter = a.serial AND x.started_at COLLATE "C" >= $3) END
+           WHERE a.serial = $1`,
   },
   adapterHistory: { name: 'hub.adapters.history-add', text: `INSERT INTO adapter_history (serial, station, programmer, site, status) VALUES ($1, $2, $3, $4, $5)` },
   history: {
@@ -89,6 +100,7 @@ export async function putAdapter(hub: Hub, a: AdapterPlace): Promise<boolean> {
   return hub.tx(async (c) => {
     const [was] = await q<{ station: string | null; programmer: string | null; site: number | null; status: string }>(c, S.adapterNow, [a.serial]);
     await q(c, S.adapterPut, [a.serial, a.adapterType, a.station, a.programmer, a.site, a.status, a.registeredAt ?? null]);
+    if (a.socket) await q(c, S.socket, [a.serial, a.socket.priorInsertions, a.socket.since, a.socket.overrideLife]);
     const moved = !was || was.station !== a.station || was.programmer !== a.programmer || was.site !== a.site || was.status !== a.status;
     if (moved) await q(c, S.adapterHistory, [a.serial, a.station, a.programmer, a.site, a.status]);
     return moved;

@@ -96,11 +96,15 @@ const S = {
            FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[],
              $11::text[], $12::text[], $13::text[], $14::text[], $15::int[], $16::text[], $17::int[], $18::bool[], $19::text[], $20::bool[], $21::text[])
              AS u(id, lot, reel, seq, attempt, programmer, site, adapter, started, ended, result, code, stage, bad, serial, epoch, late, operator, engineering, version)
-           ON CONFLICT (id) DO NOTHING RETURNING lot_id AS lot, result, adapter, late`,
+           ON CONFLICT (id) DO NOTHING RETURNING lot_id AS lot, result, adapter, late, started_at AS started`,
   },
   adapters: {
     name: 'hub.upload.adapter-insertions',
-    text: `UPDATE adapters a SET insertions = a.insertions + u.n FROM unnest($1::text[], $2::int[]) AS u(serial, n) WHERE a.serial = u.serial`,
+    // Every insertion counts for the adapter; those started on its current socket receptacle count for its wear too.
+    text: `UPDATE adapters a SET insertions = a.insertions + u.n, since_socket = a.since_socket + u.since
+           FROM (SELECT x.serial, count(*) AS n, count(*) FILTER (WHERE ad.socket_since IS NULL OR x.started COLLATE "C" >= ad.socket_since) AS since
+                   FROM unnest($1::text[], $2::text[]) AS x(serial, started) JOIN adapters ad ON ad.serial = x.serial GROUP BY x.serial) u
+           WHERE a.serial = u.serial`,
   },
   devices: {
     name: 'hub.upload.devices',
@@ -227,7 +231,7 @@ async function attempts(c: HubClient, batch: UploadBatch, late: (x: HubAttempt) 
   const a = batch.attempts;
   if (a.length === 0) return;
   const lates = a.map(late);
-  const added = await q<{ lot: string; result: string; adapter: string | null; late: boolean }>(c, S.attempts, [
+  const added = await q<{ lot: string; result: string; adapter: string | null; late: boolean; started: string }>(c, S.attempts, [
     batch.station, a.map((x) => x.id), a.map((x) => x.lot), a.map((x) => x.reel), a.map((x) => x.seq), a.map((x) => x.attempt),
     a.map((x) => x.programmer), a.map((x) => x.site), a.map((x) => x.adapter), a.map((x) => x.startedAt), a.map((x) => x.endedAt),
     a.map((x) => x.result), a.map((x) => x.failureCode), a.map((x) => x.stage), a.map((x) => x.badBlocks), a.map((x) => x.serial),
@@ -235,16 +239,16 @@ async function attempts(c: HubClient, batch: UploadBatch, late: (x: HubAttempt) 
   ]);
   out.attempts.added = added.length;
   out.attempts.known = a.length - added.length;
-  const perAdapter = new Map<string, number>();
+  const withAdapter: { serial: string; started: string }[] = [];
   for (const r of added) {
     if (r.late) out.attempts.late++;
-    if (r.adapter !== null) perAdapter.set(r.adapter, (perAdapter.get(r.adapter) ?? 0) + 1);
+    if (r.adapter !== null) withAdapter.push({ serial: r.adapter, started: r.started });
     if (r.result === 'interrupted') continue;
     const t = tally.of(r.lot, batch.station);
     t.a++;
     if (r.result === 'pass') t.ap++;
   }
-  if (perAdapter.size > 0) await q(c, S.adapters, [[...perAdapter.keys()], [...perAdapter.values()]]);
+  if (withAdapter.length > 0) await q(c, S.adapters, [withAdapter.map((x) => x.serial), withAdapter.map((x) => x.started)]);
 }
 
 async function devices(c: HubClient, batch: UploadBatch, late: (x: HubDevice) => boolean, tally: Tally, out: UploadResult): Promise<Map<string, { devices: number; conflicts: number }>> {
