@@ -1,5 +1,5 @@
 import { HubListener, type Hub } from '../hub/connection.js';
-import { hubAttemptsUploadedSince, hubEventsAfter, hubLiveMarks } from '../hub/store/farm-view.js';
+import { hubAttemptsUploadedSince, hubEventsAfter, hubLiveMarks } from '../hub/store/live-events.js';
 import { hubLotCount } from '../hub/store/lot-counts.js';
 import { UPLOAD_CHANNEL } from '../hub/store/uploads.js';
 import { hubLotStatus } from '../lots/counters.js';

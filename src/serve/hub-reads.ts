@@ -1,5 +1,6 @@
 import type { Hub } from '../hub/connection.js';
-import { hubFarmSites, hubMountedAdapters, hubRecentEvents } from '../hub/store/farm-view.js';
+import { hubFarmSites, hubMountedAdapters } from '../hub/store/farm-view.js';
+import { hubRecentEvents } from '../hub/store/live-events.js';
 import { hubLotCount, hubLotCountList, hubReelCounts, type HubLotCounts } from '../hub/store/lot-counts.js';
 import { hubAttemptTotals } from '../hub/store/yield-totals.js';
 import { UsageError } from '../errors.js';
