@@ -20,7 +20,7 @@ function siteHtml(p, s) {
 }
 let farm = [];
 function renderFarm() {
-  $('#farm').innerHTML = farm.length ? farm.map((p) => '<div class="programmer" data-programmer="' + esc(p.name) + '"><h3>' + esc(p.name) + ' <small>' + esc(p.model) + ' · ' + esc(p.driver) + '</small></h3><div class="sites">' + p.sites.map((s) => siteHtml(p, s)).join('') + '</div></div>').join('') : '<p>no programmers registered</p>';
+  $('#farm').innerHTML = farm.length ? farm.map((p) => '<div class="programmer" data-programmer="' + esc(p.name) + '"><h3>' + esc(p.name) + ' <small>' + (p.station ? 'station ' + esc(p.station) + ' · ' : '') + esc(p.model) + ' · ' + esc(p.driver) + '</small></h3><div class="sites">' + p.sites.map((s) => siteHtml(p, s)).join('') + '</div></div>').join('') : '<p>no programmers registered</p>';
 }
 function lotRow(l) {
   const done = l.passed + l.failed;
