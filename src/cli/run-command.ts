@@ -1,7 +1,6 @@
 import type { Db } from '../db/open.js';
 import { LotService } from '../scheduler/lot-service.js';
 import type { StationLink, StationOptions } from '../station/station-link.js';
-import { StationSupply } from '../station/run-supply.js';
 import type { RunEnd } from '../scheduler/events.js';
 import type { RingOptions } from '../fanout/pool/farm-session.js';
 import { runOutput, type RunOutput, type RunOutputMode } from './run-output.js';
@@ -66,7 +65,8 @@ function leaseTimes(): { heartbeatMs?: number; staleMs?: number } {
 
 /** Runs a lot through the scheduler service with signals and output; returns the exit code. */
 export async function runCommand(o: RunCommandOptions): Promise<number> {
-  const station = o.hub ? new StationSupply(o.hub, o.lot) : undefined;
+  // The hub's client (pg) is loaded only for a station run: a run of the station's own lot starts without it.
+  const station = o.hub ? new (await import('../station/run-supply.js')).StationSupply(o.hub, o.lot) : undefined;
   const service = await LotService.open({
     dbFile: o.dbFile,
     db: o.db,
