@@ -7,7 +7,6 @@
  *   Int32 slots    per slot: REF (live consumers still holding it), SEQ (item number it holds), KIND, FILL
  *   Int32 readers  per consumer: CURSOR (next item << 1 | held bit), STATE, LIMIT (first item not counting it)
  *   Float64 desc   per slot: image offset, length (exact up to 2^53)
- *   Uint32 grains  per slot: CRC-32 of each GRAIN_BYTES of its data, from the item's first byte (the writer's)
  *   Uint8 data     slots × chunkSize bytes
  *
  * Item n of a wave lives in slot n % slots. EPOCH is bumped by the writer on every change a reader may wait for
@@ -59,19 +58,6 @@ export const CONSUMER_LEFT = 3;
 /** Dropped by the slow-consumer policy: it reads the rest from the file; the item it holds stays valid. */
 export const CONSUMER_DETACHED = 4;
 
-/**
- * Bytes per grain CRC. The writer digests every data item once in grains of this size, so the consumers that digest
- * what they send (the sim, blockdev: src/programmers/unit-digests.ts) join those CRCs instead of each reading every
- * byte again: one CRC pass per wave, not one per programmer. 16 KiB: a 64 KiB eMMC unit is 4 joins (~0.2 µs each),
- * and a NAND block with spare areas (not a multiple of it) still finds most of its bytes in whole grains.
- */
-export const GRAIN_BYTES = 16 * 1024;
-
-/** Grain CRCs per slot. */
-export function grainsPerSlot(g: RingGeometry): number {
-  return Math.ceil(g.chunkSize / GRAIN_BYTES);
-}
-
 /** Sizes of a ring. */
 export interface RingGeometry {
   /** Number of slots (chunks) in the ring. */
@@ -88,17 +74,14 @@ export interface RingViews {
   readonly geometry: RingGeometry;
   readonly i32: Int32Array;
   readonly desc: Float64Array;
-  /** Grain CRCs, `grainsPerSlot` per slot. */
-  readonly grains: Uint32Array;
   readonly data: Uint8Array;
 }
 
-function offsets(g: RingGeometry): { descAt: number; grainsAt: number; dataAt: number; total: number } {
+function offsets(g: RingGeometry): { descAt: number; dataAt: number; total: number } {
   const ints = HEADER_INTS + g.slots * SLOT_INTS + g.consumers * CONSUMER_INTS;
   const descAt = Math.ceil((ints * 4) / 8) * 8;
-  const grainsAt = descAt + g.slots * 16;
-  const dataAt = Math.ceil((grainsAt + g.slots * grainsPerSlot(g) * 4) / 64) * 64;
-  return { descAt, grainsAt, dataAt, total: dataAt + g.slots * g.chunkSize };
+  const dataAt = Math.ceil((descAt + g.slots * 16) / 64) * 64;
+  return { descAt, dataAt, total: dataAt + g.slots * g.chunkSize };
 }
 
 /** Bytes of shared memory a ring of this geometry takes. */
@@ -113,7 +96,6 @@ function views(sab: SharedArrayBuffer, g: RingGeometry): RingViews {
     geometry: g,
     i32: new Int32Array(sab, 0, o.descAt / 4),
     desc: new Float64Array(sab, o.descAt, g.slots * 2),
-    grains: new Uint32Array(sab, o.grainsAt, g.slots * grainsPerSlot(g)),
     data: new Uint8Array(sab, o.dataAt, g.slots * g.chunkSize),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The ring's reader (worker side): the image's extents as an `AsyncIterable<Extent>` whose data extents are
- * `Uint8Array` views into the shared ring (no copy), with the grain CRCs the writer computed for them. An item is held from the moment it is yielded until the consumer
+ * `Uint8Array` views into the shared ring (no copy). An item is held from the moment it is yielded until the consumer
  * asks for the next one (or stops iterating), then released. A data extent also offers `hold()` (see
  * src/images/extent-hold.ts): the consumer keeps the item past the next one until it calls the returned release
  * function, up to half the ring at a time; items are released to the writer in order. If the writer detaches this
@@ -11,8 +11,8 @@ import { FarmError } from '../errors.js';
 import type { Extent } from '../images/extent.js';
 import type { HoldableExtent } from '../images/extent-hold.js';
 import {
-  C, CONSUMER_ALIVE, CONSUMER_DETACHED, CONSUMER_LEFT, FILL_DONT_CARE, GRAIN_BYTES, H, KIND_DATA, RING_ABORTED, RING_DONE,
-  S, attachRing, bump, consumerField, grainsPerSlot, markConsumerDead, slotDataAt, slotField, waitAsync, type RingViews,
+  C, CONSUMER_ALIVE, CONSUMER_DETACHED, CONSUMER_LEFT, FILL_DONT_CARE, H, KIND_DATA, RING_ABORTED, RING_DONE, S,
+  attachRing, bump, consumerField, markConsumerDead, slotDataAt, slotField, waitAsync, type RingViews,
 } from './ring-layout.js';
 
 /** Options of a RingReader. */
@@ -115,9 +115,7 @@ export class RingReader implements AsyncIterable<Extent> {
         pos = offset + length;
         if (Atomics.load(i32, slotField(s, S.KIND)) === KIND_DATA) {
           const at = slotDataAt(g, s);
-          const first = s * grainsPerSlot(g);
-          const grains = { size: GRAIN_BYTES, crcs: this.r.grains.subarray(first, first + Math.ceil(length / GRAIN_BYTES)) };
-          const item: HoldableExtent = { offset, length, bytes: data.subarray(at, at + length), grains, hold: () => this.hold(k) };
+          const item: HoldableExtent = { offset, length, bytes: data.subarray(at, at + length), hold: () => this.hold(k) };
           yield item;
         } else {
           const f = Atomics.load(i32, slotField(s, S.FILL));

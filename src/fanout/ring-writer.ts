@@ -17,12 +17,11 @@
  * When every consumer is behind (all erasing, say), nobody is starving and nobody is detached.
  */
 import fs from 'node:fs';
-import zlib from 'node:zlib';
 import { isData, type Extent } from '../images/extent.js';
 import { unreadable } from '../images/input.js';
 import {
-  C, CONSUMER_ALIVE, CONSUMER_DETACHED, FILL_DONT_CARE, GRAIN_BYTES, H, KIND_DATA, KIND_FILL, RING_ABORTED, RING_DONE,
-  RING_RUNNING, RING_STOPPED, S, bump, consumerField, grainsPerSlot, slotDataAt, slotField, waitAsync, wakeBatch, type RingViews,
+  C, CONSUMER_ALIVE, CONSUMER_DETACHED, FILL_DONT_CARE, H, KIND_DATA, KIND_FILL, RING_ABORTED, RING_DONE, RING_RUNNING,
+  RING_STOPPED, S, bump, consumerField, slotDataAt, slotField, waitAsync, wakeBatch, type RingViews,
 } from './ring-layout.js';
 
 /** Options of a RingWriter. */
@@ -205,7 +204,6 @@ export class RingWriter {
     if (this.kind === KIND_FILL && !(await this.acquire())) return false;
     const { i32, desc } = this.r;
     const s = this.slot;
-    if (this.kind === KIND_DATA) this.digest(s);
     desc[s * 2] = this.offset;
     desc[s * 2 + 1] = this.length;
     Atomics.store(i32, slotField(s, S.KIND), this.kind);
@@ -221,16 +219,6 @@ export class RingWriter {
     this.kind = 0;
     this.slot = -1;
     return true;
-  }
-
-  /** Writes the grain CRCs of slot `s`'s data (its first `length` bytes), once for every consumer. */
-  private digest(s: number): void {
-    const { data, grains, geometry: g } = this.r;
-    const at = slotDataAt(g, s);
-    const first = s * grainsPerSlot(g);
-    for (let i = 0, from = 0; from < this.length; i++, from += GRAIN_BYTES) {
-      grains[first + i] = zlib.crc32(data.subarray(at + from, at + Math.min(this.length, from + GRAIN_BYTES)));
-    }
   }
 
   /** Wakes the readers asleep for items published since the last announcement. */

@@ -1,12 +1,8 @@
-import type { GrainCrcs } from './crc32-join.js';
-
 /** A run of image content holding real bytes. `bytes` is valid only until the next extent is requested. */
 export interface DataExtent {
   offset: number;
   length: number;
   bytes: Uint8Array;
-  /** CRC-32s of `bytes` in grains, when the producer computed them (the fan-out ring does). @default none */
-  grains?: GrainCrcs;
 }
 
 /** A run of image content that is one repeated byte, or "don't care" (sparse DONT_CARE: leave the device as it is). */

@@ -1,14 +1,11 @@
 import zlib from 'node:zlib';
 import { isData, type Extent } from '../images/extent.js';
 import { DriverError } from '../errors.js';
-import { crc32Join, type GrainCrcs } from '../images/crc32-join.js';
 
 /**
  * Per-unit CRC-32 of an extent stream, computed once per byte: the shared engine of the sim and blockdev drivers.
  * A unit is a fixed run of image bytes (a NAND block, 64 KiB of eMMC, a NOR sector). zlib.crc32 runs at ~3.8 GB/s
- * per core on 64 KiB units here, sha256 (node:crypto) at ~1.6 GB/s, so CRC-32 is the per-unit digest. Data extents
- * that come with grain CRCs (the fan-out ring's, computed once for every programmer) are digested by joining those,
- * without reading their bytes again; only grains cut by a unit boundary, and units a tap changes, are read.
+ * per core on 64 KiB units here, sha256 (node:crypto) at ~1.6 GB/s, so CRC-32 is the per-unit digest.
  */
 
 /** One byte that one key (a site) writes differently in a unit: XORed with `xor` at the first sent byte at or after `offset`. */
@@ -118,7 +115,7 @@ export class UnitDigester {
       throw new DriverError('image-too-large', `the image reaches byte ${end} but the target holds ${this.opts.capacity} bytes`);
     }
     if (e.offset > this.pos) this.skip(e.offset - this.pos);
-    if (isData(e)) this.sendData(e.bytes, e.length, e.grains);
+    if (isData(e)) this.sendData(e.bytes, e.length);
     else if (this.skipFill(e.fill, e.dontCare === true)) this.skip(e.length);
     else this.sendFill(e.fill, e.length);
   }
@@ -199,24 +196,12 @@ export class UnitDigester {
     this.crc = zlib.crc32(p, this.crc);
   }
 
-  /** Digests bytes [from, to) of an extent from its grain CRCs; grains the range cuts are read. */
-  private pieceFromGrains(bytes: Uint8Array, from: number, to: number, grains: GrainCrcs): void {
-    const size = grains.size;
-    for (let i = from; i < to; ) {
-      const g = Math.floor(i / size);
-      const end = Math.min(to, (g + 1) * size);
-      this.crc = i === g * size && end === (g + 1) * size ? crc32Join(this.crc, grains.crcs[g], size) : zlib.crc32(bytes.subarray(i, end), this.crc);
-      i = end;
-    }
-  }
-
-  private sendData(bytes: Uint8Array, len: number, grains?: GrainCrcs): void {
+  private sendData(bytes: Uint8Array, len: number): void {
     let at = 0;
     while (at < len) {
       const n = Math.min(this.room(), len - at);
       const rel = this.pos - this.unitStart();
-      if (grains && !this.active) this.pieceFromGrains(bytes, at, at + n, grains);
-      else this.piece(bytes.subarray(at, at + n), rel);
+      this.piece(bytes.subarray(at, at + n), rel);
       this.noteSent(rel, n);
       at += n;
       this.advance(n);
