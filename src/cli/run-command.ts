@@ -7,7 +7,6 @@ import { runOutput, type RunOutput, type RunOutputMode } from './run-output.js';
 import { liveSetup } from './live-setup.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
-import { wrap } from './screen.js';
 import { yieldOf, yieldPercent } from '../stats/yield-of.js';
 
 /** Options of one `run` (also used by the demo). */
@@ -103,13 +102,13 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   try {
     if (service.done) {
       const c = service.job.counters;
-      await service.run({ listener: runOutput(o.mode).listener });
+      await service.run({ listener: (await runOutput(o.mode)).listener });
       if (o.mode === 'live') say(`lot ${o.lot} is already done: ${c.passed} passed, ${c.failed} failed`);
       return EXIT.ok;
     }
     const lj = service.job;
     const setup = o.mode === 'live' ? liveSetup(service.db, o.lot, service.sites, lj.image.sha256, { dbFile: o.dbFile, bell: o.bell, ops: lj.template.ops }) : undefined;
-    out = runOutput(o.mode, { progress: o.progress, setup });
+    out = await runOutput(o.mode, { progress: o.progress, setup });
     process.exitCode = EXIT.interrupted;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -120,6 +119,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     if (o.mode === 'live' && o.summary !== false) {
       const y = yieldPercent(yieldOf(r));
       const text = `lot ${o.lot}: ${r.end}; ${r.passed} passed, ${r.failed} failed (yield ${y}%), ${r.remaining} remaining; ${r.attempts} insertions in ${r.seconds.toFixed(1)} s`;
+      const { wrap } = await import('./screen.js');
       say(process.stdout.isTTY ? wrap(text, (process.stdout.columns ?? 80) - 1).join('\n') : text);
     }
     if (r.leaseLost) return EXIT.lotHeld;
