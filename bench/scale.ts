@@ -83,7 +83,7 @@ if (only.has('startup')) {
 if (only.has('one-wave')) {
   const w = await oneWaveLot(path.join(dir, 'one-wave'), bin, Number(values['wave-rounds']));
   fs.rmSync(path.join(dir, 'one-wave'), { recursive: true, force: true });
-  console.log(`one-wave ${w.imageMiB} MiB lot on 8 x 8 sim sites, whole process: ${w.runMs} ms = ${w.ratio}x the floor (${w.floorMs} ms; start-up ${w.startupMs} ms, wave ${w.waveMs} ms, end ${w.endMs} ms; load ${w.load})`);
+  console.log(`one-wave ${w.imageMiB} MiB lot on 8 x 8 sim sites, whole process: ${w.runMs} ms = ${w.ratio}x the floor (${w.floorMs} ms; start-up ${w.startupMs} ms, wave ${w.waveMs} ms, end ${w.endMs} ms); CPU ${w.runCpuMs ?? '?'} ms = ${w.cpuRatio ?? '?'}x the floor's ${w.floorCpuMs} ms (load ${w.load})`);
   console.log(JSON.stringify({ bench: 'scale one-wave', ...w }));
 }
 if (!only.has('scale')) {
