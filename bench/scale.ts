@@ -1,4 +1,7 @@
-// npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5]
+// npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5] [--only startup,one-wave,scale]
+// First, without any big database: start-up (`node -e 0`, `--version`, `--help`, `chips`: medians of --startup-runs
+// whole processes, bench/scale-lib/startup.ts) and a one-wave 1 GiB lot on 8 × 8 sim sites, whole process, against
+// the fan-out floor measured in the same rounds (bench/scale-lib/one-wave.ts). Then (section `scale`):
 // Ten years of production in one database: builds it with gangflash's own run path (sim farm, unlimited speed, tiny
 // image, serialized job, lots of --lot devices until --devices), keeps a copy after the first lot, then times every
 // read command as a whole process on the small database and on the big one (medians, interleaved) and prints the
@@ -17,6 +20,8 @@ import { openDb } from '../src/db/open.js';
 import { importReels } from '../src/lots/import.js';
 import { listSites, setSiteEnabled } from '../src/inventory/sites.js';
 import { lotFixture } from '../test/helpers/lot-fixture.js';
+import { oneWaveLot } from './scale-lib/one-wave.js';
+import { startupFigures } from './scale-lib/startup.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +32,10 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** A folder a previous --keep run left: its databases are measured again without building them. */
     reuse: { type: 'string' },
+    /** Sections to run: startup, one-wave, scale (the big database and everything measured on it). */
+    only: { type: 'string', default: 'startup,one-wave,scale' },
+    'startup-runs': { type: 'string', default: '40' },
+    'wave-rounds': { type: 'string', default: '5' },
   },
 });
 const total = Number(values.devices);
@@ -60,6 +69,26 @@ function peakRss(args: string[]): number {
   const r = spawnSync(process.execPath, m.argv, { env: m.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return m.peakMB();
+}
+
+const only = new Set(values.only.split(','));
+if (only.has('startup')) {
+  const f = await lotFixture({ dir: path.join(dir, 'startup'), devices: 1, programmers: 1, sites: 1, imageBytes: 4096 });
+  const s = startupFigures(bin, f.dbFile, Number(values['startup-runs']));
+  console.table(s.rows);
+  console.log(`start-up (${s.tool}, load ${s.load}): ${s.rows.slice(1).map((r) => `${r.command.replace('gangflash ', '')} ${r.ratio}x`).join(', ')} node -e 0 (${s.rows[0].ms} ms)`);
+  console.log(JSON.stringify({ bench: 'scale startup', ...s }));
+  fs.rmSync(path.join(dir, 'startup'), { recursive: true, force: true });
+}
+if (only.has('one-wave')) {
+  const w = await oneWaveLot(path.join(dir, 'one-wave'), bin, Number(values['wave-rounds']));
+  fs.rmSync(path.join(dir, 'one-wave'), { recursive: true, force: true });
+  console.log(`one-wave ${w.imageMiB} MiB lot on 8 x 8 sim sites, whole process: ${w.runMs} ms = ${w.ratio}x the floor (${w.floorMs} ms; start-up ${w.startupMs} ms, wave ${w.waveMs} ms, end ${w.endMs} ms); CPU ${w.runCpuMs ?? '?'} ms = ${w.cpuRatio ?? '?'}x the floor's ${w.floorCpuMs} ms (load ${w.load})`);
+  console.log(JSON.stringify({ bench: 'scale one-wave', ...w }));
+}
+if (!only.has('scale')) {
+  if (!values.reuse) fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
 }
 
 const dbFile = values.reuse ? path.join(dir, 'gangflash.db') : (await lotFixture({ dir, devices: lotSize, programmers: 8, sites: 16, imageBytes: 4096, serial: 'SC0000000001@0x100000', sim: { speed: 'unlimited', linkLostRate: 0.002 } })).dbFile;

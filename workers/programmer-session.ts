@@ -6,18 +6,18 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Extent } from '../src/images/extent.js';
-import { openImage } from '../src/images/open.js';
 import { RingReader } from '../src/fanout/ring-reader.js';
 import { attachRing, markConsumerDead } from '../src/fanout/ring-layout.js';
 import { extentsFrom } from '../src/fanout/resume.js';
 import type { CycleFigures, FromSession, ImageFile, SessionTask, ToSession } from '../src/fanout/pool/messages.js';
-import { createDriver } from '../src/programmers/registry.js';
+import { buildDriver } from '../src/programmers/driver-builders.js';
 import { toWire } from '../src/errors.js';
 import { runCycle, type CycleProgress } from '../src/programmers/cycle.js';
 import type { ProgrammerDriver, Stage } from '../src/programmers/driver.js';
 
-/** The image's extents from `offset` on, read from the file by this thread. */
+/** The image's extents from `offset` on, read from the file by this thread (its readers load only then: most cycles read the ring). */
 async function* fromFile(image: ImageFile, offset = 0): AsyncGenerator<Extent> {
+  const { openImage } = await import('../src/images/open.js');
   const src = await openImage(image.path, { fill: image.fill });
   yield* offset > 0 ? extentsFrom(src.extents(), offset) : src.extents();
 }
@@ -76,7 +76,7 @@ export default async function programmerSession(task: SessionTask): Promise<stri
   let driver: ProgrammerDriver | undefined;
   let wave: number | undefined;
   try {
-    driver = createDriver(task.spec);
+    driver = await buildDriver(task.spec, task.options);
     await driver.open(task.chip);
     const next = inbox(task.port);
     post({ type: 'ready', sites: driver.info.sites });

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { GangflashError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { commandFiles } from './command-files.js';
+import { registerTopLevelIndex, topLevelHelpOnly } from './command-index.js';
 import { isStorageFailure, storageFailed } from '../db/storage-failure.js';
 
 /** The version in gangflash's package.json (two folders above src/cli, from source or from dist). */
@@ -18,7 +19,8 @@ function packageVersion(): string {
 
 /**
  * Builds the gangflash command tree: every file in ./commands exports `register(program)`; `out` takes help text. With
- * `argv`, only the files that command needs are loaded (see command-files.ts): `--version` loads none.
+ * `argv`, only the files that command needs are loaded (see command-files.ts): `--version` loads none, and the
+ * top-level help none either (its list comes from command-index.ts).
  */
 export async function buildProgram(out?: (text: string) => void, argv?: string[]): Promise<Command> {
   const program = new Command('gangflash')
@@ -29,6 +31,11 @@ export async function buildProgram(out?: (text: string) => void, argv?: string[]
     .exitOverride();
   // Set before the commands are registered: each subcommand copies its parent's output settings when it is made.
   if (out) program.configureOutput({ writeOut: out });
+  // The top-level help lists the commands from their index: no command file is loaded for it.
+  if (argv && topLevelHelpOnly(argv)) {
+    registerTopLevelIndex(program);
+    return program;
+  }
   const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'commands');
   const all = fs.readdirSync(dir).filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && !f.endsWith('.map')).sort();
   const base = (f: string) => f.replace(/\.(js|ts)$/, '');

@@ -1,14 +1,12 @@
 import type { Db } from '../db/open.js';
 import { LotService } from '../scheduler/lot-service.js';
 import type { StationLink, StationOptions } from '../station/station-link.js';
-import { StationSupply } from '../station/run-supply.js';
 import type { RunEnd } from '../scheduler/events.js';
 import type { RingOptions } from '../fanout/pool/farm-session.js';
 import { runOutput, type RunOutput, type RunOutputMode } from './run-output.js';
 import { liveSetup } from './live-setup.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
-import { wrap } from './screen.js';
 import { yieldOf, yieldPercent } from '../stats/yield-of.js';
 
 /** Options of one `run` (also used by the demo). */
@@ -66,7 +64,8 @@ function leaseTimes(): { heartbeatMs?: number; staleMs?: number } {
 
 /** Runs a lot through the scheduler service with signals and output; returns the exit code. */
 export async function runCommand(o: RunCommandOptions): Promise<number> {
-  const station = o.hub ? new StationSupply(o.hub, o.lot) : undefined;
+  // The hub's client (pg) is loaded only for a station run: a run of the station's own lot starts without it.
+  const station = o.hub ? new (await import('../station/run-supply.js')).StationSupply(o.hub, o.lot) : undefined;
   const service = await LotService.open({
     dbFile: o.dbFile,
     db: o.db,
@@ -103,13 +102,13 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   try {
     if (service.done) {
       const c = service.job.counters;
-      await service.run({ listener: runOutput(o.mode).listener });
+      await service.run({ listener: (await runOutput(o.mode)).listener });
       if (o.mode === 'live') say(`lot ${o.lot} is already done: ${c.passed} passed, ${c.failed} failed`);
       return EXIT.ok;
     }
     const lj = service.job;
     const setup = o.mode === 'live' ? liveSetup(service.db, o.lot, service.sites, lj.image.sha256, { dbFile: o.dbFile, bell: o.bell, ops: lj.template.ops }) : undefined;
-    out = runOutput(o.mode, { progress: o.progress, setup });
+    out = await runOutput(o.mode, { progress: o.progress, setup });
     process.exitCode = EXIT.interrupted;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -120,6 +119,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     if (o.mode === 'live' && o.summary !== false) {
       const y = yieldPercent(yieldOf(r));
       const text = `lot ${o.lot}: ${r.end}; ${r.passed} passed, ${r.failed} failed (yield ${y}%), ${r.remaining} remaining; ${r.attempts} insertions in ${r.seconds.toFixed(1)} s`;
+      const { wrap } = await import('./screen.js');
       say(process.stdout.isTTY ? wrap(text, (process.stdout.columns ?? 80) - 1).join('\n') : text);
     }
     if (r.leaseLost) return EXIT.lotHeld;

@@ -1,5 +1,5 @@
 import type { RunEvent, RunListener } from '../scheduler/events.js';
-import { LiveView, type LiveSetup } from './live-view.js';
+import type { LiveSetup } from './live-view.js';
 
 /** How a run reports: the live view on a terminal, NDJSON lines for scripts, or nothing. */
 export type RunOutputMode = 'live' | 'ndjson' | 'quiet';
@@ -19,12 +19,16 @@ export interface RunOutput {
   stop: () => void;
 }
 
-/** A listener printing a run's events in the chosen mode; the live view needs `setup` (the farm's every site). */
-export function runOutput(mode: RunOutputMode, opts: { progress?: boolean; setup?: LiveSetup } = {}): RunOutput {
+/**
+ * A listener printing a run's events in the chosen mode; the live view needs `setup` (the farm's every site). The live
+ * view's terminal libraries are loaded only for it: NDJSON and quiet runs start without them.
+ */
+export async function runOutput(mode: RunOutputMode, opts: { progress?: boolean; setup?: LiveSetup } = {}): Promise<RunOutput> {
   const notice = (text: string) => process.stderr.write(`\ngangflash: ${text}\n`);
   if (mode === 'quiet') return { listener: () => {}, stopping: () => {}, notice: () => {}, stop: () => {} };
   if (mode === 'live') {
     if (!opts.setup) return { listener: () => {}, stopping: () => {}, notice, stop: () => {} };
+    const { LiveView } = await import('./live-view.js');
     const view = new LiveView(opts.setup);
     return { listener: view.onEvent, stopping: () => view.stopping(), notice: (t) => view.notice(`gangflash: ${t}`), stop: () => view.stop() };
   }

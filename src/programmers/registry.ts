@@ -47,9 +47,11 @@ export function preflightSpec(spec: ProgrammerSpec, ctx: PreflightContext): Pref
 /** Builds the driver a spec names, with its options validated; throws a FarmError naming each bad field. */
 export function createDriver(spec: ProgrammerSpec): ProgrammerDriver {
   const { issues, options } = checkSpec(spec);
-  if (issues.length > 0) {
-    const list = issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ');
-    throw new FarmError('bad-programmer-spec', `programmer "${spec.name}" (${spec.driver}): ${list}`);
-  }
+  if (issues.length > 0) throw specError(spec, issues);
   return drivers[spec.driver].create(spec, options);
+}
+
+/** The FarmError naming every bad field of a spec that `checkSpec` refused. */
+export function specError(spec: ProgrammerSpec, issues: SpecIssue[]): FarmError {
+  return new FarmError('bad-programmer-spec', `programmer "${spec.name}" (${spec.driver}): ${issues.map((i) => `${jsonPath(i.path)}: ${i.message}`).join('; ')}`);
 }

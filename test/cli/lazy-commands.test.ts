@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { commandFiles } from '../../src/cli/command-files.js';
+import { topLevelHelpOnly } from '../../src/cli/command-index.js';
 
 describe('commands load lazily', () => {
   it('every command of the full tree is there, with all its subcommands, when only its own files are loaded', async () => {
@@ -26,5 +27,17 @@ describe('commands load lazily', () => {
     expect(commandFiles(['--help'], all)).toEqual(all);
     expect(commandFiles(['runn'], all)).toEqual(all);
     expect(commandFiles([], all)).toEqual(all);
+  });
+
+  it('the top-level help comes from the command index without a command file, and says what the full tree says', async () => {
+    const full = await buildProgram();
+    const help = full.createHelp();
+    const index = full.commands.map((c) => `  { term: ${JSON.stringify(help.subcommandTerm(c))}, description: ${JSON.stringify(c.description())} },`).join('\n');
+    for (const argv of [['--help'], [], ['help'], ['--db', 'x.db', '-h'], ['--json', '--help']]) {
+      const lazy = await buildProgram(undefined, argv);
+      expect(lazy.commands.every((c) => c.commands.length === 0 && c.options.length === 0), `stubs for ${argv.join(' ')}`).toBe(true);
+      expect(lazy.helpInformation(), `top-level help for "${argv.join(' ')}"; TOP_LEVEL_COMMANDS in src/cli/command-index.ts should read:\n${index}\n`).toBe(full.helpInformation());
+    }
+    expect([['help', 'run'], ['run', '--help'], ['--version'], ['chips']].map(topLevelHelpOnly)).toEqual([false, false, false, false]);
   });
 });

@@ -83,7 +83,7 @@ describe('FarmSession on the sim driver', () => {
     for (const r of back.values()) expect('results' in r && r.results.every((x) => x.ok)).toBe(true);
   });
 
-  it('a programmer whose driver cannot be built is reported lost with the worker\'s error rebuilt as our error class, the others run', async () => {
+  it('a programmer whose spec its driver refuses is reported lost with our error class naming the field, the others run', async () => {
     const s = await FarmSession.start({ programmers: [spec('ok'), spec('bad', { speed: -1 })], chip: emmcChip });
     sessions.push(s);
     const down = s.status().get('bad');

@@ -12,6 +12,7 @@ import { linkLost, type ProgrammerLoss, type SiteResult } from '../../programmer
 import type { Stage } from '../../programmers/driver.js';
 import type { EmmcPartition } from '../../layout/target.js';
 import type { ProgrammerSpec } from '../../programmers/spec.js';
+import { checkSpec, specError } from '../../programmers/registry.js';
 import { createRing, markConsumerDead, resetRing, type RingViews } from '../ring-layout.js';
 import { RingWriter, type RingWriteStats } from '../ring-writer.js';
 import type { CycleFigures, FromSession, ImageFile, SessionTask, WireCyclePlan } from './messages.js';
@@ -144,10 +145,20 @@ export class FarmSession {
   private launch(spec: ProgrammerSpec, consumer: number): void {
     const { port1, port2 } = new MessageChannel();
     const abort = new AbortController();
-    const task: SessionTask = { spec, chip: this.opts.chip, ring: this.ring.sab, consumer, port: port2, progressMs: this.opts.progressMs ?? 100 };
+    // Options parsed here, where the schemas are loaded anyway: the worker then loads only its driver (driver-builders.ts).
+    const { issues, options } = checkSpec(spec);
+    const task: SessionTask = { spec, options, chip: this.opts.chip, ring: this.ring.sab, consumer, port: port2, progressMs: this.opts.progressMs ?? 100 };
     let readyDone!: () => void;
     const m: Member = { spec, consumer, port: port1, abort, ready: new Promise<void>((r) => (readyDone = r)), task: Promise.resolve() };
     this.members.set(spec.name, m);
+    if (issues.length > 0) {
+      // A spec its driver's schema refuses never reaches a worker: lost at once, with the error naming each bad field.
+      const error = specError(spec, issues);
+      this.lose(m, linkLost(error.message, error));
+      readyDone();
+      port1.close();
+      return;
+    }
     port1.on('message', (msg: FromSession) => {
       if (msg.type === 'ready') readyDone();
       else if (msg.type === 'error') {

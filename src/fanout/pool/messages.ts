@@ -28,6 +28,8 @@ export type WireCyclePlan = Omit<CyclePlan, 'bootImages'> & { bootImages?: BootI
 /** The data of one session task (piscina `run`): one programmer, for the whole session. */
 export interface SessionTask {
   spec: ProgrammerSpec;
+  /** The spec's options as its driver's schema parsed them on the main thread, or undefined when they are invalid. */
+  options?: unknown;
   chip: Chip;
   /** The chunk ring (shared, not copied). */
   ring: SharedArrayBuffer;

@@ -1,6 +1,6 @@
 import type { DriverFactory } from '../spec.js';
 import { blockdevOptionsSchema, type BlockdevOptions } from './options.js';
-import { BlockdevProgrammer } from './programmer.js';
+import { createBlockdev } from './create.js';
 import { checkTargetCount, preflightTargets } from './identity.js';
 
 export { BlockdevProgrammer } from './programmer.js';
@@ -12,5 +12,5 @@ export const blockdevDriver: DriverFactory<BlockdevOptions> = {
   options: blockdevOptionsSchema,
   check: checkTargetCount,
   preflight: preflightTargets,
-  create: (spec, options) => new BlockdevProgrammer({ driver: 'blockdev', model: spec.model, serial: spec.serial, sites: spec.sites }, options),
+  create: createBlockdev,
 };

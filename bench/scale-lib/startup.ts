@@ -1,0 +1,59 @@
+/**
+ * Start-up of short commands against the bare runtime, each a whole process: `node -e 0`, `gangflash --version`,
+ * `--help` and `chips` (on the database given). With hyperfine on the PATH: `hyperfine -N` (its medians); else
+ * `runs` rounds of spawnSync, the commands interleaved in each round, medians.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** One command's median start-up and its ratio to `node -e 0` measured in the same rounds. */
+export interface StartupRow {
+  command: string;
+  ms: number;
+  ratio: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function hasHyperfine(): boolean {
+  return spawnSync('sh', ['-c', 'command -v hyperfine'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Times `node -e 0` and gangflash's short commands; the first row is the runtime itself. */
+export function startupFigures(bin: string, db: string, runs: number): { rows: StartupRow[]; tool: string; load: number } {
+  const l0 = os.loadavg()[0];
+  const commands: [string, string[]][] = [
+    ['node -e 0', ['-e', '0']],
+    ['gangflash --version', [bin, '--version']],
+    ['gangflash --help', [bin, '--help']],
+    ['gangflash chips', [bin, '--db', db, 'chips']],
+  ];
+  // One untimed run each: the compile cache (and the page cache) warm, as on any machine after the first start.
+  for (const [, argv] of commands) spawnSync(process.execPath, argv, { stdio: 'ignore' });
+  let ms: number[];
+  let tool: string;
+  if (hasHyperfine()) {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-startup-')), 'h.json');
+    const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', out, ...commands.map(([, argv]) => [process.execPath, ...argv].map(q).join(' '))], { stdio: 'ignore' });
+    ms = (JSON.parse(fs.readFileSync(out, 'utf8')) as { results: { median: number }[] }).results.map((r) => r.median * 1000);
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+    tool = `hyperfine -N, ${runs} runs`;
+  } else {
+    const times = commands.map(() => [] as number[]);
+    for (let k = 0; k < runs; k++) {
+      commands.forEach(([name, argv], i) => {
+        const s = process.hrtime.bigint();
+        const r = spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+        times[i].push(Number(process.hrtime.bigint() - s) / 1e6);
+        if (r.status !== 0) throw new Error(`${name} exited ${r.status}: ${r.stderr}`);
+      });
+    }
+    ms = times.map(median);
+    tool = `spawnSync, ${runs} interleaved rounds`;
+  }
+  const rows = commands.map(([command], i) => ({ command, ms: +ms[i].toFixed(1), ratio: +(ms[i] / ms[0]).toFixed(2) }));
+  return { rows, tool, load: +((l0 + os.loadavg()[0]) / 2).toFixed(1) };
+}
