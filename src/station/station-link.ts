@@ -270,9 +270,13 @@ export class StationLink implements WorkSupply {
     return this.journal.waitingAttempts();
   }
 
-  /** Reels done here that the hub has not marked done yet (it lacks devices of them, or was not reached). */
+  /**
+   * Reels this station has not finished with the hub: done here but not confirmed done by the hub (not reached, or
+   * its devices still waiting), or held again for devices the hub lacks.
+   */
   unconfirmed(): number {
-    return this.journal.reels(this.o.lot).filter((r) => r.state === 'done' && !r.reported).length;
+    const owed = new Set(this.leftBehind().map((d) => d.reel));
+    return this.journal.reels(this.o.lot).filter((r) => (r.state === 'done' && !r.reported) || owed.has(r.reel)).length;
   }
 
   /** Stops the background work after trying to drain the backlog for `drainMs`; returns what still waits. */
@@ -284,7 +288,7 @@ export class StationLink implements WorkSupply {
     while (Date.now() < deadline) {
       try {
         await this.exclusive(() => this.sync(true));
-        if (this.journal.waiting() === 0 && this.unconfirmed() === 0) break;
+        if (this.journal.waiting() === 0 && !this.journal.reels(this.o.lot).some((r) => r.state === 'done' && !r.reported)) break;
       } catch {
         await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, Math.max(0, deadline - Date.now()))));
       }
