@@ -197,9 +197,7 @@ export class StationLink implements WorkSupply {
    * a reel the hub still lacks devices of (left unfinished by an earlier holder) is programmed on.
    */
   async more(): Promise<boolean> {
-    for (const r of this.journal.reels(this.o.lot)) {
-      if (r.state === 'held' && this.journal.reelLeft(r.lot, r.reel) <= 0 && this.owed(r.reel).length === 0) this.journal.setReel(r.lot, r.reel, 'done');
-    }
+    this.markDone();
     if (this.journal.reels(this.o.lot).some((r) => r.state === 'held')) return true;
     try {
       if (!this.o.reels) {
@@ -249,6 +247,13 @@ export class StationLink implements WorkSupply {
     const c = this.moved;
     this.moved = false;
     return c;
+  }
+
+  /** Marks done every held reel whose devices are all recorded here (the hub is told by the next round). */
+  private markDone(): void {
+    for (const r of this.journal.reels(this.o.lot)) {
+      if (r.state === 'held' && this.journal.reelLeft(r.lot, r.reel) <= 0 && this.owed(r.reel).length === 0) this.journal.setReel(r.lot, r.reel, 'done');
+    }
   }
 
   /** WorkSupply: the seqs of held reels the hub has no device for and this journal has not recorded either. */
@@ -332,6 +337,8 @@ export class StationLink implements WorkSupply {
     this.setOnline(true);
     if (!draining) await this.leaseAhead();
     this.count(r);
+    // A reel programmed to its end is done at once, even while the run goes on with the next reel it holds.
+    this.markDone();
     await this.finishDone();
     this.report();
     return r !== null;
