@@ -113,4 +113,21 @@ describe.skipIf(!up)('a reel moved away from a station that left devices unfinis
         expect(alarms).toHaveLength(1);
     expect(alarms[0]).toMatch(/under epoch 99, which the hub never gave/);
   });
+
+  it('a device the hub lost although this station uploaded it is sent again before the hub marks its reel done', async () => {
+    // Fault injection: the hub loses one of B's devices of R1 and takes the reel back to held; B's journal had not heard
+    // that the reel was done yet.
+    const [lost] = (await hub.pool.query(`DELETE FROM devices WHERE reel_id = 'R1' AND station = 'B' AND seq = (SELECT max(seq) FROM devices WHERE reel_id = 'R1') RETURNING seq`)).rows;
+    await hub.pool.query(`UPDATE reels SET state = 'held' WHERE reel_id = 'R1'`);
+    const db = new Database(b);
+    db.prepare(`UPDATE hub_reels SET reported = 0 WHERE reel_id = 'R1'`).run();
+    db.close();
+    const again = await runStation(b, url, 'B');
+    expect(again).toMatchObject({ results: 0, end: 'out-of-work', unconfirmed: 0, link: { outOfWork: 'no-reels' } });
+    const resent = again.events.find((e) => e.type === 'alarm' && e.code === 'hub-records-resent');
+    expect(resent && 'message' in resent ? resent.message : '').toMatch(new RegExp(`no device for 1 seq\\(s\\) of reel R1 that this station recorded \\(${lost.seq}\\): 1 queued`));
+    const [d] = (await hub.pool.query(`SELECT count(*)::int AS n, count(DISTINCT seq)::int AS distinct FROM devices WHERE reel_id = 'R1'`)).rows;
+    expect(d).toEqual({ n: QUANTITY, distinct: QUANTITY });
+    expect((await reelsOfLot(hub, 'LOT-1'))[0]).toMatchObject({ state: 'done', station: 'B' });
+  });
 });
