@@ -46,13 +46,14 @@ export interface RunCommandOptions {
 const EXIT_FOR: Record<RunEnd, number> = { done: EXIT.ok, 'yield-stop': EXIT.yieldStop, interrupted: EXIT.interrupted, 'no-sites': EXIT.userError, 'db-error': EXIT.dbWrite, 'lease-lost': EXIT.lotHeld, 'serial-exhausted': EXIT.userError, 'out-of-work': EXIT.outOfWork };
 
 /**
- * A station's exit: 0 when the hub has no free reel left for it and everything it recorded is uploaded; 9
- * (out of work) when it stopped on the reels or serial values it holds while the hub was unreachable, or its backlog
- * could not drain before the end.
+ * A station's exit: 0 when the hub has no free reel left for it, everything it recorded is uploaded and the hub
+ * confirmed every reel done here; 9 (out of work) when it stopped on the reels or serial values it holds while the
+ * hub was unreachable, or its backlog could not drain (or a reel be confirmed) before the end.
  */
 function stationExit(end: RunEnd, link: StationLink, waiting: number): number {
-  if (end === 'out-of-work' || end === 'serial-exhausted') return link.outOfWork === 'no-reels' && waiting === 0 && end === 'out-of-work' ? EXIT.ok : EXIT.outOfWork;
-  if (end === 'done' && waiting > 0) return EXIT.outOfWork;
+  const settled = waiting === 0 && link.unconfirmed() === 0;
+  if (end === 'out-of-work' || end === 'serial-exhausted') return link.outOfWork === 'no-reels' && settled && end === 'out-of-work' ? EXIT.ok : EXIT.outOfWork;
+  if (end === 'done' && !settled) return EXIT.outOfWork;
   return EXIT_FOR[end];
 }
 
@@ -114,6 +115,8 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     process.on('SIGTERM', onSignal);
     const r = await service.run({ listener: out.listener, notice: out.notice, stopping: out.stopping });
     if (r.supplyWaiting) out.notice(`hub unreachable: ${r.supplyWaiting} record(s) wait in this station's journal; they are uploaded by the next \`run --hub\` of this station`);
+    const unconfirmed = station?.link?.unconfirmed() ?? 0;
+    if (unconfirmed > 0) out.notice(`the hub has not confirmed ${unconfirmed} reel(s) done here; the next \`run --hub\` of this station does`);
     endOutput();
     if (r.error) process.stderr.write(`gangflash: ${r.error.message} [${r.end === 'lease-lost' ? 'lease-lost' : 'db-write-failed'}]\n`);
     if (o.mode === 'live' && o.summary !== false) {

@@ -19,17 +19,20 @@ export const SOCKET_FAILURES: ReadonlySet<string> = new Set(['bad-contact', 'ver
 
 /**
  * The devices of a lot still to program, derived from reels, devices and attempts (nothing stored in memory
- * survives a crash, so resume is this same derivation): retries first, then fresh devices in reel order.
+ * survives a crash, so resume is this same derivation): retries first, then devices an earlier holder of a hub reel
+ * left behind, then fresh devices in reel order.
  */
 export class DeviceQueue {
   private readonly retries: QueuedDevice[] = [];
+  /** Devices below a reel's first seq that this station programs as well (left behind by an earlier holder). */
+  private readonly owed: QueuedDevice[] = [];
   private readonly reels: { reel: string; quantity: number; first: number }[];
   private reelIndex = 0;
   private seq = 0;
   private readonly finished = new DeviceSet();
   private readonly started = new DeviceSet();
 
-  constructor(db: Db, private readonly lot: string) {
+  constructor(db: Db, private readonly lot: string, leftBehind: { reel: string; seq: number }[] = []) {
     this.reels = queueReels(db, lot);
     const inScope = new Set(this.reels.map((r) => r.reel));
     forEachFinishedDevice(db, lot, (reel, seq) => this.finished.add(reel, seq));
@@ -40,6 +43,11 @@ export class DeviceQueue {
       if (!inScope.has(o.reel)) continue;
       this.started.add(o.reel, o.seq);
       this.retries.push({ ref: { lot, reel: o.reel, seq: o.seq }, attempt: o.attempt + 1, failures: o.failures, avoid: o.avoid ?? undefined });
+    }
+    for (const d of leftBehind) {
+      if (!inScope.has(d.reel) || this.finished.has(d.reel, d.seq) || this.started.has(d.reel, d.seq)) continue;
+      this.started.add(d.reel, d.seq);
+      this.owed.push({ ref: { lot, reel: d.reel, seq: d.seq }, attempt: 1 });
     }
   }
 
@@ -57,12 +65,12 @@ export class DeviceQueue {
   take(siteKey: string): QueuedDevice | undefined {
     const i = this.retries.findIndex((r) => r.avoid !== siteKey);
     if (i >= 0) return this.retries.splice(i, 1)[0];
-    return this.nextFresh();
+    return this.owed.shift() ?? this.nextFresh();
   }
 
   /** True when nothing is left to take for any site. */
   get empty(): boolean {
-    if (this.retries.length > 0) return false;
+    if (this.retries.length > 0 || this.owed.length > 0) return false;
     const save = [this.reelIndex, this.seq];
     const next = this.nextFresh();
     if (next) {

@@ -98,7 +98,7 @@ class LotRun {
     this.wear = new Map(this.sites.map((s) => [siteKey(s), s.ratedInsertions ? s.insertions / s.ratedInsertions : 0]));
     // Insertions a run before this one left in the sockets are closed first: they count as insertions, not yield.
     this.writes.run(() => closeInterrupted(db, opts.lot, [...opts.fence.epochs.keys()]));
-    this.queue = new DeviceQueue(db, opts.lot);
+    this.queue = this.derive();
     this.serials = opts.serial;
     this.mes = MesWriter.forLot(db, opts.lot, this.sites);
     this.recorder = new Recorder(db, this.serials, this.mes);
@@ -167,11 +167,11 @@ class LotRun {
       if (this.leaseGone()) return 'lease-lost';
       if (opts.signal?.aborted) return 'interrupted';
       if (this.writes.failure) return 'db-error'; // a refused write (e.g. the run's first) starts no cycle it cannot record
-      if (opts.supply?.changed()) this.queue = new DeviceQueue(this.db, opts.lot);
+      if (opts.supply?.changed()) this.queue = this.derive();
       if (this.queue.empty && !this.reload()) {
         if (!opts.supply) return 'done';
         if (!(await opts.supply.more())) return 'out-of-work';
-        this.queue = new DeviceQueue(this.db, opts.lot);
+        this.queue = this.derive();
         continue;
       }
       const live = this.sites.filter((s) => this.usable(s));
@@ -223,10 +223,15 @@ class LotRun {
     return this.writes.leaseLost;
   }
 
+  /** The device queue from the database, with what the hub says an earlier holder of a held reel left behind. */
+  private derive(): DeviceQueue {
+    return new DeviceQueue(this.db, this.opts.lot, this.opts.supply?.leftBehind() ?? []);
+  }
+
   /** When the queue ran dry but the lot still has devices (a reel imported while it ran), derives the queue again. */
   private reload(): boolean {
     if (lotCounters(this.db, this.opts.lot).remaining === 0) return false;
-    this.queue = new DeviceQueue(this.db, this.opts.lot);
+    this.queue = this.derive();
     return !this.queue.empty;
   }
 

@@ -9,4 +9,9 @@ export interface WorkSupply {
   more(): Promise<boolean>;
   /** True once since a reel was taken away from this station (moved): the queue is derived again. */
   changed(): boolean;
+  /**
+   * Devices of the reels held here below their start seq that the hub has no device for (an earlier holder stopped
+   * with them unfinished): this station programs them too.
+   */
+  leftBehind(): { reel: string; seq: number }[];
 }

@@ -14,7 +14,13 @@ import { HubJournalStore } from '../store/hub-journal.js';
 import type { SerialLedger } from '../serials/ledger.js';
 import type { RunListener } from '../scheduler/events.js';
 import type { WorkSupply } from '../scheduler/work-supply.js';
+import type { UploadResult } from '../hub/store/uploads.js';
 import { Uploader } from './uploader.js';
+
+/** Up to ten seqs for a message ("3, 7, 12, … (40)"). */
+function list(seqs: number[]): string {
+  return seqs.length <= 10 ? seqs.join(', ') : `${seqs.slice(0, 10).join(', ')}, … (${seqs.length})`;
+}
 
 /** Options of a station working through a hub. */
 export interface StationOptions {
@@ -64,12 +70,20 @@ export class StationLink implements WorkSupply {
   /** The programmers whose sites this station publishes, and the states it published last (JSON). */
   private programmerSerials = new Set<string>();
   private sitesPublished = '';
+  /** The hub's work (uploads, heartbeats, finishing reels) one step at a time: the background loop and `more()`. */
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Per held reel: the seqs the hub has no device for that this station programs too (learnt when finishing it). */
+  private readonly missing = new Map<string, number[]>();
+  /** The upload refusal last alarmed (batch and error), so a batch refused again is not alarmed again. */
+  private refusedKey = '';
   /** Devices started since the first wave (the station's measured rate). */
   private rate = { t0: 0, devices: 0 };
   /** Why `more()` last said no. */
   outOfWork: OutOfWork = null;
   /** Uploads the hub acknowledged in this run. */
   uploaded = { attempts: 0, devices: 0, late: 0 };
+  /** Upload batches the hub refused in this run (each retry counts). */
+  refusals = 0;
 
   private constructor(
     private readonly db: Db,
@@ -170,7 +184,7 @@ export class StationLink implements WorkSupply {
     const left = Number(s.remaining() ?? 0n);
     const seconds = Math.max(1, (Date.now() - this.rate.t0) / 1000);
     // Never more values than devices on the reels held (a small rule is not hoarded by one station).
-    const cap = this.journal.heldLeft(this.o.lot) + devices;
+    const cap = this.journal.heldLeft(this.o.lot) + this.leftBehind().length + devices;
     const want = Math.min(cap, Math.max(devices * 4, Math.ceil((this.rate.devices / seconds) * (this.o.busySeconds ?? 600))));
     if (left >= Math.min(cap, Math.max(devices, want / 2))) return;
     try {
@@ -183,26 +197,27 @@ export class StationLink implements WorkSupply {
     }
   }
 
-  /** WorkSupply: the station's reels are used up; marks them done and leases the next (or the operator's next). */
+  /**
+   * WorkSupply: the station's reels are used up; marks them done and leases the next (or the operator's next). With
+   * no reel left to lease, it first makes sure the hub has every device of the reels done here (uploading what waits):
+   * a reel the hub still lacks devices of (left unfinished by an earlier holder) is programmed on.
+   */
   async more(): Promise<boolean> {
-    for (const r of this.journal.reels(this.o.lot)) {
-      if (r.state === 'held' && this.journal.reelLeft(r.lot, r.reel) <= 0) this.journal.setReel(r.lot, r.reel, 'done');
-    }
+    this.markDone();
     if (this.journal.reels(this.o.lot).some((r) => r.state === 'held')) return true;
-    if (this.o.reels) {
+    try {
+      if (!this.o.reels) {
+        const l = await leaseNextReel(this.hub, this.o.lot, this.o.station, `pid ${process.pid} on ${os.hostname()}`);
+        this.setOnline(true);
+        if (l) {
+          this.journal.putReel(l);
+          this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-leased', message: `reel ${l.reel} leased from the hub (epoch ${l.epoch}, from seq ${l.startSeq})` });
+          return true;
+        }
+      }
+      if (await this.settle()) return true;
       this.outOfWork = 'no-reels';
       return false;
-    }
-    try {
-      const l = await leaseNextReel(this.hub, this.o.lot, this.o.station, `pid ${process.pid} on ${os.hostname()}`);
-      this.setOnline(true);
-      if (!l) {
-        this.outOfWork = 'no-reels';
-        return false;
-      }
-      this.journal.putReel(l);
-      this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-leased', message: `reel ${l.reel} leased from the hub (epoch ${l.epoch}, from seq ${l.startSeq})` });
-      return true;
     } catch (e) {
       if (!isUnreachable(e)) throw e;
       this.setOnline(false);
@@ -240,9 +255,39 @@ export class StationLink implements WorkSupply {
     return c;
   }
 
+  /** Marks done every held reel whose devices are all recorded here (the hub is told by the next round). */
+  private markDone(): void {
+    for (const r of this.journal.reels(this.o.lot)) {
+      if (r.state === 'held' && this.journal.reelLeft(r.lot, r.reel) <= 0 && this.owed(r.reel).length === 0) this.journal.setReel(r.lot, r.reel, 'done');
+    }
+  }
+
+  /** WorkSupply: the seqs of held reels the hub has no device for and this journal has not recorded either. */
+  leftBehind(): { reel: string; seq: number }[] {
+    const held = this.journal.reels(this.o.lot).filter((r) => r.state === 'held');
+    return held.flatMap((r) => this.owed(r.reel).map((seq) => ({ reel: r.reel, seq })));
+  }
+
+  /** Seqs of a reel the hub lacks that this station has still to program. */
+  private owed(reel: string): number[] {
+    const seqs = this.missing.get(reel);
+    if (!seqs) return [];
+    const here = this.journal.reelSeqs(this.o.lot, reel);
+    return seqs.filter((s) => !here.has(s));
+  }
+
   /** Attempts recorded here that the hub does not have yet. */
   waiting(): number {
     return this.journal.waitingAttempts();
+  }
+
+  /**
+   * Reels this station has not finished with the hub: done here but not confirmed done by the hub (not reached, or
+   * its devices still waiting), or held again for devices the hub lacks.
+   */
+  unconfirmed(): number {
+    const owed = new Set(this.leftBehind().map((d) => d.reel));
+    return this.journal.reels(this.o.lot).filter((r) => (r.state === 'done' && !r.reported) || owed.has(r.reel)).length;
   }
 
   /** Stops the background work after trying to drain the backlog for `drainMs`; returns what still waits. */
@@ -253,8 +298,8 @@ export class StationLink implements WorkSupply {
     const deadline = Date.now() + (this.o.drainMs ?? 30_000);
     while (Date.now() < deadline) {
       try {
-        await this.sync(true);
-        if (this.journal.waiting() === 0) break;
+        await this.exclusive(() => this.sync(true));
+        if (this.journal.waiting() === 0 && !this.journal.reels(this.o.lot).some((r) => r.state === 'done' && !r.reported)) break;
       } catch {
         await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, Math.max(0, deadline - Date.now()))));
       }
@@ -267,7 +312,7 @@ export class StationLink implements WorkSupply {
   private schedule(ms: number): void {
     if (this.closed) return;
     this.timer = setTimeout(() => {
-      this.busy = this.tick().finally(() => (this.busy = null));
+      this.busy = this.exclusive(() => this.tick()).finally(() => (this.busy = null));
     }, ms);
     this.timer.unref?.();
   }
@@ -278,7 +323,7 @@ export class StationLink implements WorkSupply {
       this.backoffMs = this.o.uploadEveryMs ?? 200;
       this.schedule(more ? 0 : this.backoffMs);
     } catch (e) {
-      if (!isUnreachable(e)) this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'hub-upload-refused', message: (e as Error).message });
+      if (!isUnreachable(e)) this.refused(e);
       else {
         this.setOnline(false);
         this.report();
@@ -299,22 +344,97 @@ export class StationLink implements WorkSupply {
     const r = await this.uploader.pump();
     this.setOnline(true);
     if (!draining) await this.leaseAhead();
-    if (r) {
-      this.uploaded.attempts += r.attempts.added;
-      this.uploaded.devices += r.devices.added;
-      this.uploaded.late += r.devices.late;
-    }
-    for (const reel of this.journal.reels(this.o.lot)) {
-      if (reel.state !== 'done' || reel.reported) continue;
-      try {
-        await finishReel(this.hub, reel.lot, reel.reel, this.o.station, reel.epoch);
-      } catch (e) {
-        if (!(e instanceof HubError && e.code === 'reel-lease-lost')) throw e;
-      }
-      this.journal.reported(reel.lot, reel.reel);
-    }
+    this.count(r);
+    // A reel programmed to its end is done at once, even while the run goes on with the next reel it holds.
+    this.markDone();
+    await this.finishDone();
     this.report();
     return r !== null;
+  }
+
+  /** Runs `fn` after the hub work before it ended (one upload, one heartbeat at a time). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** An upload the hub refused (not failed): alarmed once per batch and error, however often it is retried. */
+  private refused(e: unknown): void {
+    this.refusals++;
+    const key = `${this.uploader.lastBatch}/${(e as { code?: string }).code ?? ''}/${(e as Error).message}`;
+    if (key === this.refusedKey) return;
+    this.refusedKey = key;
+    this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'hub-upload-refused', message: (e as Error).message });
+  }
+
+  /**
+   * Uploads until no device of a reel done here waits, then has the hub confirm those reels done; true when one of
+   * them is held again (the hub lacks devices an earlier holder left behind). Throws when the hub is unreachable.
+   */
+  private settle(): Promise<boolean> {
+    return this.exclusive(async () => {
+      const pending = () => this.journal.reels(this.o.lot).filter((r) => r.state === 'done' && !r.reported);
+      while (pending().some((r) => this.journal.reelWaiting(r.lot, r.reel) > 0)) {
+        try {
+          this.count(await this.uploader.pump());
+        } catch (e) {
+          if (isUnreachable(e)) throw e;
+          this.refused(e);
+          return false;
+        }
+      }
+      await this.finishDone();
+      this.setOnline(true);
+      // Taken up again here, or by the background loop's round just before.
+      return this.journal.reels(this.o.lot).some((r) => r.state === 'held');
+    });
+  }
+
+  /**
+   * Asks the hub to mark done every reel done here whose devices are all uploaded. When the hub lacks seqs of it that
+   * this journal never recorded, the reel is held again and those seqs are programmed here (true); seqs it lacks
+   * that this journal has are queued for upload again.
+   */
+  private async finishDone(): Promise<boolean> {
+    let reopened = false;
+    for (const reel of this.journal.reels(this.o.lot)) {
+      if (reel.state !== 'done' || reel.reported || this.journal.reelWaiting(reel.lot, reel.reel) > 0) continue;
+      let missing: number[];
+      try {
+        ({ missing } = await finishReel(this.hub, reel.lot, reel.reel, this.o.station, reel.epoch));
+      } catch (e) {
+        if (!(e instanceof HubError && e.code === 'reel-lease-lost')) throw e;
+        missing = [];
+      }
+      if (missing.length === 0) {
+        this.journal.reported(reel.lot, reel.reel);
+        this.missing.delete(reel.reel);
+        continue;
+      }
+      const here = this.journal.reelSeqs(reel.lot, reel.reel);
+      const lost = missing.filter((s) => here.has(s));
+      if (lost.length > 0) {
+        const n = this.journal.resend(reel.lot, reel.reel, lost, reel.epoch);
+        this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'hub-records-resent', message: `the hub has no device for ${lost.length} seq(s) of reel ${reel.reel} that this station recorded (${list(lost)}): ${n} queued for upload again` });
+      }
+      const owed = missing.filter((s) => !here.has(s));
+      if (owed.length === 0) continue;
+      this.missing.set(reel.reel, owed);
+      this.journal.setReel(reel.lot, reel.reel, 'held');
+      this.moved = true;
+      reopened = true;
+      this.listener({ type: 'alarm', at: new Date().toISOString(), code: 'reel-devices-left', message: `the hub has no device for ${owed.length} seq(s) of reel ${reel.reel} (${list(owed)}), left unfinished by an earlier holder: programming them here` });
+    }
+    return reopened;
+  }
+
+  /** Adds an acknowledged batch to this run's upload counts. */
+  private count(r: UploadResult | null): void {
+    if (!r) return;
+    this.uploaded.attempts += r.attempts.added;
+    this.uploaded.devices += r.devices.added;
+    this.uploaded.late += r.devices.late;
   }
 
   /**

@@ -22,6 +22,9 @@ export class Uploader {
     private readonly batchSize: number,
   ) {}
 
+  /** The batch last sent, named by its first record of each kind ('' before the first). */
+  lastBatch = '';
+
   /** Sends the oldest waiting batch; null when nothing waits. Throws what the hub threw (the batch stays waiting). */
   async pump(): Promise<UploadResult | null> {
     const next = this.journal.nextBatch(this.batchSize);
@@ -37,6 +40,7 @@ export class Uploader {
       devices: next.devices.map((d) => ({ lot: d.lot, reel: d.reel, seq: d.seq, result: d.result, failureCode: d.failureCode, serial: d.serial, finishedAt: d.finishedAt, epoch: d.epoch })),
       ledger: next.values.map((v) => ({ rule: v.rule, k: v.k, value: v.value, state: v.state, lot: v.lot, reel: v.reel, seq: v.seq, attempt: v.attempt, reason: v.reason, fields: v.data })),
     };
+    this.lastBatch = [next.attempts[0]?.outboxId, next.devices[0]?.outboxId, next.values[0]?.outboxId].join('/');
     const result = await uploadBatch(this.hub, batch);
     this.journal.sent([...next.attempts, ...next.devices, ...next.values].map((r) => r.outboxId));
     return result;

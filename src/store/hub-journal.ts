@@ -103,6 +103,14 @@ function prepare(db: Db) {
                FROM hub_outbox o JOIN serial_ledger l ON l.rule_id = o.rule_id AND l.k = o.ref JOIN serial_rules r ON r.id = l.rule_id
                WHERE o.kind = 'serial' ORDER BY o.id LIMIT ?`),
     sent: p(`DELETE FROM hub_outbox WHERE id = ?`),
+    reelWaiting: p(`SELECT count(*) AS n FROM hub_outbox o JOIN devices d ON d.id = o.ref WHERE o.kind = 'device' AND d.lot_id = ? AND d.reel_id = ?`),
+    reelSeqs: p(`SELECT seq FROM devices WHERE lot_id = ? AND reel_id = ?`).pluck(),
+    resendDevices: p(`INSERT INTO hub_outbox (kind, ref, epoch) SELECT 'device', d.id, ? FROM devices d
+                      WHERE d.lot_id = ? AND d.reel_id = ? AND d.seq IN (SELECT value FROM json_each(?))
+                        AND NOT EXISTS (SELECT 1 FROM hub_outbox o WHERE o.kind = 'device' AND o.ref = d.id)`),
+    resendAttempts: p(`INSERT INTO hub_outbox (kind, ref, epoch) SELECT 'attempt', a.id, ? FROM attempts a
+                       WHERE a.lot_id = ? AND a.reel_id = ? AND a.seq IN (SELECT value FROM json_each(?)) AND a.result <> 'in-socket'
+                         AND NOT EXISTS (SELECT 1 FROM hub_outbox o WHERE o.kind = 'attempt' AND o.ref = a.id)`),
   };
 }
 
@@ -156,8 +164,8 @@ export class HubJournalStore {
     }).immediate();
   }
 
-  /** Marks a reel done (every device of it recorded here) or lost (moved to another station). */
-  setReel(lot: string, reel: string, state: 'done' | 'lost'): void {
+  /** Marks a reel done (every device of it recorded here), lost (moved to another station), or held again. */
+  setReel(lot: string, reel: string, state: 'held' | 'done' | 'lost'): void {
     this.s.setReel.run(state, lot, reel);
   }
 
@@ -198,6 +206,27 @@ export class HubJournalStore {
       devices: this.s.devices.all(limit) as OutboxDevice[],
       values: this.s.values.all(limit) as OutboxValue[],
     };
+  }
+
+  /** Devices of a reel recorded here that wait for upload. */
+  reelWaiting(lot: string, reel: string): number {
+    return (this.s.reelWaiting.get(lot, reel) as { n: number }).n;
+  }
+
+  /** The seqs of a reel recorded here (a device row each). */
+  reelSeqs(lot: string, reel: string): Set<number> {
+    return new Set(this.s.reelSeqs.all(lot, reel) as number[]);
+  }
+
+  /**
+   * Queues again, under `epoch`, the devices of a reel recorded here at `seqs` and their finished attempts (the hub
+   * said it has no device there although this journal uploaded one); returns the devices queued.
+   */
+  resend(lot: string, reel: string, seqs: number[], epoch: number): number {
+    return this.db.transaction(() => {
+      this.s.resendAttempts.run(epoch, lot, reel, JSON.stringify(seqs));
+      return this.s.resendDevices.run(epoch, lot, reel, JSON.stringify(seqs)).changes;
+    }).immediate();
   }
 
   /** Removes records the hub acknowledged, in one transaction. */

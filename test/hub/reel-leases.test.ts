@@ -49,7 +49,11 @@ describe.skipIf(!up)('reel leases: a reel is held by one station, moved only by 
     await expect(releaseReel(hub, 'LOT-H', reel, 'S3', 1)).rejects.toMatchObject({ code: 'reel-lease-lost' });
     const events = await lotEvents(hub, 'LOT-H');
     expect(events.find((e) => e.code === 'reel-moved')?.message).toMatch(/from S3 \(epoch 1\) to S4 \(epoch 2\) by operator Ann; S4 continues at seq 5/);
-    await finishReel(hub, 'LOT-H', reel, 'S4', 2);
+    // The hub marks the reel done only once it has a device for every seq of it.
+    expect(await finishReel(hub, 'LOT-H', reel, 'S4', 2)).toEqual({ missing: [5, 6, 7, 8, 9, 10] });
+    expect((await reelsOfLot(hub, 'LOT-H')).find((r) => r.reel === reel)?.state).toBe('held');
+    await uploadBatch(hub, { station: 'S4', attempts: [], ledger: [], devices: [5, 6, 7, 8, 9, 10].map((s) => device(reel, s, 2)) });
+    expect(await finishReel(hub, 'LOT-H', reel, 'S4', 2)).toEqual({ missing: [] });
     await expect(moveReel(hub, 'LOT-H', reel, 'S1', 'operator Ann')).rejects.toMatchObject({ code: 'reel-done' });
   });
 

@@ -69,6 +69,14 @@ const S = {
     name: 'hub.reels.finish',
     text: `UPDATE reels SET state = 'done', heartbeat_at = now() WHERE lot_id = $1 AND reel_id = $2 AND station = $3 AND epoch = $4 AND state = 'held' RETURNING reel_id`,
   },
+  missing: {
+    name: 'hub.reels.missing',
+    // Every seq of the reel without a device row: what an earlier holder left unfinished, or what never arrived.
+    text: `SELECT s::int AS seq FROM reels r CROSS JOIN generate_series(1, r.quantity) AS s
+           WHERE r.lot_id = $1 AND r.reel_id = $2
+             AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.lot_id = r.lot_id AND d.reel_id = r.reel_id AND d.seq = s)
+           ORDER BY s LIMIT 100000`,
+  },
   release: {
     name: 'hub.reels.release',
     text: `UPDATE reels SET state = 'free', station = NULL, holder = NULL, heartbeat_at = NULL WHERE lot_id = $1 AND reel_id = $2 AND station = $3 AND epoch = $4 AND state = 'held' RETURNING reel_id`,
@@ -139,9 +147,21 @@ export async function moveReel(hub: Hub, lot: string, reel: string, to: string, 
   });
 }
 
-/** Marks a reel done by its holder; refused (reel-lease-lost) under a fenced epoch. */
-export async function finishReel(hub: Hub, lot: string, reel: string, station: string, epoch: number): Promise<void> {
-  if ((await hub.run(S.finish, [lot, reel, station, epoch])).length === 0) throw leaseLost(lot, reel, station, epoch);
+/**
+ * Marks a reel done by its holder once the hub has a device for every seq of it; otherwise leaves it held and returns
+ * the seqs it has no device for (an earlier holder stopped with devices unfinished: the holder programs them too).
+ * Done already by the same holder: nothing missing. Refused (reel-lease-lost) under a fenced epoch.
+ */
+export async function finishReel(hub: Hub, lot: string, reel: string, station: string, epoch: number): Promise<{ missing: number[] }> {
+  return hub.tx(async (c) => {
+    const [r] = await q<HubReel>(c, S.lock, [lot, reel]);
+    if (!r || r.station !== station || r.epoch !== epoch) throw leaseLost(lot, reel, station, epoch);
+    if (r.state === 'done') return { missing: [] };
+    const missing = (await q<{ seq: number }>(c, S.missing, [lot, reel])).map((m) => m.seq);
+    if (missing.length > 0) return { missing };
+    if ((await q(c, S.finish, [lot, reel, station, epoch])).length === 0) throw leaseLost(lot, reel, station, epoch);
+    return { missing: [] };
+  });
 }
 
 /** Gives a reel back (untouched tail stays with the reel); refused (reel-lease-lost) under a fenced epoch. */
