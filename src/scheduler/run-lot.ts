@@ -100,7 +100,7 @@ class LotRun {
     this.writes.run(() => closeInterrupted(db, opts.lot, [...opts.fence.epochs.keys()]));
     this.queue = new DeviceQueue(db, opts.lot);
     this.serials = opts.serial;
-    this.mes = MesWriter.forLot(db, opts.lot, this.sites);
+    this.mes = MesWriter.forLot(db, opts.lot, this.sites, opts.runId ?? null);
     this.recorder = new Recorder(db, this.serials, this.mes);
     this.watch = new SiteWatch(db, this.sites, opts.siteFailLimit ?? 3, this.alarm, this.writes);
   }
