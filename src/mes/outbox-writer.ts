@@ -90,26 +90,27 @@ export class MesWriter {
     return new PackedRow(this.ref());
   }
 
-  private full(row: PackedRow, name: m.CfxMessageName, body: unknown): void {
-    row.full(name, randomUUID(), JSON.stringify(body));
+  private full(row: PackedRow, name: m.CfxMessageName, at: string, ms: number, body: unknown): void {
+    row.full(name, randomUUID(), at, ms, JSON.stringify(body));
   }
 
   /** Writes the transaction's messages as one outbox row (none when it has none). */
-  private write(row: PackedRow, at: string): void {
-    if (row.size > 0) this.store.addPacked(row.size, row.first, at, this.lot, row.text());
+  private write(row: PackedRow): void {
+    if (row.size > 0) this.store.addPacked(row.size, row.first, row.timeStamp, this.lot, row.text());
   }
 
   /** The run starts: the station comes online, WorkStarted, it goes productive, and the reels with devices left are loaded. */
   runStarted(at: string, remaining: number): void {
     const last = this.store.newestTimeStamp();
     const row = this.row();
-    this.full(row, m.CFX.stationOnline, m.stationOnline(last === null ? 0 : Math.max(0, (Date.parse(at) - Date.parse(last)) / 1000)));
-    this.full(row, m.CFX.workStarted, m.workStarted(this.transactionId, this.lot, this.recipe, remaining));
+    const ms = Date.parse(at);
+    this.full(row, m.CFX.stationOnline, at, ms, m.stationOnline(last === null ? 0 : Math.max(0, (ms - Date.parse(last)) / 1000)));
+    this.full(row, m.CFX.workStarted, at, ms, m.workStarted(this.transactionId, this.lot, this.recipe, remaining));
     this.changeState(row, 'Active_Working', at);
     const open = this.ctx.reels.filter((r) => r.passed + r.failed < r.quantity);
     for (const r of open) this.loaded.add(r.reel);
-    if (open.length > 0) this.full(row, m.CFX.materialsLoaded, m.materialsLoaded(open.map((r) => ({ lot: this.lot, ...r }))));
-    this.write(row, at);
+    if (open.length > 0) this.full(row, m.CFX.materialsLoaded, at, ms, m.materialsLoaded(open.map((r) => ({ lot: this.lot, ...r }))));
+    this.write(row);
   }
 
   /**
@@ -119,10 +120,11 @@ export class MesWriter {
    */
   runEnded(at: string, end: string, done: boolean, finished: number): void {
     const row = this.row();
-    this.full(row, m.CFX.workCompleted, m.workCompleted(this.transactionId, this.lot, this.recipe, done, finished, end));
+    const ms = Date.parse(at);
+    this.full(row, m.CFX.workCompleted, at, ms, m.workCompleted(this.transactionId, this.lot, this.recipe, done, finished, end));
     this.changeState(row, done || end === 'interrupted' ? 'Active_Starved' : 'Down_Unplanned', at);
-    for (const id of this.passing.splice(0)) this.full(row, m.CFX.faultCleared, faultCleared(id));
-    if (this.loaded.size > 0) this.full(row, m.CFX.materialsUnloaded, m.materialsUnloaded([...this.loaded].map((r) => `${this.lot}:${r}`)));
+    for (const id of this.passing.splice(0)) this.full(row, m.CFX.faultCleared, at, ms, faultCleared(id));
+    if (this.loaded.size > 0) this.full(row, m.CFX.materialsUnloaded, at, ms, m.materialsUnloaded([...this.loaded].map((r) => `${this.lot}:${r}`)));
     this.loaded.clear();
     const counters = this.sites
       .filter((s) => s.adapterId !== null && this.used.has(s.adapterId))
@@ -130,9 +132,9 @@ export class MesWriter {
         const a = this.store.adapterSocket(s.adapterId as number);
         return { adapter: s.adapter ?? String(s.adapterId), location: `${s.programmer}.${s.site}`, insertions: s.insertions, ratedInsertions: s.ratedInsertions, socketSince: a?.socketSince ?? null };
       });
-    if (counters.length > 0) this.full(row, m.CFX.maintenance, socketCounters(this.handle, at, counters));
-    this.full(row, m.CFX.stationOffline, m.stationOffline());
-    this.write(row, at);
+    if (counters.length > 0) this.full(row, m.CFX.maintenance, at, ms, socketCounters(this.handle, at, counters));
+    this.full(row, m.CFX.stationOffline, at, ms, m.stationOffline());
+    this.write(row);
   }
 
   /**
@@ -140,29 +142,36 @@ export class MesWriter {
    * MaterialsConsumed once it is empty; all in one outbox row, the unit messages as their changing fields.
    */
   attempt(a: MesAttempt): void {
+    this.attempts([a]);
+  }
+
+  /** The messages of several finished insertions recorded in one transaction (a programmer's cycle), in one outbox row. */
+  attempts(list: readonly MesAttempt[]): void {
     const row = this.row();
-    this.unitMessages(row, a);
-    this.write(row, a.endedAt);
+    for (const a of list) this.unitMessages(row, a);
+    this.write(row);
   }
 
   private unitMessages(row: PackedRow, a: MesAttempt): void {
     const unit = m.unitIdentifier(a.device, a.serial);
     const programmer = this.programmers.get(a.programmerId) ?? String(a.programmerId);
     const adapter = a.adapterId === null ? null : (this.adapters.get(a.adapterId) ?? String(a.adapterId));
-    const seconds = (Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000;
+    const at = a.endedAt;
+    const ms = Date.parse(at);
+    const seconds = (ms - Date.parse(a.startedAt)) / 1000;
     if (a.adapterId !== null) this.used.add(a.adapterId);
-    row.processed(randomUUID(), { unit, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage });
+    row.processed(randomUUID(), at, ms, { unit, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage });
     if (!a.final) return;
-    if (a.failureCode !== null) this.full(row, m.CFX.unitsDisqualified, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
-    else if (a.serial !== null) row.personalized(randomUUID(), unit, a.site, a.fields ?? [{ name: 'SerialNumber', text: a.serial }]);
+    if (a.failureCode !== null) this.full(row, m.CFX.unitsDisqualified, at, ms, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
+    else if (a.serial !== null) row.personalized(randomUUID(), at, ms, unit, a.site, a.fields ?? [{ name: 'SerialNumber', text: a.serial }]);
     const r = this.reels.get(a.device.reel);
     if (!r) return;
     if (a.failureCode === null) r.passed++;
     else r.failed++;
     if (r.passed + r.failed !== r.quantity) return;
     // The reel's last device: used up, and off the station.
-    this.full(row, m.CFX.materialsConsumed, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
-    if (this.loaded.delete(r.reel)) this.full(row, m.CFX.materialsUnloaded, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
+    this.full(row, m.CFX.materialsConsumed, at, ms, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
+    if (this.loaded.delete(r.reel)) this.full(row, m.CFX.materialsUnloaded, at, ms, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
   }
 
   /**
@@ -179,7 +188,7 @@ export class MesWriter {
 
   private changeState(row: PackedRow, to: m.ResourceState, at: string): void {
     const t = Date.parse(at);
-    this.full(row, m.CFX.stationStateChanged, m.stationStateChanged(this.state, to, (t - this.stateSince) / 1000));
+    this.full(row, m.CFX.stationStateChanged, at, t, m.stationStateChanged(this.state, to, (t - this.stateSince) / 1000));
     this.state = to;
     this.stateSince = t;
   }
@@ -197,7 +206,8 @@ export function killedRunEnded(db: Db, run: { id: number; lotId: string }): void
   const at = ref === undefined ? undefined : store.lastActivity(run.id);
   if (!c || ref === undefined || at === undefined) return;
   const row = new PackedRow(ref);
-  for (const a of store.runAlarms(run.id)) if (!LASTING_FAULTS.has(a.code)) row.full(m.CFX.faultCleared, randomUUID(), JSON.stringify(faultCleared(faultOccurrenceId(c.handle, a.id))));
-  row.full(m.CFX.stationOffline, randomUUID(), JSON.stringify(m.stationOffline()));
-  store.addPacked(row.size, row.first, at, run.lotId, row.text());
+  const ms = Date.parse(at);
+  for (const a of store.runAlarms(run.id)) if (!LASTING_FAULTS.has(a.code)) row.full(m.CFX.faultCleared, randomUUID(), at, ms, JSON.stringify(faultCleared(faultOccurrenceId(c.handle, a.id))));
+  row.full(m.CFX.stationOffline, randomUUID(), at, ms, JSON.stringify(m.stationOffline()));
+  store.addPacked(row.size, row.first, row.timeStamp, run.lotId, row.text());
 }
