@@ -26,9 +26,9 @@ describe.skipIf(!control)('MES publisher across a broker outage and a killed run
   it('the broker stopped mid-lot and the run SIGKILLed and resumed: the receiver gets every message, duplicates only with the same UniqueID, the killed run goes offline and its faults clear, and the outbox ends empty', { timeout: 120_000 + OUTAGE_S * 1000 }, async () => {
     const dir = tmpDir('gangflash-mes-outage-');
     // An 8 MiB image at real speed: the lot lasts several seconds, long enough to stop the broker and kill the run
-    // mid-lot. sim-1 runs at a fifth of real speed, so its first cycles outlast --cycle-timeout 1: each raises passing
+    // mid-lot. sim-1 runs at a fiftieth of real speed, so its first cycles outlast --cycle-timeout 1: each raises passing
     // faults (cycle-timeout, programmer-lost) that a run clears when it ends, and the killed run never does itself.
-    const { dbFile } = await lotFixture({ dir, devices: 500, programmers: 4, sites: 8, imageBytes: 8 << 20, serial: 'SN00000001@0x1000000', sim: { speed: 1, wrongChipRate: 0.02 }, simPer: { 0: { speed: 0.2 }, 3: { brokenSites: [1] } } });
+    const { dbFile } = await lotFixture({ dir, devices: 500, programmers: 4, sites: 8, imageBytes: 8 << 20, serial: 'SN00000001@0x1000000', sim: { speed: 1, wrongChipRate: 0.02 }, simPer: { 1: { speed: 0.02 }, 3: { brokenSites: [1] } } });
     const queue = `gf-mes-outage-${process.pid}-${Date.now()}`;
     const rx = new CfxReceiver(queue);
     let brokerDown = false;
