@@ -24,8 +24,8 @@ export interface PublisherOptions {
 }
 
 /**
- * Drains the outbox in id order to a sink, on the main thread between the run's own work: it reads a batch, sends it
- * asynchronously, and marks messages sent only once the sink accepted them (AMQP: settled as accepted). A failure
+ * Drains the outbox in id order to a sink (on the run's publisher thread, or in `mes publish`): it reads a batch of
+ * rows, sends their messages, and marks rows sent only once the sink accepted them (AMQP: settled as accepted). A failure
  * keeps them pending and backs off; a killed process resends them with the same UniqueID.
  */
 export class Publisher {
