@@ -6,7 +6,10 @@ import type { MesSink } from './sink.js';
 
 /** Options of the outbox publisher. */
 export interface PublisherOptions {
-  /** Outbox rows read and sent per batch (one round trip to the sink, one statement marking them sent). @default 1000 */
+  /**
+   * Messages read and sent per batch (one round trip to the sink, one statement marking them sent), as whole rows: a
+   * packed row holds several, so the rows read per batch follow the messages per row of the last batch. @default 1000
+   */
   batch?: number;
   /**
    * Ms between looks at an outbox that had less than a full batch: messages gather meanwhile, so a busy run costs
@@ -35,14 +38,17 @@ export class Publisher {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private failures = 0;
-  /** Rows the last batch read (a full batch: more wait, look again at once). */
-  private rowsRead = 0;
+  /** Rows the next batch reads: about `batch` messages at the last batch's messages per row. */
+  private rowLimit: number;
+  /** Whether the last batch read as many rows as it could (more may wait: look again at once). */
+  private full = false;
   /** Envelopes accepted by the sink since this publisher started. */
   sent = 0;
 
   constructor(db: Db, private readonly config: MesConfigRow, private readonly sink: MesSink, private readonly o: PublisherOptions = {}) {
     this.store = new OutboxStore(db);
     this.reader = new PackedReader((id) => this.store.mesRun(id));
+    this.rowLimit = o.batch ?? 1000;
   }
 
   /** Starts draining in the background. */
@@ -58,8 +64,9 @@ export class Publisher {
    * Throws what the sink threw.
    */
   async step(): Promise<number> {
-    const rows: OutboxRow[] = this.store.pending(this.o.batch ?? 1000);
-    this.rowsRead = rows.length;
+    const batch = this.o.batch ?? 1000;
+    const rows: OutboxRow[] = this.store.pending(this.rowLimit);
+    this.full = rows.length >= this.rowLimit;
     if (rows.length === 0) return 0;
     const envs: WireEnvelope[] = [];
     const ends: number[] = []; // envelopes up to the end of each row
@@ -67,6 +74,7 @@ export class Publisher {
       for (const msg of this.reader.messages(r)) envs.push(wireOf(msg, this.config.handle, this.config.target));
       ends.push(envs.length);
     }
+    this.rowLimit = Math.max(1, Math.min(batch, Math.round((batch * rows.length) / envs.length)));
     let n: number;
     try {
       n = await this.sink.send(envs);
@@ -95,7 +103,7 @@ export class Publisher {
           this.store.prune();
           sinceprune = 0;
         }
-        if (this.rowsRead < (this.o.batch ?? 1000)) wait = this.o.pollMs ?? 200;
+        if (!this.full) wait = this.o.pollMs ?? 200;
       } catch (e) {
         this.failures++;
         wait = Math.min(this.o.backoffMaxMs ?? 10_000, (this.o.backoffMinMs ?? 500) * 2 ** Math.min(this.failures - 1, 16));
