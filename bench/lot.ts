@@ -66,11 +66,14 @@ function threadCpu(): number {
 // On a shared machine the wall clock moves with other load: the lots alternate (off, on, off, on, …) and the
 // comparison also reports CPU seconds per device of this process (every thread) and of its main thread alone (where
 // MES writes and publishes, and which bounds devices/s on an idle machine), which other load moves less.
-let compare: { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; pendingAtEnd: number } | undefined;
+let compare:
+  | { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; mainUsPerDevice: { off: number; on: number }; pendingAtEnd: number; loadAverage: number[] }
+  | undefined;
 let main: { dbFile: string; end: string; seconds: number };
 if (values.mes === 'compare') {
   const mes: MesMode = values.sink === 'file' || values.sink === 'amqp' ? values.sink : brokerUp ? 'amqp' : 'file';
   const rounds = Number(values.rounds);
+  const load0 = os.loadavg()[0];
   const offs: Awaited<ReturnType<typeof lotRun>>[] = [];
   const ons: Awaited<ReturnType<typeof lotRun>>[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -100,7 +103,11 @@ if (values.mes === 'compare') {
     medianRatio: +median(pairs.map((p) => p.ratio)).toFixed(3),
     medianCpuRatio: +median(pairs.map((p) => p.cpu)).toFixed(3),
     medianMainCpuRatio: +median(pairs.map((p) => p.main)).toFixed(3),
+    // µs of main-thread CPU per device, the median of the rounds (what MES adds to the thread that records the run).
+    mainUsPerDevice: { off: +(median(offs.map(mainCpd)) * 1e6).toFixed(1), on: +(median(ons.map(mainCpd)) * 1e6).toFixed(1) },
     pendingAtEnd,
+    // The 1-minute load average before and after: other load on the machine moves the wall-clock figures.
+    loadAverage: [+load0.toFixed(2), +os.loadavg()[0].toFixed(2)],
   };
 } else main = await lotRun(values.mes as MesMode, 'main');
 const { dbFile, end, seconds } = main;
@@ -156,6 +163,6 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
   SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
   run / ceiling        ${result.shareOfCeiling}`);
 if (compare)
-  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio}; ${compare.pendingAtEnd} message(s) in the outbox at the last run's end`);
+  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio} (${compare.mainUsPerDevice.on} µs per device with, ${compare.mainUsPerDevice.off} without); ${compare.pendingAtEnd} message(s) in the outbox at the last run's end; load average ${compare.loadAverage.join(' → ')}`);
 fs.rmSync(dir, { recursive: true, force: true });
 if (end !== 'done' || rows.devices !== devices) process.exitCode = 1;

@@ -41,21 +41,24 @@ const broker = () => {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (100 Hz)
 };
 
-// Recording: the same transaction (an event row standing for the run's own rows) without and with the messages of
-// a finished serialized device (UnitsProcessed + UnitsPersonalized).
+// Recording: the same transaction (an event row per device standing for the run's own rows) without and with the
+// messages of finished serialized devices (UnitsProcessed + UnitsPersonalized), a programmer's cycle of CYCLE devices
+// per transaction as the run records them (src/scheduler/recorder.ts).
+const CYCLE = 16;
 const ins = db.prepare(`INSERT INTO events (lot_id, kind, code, message) VALUES ('LOT-1', 'audit', 'bench', ?)`);
-const at = new Date().toISOString();
-const rec = (i: number) => ({ device: { lot: 'LOT-1', reel: 'R1', seq: i }, attempt: 1, programmerId: 1, site: 0, adapterId: 1, startedAt: at, endedAt: at, failureCode: null, stage: null, badBlocks: 0, serial: `SN${i}`, final: true, fields: [{ name: 'SerialNumber', text: `SN${i}` }] });
-const without = db.transaction((i: number) => void ins.run(`d${i}`));
-const withMes = db.transaction((i: number) => {
-  ins.run(`d${i}`);
-  mes.attempt(rec(i));
+const t0 = Date.now();
+const rec = (i: number) => ({ device: { lot: 'LOT-1', reel: 'R1', seq: i }, attempt: 1, programmerId: 1, site: i % CYCLE, adapterId: 1, startedAt: new Date(t0 + i).toISOString(), endedAt: new Date(t0 + i + 400).toISOString(), failureCode: null, stage: null, badBlocks: 0, serial: `SN${i}`, final: true, fields: [{ name: 'SerialNumber', text: `SN${i}` }] });
+const cycle = (first: number) => Array.from({ length: Math.min(CYCLE, N - first + 1) }, (_, k) => rec(first + k));
+const without = db.transaction((list: ReturnType<typeof cycle>) => list.forEach((r) => ins.run(`d${r.device.seq}`)));
+const withMes = db.transaction((list: ReturnType<typeof cycle>) => {
+  list.forEach((r) => ins.run(`d${r.device.seq}`));
+  mes.attempts(list);
 });
 let c0 = cpu();
-for (let i = 1; i <= N; i++) without(i);
+for (let i = 1; i <= N; i += CYCLE) without(cycle(i));
 const recordOff = cpu() - c0;
 c0 = cpu();
-for (let i = 1; i <= N; i++) withMes(i);
+for (let i = 1; i <= N; i += CYCLE) withMes(cycle(i));
 const recordOn = cpu() - c0;
 const messages = store.pendingCount();
 
@@ -93,7 +96,7 @@ console.log(JSON.stringify(result));
 const r = result.recordUsPerDevice;
 console.log(`
 MES costs, ${N} serialized devices (${messages} messages)
-  recording transaction   ${r.without} µs CPU per device without MES, ${r.with} with: +${r.added} µs (UnitsProcessed + UnitsPersonalized)`);
+  recording transaction   ${r.without} µs CPU per device without MES, ${r.with} with: +${r.added} µs (UnitsProcessed + UnitsPersonalized; ${CYCLE} devices per transaction)`);
 const line = (name: string, x: { wallMs: number; usPerMessage: number; brokerUsPerMessage: number | null } | null) =>
   x && console.log(`  ${name.padEnd(24)}${x.usPerMessage} µs CPU here + ${x.brokerUsPerMessage ?? '?'} µs at the broker per message; ${x.wallMs} ms for all`);
 line('amqp, one per message', single);

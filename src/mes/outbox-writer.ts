@@ -4,7 +4,7 @@ import { OutboxStore, type LotContext } from '../store/outbox.js';
 import * as m from './messages.js';
 import { faultCleared, faultOccurrenceId, LASTING_FAULTS } from './faults.js';
 import { socketCounters } from './maintenance.js';
-import { unitsProcessedText, type InsertionFields } from './units-processed-text.js';
+import { PackedRow } from './packed-row.js';
 
 /** A site as the messages name it; the run's own object, so its insertion count is read as it grows. */
 export interface MesSite {
@@ -50,7 +50,8 @@ export class MesWriter {
   private readonly programmers = new Map<number, string>();
   private readonly adapters = new Map<number, string>();
   private readonly reels = new Map<string, LotContext['reels'][number]>();
-  private readonly processedText: (u: InsertionFields) => string;
+  /** The mes_runs row of this run's constant message parts (0 until the run starts). */
+  private runRef = 0;
   private stateSince = Date.now();
   private state: m.ResourceState = 'Active_Starved';
   /** Reels loaded at the start and not yet unloaded. */
@@ -61,13 +62,13 @@ export class MesWriter {
   private readonly passing: string[] = [];
 
   /** A writer for a run of `lot`, or null when MES is not set up (or disabled) on this station: nothing is written. */
-  static forLot(db: Db, lot: string, sites: MesSite[]): MesWriter | null {
+  static forLot(db: Db, lot: string, sites: MesSite[], runId: number | null = null): MesWriter | null {
     const store = new OutboxStore(db);
     const c = store.config();
-    return c && c.enabled ? new MesWriter(store, c.handle, lot, sites) : null;
+    return c && c.enabled ? new MesWriter(store, c.handle, lot, sites, runId) : null;
   }
 
-  private constructor(store: OutboxStore, private readonly handle: string, private readonly lot: string, private readonly sites: MesSite[]) {
+  private constructor(store: OutboxStore, private readonly handle: string, private readonly lot: string, private readonly sites: MesSite[], private readonly runId: number | null) {
     this.store = store;
     this.ctx = store.lotContext(lot);
     this.recipe = `${this.ctx.job} v${this.ctx.version}`;
@@ -76,22 +77,40 @@ export class MesWriter {
       if (s.adapterId !== null && s.adapter) this.adapters.set(s.adapterId, s.adapter);
     }
     for (const r of this.ctx.reels) this.reels.set(r.reel, { ...r });
-    this.processedText = unitsProcessedText(this.transactionId, this.recipe, this.ctx.imageSha256);
   }
 
-  private add(name: m.CfxMessageName, at: string, body: unknown): void {
-    this.store.add(randomUUID(), name, at, this.lot, typeof body === 'string' ? body : JSON.stringify(body));
+  /** The run's constant message parts, written once (in the run's first MES transaction). */
+  private ref(): number {
+    if (this.runRef === 0) this.runRef = this.store.addRun(this.runId, { transactionId: this.transactionId, recipe: this.recipe, imageSha256: this.ctx.imageSha256 });
+    return this.runRef;
+  }
+
+  /** A row for the messages of one transaction. */
+  private row(): PackedRow {
+    return new PackedRow(this.ref());
+  }
+
+  private full(row: PackedRow, name: m.CfxMessageName, at: string, ms: number, body: unknown): void {
+    row.full(name, randomUUID(), at, ms, JSON.stringify(body));
+  }
+
+  /** Writes the transaction's messages as one outbox row (none when it has none). */
+  private write(row: PackedRow): void {
+    if (row.size > 0) this.store.addPacked(row.size, row.first, row.timeStamp, this.lot, row.text());
   }
 
   /** The run starts: the station comes online, WorkStarted, it goes productive, and the reels with devices left are loaded. */
   runStarted(at: string, remaining: number): void {
     const last = this.store.newestTimeStamp();
-    this.add(m.CFX.stationOnline, at, m.stationOnline(last === null ? 0 : Math.max(0, (Date.parse(at) - Date.parse(last)) / 1000)));
-    this.add(m.CFX.workStarted, at, m.workStarted(this.transactionId, this.lot, this.recipe, remaining));
-    this.changeState('Active_Working', at);
+    const row = this.row();
+    const ms = Date.parse(at);
+    this.full(row, m.CFX.stationOnline, at, ms, m.stationOnline(last === null ? 0 : Math.max(0, (ms - Date.parse(last)) / 1000)));
+    this.full(row, m.CFX.workStarted, at, ms, m.workStarted(this.transactionId, this.lot, this.recipe, remaining));
+    this.changeState(row, 'Active_Working', at);
     const open = this.ctx.reels.filter((r) => r.passed + r.failed < r.quantity);
     for (const r of open) this.loaded.add(r.reel);
-    if (open.length > 0) this.add(m.CFX.materialsLoaded, at, m.materialsLoaded(open.map((r) => ({ lot: this.lot, ...r }))));
+    if (open.length > 0) this.full(row, m.CFX.materialsLoaded, at, ms, m.materialsLoaded(open.map((r) => ({ lot: this.lot, ...r }))));
+    this.write(row);
   }
 
   /**
@@ -100,10 +119,12 @@ export class MesWriter {
    * goes offline.
    */
   runEnded(at: string, end: string, done: boolean, finished: number): void {
-    this.add(m.CFX.workCompleted, at, m.workCompleted(this.transactionId, this.lot, this.recipe, done, finished, end));
-    this.changeState(done || end === 'interrupted' ? 'Active_Starved' : 'Down_Unplanned', at);
-    for (const id of this.passing.splice(0)) this.add(m.CFX.faultCleared, at, faultCleared(id));
-    if (this.loaded.size > 0) this.add(m.CFX.materialsUnloaded, at, m.materialsUnloaded([...this.loaded].map((r) => `${this.lot}:${r}`)));
+    const row = this.row();
+    const ms = Date.parse(at);
+    this.full(row, m.CFX.workCompleted, at, ms, m.workCompleted(this.transactionId, this.lot, this.recipe, done, finished, end));
+    this.changeState(row, done || end === 'interrupted' ? 'Active_Starved' : 'Down_Unplanned', at);
+    for (const id of this.passing.splice(0)) this.full(row, m.CFX.faultCleared, at, ms, faultCleared(id));
+    if (this.loaded.size > 0) this.full(row, m.CFX.materialsUnloaded, at, ms, m.materialsUnloaded([...this.loaded].map((r) => `${this.lot}:${r}`)));
     this.loaded.clear();
     const counters = this.sites
       .filter((s) => s.adapterId !== null && this.used.has(s.adapterId))
@@ -111,29 +132,46 @@ export class MesWriter {
         const a = this.store.adapterSocket(s.adapterId as number);
         return { adapter: s.adapter ?? String(s.adapterId), location: `${s.programmer}.${s.site}`, insertions: s.insertions, ratedInsertions: s.ratedInsertions, socketSince: a?.socketSince ?? null };
       });
-    if (counters.length > 0) this.add(m.CFX.maintenance, at, socketCounters(this.handle, at, counters));
-    this.add(m.CFX.stationOffline, at, m.stationOffline());
+    if (counters.length > 0) this.full(row, m.CFX.maintenance, at, ms, socketCounters(this.handle, at, counters));
+    this.full(row, m.CFX.stationOffline, at, ms, m.stationOffline());
+    this.write(row);
   }
 
-  /** A finished insertion: UnitsProcessed; when final, UnitsDisqualified or UnitsPersonalized, and the reel's MaterialsConsumed once it is empty. */
+  /**
+   * A finished insertion: UnitsProcessed; when final, UnitsDisqualified or UnitsPersonalized, and the reel's
+   * MaterialsConsumed once it is empty; all in one outbox row, the unit messages as their changing fields.
+   */
   attempt(a: MesAttempt): void {
+    this.attempts([a]);
+  }
+
+  /** The messages of several finished insertions recorded in one transaction (a programmer's cycle), in one outbox row. */
+  attempts(list: readonly MesAttempt[]): void {
+    const row = this.row();
+    for (const a of list) this.unitMessages(row, a);
+    this.write(row);
+  }
+
+  private unitMessages(row: PackedRow, a: MesAttempt): void {
     const unit = m.unitIdentifier(a.device, a.serial);
     const programmer = this.programmers.get(a.programmerId) ?? String(a.programmerId);
     const adapter = a.adapterId === null ? null : (this.adapters.get(a.adapterId) ?? String(a.adapterId));
-    const seconds = (Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000;
+    const at = a.endedAt;
+    const ms = Date.parse(at);
+    const seconds = (ms - Date.parse(a.startedAt)) / 1000;
     if (a.adapterId !== null) this.used.add(a.adapterId);
-    this.add(m.CFX.unitsProcessed, a.endedAt, this.processedText({ unit, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage }));
+    row.processed(randomUUID(), at, ms, { unit, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage });
     if (!a.final) return;
-    if (a.failureCode !== null) this.add(m.CFX.unitsDisqualified, a.endedAt, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
-    else if (a.serial !== null) this.add(m.CFX.unitsPersonalized, a.endedAt, m.unitsPersonalized(this.transactionId, unit, a.site, a.fields ?? [{ name: 'SerialNumber', text: a.serial }]));
+    if (a.failureCode !== null) this.full(row, m.CFX.unitsDisqualified, at, ms, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
+    else if (a.serial !== null) row.personalized(randomUUID(), at, ms, unit, a.site, a.fields ?? [{ name: 'SerialNumber', text: a.serial }]);
     const r = this.reels.get(a.device.reel);
     if (!r) return;
     if (a.failureCode === null) r.passed++;
     else r.failed++;
     if (r.passed + r.failed !== r.quantity) return;
     // The reel's last device: used up, and off the station.
-    this.add(m.CFX.materialsConsumed, a.endedAt, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
-    if (this.loaded.delete(r.reel)) this.add(m.CFX.materialsUnloaded, a.endedAt, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
+    this.full(row, m.CFX.materialsConsumed, at, ms, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
+    if (this.loaded.delete(r.reel)) this.full(row, m.CFX.materialsUnloaded, at, ms, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
   }
 
   /**
@@ -144,14 +182,32 @@ export class MesWriter {
     const programmer = where.programmerId === undefined ? undefined : this.programmers.get(where.programmerId);
     const adapter = where.adapterId == null ? null : (this.adapters.get(where.adapterId) ?? null);
     const id = faultOccurrenceId(this.handle, eventId);
-    this.add(m.CFX.faultOccurred, at, m.faultOccurred(id, code, message, at, { programmer, site: where.site, adapter }));
+    this.store.add(randomUUID(), m.CFX.faultOccurred, at, this.lot, JSON.stringify(m.faultOccurred(id, code, message, at, { programmer, site: where.site, adapter })));
     if (!LASTING_FAULTS.has(code)) this.passing.push(id);
   }
 
-  private changeState(to: m.ResourceState, at: string): void {
+  private changeState(row: PackedRow, to: m.ResourceState, at: string): void {
     const t = Date.parse(at);
-    this.add(m.CFX.stationStateChanged, at, m.stationStateChanged(this.state, to, (t - this.stateSince) / 1000));
+    this.full(row, m.CFX.stationStateChanged, at, t, m.stationStateChanged(this.state, to, (t - this.stateSince) / 1000));
     this.state = to;
     this.stateSince = t;
   }
+}
+
+/**
+ * A run found killed (its `runs` row never closed): its StationOffline, at its last record, and a FaultCleared for
+ * each passing fault it raised, which it never sent itself. Call in the transaction that closes the run; nothing is
+ * written when MES is off or the run did not publish.
+ */
+export function killedRunEnded(db: Db, run: { id: number; lotId: string }): void {
+  const store = new OutboxStore(db);
+  const c = store.config();
+  const ref = c?.enabled ? store.mesRunOf(run.id) : undefined;
+  const at = ref === undefined ? undefined : store.lastActivity(run.id);
+  if (!c || ref === undefined || at === undefined) return;
+  const row = new PackedRow(ref);
+  const ms = Date.parse(at);
+  for (const a of store.runAlarms(run.id)) if (!LASTING_FAULTS.has(a.code)) row.full(m.CFX.faultCleared, randomUUID(), at, ms, JSON.stringify(faultCleared(faultOccurrenceId(c.handle, a.id))));
+  row.full(m.CFX.stationOffline, randomUUID(), at, ms, JSON.stringify(m.stationOffline()));
+  store.addPacked(row.size, row.first, row.timeStamp, run.lotId, row.text());
 }

@@ -1,11 +1,15 @@
 import type { Db } from '../db/open.js';
 import { OutboxStore, type MesConfigRow, type OutboxRow } from '../store/outbox.js';
 import { wireOf, type WireEnvelope } from './envelope.js';
+import { PackedReader } from './packed-row.js';
 import type { MesSink } from './sink.js';
 
 /** Options of the outbox publisher. */
 export interface PublisherOptions {
-  /** Messages read and sent per batch (one round trip to the sink, one statement marking them sent). @default 1000 */
+  /**
+   * Messages read and sent per batch (one round trip to the sink, one statement marking them sent), as whole rows: a
+   * packed row holds several, so the rows read per batch follow the messages per row of the last batch. @default 1000
+   */
   batch?: number;
   /**
    * Ms between looks at an outbox that had less than a full batch: messages gather meanwhile, so a busy run costs
@@ -23,21 +27,28 @@ export interface PublisherOptions {
 }
 
 /**
- * Drains the outbox in id order to a sink, on the main thread between the run's own work: it reads a batch, sends it
- * asynchronously, and marks messages sent only once the sink accepted them (AMQP: settled as accepted). A failure
+ * Drains the outbox in id order to a sink (on the run's publisher thread, or in `mes publish`): it reads a batch of
+ * rows, sends their messages, and marks rows sent only once the sink accepted them (AMQP: settled as accepted). A failure
  * keeps them pending and backs off; a killed process resends them with the same UniqueID.
  */
 export class Publisher {
   private readonly store: OutboxStore;
+  private readonly reader: PackedReader;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private failures = 0;
+  /** Rows the next batch reads: about `batch` messages at the last batch's messages per row. */
+  private rowLimit: number;
+  /** Whether the last batch read as many rows as it could (more may wait: look again at once). */
+  private full = false;
   /** Envelopes accepted by the sink since this publisher started. */
   sent = 0;
 
   constructor(db: Db, private readonly config: MesConfigRow, private readonly sink: MesSink, private readonly o: PublisherOptions = {}) {
     this.store = new OutboxStore(db);
+    this.reader = new PackedReader((id) => this.store.mesRun(id));
+    this.rowLimit = o.batch ?? 1000;
   }
 
   /** Starts draining in the background. */
@@ -47,11 +58,23 @@ export class Publisher {
     this.loop = this.run();
   }
 
-  /** Sends one batch; returns how many were accepted (0 when the outbox is empty). Throws what the sink threw. */
+  /**
+   * Sends one batch of rows; returns how many messages were accepted (0 when the outbox is empty). A row counts as
+   * sent when all its messages were accepted (a row accepted in part is sent again whole: the same UniqueIDs).
+   * Throws what the sink threw.
+   */
   async step(): Promise<number> {
-    const rows: OutboxRow[] = this.store.pending(this.o.batch ?? 1000);
+    const batch = this.o.batch ?? 1000;
+    const rows: OutboxRow[] = this.store.pending(this.rowLimit);
+    this.full = rows.length >= this.rowLimit;
     if (rows.length === 0) return 0;
-    const envs = rows.map((r) => wireOf(r, this.config.handle, this.config.target));
+    const envs: WireEnvelope[] = [];
+    const ends: number[] = []; // envelopes up to the end of each row
+    for (const r of rows) {
+      for (const msg of this.reader.messages(r)) envs.push(wireOf(msg, this.config.handle, this.config.target));
+      ends.push(envs.length);
+    }
+    this.rowLimit = Math.max(1, Math.min(batch, Math.round((batch * rows.length) / envs.length)));
     let n: number;
     try {
       n = await this.sink.send(envs);
@@ -59,10 +82,12 @@ export class Publisher {
       this.store.markFailed((e as Error).message);
       throw e;
     }
-    if (n > 0) this.store.markSent(rows[n - 1].id, new Date().toISOString());
+    let whole = 0;
+    while (whole < rows.length && ends[whole] <= n) whole++;
+    if (whole > 0) this.store.markSent(rows[whole - 1].id, new Date().toISOString());
     this.sent += n;
     for (const e of envs.slice(0, n)) this.o.onSent?.(e);
-    if (n < rows.length) throw new Error(`the sink accepted ${n} of ${rows.length} message(s)`);
+    if (n < envs.length) throw new Error(`the sink accepted ${n} of ${envs.length} message(s)`);
     return n;
   }
 
@@ -78,7 +103,7 @@ export class Publisher {
           this.store.prune();
           sinceprune = 0;
         }
-        if (n < (this.o.batch ?? 1000)) wait = this.o.pollMs ?? 200;
+        if (!this.full) wait = this.o.pollMs ?? 200;
       } catch (e) {
         this.failures++;
         wait = Math.min(this.o.backoffMaxMs ?? 10_000, (this.o.backoffMinMs ?? 500) * 2 ** Math.min(this.failures - 1, 16));

@@ -43,7 +43,7 @@ export function closeInterrupted(db: Db, lot: string, programmerIds: number[]): 
   return interruptOpenAttempts(db, lot, programmerIds, new Date().toISOString());
 }
 
-/** Writes attempts and devices: one transaction per finished attempt (the main thread is the only writer). */
+/** Writes attempts and devices: one transaction per programmer's finished cycle (the main thread is the only writer). */
 export class Recorder {
   /** `mes`: the run's MES outbox writer (null: MES is off); its messages are written in the same transactions. */
   constructor(private readonly db: Db, private readonly serials: SerialLedger | null, private readonly mes: MesWriter | null = null) {}
@@ -60,16 +60,30 @@ export class Recorder {
 
   /** Commits one finished attempt (and the device, when final). */
   record(r: AttemptRecord): void {
+    this.recordCycle([r]);
+  }
+
+  /**
+   * Commits the finished attempts of one programmer's cycle (and their devices, when final) in one transaction, with
+   * their MES messages in one outbox row: all of them or none. Their results arrive together, so a kill loses the
+   * same cycle either way, and a transaction per cycle rather than per device spares a commit per device.
+   */
+  recordCycle(list: readonly AttemptRecord[]): void {
+    if (list.length === 0) return;
     atomically(this.db, () => {
-      const result = r.failureCode === null ? 'pass' : 'fail';
-      if (!finishAttempt(this.db, { id: r.id, startedAt: r.startedAt, endedAt: r.endedAt, result, failureCode: r.failureCode, stage: r.stage, badBlocks: r.badBlocks, serial: r.serial }))
-        throw new Error(`attempt row ${r.id} is missing`);
-      if (r.serialIssue && this.serials) this.serials.settle(r.serialIssue.issue, r.serialIssue.outcome, r.endedAt);
-      if (this.mes) this.mes.attempt({ ...r, fields: r.serialIssue?.issue.fields.map((f) => ({ name: f.name, text: f.text })) });
-      if (!r.final) return;
-      const passed = result === 'pass';
-      insertDevice(this.db, { ...r.device, result, failureCode: r.failureCode, serial: passed ? r.serial : null, finishedAt: r.endedAt });
+      for (const r of list) this.write(r);
+      if (this.mes) this.mes.attempts(list.map((r) => ({ ...r, fields: r.serialIssue?.issue.fields.map((f) => ({ name: f.name, text: f.text })) })));
     });
+  }
+
+  private write(r: AttemptRecord): void {
+    const result = r.failureCode === null ? 'pass' : 'fail';
+    if (!finishAttempt(this.db, { id: r.id, startedAt: r.startedAt, endedAt: r.endedAt, result, failureCode: r.failureCode, stage: r.stage, badBlocks: r.badBlocks, serial: r.serial }))
+      throw new Error(`attempt row ${r.id} is missing`);
+    if (r.serialIssue && this.serials) this.serials.settle(r.serialIssue.issue, r.serialIssue.outcome, r.endedAt);
+    if (!r.final) return;
+    const passed = result === 'pass';
+    insertDevice(this.db, { ...r.device, result, failureCode: r.failureCode, serial: passed ? r.serial : null, finishedAt: r.endedAt });
   }
 
   /** Records an alarm or audit event. */

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
-import type { SerialWrite } from '../programmers/driver.js';
+import type { FailureCode, SerialWrite, Stage } from '../programmers/driver.js';
 import { lotCounters } from '../lots/counters.js';
 import { DeviceQueue, SOCKET_FAILURES } from './device-queue.js';
 import { siteUnusable, type FarmSite } from './farm-sites.js';
@@ -100,7 +100,7 @@ class LotRun {
     this.writes.run(() => closeInterrupted(db, opts.lot, [...opts.fence.epochs.keys()]));
     this.queue = this.derive();
     this.serials = opts.serial;
-    this.mes = MesWriter.forLot(db, opts.lot, this.sites);
+    this.mes = MesWriter.forLot(db, opts.lot, this.sites, opts.runId ?? null);
     this.recorder = new Recorder(db, this.serials, this.mes);
     this.watch = new SiteWatch(db, this.sites, opts.siteFailLimit ?? 3, this.alarm, this.writes);
   }
@@ -349,6 +349,7 @@ class LotRun {
       else await this.runner.restart(prog);
     } else this.losses.set(prog, 0);
     const wallEnd = Date.now();
+    const done: { p: Placed; rec: AttemptRecord; code: FailureCode | null; retry: boolean; stage: Stage | null }[] = [];
     // A lost programmer reports no times: its devices' attempts span the wave.
     for (const p of list) {
       const r = 'lost' in o ? undefined : o.results.find((x) => x.site === p.site.site);
@@ -376,7 +377,12 @@ class LotRun {
         const stage = failure?.stage ?? null;
         rec.serialIssue = { issue, outcome: { passed: code === null, regionTouched: stage === null || !UNTOUCHED_STAGES.has(stage), attempt: p.device.attempt, reason: code, retry } };
       }
-      if (!this.writes.run(() => this.recorder.record(rec))) {
+      done.push({ p, rec, code, retry, stage: failure?.stage ?? null });
+    }
+    // The cycle's results are recorded together: one transaction (src/scheduler/recorder.ts), then announced.
+    const recorded = this.writes.run(() => this.recorder.recordCycle(done.map((d) => d.rec)));
+    for (const { p, rec, code, retry, stage } of done) {
+      if (!recorded) {
         this.unrecorded.push(`${p.device.ref.reel}/${p.device.ref.seq}`);
         continue;
       }
@@ -394,7 +400,7 @@ class LotRun {
         attempt: p.device.attempt,
         result: code === null ? 'pass' : 'fail',
         failureCode: code,
-        stage: failure?.stage ?? null,
+        stage,
         final: rec.final,
         serial: rec.serial,
         badBlocks: rec.badBlocks,

@@ -1,4 +1,7 @@
 import type { Db } from '../db/open.js';
+import { statements } from './statements.js';
+
+const FAMILY = {};
 
 /** One message waiting in (or sent from) the MES outbox. */
 export interface OutboxRow {
@@ -38,6 +41,13 @@ export interface LotContext {
   reels: { reel: string; part: string; quantity: number; dateCode: string; passed: number; failed: number }[];
 }
 
+/** A run's constant parts of its unit messages (mes_runs). */
+export interface MesRunRow {
+  transactionId: string;
+  recipe: string;
+  imageSha256: string;
+}
+
 /** An adapter as its maintenance counter names it. */
 export interface AdapterSocket {
   adapter: string;
@@ -56,22 +66,44 @@ export const SENT_KEPT = 10_000;
 export class OutboxStore {
   private readonly s;
 
-  constructor(private readonly db: Db) {
-    this.s = {
+  constructor(db: Db) {
+    this.s = statements(db, FAMILY, (d) => OutboxStore.prepare(d));
+  }
+
+  private static prepare(db: Db) {
+    return {
       add: db.prepare(`INSERT INTO mes_outbox (unique_id, message_name, time_stamp, lot_id, body) VALUES (?, ?, ?, ?, ?)`),
+      // A packed row of n messages takes the next n ids (chipdb/migrations/010_mes_packed_rows.sql).
+      addPacked: db.prepare(`INSERT INTO mes_outbox (id, unique_id, message_name, time_stamp, lot_id, body) VALUES ((SELECT coalesce(max(id), 0) FROM mes_outbox) + ?, ?, 'packed', ?, ?, ?)`),
+      addRun: db.prepare(`INSERT INTO mes_runs (run_id, transaction_id, recipe, image_sha256) VALUES (?, ?, ?, ?)`),
+      run: db.prepare(`SELECT transaction_id AS transactionId, recipe, image_sha256 AS imageSha256 FROM mes_runs WHERE id = ?`),
+      runOf: db.prepare(`SELECT id FROM mes_runs WHERE run_id = ? ORDER BY id LIMIT 1`).pluck(),
+      // A run's last record: its insertions (by the lot's index) and its alarms, else its start.
+      lastActivity: db.prepare(
+        `SELECT max(r.started_at,
+           coalesce((SELECT max(coalesce(a.ended_at, a.started_at)) FROM attempts a WHERE a.lot_id = r.lot_id AND a.run_id = r.id), ''),
+           coalesce((SELECT max(e.at) FROM events e WHERE e.lot_id = r.lot_id AND e.kind = 'alarm' AND e.at >= r.started_at
+             AND e.at < coalesce((SELECT min(n.started_at) FROM runs n WHERE n.lot_id = r.lot_id AND n.id > r.id), '9')), ''))
+         FROM runs r WHERE r.id = ?`,
+      ).pluck(),
+      // The alarms a run raised: its lot's, from its start to the next run's.
+      runAlarms: db.prepare(
+        `SELECT e.id, e.code FROM events e JOIN runs r ON r.id = ? WHERE e.lot_id = r.lot_id AND e.kind = 'alarm' AND e.at >= r.started_at
+           AND e.at < coalesce((SELECT min(n.started_at) FROM runs n WHERE n.lot_id = r.lot_id AND n.id > r.id), '9') ORDER BY e.id`,
+      ),
       pending: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > max(?, ${SENT_THROUGH}) ORDER BY id LIMIT ?`),
       sent: db.prepare(`UPDATE mes_publish_state SET sent_through = max(sent_through, ?), sent_at = ?, failures = 0, last_error = NULL WHERE id = 1`),
       failed: db.prepare(`UPDATE mes_publish_state SET failures = failures + 1, last_error = ? WHERE id = 1`),
       sentSince: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > ? AND id <= ${SENT_THROUGH} ORDER BY id LIMIT ?`),
       state: db.prepare(`SELECT sent_through AS sentThrough, sent_at AS lastSentAt, last_error AS lastError FROM mes_publish_state WHERE id = 1`),
       prune: db.prepare(`DELETE FROM mes_outbox WHERE id <= ?`),
-      pendingCount: db.prepare(`SELECT count(*) AS pending, min(time_stamp) AS oldestPending FROM mes_outbox WHERE id > ${SENT_THROUGH}`),
       // Pending rows are never deleted and ids are never reused, so the backlog is the newest id less the cursor: O(1).
       backlog: db.prepare(
         `SELECT coalesce((SELECT max(id) FROM mes_outbox), 0) - s.sent_through AS pending, s.failures, s.last_error AS lastError FROM mes_publish_state s WHERE s.id = 1`,
       ),
-      pendingOnly: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > ${SENT_THROUGH}`).pluck(),
-      sentCount: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id <= ${SENT_THROUGH}`),
+      pendingOnly: db.prepare(`SELECT max(0, coalesce((SELECT max(id) FROM mes_outbox), 0) - ${SENT_THROUGH})`).pluck(),
+      oldestPending: db.prepare(`SELECT time_stamp FROM mes_outbox WHERE id > ${SENT_THROUGH} ORDER BY id LIMIT 1`).pluck(),
+      sentCount: db.prepare(`SELECT count(*) FROM mes_outbox WHERE id <= ${SENT_THROUGH}`).pluck(),
       lot: db.prepare(`SELECT j.name AS job, j.version, j.image_sha256 AS imageSha256 FROM lots l JOIN jobs j ON j.id = l.job_id WHERE l.id = ?`),
       reels: db.prepare(
         `SELECT r.reel_id AS reel, r.part, r.quantity, r.date_code AS dateCode,
@@ -109,6 +141,36 @@ export class OutboxStore {
     this.s.add.run(uniqueId, messageName, timeStamp, lotId, body);
   }
 
+  /** Adds a packed row of `messages` messages (src/mes/packed-row.ts), in the transaction of the records they describe. */
+  addPacked(messages: number, firstUniqueId: string, timeStamp: string, lotId: string | null, body: string): void {
+    this.s.addPacked.run(messages, firstUniqueId, timeStamp, lotId, body);
+  }
+
+  /** Records a run's constant message parts; returns the id packed rows name them by. */
+  addRun(runId: number | null, r: MesRunRow): number {
+    return Number(this.s.addRun.run(runId, r.transactionId, r.recipe, r.imageSha256).lastInsertRowid);
+  }
+
+  /** A run's constant message parts by their id, or undefined. */
+  mesRun(id: number): MesRunRow | undefined {
+    return this.s.run.get(id) as MesRunRow | undefined;
+  }
+
+  /** The mes_runs id a recorded run wrote (it published: MES was on), or undefined. */
+  mesRunOf(runId: number): number | undefined {
+    return this.s.runOf.get(runId) as number | undefined;
+  }
+
+  /** When a run last recorded anything (an insertion or an alarm; its start when nothing), or undefined for no such run. */
+  lastActivity(runId: number): string | undefined {
+    return (this.s.lastActivity.get(runId) as string | null | undefined) ?? undefined;
+  }
+
+  /** The alarms a run raised (its lot's, between its start and the next run's), oldest first. */
+  runAlarms(runId: number): { id: number; code: string }[] {
+    return this.s.runAlarms.all(runId) as { id: number; code: string }[];
+  }
+
   /** Up to `limit` unsent messages after id `after`, oldest first. */
   pending(limit: number, after = 0): OutboxRow[] {
     return this.s.pending.all(after, limit) as OutboxRow[];
@@ -140,7 +202,7 @@ export class OutboxStore {
     return through > 0 ? this.s.prune.run(through).changes : 0;
   }
 
-  /** Messages waiting to be published (proportional to the backlog, not to what was sent). */
+  /** Messages waiting to be published, in constant time (pending rows are never deleted, a row of n messages takes n ids). */
   pendingCount(): number {
     return this.s.pendingOnly.get() as number;
   }
@@ -153,9 +215,9 @@ export class OutboxStore {
 
   /** The backlog and what was sent. */
   counts(): OutboxCounts {
-    const p = this.s.pendingCount.get() as { pending: number; oldestPending: string | null };
     const st = this.s.state.get() as { lastSentAt: string | null; lastError: string | null };
-    return { ...p, sentKept: this.s.sentCount.pluck().get() as number, lastSentAt: st.lastSentAt, lastError: st.lastError };
+    const oldestPending = (this.s.oldestPending.get() as string | undefined) ?? null;
+    return { pending: this.pendingCount(), oldestPending, sentKept: this.s.sentCount.get() as number, lastSentAt: st.lastSentAt, lastError: st.lastError };
   }
 
   /** The job version and image a lot runs, and its reels with their finished devices (what the messages name). */

@@ -37,14 +37,16 @@ export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
       // Each reel is unloaded once its last device is done (the tests' lots finish every reel).
       'CFX.Materials.Storage.MaterialsUnloaded': n(`SELECT count(*) FROM reels WHERE lot_id = ?`),
       'CFX.ResourcePerformance.StationOnline': n(`SELECT count(*) FROM runs WHERE lot_id = ?`),
-      // A run that ended by itself goes offline and reports its adapters' counters; not one killed (closed by the next
-      // run as 'not closed: …'), nor one stopped by a lost lease or an error.
-      'CFX.ResourcePerformance.StationOffline': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ${ENDED}`),
+      // A run that ended by itself goes offline; so does a killed one that published, when the next run (or `mes
+      // status`, `mes publish`) closes it as 'not closed: …'; not one stopped by a lost lease or an error.
+      'CFX.ResourcePerformance.StationOffline': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND (${ENDED} OR (end_reason LIKE 'not closed%' AND id IN (SELECT run_id FROM mes_runs)))`),
+      // Only a run that ended by itself reports its adapters' counters.
       'CFX.Maintenance.ResourceMaintenanceAndServiceEvent': n(`SELECT count(*) FROM runs WHERE lot_id = ? AND ${ENDED}`),
-      // Passing faults clear when their run ends; a disabled site or a worn adapter stays open. (A killed run's passing
-      // faults stay open too: the tests' killed runs raise none, their alarms are the broken socket's site-disabled.)
+      // Passing faults clear when their run ends (a killed run's when it is found killed); a disabled site or a worn
+      // adapter stays open.
       'CFX.ResourcePerformance.FaultCleared': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm' AND code NOT IN ('site-disabled', 'adapter-life')`),
-      outbox: (db.prepare(`SELECT count(*) FROM mes_outbox WHERE id > (SELECT sent_through FROM mes_publish_state)`).pluck().get() as number),
+      // Messages waiting: a row of n messages takes n ids (chipdb/migrations/010_mes_packed_rows.sql).
+      outbox: (db.prepare(`SELECT max(0, coalesce(max(id), 0) - (SELECT sent_through FROM mes_publish_state)) FROM mes_outbox`).pluck().get() as number),
     };
   } finally {
     db.close();

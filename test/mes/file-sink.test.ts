@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { lotFixture } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { events, spawnCli, until } from '../reliability/spawn-cli.js';
 import { countDistinct, expectedFromDb, schemaErrors, type Envelope } from './cfx-check.js';
 
 /** A lot with failures of every kind: a broken socket (retries, a site disabled: an alarm) and wrong chips (disqualified). */
@@ -62,6 +63,37 @@ describe('MES file sink', () => {
     expect(JSON.parse(publish.stdout)).toEqual({ sent: waiting, pending: 0 });
     const envs = fs.readdirSync(folder).flatMap((f) => fs.readFileSync(path.join(folder, f), 'utf8').split('\n').filter(Boolean)).map((l) => JSON.parse(l) as Envelope);
     expect(envs).toHaveLength(waiting);
+    expect(schemaErrors(envs)).toEqual([]);
+  });
+
+  it('a run SIGKILLed is found killed by `mes publish`: its StationOffline, dated at its last record, and its passing faults cleared are published once', { timeout: 60_000 }, async () => {
+    const dir = tmpDir('gangflash-mes-killed-');
+    // Real speed, so the lot lasts long enough to kill; sim-1 at a fiftieth of it outlasts --cycle-timeout 1 (passing faults).
+    const { dbFile } = await lotFixture({ dir, devices: 200, programmers: 2, sites: 4, imageBytes: 8 << 20, serial: 'SN00000001@0x1000000', sim: { speed: 1 }, simPer: { 1: { speed: 0.02 } } });
+    const folder = path.join(dir, 'cfx');
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', folder]).code).toBe(0);
+    const run = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--cycle-timeout', '1']);
+    const results = () => events(run).filter((e) => e.type === 'device-result' && e.programmer === 'sim-2').length;
+    await until(() => results() >= 16 && events(run).some((e) => e.type === 'alarm' && e.code === 'programmer-lost'), 'devices and a lost programmer');
+    run.child.kill('SIGKILL');
+    const killedAt = new Date().toISOString();
+    expect(await run.exit).toBe('SIGKILL');
+    const raised = events(run).filter((e) => e.type === 'alarm' && (e.code === 'cycle-timeout' || e.code === 'programmer-lost')).length;
+
+    const publish = runCli(['--db', dbFile, 'mes', 'publish', '--once', '--json']);
+    expect(publish.code, publish.stderr).toBe(0);
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'publish', '--once', '--json']).stdout)).toEqual({ sent: 0, pending: 0 }); // closed once: nothing more
+    const envs = fs.readdirSync(folder).flatMap((f) => fs.readFileSync(path.join(folder, f), 'utf8').split('\n').filter(Boolean)).map((l) => JSON.parse(l) as Envelope);
+    const { distinct } = countDistinct(envs);
+    const named = (n: string) => distinct.filter((e) => e.MessageName === `CFX.ResourcePerformance.${n}`);
+    expect(named('StationOnline')).toHaveLength(1);
+    expect(named('StationOffline')).toHaveLength(1);
+    const last = distinct.filter((e) => e.MessageName === 'CFX.Production.Processing.UnitsProcessed').map((e) => String(e.TimeStamp)).sort().at(-1) as string;
+    const offlineAt = String(named('StationOffline')[0].TimeStamp);
+    expect(offlineAt >= last && offlineAt <= killedAt, `${last} <= ${offlineAt} <= ${killedAt}`).toBe(true);
+    const occurred = named('FaultOccurred').map((e) => (e.MessageBody.Fault as { FaultOccurrenceId: string }).FaultOccurrenceId);
+    expect(occurred.length).toBe(raised);
+    expect(named('FaultCleared').map((e) => e.MessageBody.FaultOccurrenceId).sort()).toEqual([...occurred].sort());
     expect(schemaErrors(envs)).toEqual([]);
   });
 

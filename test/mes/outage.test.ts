@@ -15,18 +15,20 @@ if (up && !control) {
 }
 
 /**
- * Seconds the broker stays down. The issue asks for 30 s; 10 s keeps the suite fast and still spans several
- * publisher back-offs and the SIGKILL and resume (GANGFLASH_TEST_MES_OUTAGE_S=30 runs the full outage).
+ * Seconds the broker stays down: the issue's 30 s in CI (CI=true); 10 s locally keeps the suite fast and still spans
+ * several publisher back-offs and the SIGKILL and resume. GANGFLASH_TEST_MES_OUTAGE_S sets it either way.
  */
-const OUTAGE_S = Number(process.env.GANGFLASH_TEST_MES_OUTAGE_S ?? 10);
+const OUTAGE_S = Number(process.env.GANGFLASH_TEST_MES_OUTAGE_S ?? (process.env.CI === 'true' ? 30 : 10));
 
 const results = (r: ReturnType<typeof spawnCli>) => events(r).filter((e) => e.type === 'device-result').length;
 
 describe.skipIf(!control)('MES publisher across a broker outage and a killed run', () => {
-  it('the broker stopped mid-lot and the run SIGKILLed and resumed: the receiver gets every message, duplicates only with the same UniqueID, and the outbox ends empty', { timeout: 120_000 }, async () => {
+  it('the broker stopped mid-lot and the run SIGKILLed and resumed: the receiver gets every message, duplicates only with the same UniqueID, the killed run goes offline and its faults clear, and the outbox ends empty', { timeout: 120_000 + OUTAGE_S * 1000 }, async () => {
     const dir = tmpDir('gangflash-mes-outage-');
-    // An 8 MiB image at real speed: the lot lasts several seconds, long enough to stop the broker and kill the run mid-lot.
-    const { dbFile } = await lotFixture({ dir, devices: 500, programmers: 4, sites: 8, imageBytes: 8 << 20, serial: 'SN00000001@0x1000000', sim: { speed: 1, wrongChipRate: 0.02 }, simPer: { 3: { brokenSites: [1] } } });
+    // An 8 MiB image at real speed: the lot lasts several seconds, long enough to stop the broker and kill the run
+    // mid-lot. sim-1 runs at a fiftieth of real speed, so its first cycles outlast --cycle-timeout 1: each raises passing
+    // faults (cycle-timeout, programmer-lost) that a run clears when it ends, and the killed run never does itself.
+    const { dbFile } = await lotFixture({ dir, devices: 500, programmers: 4, sites: 8, imageBytes: 8 << 20, serial: 'SN00000001@0x1000000', sim: { speed: 1, wrongChipRate: 0.02 }, simPer: { 1: { speed: 0.02 }, 3: { brokenSites: [1] } } });
     const queue = `gf-mes-outage-${process.pid}-${Date.now()}`;
     const rx = new CfxReceiver(queue);
     let brokerDown = false;
@@ -34,7 +36,7 @@ describe.skipIf(!control)('MES publisher across a broker outage and a killed run
       await rx.ready;
       expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--broker', BROKER.url, '--address', `/queue/${queue}`]).code).toBe(0);
       const env = { GANGFLASH_MES_DRAIN_MS: String((OUTAGE_S + 30) * 1000) };
-      const first = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json'], env);
+      const first = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--cycle-timeout', '1'], env);
       await until(() => results(first) >= 64, 'the first devices of the lot');
       rabbitmqctl('stop_app');
       brokerDown = true;
@@ -42,9 +44,12 @@ describe.skipIf(!control)('MES publisher across a broker outage and a killed run
       const n = results(first);
       await until(() => results(first) >= n + 64, 'devices programmed while the broker is down');
       first.child.kill('SIGKILL');
+      const killedAt = new Date().toISOString();
       expect(await first.exit).toBe('SIGKILL');
+      const killedFaults = events(first).filter((e) => e.type === 'alarm' && (e.code === 'cycle-timeout' || e.code === 'programmer-lost')).length;
+      expect(killedFaults).toBeGreaterThan(0);
       // Resumed while the broker is still down; it comes back while this run programs or drains its backlog.
-      const second = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json'], env);
+      const second = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--cycle-timeout', '1'], env);
       await new Promise((r) => setTimeout(r, Math.max(0, downAt + OUTAGE_S * 1000 - Date.now())));
       rabbitmqctl('start_app');
       brokerDown = false;
@@ -69,6 +74,18 @@ describe.skipIf(!control)('MES publisher across a broker outage and a killed run
       expect(exp['CFX.Production.WorkStarted']).toBe(2);
       expect(counts['CFX.Production.WorkCompleted']).toBe(1); // the killed run never completed
       expect(counts['CFX.ResourcePerformance.StationStateChanged']).toBe(3);
+      // The killed run, closed when the next one started: offline at its last record (before the kill, after its
+      // first messages), and every passing fault it raised cleared, each once, under the id it was raised with.
+      const { distinct } = countDistinct(rx.envelopes);
+      const offline = distinct.filter((e) => e.MessageName === 'CFX.ResourcePerformance.StationOffline').map((e) => String(e.TimeStamp)).sort();
+      const online = distinct.filter((e) => e.MessageName === 'CFX.ResourcePerformance.StationOnline').map((e) => String(e.TimeStamp)).sort();
+      expect(offline).toHaveLength(2);
+      expect(offline[0] > online[0] && offline[0] <= killedAt && offline[0] <= online[1]).toBe(true);
+      const faultId = (e: (typeof distinct)[number]) => (e.MessageBody.Fault as { FaultOccurrenceId: string; FaultCode: string } | undefined)?.FaultOccurrenceId ?? e.MessageBody.FaultOccurrenceId;
+      const passing = distinct.filter((e) => e.MessageName === 'CFX.ResourcePerformance.FaultOccurred' && !['site-disabled', 'adapter-life'].includes((e.MessageBody.Fault as { FaultCode: string }).FaultCode));
+      const cleared = distinct.filter((e) => e.MessageName === 'CFX.ResourcePerformance.FaultCleared').map(faultId);
+      expect(passing.length).toBeGreaterThanOrEqual(killedFaults);
+      expect(cleared.sort()).toEqual(passing.map(faultId).sort());
       expect(second.stderr()).toContain('mes:');
     } finally {
       if (brokerDown) rabbitmqctl('start_app');

@@ -4,6 +4,8 @@ import { openDb } from '../../db/open.js';
 import { OutboxStore, type MesConfigRow } from '../../store/outbox.js';
 import { checkBrokerUrl } from '../../mes/settings.js';
 import { wireOf } from '../../mes/envelope.js';
+import { PackedReader } from '../../mes/packed-row.js';
+import { verifyAfterUncleanClose } from '../../scheduler/clean-close.js';
 import { probeSink } from '../../mes/probe.js';
 import { Publisher } from '../../mes/publisher.js';
 import { sinkOf } from '../../mes/settings.js';
@@ -49,6 +51,8 @@ export function register(program: Command): void {
     .option('--json', 'print as JSON')
     .action(function (this: Command, o: { json?: boolean }) {
       const s = withDb(this, (db) => {
+        // A run found killed is closed first: its StationOffline and cleared faults join the outbox (docs/mes.md).
+        verifyAfterUncleanClose(db, dbPath(this));
         const store = new OutboxStore(db);
         return { config: store.config(), ...store.counts() };
       });
@@ -80,17 +84,21 @@ export function register(program: Command): void {
         const store = new OutboxStore(db);
         const c = store.config();
         const handle = c?.handle ?? 'unset';
+        const reader = new PackedReader((id) => store.mesRun(id));
+        // A row of k messages takes k ids (packed rows), so the last n messages lie in rows after id sent-n.
         let after = Math.max(0, store.lastSentId() - Number(o.lines));
-        const print = () => {
+        const print = (last = Infinity) => {
+          const lines: string[] = [];
           for (const r of store.sentSince(after, 1000)) {
-            process.stdout.write(wireOf(r, handle, c?.target ?? null).text + '\n');
+            for (const msg of reader.messages(r)) lines.push(wireOf(msg, handle, c?.target ?? null).text + '\n');
             after = r.id;
           }
+          process.stdout.write(lines.slice(Math.max(0, lines.length - last)).join(''));
         };
-        print();
+        print(Number(o.lines));
         if (!o.follow) return;
         await new Promise<void>((resolve) => {
-          const t = setInterval(print, 500);
+          const t = setInterval(() => print(), 500);
           const stop = () => {
             clearInterval(t);
             resolve();
@@ -111,6 +119,7 @@ export function register(program: Command): void {
     .action(async function (this: Command, o: { once?: boolean; timeout: string; json?: boolean }) {
       const db = openDb(dbPath(this), { create: false });
       try {
+        verifyAfterUncleanClose(db, dbPath(this));
         const store = new OutboxStore(db);
         const c = store.config();
         if (!c) throw new UsageError('mes-not-set', 'MES is not set up; run `gangflash mes set` first');
