@@ -42,12 +42,12 @@ const broker = () => {
 };
 
 // Recording: the same transaction (an event row per device standing for the run's own rows) without and with the
-// messages of finished serialized devices (UnitsProcessed + UnitsPersonalized), a programmer's cycle of CYCLE devices
-// per transaction as the run records them (src/scheduler/recorder.ts).
-const CYCLE = 16;
+// messages of finished serialized devices (UnitsProcessed + UnitsPersonalized), one device per transaction as the run
+// records them (src/scheduler/recorder.ts); GANGFLASH_BENCH_PER_TX=16 times 16 devices per transaction instead.
+const CYCLE = Number(process.env.GANGFLASH_BENCH_PER_TX ?? 1);
 const ins = db.prepare(`INSERT INTO events (lot_id, kind, code, message) VALUES ('LOT-1', 'audit', 'bench', ?)`);
 const t0 = Date.now();
-const rec = (i: number) => ({ device: { lot: 'LOT-1', reel: 'R1', seq: i }, attempt: 1, programmerId: 1, site: i % CYCLE, adapterId: 1, startedAt: new Date(t0 + i).toISOString(), endedAt: new Date(t0 + i + 400).toISOString(), failureCode: null, stage: null, badBlocks: 0, serial: `SN${i}`, final: true, fields: [{ name: 'SerialNumber', text: `SN${i}` }] });
+const rec = (i: number) => ({ device: { lot: 'LOT-1', reel: 'R1', seq: i }, attempt: 1, programmerId: 1, site: i % 16, adapterId: 1, startedAt: new Date(t0 + i).toISOString(), endedAt: new Date(t0 + i + 400).toISOString(), failureCode: null, stage: null, badBlocks: 0, serial: `SN${i}`, final: true, fields: [{ name: 'SerialNumber', text: `SN${i}` }] });
 const cycle = (first: number) => Array.from({ length: Math.min(CYCLE, N - first + 1) }, (_, k) => rec(first + k));
 const without = db.transaction((list: ReturnType<typeof cycle>) => list.forEach((r) => ins.run(`d${r.device.seq}`)));
 const withMes = db.transaction((list: ReturnType<typeof cycle>) => {

@@ -43,7 +43,7 @@ export function closeInterrupted(db: Db, lot: string, programmerIds: number[]): 
   return interruptOpenAttempts(db, lot, programmerIds, new Date().toISOString());
 }
 
-/** Writes attempts and devices: one transaction per programmer's finished cycle (the main thread is the only writer). */
+/** Writes attempts and devices: one transaction per finished attempt (the main thread is the only writer). */
 export class Recorder {
   /** `mes`: the run's MES outbox writer (null: MES is off); its messages are written in the same transactions. */
   constructor(private readonly db: Db, private readonly serials: SerialLedger | null, private readonly mes: MesWriter | null = null) {}
@@ -58,21 +58,14 @@ export class Recorder {
     interruptAttempts(this.db, ids, new Date().toISOString());
   }
 
-  /** Commits one finished attempt (and the device, when final). */
-  record(r: AttemptRecord): void {
-    this.recordCycle([r]);
-  }
-
   /**
-   * Commits the finished attempts of one programmer's cycle (and their devices, when final) in one transaction, with
-   * their MES messages in one outbox row: all of them or none. Their results arrive together, so a kill loses the
-   * same cycle either way, and a transaction per cycle rather than per device spares a commit per device.
+   * Commits one finished attempt (and the device, when final) in a transaction of its own, with its MES messages in
+   * one outbox row: a crash loses at most the devices still in their sockets, a refused write only this device.
    */
-  recordCycle(list: readonly AttemptRecord[]): void {
-    if (list.length === 0) return;
+  record(r: AttemptRecord): void {
     atomically(this.db, () => {
-      for (const r of list) this.write(r);
-      if (this.mes) this.mes.attempts(list.map((r) => ({ ...r, fields: r.serialIssue?.issue.fields.map((f) => ({ name: f.name, text: f.text })) })));
+      this.write(r);
+      if (this.mes) this.mes.attempts([{ ...r, fields: r.serialIssue?.issue.fields.map((f) => ({ name: f.name, text: f.text })) }]);
     });
   }
 

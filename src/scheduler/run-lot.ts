@@ -379,10 +379,9 @@ class LotRun {
       }
       done.push({ p, rec, code, retry, stage: failure?.stage ?? null });
     }
-    // The cycle's results are recorded together: one transaction (src/scheduler/recorder.ts), then announced.
-    const recorded = this.writes.run(() => this.recorder.recordCycle(done.map((d) => d.rec)));
+    // Each result is committed in its own transaction (src/scheduler/recorder.ts), then announced.
     for (const { p, rec, code, retry, stage } of done) {
-      if (!recorded) {
+      if (!this.writes.run(() => this.recorder.record(rec))) {
         this.unrecorded.push(`${p.device.ref.reel}/${p.device.ref.seq}`);
         continue;
       }
