@@ -28,8 +28,8 @@ export interface UploadedAttempt {
   gangflashVersion?: string | null;
 }
 
-/** A device's final result as a station uploads it. */
-export interface UploadedDevice {
+/** A device's final result, as a station records it (its journal's device row) and uploads it. */
+export interface FinishedDevice {
   lot: string;
   reel: string;
   seq: number;
@@ -37,6 +37,10 @@ export interface UploadedDevice {
   failureCode: string | null;
   serial: string | null;
   finishedAt: string;
+}
+
+/** A device's final result as a station uploads it. */
+export interface UploadedDevice extends FinishedDevice {
   /** The reel lease epoch the station recorded it under. */
   epoch: number;
 }
