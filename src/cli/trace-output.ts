@@ -1,9 +1,5 @@
 import { say, table } from './output.js';
-import type { TraceAttemptRow } from '../store/trace.js';
 import type { TracedDevice, TracedValue } from '../report/trace.js';
-
-/** A traced device as printed: a station's TracedDevice, or the hub's (whose attempts carry no station-local ids). */
-export type PrintedDevice = Omit<TracedDevice, 'attempts'> & { attempts: Omit<TraceAttemptRow, 'id' | 'driver'>[] };
 
 /** One serial value on one line: rule, value, state (reason) and the fields with the offsets they were written at. */
 export function valueLine(v: TracedValue): string {
@@ -12,7 +8,7 @@ export function valueLine(v: TracedValue): string {
 }
 
 /** Prints one traced device as `trace` does (the same for a station's database and for the hub). */
-export function printTracedDevice(d: PrintedDevice): void {
+export function printTracedDevice(d: TracedDevice): void {
   say(`device ${d.lot}:${d.reel}:${d.seq}  ${d.result ?? 'not finished'}${d.failureCode ? ` ${d.failureCode}` : ''}${d.finishedAt ? ` at ${d.finishedAt}` : ''}`);
   say(`  lot ${d.lot}, reel ${d.reel} (date code ${d.dateCode ?? '-'}), chip ${d.chip}${d.part && d.part !== d.chip ? ` (reel part ${d.part})` : ''}`);
   say(`  job ${d.job.name}@${d.job.version} (id ${d.job.id}), image sha256 ${d.image.sha256}${d.image.path ? ` (${d.image.path})` : ''}`);

@@ -2,6 +2,7 @@ import type { Db } from '../db/open.js';
 import { UsageError } from '../errors.js';
 import { yieldOf } from '../stats/yield-of.js';
 import { lotCountRow, lotCountRows, reelCountRows, recentLotIds } from '../store/lots.js';
+import type { ReelCountRow } from '../records/reel-counts.js';
 
 /** A lot's counters, all derived from its reels and device rows. */
 export interface LotCounters {
@@ -49,6 +50,6 @@ export function lotCounters(db: Db, lot: string): LotCounters {
 }
 
 /** The reels of a lot with their per-reel counters. */
-export function lotReels(db: Db, lot: string): { reel: string; part: string; quantity: number; dateCode: string; passed: number; failed: number }[] {
+export function lotReels(db: Db, lot: string): ReelCountRow[] {
   return reelCountRows(db, lot);
 }

@@ -1,7 +1,8 @@
 import type { Db } from '../db/open.js';
-import { lotDevices, type DeviceRow } from '../store/lot-devices.js';
+import { lotDevices } from '../store/lot-devices.js';
+import type { DeviceOrigin, DeviceRow } from '../records/report-rows.js';
 
-export type { DeviceRow } from '../store/lot-devices.js';
+export type { DeviceOrigin, DeviceRow } from '../records/report-rows.js';
 
 /** Column order of the CSV export (same keys as DeviceRow). */
 export const DEVICE_COLUMNS: (keyof DeviceRow)[] = [
@@ -17,15 +18,6 @@ export function lotDeviceRows(db: Db, lot: string): DeviceRow[] {
 /** The device rows of `lot` one at a time, straight from the database (a report's memory stays flat in the lot size). */
 export function iterateLotDeviceRows(db: Db, lot: string): IterableIterator<DeviceRow> {
   return lotDevices(db, lot);
-}
-
-/** Where a device row on the hub came from: its station and reel epoch, and whether a fenced holder uploaded it late
- * or kept it apart as a second chip at a position the reel's new holder recorded too (`device_conflicts`). */
-export interface DeviceOrigin {
-  station: string;
-  epoch: number;
-  late: boolean;
-  conflict: boolean;
 }
 
 /** Columns the hub's CSV adds after the station's: each row's origin. */

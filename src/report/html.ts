@@ -1,4 +1,4 @@
-import type { DeviceRow } from '../store/lot-devices.js';
+import type { DeviceRow } from '../records/report-rows.js';
 import { documentChunks, type RowDocument } from './chunked.js';
 import type { DeviceOrigin } from './device-rows.js';
 import { esc, pct } from './escape.js';

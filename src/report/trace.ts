@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { JobError } from '../errors.js';
-import { traceOf, type TraceStore, type TraceAttemptRow, type TraceDeviceRow, type TraceLedgerRow } from '../store/trace.js';
+import { traceOf, type TraceStore } from '../store/trace.js';
+import type { TraceAttemptRow, TraceDeviceRow, TraceLedgerRow, WrittenField } from '../records/trace-rows.js';
 
 /** One serial value as the trace shows it: rule, state, and every field with the bytes it wrote. */
 export interface TracedValue {
@@ -10,17 +11,26 @@ export interface TracedValue {
   reason: string | null;
   attempt: number | null;
   at: string;
-  fields: { name: string; text: string; writes: { offset: number; hex: string }[] }[];
+  fields: WrittenField[];
 }
 
-/** Everything a rework engineer needs about one device. */
-export interface TracedDevice extends Omit<TraceDeviceRow, 'jobId' | 'jobName' | 'jobVersion' | 'imageSha256' | 'imagePath'> {
+/** The device row's fields that a traced device gathers into `job` and `image`. */
+type Gathered = 'jobId' | 'jobName' | 'jobVersion' | 'imageSha256' | 'imagePath';
+
+/**
+ * Everything a rework engineer needs about one device, from either engine: its row `R` (the hub's adds the station
+ * that uploaded it) with job and image gathered, every serial value it ever held, and its insertions `A`.
+ */
+export type Traced<R extends TraceDeviceRow, A extends TraceAttemptRow> = Omit<R, Gathered> & {
   job: { id: number; name: string; version: number };
   image: { sha256: string; path: string | null };
   /** Every serial value the device ever held, in issue order (voided ones included). */
   serials: TracedValue[];
-  attempts: TraceAttemptRow[];
-}
+  attempts: A[];
+};
+
+/** A device as a station's journal traces it. */
+export type TracedDevice = Traced<TraceDeviceRow, TraceAttemptRow>;
 
 /** The answer of `gangflash trace`: the devices found, and ledger rows of the value that name no device. */
 export interface TraceResult {
@@ -30,21 +40,35 @@ export interface TraceResult {
   unheld: TracedValue[];
 }
 
-function traced(r: TraceLedgerRow): TracedValue {
-  return { rule: r.rule, value: r.value, state: r.state, reason: r.reason, attempt: r.attempt, at: r.at, fields: JSON.parse(r.data) as TracedValue['fields'] };
+/** A ledger row of either engine as the trace shows it (a value uploaded before hub schema 3 shows no fields). */
+export function tracedValue(r: TraceLedgerRow): TracedValue {
+  return { rule: r.rule, value: r.value, state: r.state, reason: r.reason, attempt: r.attempt, at: r.at, fields: r.fields ?? [] };
+}
+
+/** A device row of either engine, its ledger rows and its insertions, as one traced device. */
+export function tracedDevice<R extends TraceDeviceRow, A extends TraceAttemptRow>(row: R, ledger: TraceLedgerRow[], attempts: A[]): Traced<R, A> {
+  const { jobId, jobName, jobVersion, imageSha256, imagePath, ...rest } = row;
+  return {
+    ...rest,
+    job: { id: jobId, name: jobName, version: jobVersion },
+    image: { sha256: imageSha256, path: imagePath },
+    serials: ledger.map(tracedValue),
+    attempts,
+  };
+}
+
+/** The device positions a serial value leads to: those its ledger rows name, then those that held it (each once). */
+export function positionsOf(ledger: TraceLedgerRow[], held: { lot: string; reel: string; seq: number }[]): { lot: string; reel: string; seq: number }[] {
+  const keys = new Map<string, { lot: string; reel: string; seq: number }>();
+  for (const r of ledger) if (r.lot !== null && r.reel !== null && r.seq !== null) keys.set(`${r.lot}\u0000${r.reel}\u0000${r.seq}`, { lot: r.lot, reel: r.reel, seq: r.seq });
+  for (const d of held) keys.set(`${d.lot}\u0000${d.reel}\u0000${d.seq}`, d);
+  return [...keys.values()];
 }
 
 function device(store: TraceStore, lot: string, reel: string, seq: number): TracedDevice | undefined {
   const d = store.device(lot, reel, seq);
   if (!d || !store.reelHolds(lot, reel, seq)) return undefined;
-  const { jobId, jobName, jobVersion, imageSha256, imagePath, ...rest } = d;
-  return {
-    ...rest,
-    job: { id: jobId, name: jobName, version: jobVersion },
-    image: { sha256: imageSha256, path: imagePath },
-    serials: store.ledgerOfDevice(lot, reel, seq).map(traced),
-    attempts: store.attempts(lot, reel, seq),
-  };
+  return tracedDevice(d, store.ledgerOfDevice(lot, reel, seq), store.attempts(lot, reel, seq));
 }
 
 /** Parses `LOT:REEL:SEQ` (the lot may itself hold colons; REEL and SEQ are the last two parts). */
@@ -58,11 +82,8 @@ export function parseDeviceRef(text: string): { lot: string; reel: string; seq: 
 export function traceSerial(db: Db, value: string): TraceResult {
   const store = traceOf(db);
   const ledger = store.ledgerOfValue(value);
-  const keys = new Map<string, { lot: string; reel: string; seq: number }>();
-  for (const r of ledger) if (r.lot !== null && r.reel !== null && r.seq !== null) keys.set(`${r.lot}\u0000${r.reel}\u0000${r.seq}`, { lot: r.lot, reel: r.reel, seq: r.seq });
-  for (const d of store.devicesOfSerial(value)) keys.set(`${d.lot}\u0000${d.reel}\u0000${d.seq}`, d);
-  const devices = [...keys.values()].map((k) => device(store, k.lot, k.reel, k.seq)).filter((d): d is TracedDevice => d !== undefined);
-  const unheld = ledger.filter((r) => r.lot === null).map(traced);
+  const devices = positionsOf(ledger, store.devicesOfSerial(value)).map((k) => device(store, k.lot, k.reel, k.seq)).filter((d): d is TracedDevice => d !== undefined);
+  const unheld = ledger.filter((r) => r.lot === null).map(tracedValue);
   if (devices.length === 0 && unheld.length === 0) throw new JobError('trace-not-found', `serial ${value} was never issued or written by this database; check the value (it is matched exactly)`);
   return { query: { serial: value }, devices, unheld };
 }

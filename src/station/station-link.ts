@@ -9,12 +9,12 @@ import { finishReel, heartbeat, leaseNextReel, leaseReel, resumeReels, type Reel
 import { claimSerialRange, leaseSerialBlock, putRule } from '../hub/store/serial-blocks.js';
 import { putSiteStates } from '../hub/store/sites.js';
 import { siteStatesBySerial } from '../store/sites.js';
-import { putAdapter, putProgrammers, registerStation, type AdapterPlace, type HubProgrammer } from '../hub/store/stations.js';
+import { putAdapter, putProgrammers, registerStation } from '../hub/store/stations.js';
 import { HubJournalStore } from '../store/hub-journal.js';
 import type { SerialLedger } from '../serials/ledger.js';
 import type { RunListener } from '../scheduler/events.js';
 import type { WorkSupply } from '../scheduler/work-supply.js';
-import type { UploadResult } from '../hub/store/uploads.js';
+import type { AdapterPlace, PublishedProgrammer, UploadResult } from '../records/station-wire.js';
 import { Uploader } from './uploader.js';
 
 /** Up to ten seqs for a message ("3, 7, 12, … (40)"). */
@@ -103,7 +103,7 @@ export class StationLink implements WorkSupply {
    * job pins the image this station has, resumes the reels it holds (and leases the operator's or the next free
    * one). With the hub unreachable it starts offline when the journal holds reels of the lot, and refuses otherwise.
    */
-  static async connect(db: Db, o: StationOptions, ctx: { imageSha256: string; programmers: HubProgrammer[]; adapters: AdapterPlace[]; serial: SerialLedger | null; listener: RunListener }): Promise<StationLink> {
+  static async connect(db: Db, o: StationOptions, ctx: { imageSha256: string; programmers: PublishedProgrammer[]; adapters: AdapterPlace[]; serial: SerialLedger | null; listener: RunListener }): Promise<StationLink> {
     const journal = new HubJournalStore(db);
     const { journalId } = journal.link();
     journal.setLink(o.station, redact(o.hubUrl));

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Hub } from '../hub/connection.js';
-import { uploadBatch, type UploadBatch, type UploadResult } from '../hub/store/uploads.js';
+import { uploadBatch } from '../hub/store/uploads.js';
+import type { UploadBatch, UploadResult } from '../records/station-wire.js';
 import type { HubJournalStore } from '../store/hub-journal.js';
 
 /**
@@ -31,14 +32,9 @@ export class Uploader {
     if (next.attempts.length + next.devices.length + next.values.length === 0) return null;
     const batch: UploadBatch = {
       station: this.station,
-      attempts: next.attempts.map((a) => ({
-        id: hubAttemptId(this.journalId, a.id), lot: a.lot, reel: a.reel, seq: a.seq, attempt: a.attempt, programmer: a.programmer, site: a.site,
-        adapter: a.adapter, startedAt: a.startedAt, endedAt: a.endedAt, result: a.result, failureCode: a.failureCode, stage: a.stage,
-        badBlocks: a.badBlocks, serial: a.serial, epoch: a.epoch,
-        operator: a.operator, engineering: a.engineering === null ? null : a.engineering === 1, gangflashVersion: a.gangflashVersion,
-      })),
-      devices: next.devices.map((d) => ({ lot: d.lot, reel: d.reel, seq: d.seq, result: d.result, failureCode: d.failureCode, serial: d.serial, finishedAt: d.finishedAt, epoch: d.epoch })),
-      ledger: next.values.map((v) => ({ rule: v.rule, k: v.k, value: v.value, state: v.state, lot: v.lot, reel: v.reel, seq: v.seq, attempt: v.attempt, reason: v.reason, fields: v.data })),
+      attempts: next.attempts.map(({ outboxId: _o, id, ...a }) => ({ ...a, id: hubAttemptId(this.journalId, id) })),
+      devices: next.devices.map(({ outboxId: _o, ...d }) => d),
+      ledger: next.values.map(({ outboxId: _o, ...v }) => v),
     };
     this.lastBatch = [next.attempts[0]?.outboxId, next.devices[0]?.outboxId, next.values[0]?.outboxId].join('/');
     const result = await uploadBatch(this.hub, batch);

@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
 import { atomically } from './atomic.js';
+import type { FinishedDevice } from '../records/station-wire.js';
 
 /** An insertion as it enters its socket: the 'in-socket' attempts row. */
 export interface OpenAttemptRow {
@@ -28,17 +29,6 @@ export interface FinishedAttemptRow {
   stage: string | null;
   badBlocks: number;
   serial: string | null;
-}
-
-/** A device's final row, written with the attempt that finished it. */
-export interface DeviceRow {
-  lot: string;
-  reel: string;
-  seq: number;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  serial: string | null;
-  finishedAt: string;
 }
 
 const FAMILY = {};
@@ -75,7 +65,7 @@ export function finishAttempt(db: Db, r: FinishedAttemptRow): boolean {
 }
 
 /** Writes a device's final row. */
-export function insertDevice(db: Db, d: DeviceRow): void {
+export function insertDevice(db: Db, d: FinishedDevice): void {
   s(db).device.run(d.lot, d.reel, d.seq, d.result, d.failureCode, d.serial, d.finishedAt);
 }
 

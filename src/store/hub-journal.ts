@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
+import type { UploadedAttempt, UploadedDevice, UploadedValue } from '../records/station-wire.js';
 
 /** A reel the hub leased to this station, as the journal keeps it. */
 export interface JournalReel {
@@ -12,58 +13,24 @@ export interface JournalReel {
   reported: number;
 }
 
-/** An attempt waiting for upload, with what the hub names it by (programmer and adapter serials). */
-export interface OutboxAttempt {
+/** An attempt waiting for upload: the record the hub takes, but named by this journal's row id (the uploader derives the hub's id from it). */
+export interface OutboxAttempt extends Omit<UploadedAttempt, 'id' | 'operator' | 'engineering' | 'gangflashVersion'> {
   outboxId: number;
-  epoch: number;
   id: number;
-  lot: string;
-  reel: string;
-  seq: number;
-  attempt: number;
-  programmer: string;
-  site: number;
-  adapter: string | null;
-  startedAt: string;
-  endedAt: string;
-  result: 'pass' | 'fail' | 'interrupted';
-  failureCode: string | null;
-  stage: string | null;
-  badBlocks: number;
-  serial: string | null;
-  /** The run's operator, whether it was an engineering run (0/1) and its gangflash version (null before schema 6). */
   operator: string | null;
-  engineering: number | null;
+  engineering: boolean | null;
   gangflashVersion: string | null;
 }
 
 /** A device waiting for upload. */
-export interface OutboxDevice {
+export interface OutboxDevice extends UploadedDevice {
   outboxId: number;
-  epoch: number;
-  lot: string;
-  reel: string;
-  seq: number;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  serial: string | null;
-  finishedAt: string;
 }
 
-/** A serial value at its end waiting for upload. */
-export interface OutboxValue {
+/** A serial value at its end waiting for upload (its fields' bytes always kept). */
+export interface OutboxValue extends UploadedValue {
   outboxId: number;
-  rule: string;
-  k: number;
-  value: string;
-  state: 'committed' | 'voided';
-  lot: string | null;
-  reel: string | null;
-  seq: number | null;
-  attempt: number | null;
-  reason: string | null;
-  /** The bytes each field wrote (JSON text: [{name, text, writes}]). */
-  data: string;
+  fields: string;
 }
 
 const family = {};
@@ -99,7 +66,7 @@ function prepare(db: Db) {
     devices: p(`SELECT o.id AS outboxId, o.epoch, d.lot_id AS lot, d.reel_id AS reel, d.seq, d.result, d.failure_code AS failureCode, d.serial,
                   d.finished_at AS finishedAt
                 FROM hub_outbox o JOIN devices d ON d.id = o.ref WHERE o.kind = 'device' ORDER BY o.id LIMIT ?`),
-    values: p(`SELECT o.id AS outboxId, r.name AS rule, l.k, l.value, l.state, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason, l.data
+    values: p(`SELECT o.id AS outboxId, r.name AS rule, l.k, l.value, l.state, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason, l.data AS fields
                FROM hub_outbox o JOIN serial_ledger l ON l.rule_id = o.rule_id AND l.k = o.ref JOIN serial_rules r ON r.id = l.rule_id
                WHERE o.kind = 'serial' ORDER BY o.id LIMIT ?`),
     sent: p(`DELETE FROM hub_outbox WHERE id = ?`),
@@ -202,7 +169,10 @@ export class HubJournalStore {
   /** The oldest `limit` records of each kind waiting for upload. */
   nextBatch(limit: number): { attempts: OutboxAttempt[]; devices: OutboxDevice[]; values: OutboxValue[] } {
     return {
-      attempts: this.s.attempts.all(limit) as OutboxAttempt[],
+      attempts: (this.s.attempts.all(limit) as (Omit<OutboxAttempt, 'engineering'> & { engineering: number | null })[]).map((a) => ({
+        ...a,
+        engineering: a.engineering === null ? null : a.engineering === 1,
+      })),
       devices: this.s.devices.all(limit) as OutboxDevice[],
       values: this.s.values.all(limit) as OutboxValue[],
     };

@@ -1,22 +1,10 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
+import type { LiveAttempt } from '../records/live-attempt.js';
 
-/** A finished insertion as the dashboard's live stream sends it. */
-export interface LiveAttemptRow {
+/** A finished insertion as the dashboard's live stream sends it, named by its attempt row id. */
+export interface LiveAttemptRow extends LiveAttempt {
   id: number;
-  lot: string;
-  reel: string;
-  seq: number;
-  attempt: number;
-  programmerId: number;
-  programmer: string;
-  site: number;
-  adapter: string | null;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  stage: string | null;
-  startedAt: string;
-  endedAt: string | null;
 }
 
 /** An events row as stored (alarm or audit), column names as in the table. */

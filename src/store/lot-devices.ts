@@ -1,40 +1,6 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
-
-/** One device of a lot as exported for MES import: its final result and where its final attempt ran. */
-export interface DeviceRow {
-  lot: string;
-  reel: string;
-  seq: number;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  /** Stage of the final attempt's failure (null on a pass). */
-  stage: string | null;
-  serial: string | null;
-  /** What became of the device's serial value: written (`used`); returned to the pool by an attempt that failed
-   * before programming and issued again to a later attempt of this device (`reused-after-retry`); or voided because
-   * the device failed after programming began (`voided`); null when the job writes no serials. */
-  serialState: 'used' | 'reused-after-retry' | 'voided' | null;
-  /** Serial numbers voided for this device (comma-separated), or null. */
-  voidedSerials: string | null;
-  /** Insertions of this device. */
-  attempts: number;
-  programmer: string | null;
-  site: number | null;
-  adapter: string | null;
-  finishedAt: string;
-  /** When the device's first insertion started. */
-  firstStartedAt: string | null;
-  job: string;
-  jobVersion: number;
-  chip: string;
-  dateCode: string | null;
-  imageSha256: string;
-  /** Every field the passed device's serial value wrote, `name=text` joined with `;` (serial, MAC, key …). */
-  serialFields: string | null;
-  /** Who ran the device's final insertion (null before schema 6). */
-  operator: string | null;
-}
+import type { DeviceRow } from '../records/report-rows.js';
 
 const FAMILY = { name: 'lot-devices' };
 

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
+import type { ReelCountRow } from '../records/reel-counts.js';
 
 /** A lot's stored counts (from its reels and the device totals the database keeps). */
 export interface LotCountRow {
@@ -21,16 +22,6 @@ export interface ReelRow {
   part: string;
   quantity: number;
   dateCode: string;
-}
-
-/** A reel with the passed and failed devices counted on it. */
-export interface ReelCountRow {
-  reel: string;
-  part: string;
-  quantity: number;
-  dateCode: string;
-  passed: number;
-  failed: number;
 }
 
 /** What one reel-file import writes. */

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
+import type { SiteStateBySerial } from '../records/station-wire.js';
 
 /** One site of a programmer as stored. */
 export interface SiteStateRow {
@@ -50,14 +51,6 @@ export function sitesOfProgrammer(db: Db, programmerId: number): number[] {
 /** Every site's state, by programmer id and site. */
 export function siteStates(db: Db): SiteStateRow[] {
   return (s(db).all.all() as (Omit<SiteStateRow, 'enabled'> & { enabled: number })[]).map((r) => ({ ...r, enabled: r.enabled === 1 }));
-}
-
-/** A site's state keyed by its programmer's serial (what a station tells its hub). */
-export interface SiteStateBySerial {
-  programmer: string;
-  site: number;
-  enabled: boolean;
-  reason: string | null;
 }
 
 /** Every site's state, by programmer serial and site. */

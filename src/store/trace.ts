@@ -1,64 +1,11 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
+import type { TraceAttemptRow, TraceDeviceRow, TraceLedgerRow, WrittenField } from '../records/trace-rows.js';
 
-/** A device with its lot, reel, chip, job and image, as the trace shows it. */
-export interface TraceDeviceRow {
-  lot: string;
-  reel: string;
-  seq: number;
-  dateCode: string | null;
-  part: string | null;
-  chip: string;
-  jobId: number;
-  jobName: string;
-  jobVersion: number;
-  imageSha256: string;
-  imagePath: string | null;
-  result: string | null;
-  failureCode: string | null;
-  serial: string | null;
-  finishedAt: string | null;
-}
+/** A ledger row as SQLite holds it: the fields' bytes as JSON text. */
+type StoredLedgerRow = Omit<TraceLedgerRow, 'fields'> & { data: string };
 
-/** One insertion of a traced device. */
-export interface TraceAttemptRow {
-  id: number;
-  attempt: number;
-  programmer: string;
-  programmerSerial: string;
-  driver: string;
-  site: number;
-  adapter: string | null;
-  adapterType: string | null;
-  /** Insertions the adapter had seen up to and including this one (every receptacle). */
-  adapterInsertions: number | null;
-  startedAt: string;
-  endedAt: string | null;
-  result: string;
-  stage: string | null;
-  failureCode: string | null;
-  badBlocks: number;
-  serial: string | null;
-  /** Who ran the insertion's run, whether it was an engineering run, and which gangflash (null before schema 6). */
-  operator: string | null;
-  engineering: boolean | null;
-  gangflashVersion: string | null;
-}
-
-/** A ledger row for the trace, with its rule's name. */
-export interface TraceLedgerRow {
-  rule: string;
-  k: number;
-  value: string;
-  data: string;
-  state: string;
-  lot: string | null;
-  reel: string | null;
-  seq: number | null;
-  attempt: number | null;
-  reason: string | null;
-  at: string;
-}
+const fromStored = ({ data, ...r }: StoredLedgerRow): TraceLedgerRow => ({ ...r, fields: JSON.parse(data) as WrittenField[] });
 
 const LEDGER = `SELECT r.name AS rule, l.k, l.value, l.data, l.state, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason, l.at
                  FROM serial_ledger l JOIN serial_rules r ON r.id = l.rule_id`;
@@ -110,12 +57,12 @@ export class TraceStore {
 
   /** Ledger rows that name the device. */
   ledgerOfDevice(lot: string, reel: string, seq: number): TraceLedgerRow[] {
-    return this.s.ledgerOfDevice.all(lot, reel, seq) as TraceLedgerRow[];
+    return (this.s.ledgerOfDevice.all(lot, reel, seq) as StoredLedgerRow[]).map(fromStored);
   }
 
   /** Ledger rows with this value (a returned value keeps no device). */
   ledgerOfValue(value: string): TraceLedgerRow[] {
-    return this.s.ledgerOfValue.all(value) as TraceLedgerRow[];
+    return (this.s.ledgerOfValue.all(value) as StoredLedgerRow[]).map(fromStored);
   }
 
   /** Devices that held this serial in any attempt, or carry it as their final serial. */

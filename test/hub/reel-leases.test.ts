@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/hub/connection.js';
 import { finishReel, heartbeat, leaseNextReel, leaseReel, moveReel, reelsOfLot, releaseReel, resumeReels } from '../../src/hub/store/reels.js';
 import { registerStation } from '../../src/hub/store/stations.js';
-import { uploadBatch, type HubDevice } from '../../src/hub/store/uploads.js';
+import { uploadBatch } from '../../src/hub/store/uploads.js';
+import type { UploadedDevice } from '../../src/records/station-wire.js';
 import { lotEvents } from '../../src/hub/store/events.js';
 import { freshDatabase, postgresAvailable } from './pg.js';
 import { hubWithLot } from './fixture.js';
 
 const up = await postgresAvailable('the hub reel lease tests');
 
-const device = (reel: string, seq: number, epoch: number): HubDevice => ({ lot: 'LOT-H', reel, seq, result: 'pass', failureCode: null, serial: null, finishedAt: '2026-01-01T00:00:00.000Z', epoch });
+const device = (reel: string, seq: number, epoch: number): UploadedDevice => ({ lot: 'LOT-H', reel, seq, result: 'pass', failureCode: null, serial: null, finishedAt: '2026-01-01T00:00:00.000Z', epoch });
 
 describe.skipIf(!up)('reel leases: a reel is held by one station, moved only by an operator', () => {
   let hub: Hub;

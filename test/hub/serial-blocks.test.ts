@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/hub/connection.js';
 import { blocksOfStation, claimSerialRange, leaseSerialBlock, putRule } from '../../src/hub/store/serial-blocks.js';
-import { uploadBatch, type HubLedgerValue } from '../../src/hub/store/uploads.js';
+import { uploadBatch } from '../../src/hub/store/uploads.js';
+import type { UploadedValue } from '../../src/records/station-wire.js';
 import { freshDatabase, postgresAvailable } from './pg.js';
 import { hubWithLot } from './fixture.js';
 
 const up = await postgresAvailable('the hub serial block tests');
 
-const value = (k: number, state: 'committed' | 'voided' = 'committed', v = `SN${String(k).padStart(6, '0')}`): HubLedgerValue => ({
+const value = (k: number, state: 'committed' | 'voided' = 'committed', v = `SN${String(k).padStart(6, '0')}`): UploadedValue => ({
   rule: 'SN-RULE', k, value: v, state, lot: 'LOT-H', reel: 'RE-01', seq: k + 1, attempt: 1, reason: state === 'voided' ? 'voided: failed after programming began' : null,
 });
 

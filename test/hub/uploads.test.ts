@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hub } from '../../src/hub/connection.js';
 import { leaseNextReel, moveReel, reelsOfLot, type ReelLease } from '../../src/hub/store/reels.js';
-import { uploadBatch, type HubAttempt, type HubDevice, type UploadBatch } from '../../src/hub/store/uploads.js';
+import { uploadBatch } from '../../src/hub/store/uploads.js';
+import type { UploadBatch, UploadedAttempt, UploadedDevice } from '../../src/records/station-wire.js';
 import { lotTotals } from '../../src/hub/store/totals.js';
 import { lotEvents } from '../../src/hub/store/events.js';
 import { putAdapter, adapterInventory } from '../../src/hub/store/stations.js';
@@ -13,8 +14,8 @@ const up = await postgresAvailable('the hub upload tests');
 
 /** A station's records of devices `seqs` of a leased reel: every device fails its first insertion when seq % 5 = 0. */
 function recordsOf(station: string, lease: ReelLease, seqs: number[], epoch = lease.epoch): UploadBatch {
-  const attempts: HubAttempt[] = [];
-  const devices: HubDevice[] = [];
+  const attempts: UploadedAttempt[] = [];
+  const devices: UploadedDevice[] = [];
   for (const seq of seqs) {
     const retry = seq % 5 === 0;
     const base = { lot: lease.lot, reel: lease.reel, seq, programmer: `${station}-P1`, site: seq % 8, adapter: 'AD-1', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:01.000Z', badBlocks: 0, serial: null, epoch };

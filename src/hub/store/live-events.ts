@@ -1,22 +1,12 @@
 import type { Hub } from '../connection.js';
 import { PROGRAMMER_NUMBERS } from './programmer-numbers.js';
+import type { LiveAttempt } from '../../records/live-attempt.js';
 
 /** A finished insertion as the hub's live stream sends it (the station stream's fields, and its station). */
-export interface HubLiveAttempt {
+export interface HubLiveAttempt extends LiveAttempt {
+  /** The id the station uploaded it under. */
   id: string;
   station: string;
-  lot: string;
-  reel: string;
-  seq: number;
-  attempt: number;
-  programmerId: number;
-  programmer: string;
-  site: number;
-  adapter: string | null;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  stage: string | null;
-  startedAt: string;
   endedAt: string;
   /** When the hub recorded it (ISO, the hub's clock). */
   uploadedAt: string;

@@ -1,4 +1,5 @@
 import type { Hub } from '../connection.js';
+import type { ReelCountRow } from '../../records/reel-counts.js';
 
 /** A lot's counts on the hub: its job, chip, reels and their states, planned and finished devices (every station). */
 export interface HubLotCounts {
@@ -10,16 +11,6 @@ export interface HubLotCounts {
   held: number;
   done: number;
   planned: number;
-  passed: number;
-  failed: number;
-}
-
-/** One reel of a lot with its devices passed and failed (every station, the ones kept apart included). */
-export interface HubReelCounts {
-  reel: string;
-  part: string;
-  quantity: number;
-  dateCode: string;
   passed: number;
   failed: number;
 }
@@ -61,6 +52,6 @@ export async function hubLotCount(hub: Hub, lot: string): Promise<HubLotCounts |
 }
 
 /** The reels of a lot with their devices passed and failed, by reel id (bytewise, as a station sorts). */
-export async function hubReelCounts(hub: Hub, lot: string): Promise<HubReelCounts[]> {
+export async function hubReelCounts(hub: Hub, lot: string): Promise<ReelCountRow[]> {
   return hub.run(S.reels, [lot]);
 }

@@ -1,5 +1,6 @@
 import { q, type HubClient } from '../connection.js';
 import { LOT_COUNTS, type HubLotCounts } from './lot-counts.js';
+import type { DeviceOrigin, DeviceRow } from '../../records/report-rows.js';
 
 export type { HubLotCounts } from './lot-counts.js';
 
@@ -43,36 +44,7 @@ export interface HubFinishBucket {
 }
 
 /** One device row of a lot as the hub has it: the station report's columns, then the row's station, epoch and how it came. */
-export interface HubDeviceRow {
-  lot: string;
-  reel: string;
-  seq: number;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  stage: string | null;
-  serial: string | null;
-  serialState: 'used' | 'reused-after-retry' | 'voided' | null;
-  voidedSerials: string | null;
-  attempts: number;
-  programmer: string | null;
-  site: number | null;
-  adapter: string | null;
-  finishedAt: string;
-  firstStartedAt: string | null;
-  job: string;
-  jobVersion: number;
-  chip: string;
-  dateCode: string | null;
-  imageSha256: string;
-  /** Every field the committed value wrote, `name=text` joined with `;` (null when uploaded before hub schema 3). */
-  serialFields: string | null;
-  /** Who ran the final insertion (null when uploaded before hub schema 3). */
-  operator: string | null;
-  station: string;
-  epoch: number;
-  late: boolean;
-  conflict: boolean;
-}
+export type HubDeviceRow = DeviceRow & DeviceOrigin;
 
 // Every device the hub counts for a lot: the first writers' rows and the ones a fenced holder uploaded apart.
 const DEVICES = `d AS (SELECT lot_id, reel_id, seq, result, failure_code, serial, finished_at, station, epoch, late, false AS conflict FROM devices WHERE lot_id = $1

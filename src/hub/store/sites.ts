@@ -1,14 +1,6 @@
 import type { Hub } from '../connection.js';
 import { UPLOAD_CHANNEL } from './uploads.js';
-
-/** A site of a station's programmer and whether it is enabled, as the station publishes it. */
-export interface HubSiteState {
-  /** The programmer's serial. */
-  programmer: string;
-  site: number;
-  enabled: boolean;
-  reason: string | null;
-}
+import type { SiteStateBySerial } from '../../records/station-wire.js';
 
 const S = {
   put: {
@@ -27,7 +19,7 @@ const S = {
 } as const;
 
 /** Records the site states of a station's programmers (a site that moved stations with its programmer follows it); a change is NOTIFYed. */
-export async function putSiteStates(hub: Hub, station: string, states: HubSiteState[]): Promise<void> {
+export async function putSiteStates(hub: Hub, station: string, states: SiteStateBySerial[]): Promise<void> {
   if (states.length === 0) return;
   const changed = await hub.run(S.put, [station, states.map((s) => s.programmer), states.map((s) => s.site), states.map((s) => s.enabled), states.map((s) => s.reason)]);
   // A dashboard listening on the hub re-reads the farm (a hint; it polls anyway).
@@ -35,6 +27,6 @@ export async function putSiteStates(hub: Hub, station: string, states: HubSiteSt
 }
 
 /** Every site state the hub has, by station, programmer serial and site. */
-export async function hubSiteStates(hub: Hub): Promise<(HubSiteState & { station: string })[]> {
+export async function hubSiteStates(hub: Hub): Promise<(SiteStateBySerial & { station: string })[]> {
   return hub.run(S.ofStation);
 }

@@ -1,38 +1,6 @@
 import { HubError } from '../../errors.js';
 import { q, type Hub } from '../connection.js';
-
-/** A station as it introduces itself to the hub. */
-export interface StationIdentity {
-  name: string;
-  /** The random id kept in the station's journal: one journal per station name. */
-  journalId: string;
-  host: string;
-  pid: number;
-}
-
-/** A programmer of a station, as the hub records it. */
-export interface HubProgrammer {
-  serial: string;
-  name: string;
-  driver: string;
-  model: string;
-  sites: number;
-}
-
-/** Where an adapter is: on a programmer's site of a station, or on a shelf (programmer null). */
-export interface AdapterPlace {
-  serial: string;
-  adapterType: string;
-  station: string | null;
-  programmer: string | null;
-  site: number | null;
-  status: 'ok' | 'retired';
-  /** When the station registered it (its journal's clock, ISO); the hub keeps the earliest it was told. */
-  registeredAt?: string;
-  /** Its socket as the station knows it: insertions before registration, when the current receptacle was fitted
-   * (ISO, the station's clock), and an operator's permission to use it past its rated life. Kept when not told. */
-  socket?: { priorInsertions: number; since: string; overrideLife: boolean };
-}
+import type { AdapterPlace, PublishedProgrammer, StationIdentity } from '../../records/station-wire.js';
 
 const S = {
   register: {
@@ -89,7 +57,7 @@ export async function registerStation(hub: Hub, s: StationIdentity): Promise<voi
 }
 
 /** Records the programmers a station drives now (a programmer that moved stations follows it). */
-export async function putProgrammers(hub: Hub, station: string, list: HubProgrammer[]): Promise<void> {
+export async function putProgrammers(hub: Hub, station: string, list: PublishedProgrammer[]): Promise<void> {
   await hub.tx(async (c) => {
     for (const p of list) await q(c, S.programmer, [p.serial, station, p.name, p.driver, p.model, p.sites]);
   });

@@ -1,70 +1,25 @@
 import type { Hub } from '../connection.js';
+import type { TraceAttemptRow, TraceDeviceRow, TraceLedgerRow } from '../../records/trace-rows.js';
 
-/** A device position as the hub knows it: its reel, lot, job and, once uploaded, its result and the station that made it. */
-export interface HubTraceDevice {
-  lot: string;
-  reel: string;
-  seq: number;
-  dateCode: string | null;
-  part: string | null;
-  chip: string;
-  jobId: number;
-  jobName: string;
-  jobVersion: number;
-  imageSha256: string;
+/** A device position as the hub knows it: the trace's row and, once uploaded, the station that made it. */
+export interface HubTraceDevice extends TraceDeviceRow {
   /** Station whose upload this row is; null for a position no station has uploaded yet. */
   station: string | null;
   epoch: number | null;
   /** Uploaded by a holder fenced by a reel move; `conflict`: kept apart from the row of the reel's new holder. */
   late: boolean;
   conflict: boolean;
-  result: string | null;
-  failureCode: string | null;
-  serial: string | null;
-  finishedAt: string | null;
 }
 
-/** One uploaded insertion of a device. */
-export interface HubTraceAttempt {
+/** One uploaded insertion of a device (its adapter's insertions counted by start time, then site). */
+export interface HubTraceAttempt extends TraceAttemptRow {
   id: string;
   station: string;
-  attempt: number;
-  programmer: string;
-  programmerSerial: string;
-  driver: string | null;
-  site: number;
-  adapter: string | null;
-  adapterType: string | null;
-  /** Insertions the hub has for the adapter up to and including this one (by start time, then site). */
-  adapterInsertions: number | null;
-  startedAt: string;
-  endedAt: string | null;
-  result: string;
-  stage: string | null;
-  failureCode: string | null;
-  badBlocks: number;
-  serial: string | null;
-  /** Who ran the insertion's run, whether it was an engineering run, which gangflash (null when uploaded before hub schema 3). */
-  operator: string | null;
-  engineering: boolean | null;
-  gangflashVersion: string | null;
 }
 
-/** A row of the hub's serial ledger, with its rule's name. */
-export interface HubTraceLedger {
-  rule: string;
-  k: number;
-  value: string;
-  state: string;
+/** A row of the hub's serial ledger, with the station that uploaded it. */
+export interface HubTraceLedger extends TraceLedgerRow {
   station: string;
-  lot: string | null;
-  reel: string | null;
-  seq: number | null;
-  attempt: number | null;
-  reason: string | null;
-  at: string;
-  /** The bytes each field wrote, as the station's ledger holds them (null when uploaded before hub schema 3). */
-  fields: { name: string; text: string; writes: { offset: number; hex: string }[] }[] | null;
 }
 
 const LEDGER = `SELECT r.name AS rule, l.k::int AS k, l.value, l.state, l.station, l.lot_id AS lot, l.reel_id AS reel, l.seq, l.attempt, l.reason, l.fields,
@@ -82,7 +37,7 @@ const S = {
                  SELECT lot_id, reel_id, seq, station, epoch, true, true, result, failure_code, serial, finished_at FROM device_conflicts
                   WHERE lot_id = $1 AND reel_id = $2 AND seq = $3)
            SELECT k.lot, k.reel, k.seq, r.date_code AS "dateCode", r.part, l.chip, j.id::int AS "jobId", j.name AS "jobName", j.version AS "jobVersion",
-                  j.image_sha256 AS "imageSha256", d.station, d.epoch, coalesce(d.late, false) AS late, coalesce(d.conflict, false) AS conflict,
+                  j.image_sha256 AS "imageSha256", NULL::text AS "imagePath", d.station, d.epoch, coalesce(d.late, false) AS late, coalesce(d.conflict, false) AS conflict,
                   d.result, d.failure_code AS "failureCode", d.serial, d.finished_at AS "finishedAt"
              FROM k JOIN lots l ON l.id = k.lot JOIN jobs j ON j.id = l.job_id
              JOIN reels r ON r.lot_id = k.lot AND r.reel_id = k.reel AND k.seq BETWEEN 1 AND r.quantity

@@ -1,73 +1,7 @@
 import { HubError } from '../../errors.js';
 import { q, type Hub, type HubClient } from '../connection.js';
 import { addEvent } from './events.js';
-
-/** One insertion as a station uploads it; `id` is the station-generated UUID that makes uploads idempotent. */
-export interface HubAttempt {
-  id: string;
-  lot: string;
-  reel: string;
-  seq: number;
-  attempt: number;
-  programmer: string;
-  site: number;
-  adapter: string | null;
-  startedAt: string;
-  endedAt: string;
-  result: 'pass' | 'fail' | 'interrupted';
-  failureCode: string | null;
-  stage: string | null;
-  badBlocks: number;
-  serial: string | null;
-  /** The reel lease epoch the station recorded it under. */
-  epoch: number;
-  /** The run's operator, whether it was an engineering run, and the gangflash that recorded it (from the journal). */
-  operator?: string | null;
-  engineering?: boolean | null;
-  gangflashVersion?: string | null;
-}
-
-/** A device's final result as a station uploads it. */
-export interface HubDevice {
-  lot: string;
-  reel: string;
-  seq: number;
-  result: 'pass' | 'fail';
-  failureCode: string | null;
-  serial: string | null;
-  finishedAt: string;
-  epoch: number;
-}
-
-/** A serial value that reached its end at a station (committed to a chip, or voided for ever). */
-export interface HubLedgerValue {
-  rule: string;
-  k: number;
-  value: string;
-  state: 'committed' | 'voided';
-  lot: string | null;
-  reel: string | null;
-  seq: number | null;
-  attempt: number | null;
-  reason: string | null;
-  /** The bytes each field wrote, as JSON text ([{name, text, writes: [{offset, hex}]}]) from the station's ledger. */
-  fields?: string | null;
-}
-
-/** What a station sends in one upload. */
-export interface UploadBatch {
-  station: string;
-  attempts: HubAttempt[];
-  devices: HubDevice[];
-  ledger: HubLedgerValue[];
-}
-
-/** What the hub did with a batch: new rows, rows it had already (a retry), and late rows from a fenced epoch. */
-export interface UploadResult {
-  attempts: { added: number; known: number; late: number };
-  devices: { added: number; known: number; late: number; conflicts: number };
-  ledger: { added: number; known: number };
-}
+import type { UploadBatch, UploadedAttempt, UploadedDevice, UploadResult } from '../../records/station-wire.js';
 
 /** The channel the hub NOTIFYs on after each upload that added rows, with the lot as payload (a hint to re-read). */
 export const UPLOAD_CHANNEL = 'gangflash_hub';
@@ -227,7 +161,7 @@ function isLate(station: string, reels: Map<string, ReelRow>, x: { lot: string; 
   return x.epoch < r.epoch || (r.station !== null && r.station !== station);
 }
 
-async function attempts(c: HubClient, batch: UploadBatch, late: (x: HubAttempt) => boolean, tally: Tally, out: UploadResult): Promise<void> {
+async function attempts(c: HubClient, batch: UploadBatch, late: (x: UploadedAttempt) => boolean, tally: Tally, out: UploadResult): Promise<void> {
   const a = batch.attempts;
   if (a.length === 0) return;
   const lates = a.map(late);
@@ -251,7 +185,7 @@ async function attempts(c: HubClient, batch: UploadBatch, late: (x: HubAttempt) 
   if (withAdapter.length > 0) await q(c, S.adapters, [withAdapter.map((x) => x.serial), withAdapter.map((x) => x.started)]);
 }
 
-async function devices(c: HubClient, batch: UploadBatch, late: (x: HubDevice) => boolean, tally: Tally, out: UploadResult): Promise<Map<string, { devices: number; conflicts: number }>> {
+async function devices(c: HubClient, batch: UploadBatch, late: (x: UploadedDevice) => boolean, tally: Tally, out: UploadResult): Promise<Map<string, { devices: number; conflicts: number }>> {
   const lateReels = new Map<string, { devices: number; conflicts: number }>();
   const d = batch.devices;
   if (d.length === 0) return lateReels;
@@ -263,7 +197,7 @@ async function devices(c: HubClient, batch: UploadBatch, late: (x: HubDevice) =>
   const key = (x: { lot: string; reel: string; seq: number }) => `${x.lot}\0${x.reel}\0${x.seq}`;
   const inserted = new Set(added.map(key));
   const perReel = new Map<string, { lot: string; reel: string; n: number; last: number }>();
-  const count = (x: HubDevice, isLate: boolean, conflict: boolean, inDevices: boolean) => {
+  const count = (x: UploadedDevice, isLate: boolean, conflict: boolean, inDevices: boolean) => {
     const t = tally.of(x.lot, batch.station);
     t.d++;
     if (x.result === 'pass') t.p++;
