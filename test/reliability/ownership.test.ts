@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +88,37 @@ describe('a programmer serves one run at a time', () => {
     lock.exec('BEGIN IMMEDIATE');
     try {
       const second = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited'], { env: { ...FAST_LEASE, GANGFLASH_LOCK_WAIT_MS: '300' } });
+      expect(second.code, second.stderr).toBe(EXIT.lotHeld);
+      expect(second.stderr).toContain(`pid ${first.child.pid} on`);
+    } finally {
+      lock.exec('ROLLBACK');
+      lock.close();
+      first.child.kill('SIGCONT');
+      first.child.kill('SIGINT');
+    }
+    expect(await first.exit).toBe(EXIT.interrupted);
+  });
+
+  it('a second run given the farm file the database already matches is told who holds the lot while the paused holder keeps the write lock (the farm is only read)', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'locked-farm'), devices: 80 });
+    const ro = new Database(dbFile, { readonly: true });
+    const rows = ro.prepare('SELECT name, driver, model, serial, sites, options FROM programmers ORDER BY name').all() as { name: string; driver: string; model: string; serial: string; sites: number; options: string }[];
+    const mounts = ro.prepare('SELECT a.serial, p.name, a.site FROM adapters a JOIN programmers p ON p.id = a.programmer_id').all() as { serial: string; name: string; site: number }[];
+    ro.close();
+    const farm = path.join(dir, 'locked-farm', 'farm.json');
+    const programmers = rows.map((p) => ({
+      ...p,
+      options: JSON.parse(p.options) as Record<string, unknown>,
+      adapters: Array.from({ length: p.sites }, (_, site) => mounts.find((m) => m.name === p.name && m.site === site)?.serial ?? null),
+    }));
+    fs.writeFileSync(farm, JSON.stringify({ programmers }));
+    const first = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.02', '--farm', farm], FAST_LEASE);
+    await until(() => recorded(first) > 0, 'the first run to record a device');
+    first.child.kill('SIGSTOP');
+    const lock = new Database(dbFile);
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      const second = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited', '--farm', farm], { env: { ...FAST_LEASE, GANGFLASH_LOCK_WAIT_MS: '300' } });
       expect(second.code, second.stderr).toBe(EXIT.lotHeld);
       expect(second.stderr).toContain(`pid ${first.child.pid} on`);
     } finally {
