@@ -66,7 +66,7 @@ function writeUnit(ctx: SimContext, w: Writer, d: UnitDigest, rec: ProgramRecord
 
 /**
  * Units the digest arrays of a stream start with; they double as the stream reaches further. Sized for the partition
- * (2^17 units of an 8 GB eMMC: 1 MiB a cycle) they made every cycle of a small image allocate and zero memory the
+ * (up to 2^17 units, an 8 GB eMMC: 1 MiB a cycle) they made every cycle of a small image allocate and zero memory the
  * stream never used, and each worker's malloc heap grew over a long lot (bench:scale --only rss).
  */
 const FIRST_DIGEST_UNITS = 1024;
