@@ -1,7 +1,9 @@
-// npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5] [--only startup,one-wave,scale]
+// npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5] [--only startup,one-wave,rss,scale]
 // First, without any big database: start-up (`node -e 0`, `--version`, `--help`, `chips`: medians of --startup-runs
-// whole processes, bench/scale-lib/startup.ts) and a one-wave 1 GiB lot on 8 × 8 sim sites, whole process, against
-// the fan-out floor measured in the same rounds (bench/scale-lib/one-wave.ts). Then (section `scale`):
+// whole processes, bench/scale-lib/startup.ts), a one-wave 1 GiB lot on 8 × 8 sim sites, whole process, against
+// the fan-out floor measured in the same rounds (bench/scale-lib/one-wave.ts), and `run`'s peak RSS for a lot of
+// 10,000 devices against one of --rss-lot (default 300000), --rss-rounds interleaved rounds on a fresh fixture each
+// (bench/scale-lib/run-rss.ts). Then (section `scale`):
 // Ten years of production in one database: builds it with gangflash's own run path (sim farm, unlimited speed, tiny
 // image, serialized job, lots of --lot devices until --devices), keeps a copy after the first lot, then times every
 // read command as a whole process on the small database and on the big one (medians, interleaved) and prints the
@@ -22,6 +24,7 @@ import { listSites, setSiteEnabled } from '../src/inventory/sites.js';
 import { lotFixture } from '../test/helpers/lot-fixture.js';
 import { oneWaveLot } from './scale-lib/one-wave.js';
 import { startupFigures } from './scale-lib/startup.js';
+import { runRss as runRssFigures } from './scale-lib/run-rss.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +35,10 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** A folder a previous --keep run left: its databases are measured again without building them. */
     reuse: { type: 'string' },
-    /** Sections to run: startup, one-wave, scale (the big database and everything measured on it). */
-    only: { type: 'string', default: 'startup,one-wave,scale' },
+    /** Sections to run: startup, one-wave, rss (run's peak RSS, 10k vs --rss-lot), scale (the big database and everything measured on it). */
+    only: { type: 'string', default: 'startup,one-wave,rss,scale' },
+    'rss-lot': { type: 'string', default: '300000' },
+    'rss-rounds': { type: 'string', default: '2' },
     'startup-runs': { type: 'string', default: '40' },
     'wave-rounds': { type: 'string', default: '5' },
   },
@@ -85,6 +90,12 @@ if (only.has('one-wave')) {
   fs.rmSync(path.join(dir, 'one-wave'), { recursive: true, force: true });
   console.log(`one-wave ${w.imageMiB} MiB lot on 8 x 8 sim sites, whole process: ${w.runMs} ms = ${w.ratio}x the floor (${w.floorMs} ms; start-up ${w.startupMs} ms, wave ${w.waveMs} ms, end ${w.endMs} ms); CPU ${w.runCpuMs ?? '?'} ms = ${w.cpuRatio ?? '?'}x the floor's ${w.floorCpuMs} ms (load ${w.load})`);
   console.log(JSON.stringify({ bench: 'scale one-wave', ...w }));
+}
+if (only.has('rss')) {
+  const r = await runRssFigures(path.join(dir, 'rss'), bin, peakRssPreload, Number(values['rss-lot']), Number(values['rss-rounds']));
+  fs.rmSync(path.join(dir, 'rss'), { recursive: true, force: true });
+  console.log(`run peak RSS (fresh fixture, 8 x 16 sim sites, unlimited speed): ${r.smallMedianMB} MB for ${r.smallLot} devices [${r.smallMB.join(', ')}], ${r.bigMedianMB} MB for ${r.bigLot} [${r.bigMB.join(', ')}] (${r.bigSeconds} s): ratio ${r.ratio} (medians of ${r.smallMB.length}; load ${r.load.min}-${r.load.max})`);
+  console.log(JSON.stringify({ bench: 'scale rss', ...r }));
 }
 if (!only.has('scale')) {
   if (!values.reuse) fs.rmSync(dir, { recursive: true, force: true });

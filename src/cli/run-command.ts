@@ -7,6 +7,7 @@ import { runOutput, type RunOutput, type RunOutputMode } from './run-output.js';
 import { liveSetup } from './live-setup.js';
 import { EXIT } from './exit-codes.js';
 import { say } from './output.js';
+import { holdYoungGeneration } from './young-generation.js';
 import { yieldOf, yieldPercent } from '../stats/yield-of.js';
 
 /** Options of one `run` (also used by the demo). */
@@ -92,6 +93,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     out?.stop();
     out = undefined;
   };
+  let releaseYoung = () => {};
   let signals = 0;
   const onSignal = () => {
     if (++signals === 1) service.stop();
@@ -113,6 +115,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     process.exitCode = EXIT.interrupted;
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
+    releaseYoung = holdYoungGeneration();
     const r = await service.run({ listener: out.listener, notice: out.notice, stopping: out.stopping });
     if (r.supplyWaiting) out.notice(`hub unreachable: ${r.supplyWaiting} record(s) wait in this station's journal; they are uploaded by the next \`run --hub\` of this station`);
     const unconfirmed = station?.link?.unconfirmed() ?? 0;
@@ -128,6 +131,7 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     if (r.leaseLost) return EXIT.lotHeld;
     return station?.link ? stationExit(r.end, station.link, r.supplyWaiting ?? 0) : EXIT_FOR[r.end];
   } finally {
+    releaseYoung();
     endOutput();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
