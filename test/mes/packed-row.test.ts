@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { insertionFields } from './insertion-arbitrary.js';
 import { openDb } from '../../src/db/open.js';
 import { wireOf } from '../../src/mes/envelope.js';
 import { FileSink } from '../../src/mes/file-sink.js';
@@ -20,15 +21,7 @@ describe('packed outbox rows', () => {
     fc.assert(
       fc.property(
         fc.record({
-          unit: fc.string(),
-          programmer: fc.string(),
-          site: fc.nat(1000),
-          adapter: fc.option(fc.string()),
-          attempt: fc.integer({ min: 1, max: 9 }),
-          durationSeconds: fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(Number.NaN)),
-          badBlocks: fc.nat(),
-          failureCode: fc.option(fc.string()),
-          stage: fc.option(fc.string()),
+          ...insertionFields,
         }),
         fc.array(fc.record({ name: fc.string(), text: fc.string() }), { maxLength: 4 }),
         fc.uuid(),

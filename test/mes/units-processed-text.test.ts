@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { insertionFields } from './insertion-arbitrary.js';
 import { unitsProcessed } from '../../src/mes/messages.js';
 import { unitsProcessedText } from '../../src/mes/units-processed-text.js';
 
@@ -11,15 +12,7 @@ describe('UnitsProcessed written as text', () => {
           transactionId: fc.uuid(),
           recipe: fc.string(),
           imageSha256: fc.stringMatching(/^[0-9a-f]{64}$/),
-          unit: fc.string(),
-          programmer: fc.string(),
-          site: fc.nat(1000),
-          adapter: fc.option(fc.string()),
-          attempt: fc.integer({ min: 1, max: 9 }),
-          durationSeconds: fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(Number.NaN)),
-          badBlocks: fc.nat(),
-          failureCode: fc.option(fc.string()),
-          stage: fc.option(fc.string()),
+          ...insertionFields,
         }),
         (u) => {
           expect(unitsProcessedText(u.transactionId, u.recipe, u.imageSha256)(u)).toBe(JSON.stringify(unitsProcessed(u)));

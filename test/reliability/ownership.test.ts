@@ -12,6 +12,30 @@ import { count, FAST_LEASE, hasStack, importReel, overlaps, sleep } from './owne
 const dir = tmpDir('gangflash-ownership-');
 const recorded = (r: ReturnType<typeof spawnCli>) => events(r).filter((e) => e.type === 'device-result').length;
 
+/**
+ * Starts a run of LOT-1 (with `extra` options), pauses it once it recorded a device while another connection holds the
+ * database's write lock (as a holder stopped inside a transaction does), and checks that a second run with the same
+ * options is told who holds the lot (exit 6), not "database is locked"; the first then ends interrupted.
+ */
+async function secondRunRefusedWhileHolderLocks(dbFile: string, extra: string[]): Promise<void> {
+  const first = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.02', ...extra], FAST_LEASE);
+  await until(() => recorded(first) > 0, 'the first run to record a device');
+  first.child.kill('SIGSTOP');
+  const lock = new Database(dbFile);
+  lock.exec('BEGIN IMMEDIATE');
+  try {
+    const second = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited', ...extra], { env: { ...FAST_LEASE, GANGFLASH_LOCK_WAIT_MS: '300' } });
+    expect(second.code, second.stderr).toBe(EXIT.lotHeld);
+    expect(second.stderr).toContain(`pid ${first.child.pid} on`);
+  } finally {
+    lock.exec('ROLLBACK');
+    lock.close();
+    first.child.kill('SIGCONT');
+    first.child.kill('SIGINT');
+  }
+  expect(await first.exit).toBe(EXIT.interrupted);
+}
+
 describe('a programmer serves one run at a time', () => {
   it('a run paused past its heartbeat is never taken over: a second run of its lot, and a run of another lot on the same farm, are refused with exit 6; resumed, it finishes with no socket or device used twice at once and no serial on two devices', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'paused'), devices: 80, serial: 'SN0001@0x100000' });
@@ -80,23 +104,7 @@ describe('a programmer serves one run at a time', () => {
 
   it('a second run is told who holds the lot even while the paused holder keeps the write lock of the database', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'locked'), devices: 80 });
-    const first = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.02'], FAST_LEASE);
-    await until(() => recorded(first) > 0, 'the first run to record a device');
-    first.child.kill('SIGSTOP');
-    // A holder stopped inside one of its transactions keeps the write lock: this connection plays that part.
-    const lock = new Database(dbFile);
-    lock.exec('BEGIN IMMEDIATE');
-    try {
-      const second = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited'], { env: { ...FAST_LEASE, GANGFLASH_LOCK_WAIT_MS: '300' } });
-      expect(second.code, second.stderr).toBe(EXIT.lotHeld);
-      expect(second.stderr).toContain(`pid ${first.child.pid} on`);
-    } finally {
-      lock.exec('ROLLBACK');
-      lock.close();
-      first.child.kill('SIGCONT');
-      first.child.kill('SIGINT');
-    }
-    expect(await first.exit).toBe(EXIT.interrupted);
+    await secondRunRefusedWhileHolderLocks(dbFile, []);
   });
 
   it('a second run given the farm file the database already matches is told who holds the lot while the paused holder keeps the write lock (the farm is only read)', async () => {
@@ -112,22 +120,7 @@ describe('a programmer serves one run at a time', () => {
       adapters: Array.from({ length: p.sites }, (_, site) => mounts.find((m) => m.name === p.name && m.site === site)?.serial ?? null),
     }));
     fs.writeFileSync(farm, JSON.stringify({ programmers }));
-    const first = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.02', '--farm', farm], FAST_LEASE);
-    await until(() => recorded(first) > 0, 'the first run to record a device');
-    first.child.kill('SIGSTOP');
-    const lock = new Database(dbFile);
-    lock.exec('BEGIN IMMEDIATE');
-    try {
-      const second = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', 'unlimited', '--farm', farm], { env: { ...FAST_LEASE, GANGFLASH_LOCK_WAIT_MS: '300' } });
-      expect(second.code, second.stderr).toBe(EXIT.lotHeld);
-      expect(second.stderr).toContain(`pid ${first.child.pid} on`);
-    } finally {
-      lock.exec('ROLLBACK');
-      lock.close();
-      first.child.kill('SIGCONT');
-      first.child.kill('SIGINT');
-    }
-    expect(await first.exit).toBe(EXIT.interrupted);
+    await secondRunRefusedWhileHolderLocks(dbFile, ['--farm', farm]);
   });
 
   it('two lots on one farm never drive the same programmers at once: the second is refused with exit 6 naming the programmer and its holder, and with --wait it runs once the first has finished', async () => {
