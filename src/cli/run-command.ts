@@ -117,7 +117,10 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     process.on('SIGTERM', onSignal);
     releaseYoung = holdYoungGeneration();
     const r = await service.run({ listener: out.listener, notice: out.notice, stopping: out.stopping });
-    if (r.supplyWaiting) out.notice(`hub unreachable: ${r.supplyWaiting} record(s) wait in this station's journal; they are uploaded by the next \`run --hub\` of this station`);
+    if (r.supplyWaiting) {
+      const why = station?.link?.lastFailure === 'refused' ? 'the hub refused an upload (alarm hub-upload-refused)' : 'hub unreachable';
+      out.notice(`${why}: ${r.supplyWaiting} record(s) wait in this station's journal; they are uploaded by the next \`run --hub\` of this station`);
+    }
     const unconfirmed = station?.link?.unconfirmed() ?? 0;
     if (unconfirmed > 0) out.notice(`the hub has not confirmed ${unconfirmed} reel(s) done here; the next \`run --hub\` of this station does`);
     endOutput();

@@ -84,6 +84,8 @@ export class StationLink implements WorkSupply {
   uploaded = { attempts: 0, devices: 0, late: 0 };
   /** Upload batches the hub refused in this run (each retry counts). */
   refusals = 0;
+  /** Why the last upload that failed did: the hub refused the batch, or could not be reached (null: none failed). */
+  lastFailure: 'refused' | 'unreachable' | null = null;
 
   private constructor(
     private readonly db: Db,
@@ -300,7 +302,9 @@ export class StationLink implements WorkSupply {
       try {
         await this.exclusive(() => this.sync(true));
         if (this.journal.waiting() === 0 && !this.journal.reels(this.o.lot).some((r) => r.state === 'done' && !r.reported)) break;
-      } catch {
+      } catch (e) {
+        // After the run: no alarm any more (the run's records are closed), only why the backlog stays.
+        this.lastFailure = isUnreachable(e) ? 'unreachable' : 'refused';
         await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, Math.max(0, deadline - Date.now()))));
       }
     }
@@ -325,6 +329,7 @@ export class StationLink implements WorkSupply {
     } catch (e) {
       if (!isUnreachable(e)) this.refused(e);
       else {
+        this.lastFailure = 'unreachable';
         this.setOnline(false);
         this.report();
       }
@@ -362,6 +367,7 @@ export class StationLink implements WorkSupply {
   /** An upload the hub refused (not failed): alarmed once per batch and error, however often it is retried. */
   private refused(e: unknown): void {
     this.refusals++;
+    this.lastFailure = 'refused';
     const key = `${this.uploader.lastBatch}/${(e as { code?: string }).code ?? ''}/${(e as Error).message}`;
     if (key === this.refusedKey) return;
     this.refusedKey = key;

@@ -107,10 +107,12 @@ describe.skipIf(!up)('a reel moved away from a station that left devices unfinis
       const link = await StationLink.connect(journal, { hubUrl: url, station: 'A', lot: 'LOT-1', uploadEveryMs: 5, maxBackoffMs: 10, drainMs: 0 }, { imageSha256: job.sha256, programmers: [], adapters: [], serial: null, listener });
       await until(() => link.refusals >= 5);
       expect(await link.close()).toEqual({ waiting: 3 });
+      // What `run --hub` says of the backlog left: refused, not "hub unreachable".
+      expect(link.lastFailure).toBe('refused');
     } finally {
       journal.close();
     }
-        expect(alarms).toHaveLength(1);
+    expect(alarms).toHaveLength(1);
     expect(alarms[0]).toMatch(/under epoch 99, which the hub never gave/);
   });
 
