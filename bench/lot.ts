@@ -1,22 +1,28 @@
-// npm run bench:lot [-- --devices 100000 --programmers 8 --sites 16 --mes off|amqp|file|compare]
+// npm run bench:lot [-- --devices 100000 --programmers 8 --sites 16 --mes off|amqp|file|compare] [--threads] [--source]
 // A lot on the sim farm at unlimited speed with a tiny image: devices/s and DB rows/s of the whole run, next to
 // the rate at which this machine's SQLite commits the same rows one transaction per device (the DB ceiling).
 // --mes amqp publishes every CFX message to the local broker (an exchange nobody reads: the broker accepts and drops
 // them), --mes file to a folder; --mes compare runs the lot without MES, then with it (amqp when a broker listens on
 // 127.0.0.1:5672, else file; --sink amqp|file chooses), alternating --rounds times, and prints the ratios.
+// The run is the shipped code (dist/, built by the npm script; its programmer and publisher threads load no tsx);
+// --source runs src/ through tsx instead (every thread then compiles its TypeScript as it starts). --threads prints
+// each lot's CPU seconds per kind of thread (from /proc) and the WAL's largest size to stderr.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLotService } from '../src/scheduler/lot-service.js';
+import type { runLotService as RunLotService } from '../src/scheduler/lot-service.js';
 import { openDb } from '../src/db/open.js';
 import net from 'node:net';
 import { lotFixture, lotRows } from '../test/helpers/lot-fixture.js';
 import { OutboxStore } from '../src/store/outbox.js';
 
 const { values } = parseArgs({
-  options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' }, mes: { type: 'string', default: 'off' }, rounds: { type: 'string', default: '2' }, sink: { type: 'string', default: 'auto' } },
+  options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' }, mes: { type: 'string', default: 'off' }, rounds: { type: 'string', default: '2' }, sink: { type: 'string', default: 'auto' }, threads: { type: 'boolean', default: false }, source: { type: 'boolean', default: false } },
 });
+const dist = new URL('../dist/src/scheduler/lot-service.js', import.meta.url);
+if (!values.source && !fs.existsSync(dist)) throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` first (or pass --source)');
+const { runLotService } = (await import(values.source ? '../src/scheduler/lot-service.js' : dist.href)) as { runLotService: typeof RunLotService };
 const devices = Number(values.devices);
 const programmers = Number(values.programmers);
 const sites = Number(values.sites);
@@ -29,7 +35,7 @@ const brokerUp = await new Promise<boolean>((resolve) => {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
 
 /** Builds a fresh lot (with MES set as asked) and runs it; returns its database and wall time. */
-async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; end: string; seconds: number; cpuSeconds: number; mainCpuSeconds: number }> {
+async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<ReturnType<typeof threadSampler>['stop']>; dbFile: string; end: string; seconds: number; cpuSeconds: number; mainCpuSeconds: number }> {
   const { dbFile } = await lotFixture({
     dir: path.join(dir, tag),
     devices,
@@ -48,16 +54,63 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ dbFile: string; end:
   if (mes !== 'off')
     new OutboxStore(db).setConfig({ enabled: true, sink: mes, broker: mes === 'amqp' ? 'amqp://127.0.0.1:5672' : null, address: mes === 'amqp' ? `/exchange/amq.topic/gangflash.bench.${process.pid}` : null, folder: mes === 'file' ? path.join(dir, tag, 'cfx') : null, handle: 'Bench.Line1.Prog-01', target: null });
   db.close();
+  const sampler = threadSampler(dbFile);
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const main0 = threadCpu();
   process.env.GANGFLASH_MES_DRAIN_MS = '0'; // the run's devices/s, not the drain of its tail
   const { end } = await runLotService({ dbFile, lot: 'LOT-1' });
   const cpu = process.cpuUsage(cpu0);
-  return { dbFile, end, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds: threadCpu() - main0 };
+  const threads = sampler.stop();
+  if (values.threads) console.error(JSON.stringify({ tag, mes, devices, seconds: +(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(2), ...threads }));
+  return { threads, dbFile, end, seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds: threadCpu() - main0 };
 }
 
-/** CPU seconds of the main thread alone (the recording thread: MES writes and publishes there; the workers do not). */
+/**
+ * CPU seconds per kind of thread (from /proc, sampled every 100 ms: a thread that ends loses its last 100 ms), each
+ * worker thread's [start in clock ticks since boot, CPU seconds] (the publisher is the one a MES lot adds) and the
+ * WAL's largest size while the lot runs.
+ */
+function threadSampler(dbFile: string): { stop(): { cpuSecondsByThread: Record<string, number>; walMaxBytes: number; workers: number[][] } } {
+  const ticks = new Map<string, { comm: string; t: number; start: number }>();
+  const read = () => {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        const st = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+        const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+        ticks.set(tid, { comm, t: Number(f[11]) + Number(f[12]), start: Number(f[19]) });
+      } catch {
+        // the thread ended
+      }
+    }
+  };
+  read();
+  const base = new Map([...ticks].map(([k, v]) => [k, v.t]));
+  let walMaxBytes = 0;
+  const wal = () => {
+    try {
+      walMaxBytes = Math.max(walMaxBytes, fs.statSync(`${dbFile}-wal`).size);
+    } catch {
+      // no WAL yet
+    }
+  };
+  // Sampled only when asked (--threads, --mes compare): the reads cost the main thread ~1 % of its time.
+  const timer = values.threads || values.mes === 'compare' ? setInterval(() => (read(), wal()), 100) : undefined;
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      wal();
+      const by: Record<string, number> = {};
+      for (const [tid, v] of ticks) by[v.comm] = +((by[v.comm] ?? 0) + (v.t - (base.get(tid) ?? 0)) / 100).toFixed(2);
+      const workers = [...ticks].filter(([, v]) => v.comm === 'WorkerThread').map(([tid, v]) => [v.start, +((v.t - (base.get(tid) ?? 0)) / 100).toFixed(2)]);
+      return { cpuSecondsByThread: by, walMaxBytes, workers };
+    },
+  };
+}
+
+/** CPU seconds of the main thread alone (the recording thread: MES writes there; it publishes on a thread of its own). */
 function threadCpu(): number {
   const t = (process as unknown as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.();
   return t ? (t.user + t.system) / 1e6 : Number.NaN;
@@ -67,7 +120,7 @@ function threadCpu(): number {
 // comparison also reports CPU seconds per device of this process (every thread) and of its main thread alone (where
 // MES writes and publishes, and which bounds devices/s on an idle machine), which other load moves less.
 let compare:
-  | { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; mainUsPerDevice: { off: number; on: number }; pendingAtEnd: number; loadAverage: number[] }
+  | { mes: MesMode; rounds: number; off: number; on: number; ratio: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; mainUsPerDevice: { off: number; on: number }; threadUsPerDevice: Record<string, { off: number; on: number }>; walMaxBytes: { off: number; on: number }; pendingAtEnd: number; loadAverage: number[] }
   | undefined;
 let main: { dbFile: string; end: string; seconds: number };
 if (values.mes === 'compare') {
@@ -105,6 +158,16 @@ if (values.mes === 'compare') {
     medianMainCpuRatio: +median(pairs.map((p) => p.main)).toFixed(3),
     // µs of main-thread CPU per device, the median of the rounds (what MES adds to the thread that records the run).
     mainUsPerDevice: { off: +(median(offs.map(mainCpd)) * 1e6).toFixed(1), on: +(median(ons.map(mainCpd)) * 1e6).toFixed(1) },
+    // µs of CPU per device by kind of thread (median of the rounds): MainThread records, WorkerThread are the programmer
+    // sessions and (with MES) the publisher, V8Worker is V8's helpers (concurrent GC and compilation of every isolate).
+    threadUsPerDevice: Object.fromEntries(
+      ['MainThread', 'WorkerThread', 'V8Worker'].map((k) => {
+        const us = (list: typeof offs) => +(median(list.map((r) => (r.threads.cpuSecondsByThread[k] ?? 0) / lotRows(r.dbFile).devices)) * 1e6).toFixed(1);
+        return [k, { off: us(offs), on: us(ons) }];
+      }),
+    ),
+    // The largest the WAL grew during a lot (sampled every 100 ms), the largest of the rounds.
+    walMaxBytes: { off: Math.max(...offs.map((r) => r.threads.walMaxBytes)), on: Math.max(...ons.map((r) => r.threads.walMaxBytes)) },
     pendingAtEnd,
     // The 1-minute load average before and after: other load on the machine moves the wall-clock figures.
     loadAverage: [+load0.toFixed(2), +os.loadavg()[0].toFixed(2)],
@@ -163,6 +226,6 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
   SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
   run / ceiling        ${result.shareOfCeiling}`);
 if (compare)
-  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio} (${compare.mainUsPerDevice.on} µs per device with, ${compare.mainUsPerDevice.off} without); ${compare.pendingAtEnd} message(s) in the outbox at the last run's end; load average ${compare.loadAverage.join(' → ')}`);
+  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio} (${compare.mainUsPerDevice.on} µs per device with, ${compare.mainUsPerDevice.off} without); CPU µs per device by thread (with/without): ${Object.entries(compare.threadUsPerDevice).map(([k, v]) => `${k} ${v.on}/${v.off}`).join(', ')}; WAL at most ${(compare.walMaxBytes.on / 2 ** 20).toFixed(1)}/${(compare.walMaxBytes.off / 2 ** 20).toFixed(1)} MiB; ${compare.pendingAtEnd} message(s) in the outbox at the last run's end; load average ${compare.loadAverage.join(' → ')}`);
 fs.rmSync(dir, { recursive: true, force: true });
 if (end !== 'done' || rows.devices !== devices) process.exitCode = 1;
