@@ -44,21 +44,21 @@ const broker = () => {
 // Recording: the same transaction (an event row per device standing for the run's own rows) without and with the
 // messages of finished serialized devices (UnitsProcessed + UnitsPersonalized), one device per transaction as the run
 // records them (src/scheduler/recorder.ts); GANGFLASH_BENCH_PER_TX=16 times 16 devices per transaction instead.
-const CYCLE = Number(process.env.GANGFLASH_BENCH_PER_TX ?? 1);
+const PER_TX = Number(process.env.GANGFLASH_BENCH_PER_TX ?? 1);
 const ins = db.prepare(`INSERT INTO events (lot_id, kind, code, message) VALUES ('LOT-1', 'audit', 'bench', ?)`);
 const t0 = Date.now();
 const rec = (i: number) => ({ device: { lot: 'LOT-1', reel: 'R1', seq: i }, attempt: 1, programmerId: 1, site: i % 16, adapterId: 1, startedAt: new Date(t0 + i).toISOString(), endedAt: new Date(t0 + i + 400).toISOString(), failureCode: null, stage: null, badBlocks: 0, serial: `SN${i}`, final: true, fields: [{ name: 'SerialNumber', text: `SN${i}` }] });
-const cycle = (first: number) => Array.from({ length: Math.min(CYCLE, N - first + 1) }, (_, k) => rec(first + k));
-const without = db.transaction((list: ReturnType<typeof cycle>) => list.forEach((r) => ins.run(`d${r.device.seq}`)));
-const withMes = db.transaction((list: ReturnType<typeof cycle>) => {
+const batchOf = (first: number) => Array.from({ length: Math.min(PER_TX, N - first + 1) }, (_, k) => rec(first + k));
+const without = db.transaction((list: ReturnType<typeof batchOf>) => list.forEach((r) => ins.run(`d${r.device.seq}`)));
+const withMes = db.transaction((list: ReturnType<typeof batchOf>) => {
   list.forEach((r) => ins.run(`d${r.device.seq}`));
   mes.attempts(list);
 });
 let c0 = cpu();
-for (let i = 1; i <= N; i += CYCLE) without(cycle(i));
+for (let i = 1; i <= N; i += PER_TX) without(batchOf(i));
 const recordOff = cpu() - c0;
 c0 = cpu();
-for (let i = 1; i <= N; i += CYCLE) withMes(cycle(i));
+for (let i = 1; i <= N; i += PER_TX) withMes(batchOf(i));
 const recordOn = cpu() - c0;
 const messages = store.pendingCount();
 
@@ -96,7 +96,7 @@ console.log(JSON.stringify(result));
 const r = result.recordUsPerDevice;
 console.log(`
 MES costs, ${N} serialized devices (${messages} messages)
-  recording transaction   ${r.without} µs CPU per device without MES, ${r.with} with: +${r.added} µs (UnitsProcessed + UnitsPersonalized; ${CYCLE} devices per transaction)`);
+  recording transaction   ${r.without} µs CPU per device without MES, ${r.with} with: +${r.added} µs (UnitsProcessed + UnitsPersonalized; ${PER_TX} devices per transaction)`);
 const line = (name: string, x: { wallMs: number; usPerMessage: number; brokerUsPerMessage: number | null } | null) =>
   x && console.log(`  ${name.padEnd(24)}${x.usPerMessage} µs CPU here + ${x.brokerUsPerMessage ?? '?'} µs at the broker per message; ${x.wallMs} ms for all`);
 line('amqp, one per message', single);

@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import type { Chip } from '../catalog/chip.js';
-import type { FailureCode, SerialWrite, Stage } from '../programmers/driver.js';
+import type { SerialWrite } from '../programmers/driver.js';
 import { lotCounters } from '../lots/counters.js';
 import { DeviceQueue, SOCKET_FAILURES } from './device-queue.js';
 import { siteUnusable, type FarmSite } from './farm-sites.js';
@@ -349,7 +349,6 @@ class LotRun {
       else await this.runner.restart(prog);
     } else this.losses.set(prog, 0);
     const wallEnd = Date.now();
-    const done: { p: Placed; rec: AttemptRecord; code: FailureCode | null; retry: boolean; stage: Stage | null }[] = [];
     // A lost programmer reports no times: its devices' attempts span the wave.
     for (const p of list) {
       const r = 'lost' in o ? undefined : o.results.find((x) => x.site === p.site.site);
@@ -377,10 +376,7 @@ class LotRun {
         const stage = failure?.stage ?? null;
         rec.serialIssue = { issue, outcome: { passed: code === null, regionTouched: stage === null || !UNTOUCHED_STAGES.has(stage), attempt: p.device.attempt, reason: code, retry } };
       }
-      done.push({ p, rec, code, retry, stage: failure?.stage ?? null });
-    }
-    // Each result is committed in its own transaction (src/scheduler/recorder.ts), then announced.
-    for (const { p, rec, code, retry, stage } of done) {
+      // Each result is committed in its own transaction (src/scheduler/recorder.ts), then announced.
       if (!this.writes.run(() => this.recorder.record(rec))) {
         this.unrecorded.push(`${p.device.ref.reel}/${p.device.ref.seq}`);
         continue;
@@ -399,7 +395,7 @@ class LotRun {
         attempt: p.device.attempt,
         result: code === null ? 'pass' : 'fail',
         failureCode: code,
-        stage,
+        stage: failure?.stage ?? null,
         final: rec.final,
         serial: rec.serial,
         badBlocks: rec.badBlocks,

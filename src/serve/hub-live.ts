@@ -4,7 +4,8 @@ import { hubLotCount } from '../hub/store/lot-counts.js';
 import { UPLOAD_CHANNEL } from '../hub/store/uploads.js';
 import { hubLotStatus } from '../lots/counters.js';
 import { yieldOf } from '../stats/yield-of.js';
-import type { LiveFeed, LiveMessage } from './live.js';
+import type { LiveMessage } from './live.js';
+import { PolledFeed } from './polled-feed.js';
 
 /** Most attempts of the overlap before the present a feed marks as seen when it starts. */
 const PRESENT_MAX = 100_000;
@@ -32,21 +33,18 @@ export interface HubLiveOptions {
  * a poll of the hub's tables every `pollMs` is the truth, and each NOTIFY an upload sends only brings the next poll
  * forward. Runs only while someone listens; starts at the hub's present (the page loads the rest).
  */
-export class HubLiveFeed implements LiveFeed {
-  private readonly subscribers = new Set<(m: LiveMessage) => void>();
-  private timer: NodeJS.Timeout | undefined;
+export class HubLiveFeed extends PolledFeed {
   private listener: HubListener | null = null;
   private marks: { since: string; event: number } | null = null;
   /** Attempts sent, by id, with when the hub recorded them (forgotten once outside the overlap). */
   private readonly sent = new Map<string, string>();
   private running: Promise<void> | null = null;
   private again = false;
-  private readonly pollMs: number;
   private readonly batch: number;
   private readonly overlapMs: number;
 
   constructor(private readonly hub: Hub, private readonly o: HubLiveOptions = {}) {
-    this.pollMs = o.pollMs ?? 1000;
+    super(o.pollMs ?? 1000);
     this.batch = o.batch ?? 1000;
     this.overlapMs = o.overlapMs ?? 10_000;
   }
@@ -56,26 +54,19 @@ export class HubLiveFeed implements LiveFeed {
     return this.listener;
   }
 
-  /** Adds a listener; returns the function that removes it. */
-  subscribe(fn: (m: LiveMessage) => void): () => void {
-    this.subscribers.add(fn);
-    if (!this.timer) {
-      this.marks = null;
-      this.sent.clear();
-      this.timer = setInterval(() => this.poke(), this.pollMs);
-      if (this.o.listen ?? true) this.listener = new HubListener(this.hub.url, UPLOAD_CHANNEL, () => this.poke(), { onState: this.o.onListen }).start();
-      this.poke();
-    }
-    return () => {
-      this.subscribers.delete(fn);
-      if (this.subscribers.size === 0) this.stop();
-    };
+  protected begin(): void {
+    this.marks = null;
+    this.sent.clear();
+    if (this.o.listen ?? true) this.listener = new HubListener(this.hub.url, UPLOAD_CHANNEL, () => this.poke(), { onState: this.o.onListen }).start();
+    this.poke();
   }
 
-  /** Stops polling and listening. */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  protected tick(): void {
+    this.poke();
+  }
+
+  /** Stops listening (polling stops with it). */
+  protected override end(): void {
     void this.listener?.close();
     this.listener = null;
   }
@@ -91,7 +82,7 @@ export class HubLiveFeed implements LiveFeed {
       .catch(() => {})
       .finally(() => {
         this.running = null;
-        if (this.again && this.timer) {
+        if (this.again && this.polling) {
           this.again = false;
           this.poke();
         }
@@ -138,7 +129,7 @@ export class HubLiveFeed implements LiveFeed {
     if (events.length) this.marks.event = events[events.length - 1].id;
     const keep = this.before(this.marks.since);
     for (const [id, at] of this.sent) if (at < keep) this.sent.delete(id);
-    for (const m of out) for (const fn of this.subscribers) fn(m);
+    this.emit(out);
     if (attempts.length === this.batch || events.length === this.batch) this.again = true;
   }
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { yieldOf } from '../stats/yield-of.js';
+import { PolledFeed } from './polled-feed.js';
 import { eventsAfter, finishedAttemptsBetween, liveLot, oldestOpenAttemptAfter, topAttemptId, topEventId } from '../store/live-events.js';
 
 /** One message pushed to dashboard clients over server-sent events. */
@@ -29,18 +30,15 @@ export interface LiveOptions {
  * Polls the (read-only) database for attempts and events newer than the last seen and hands them to subscribers;
  * the runner is another process, so the database is the only channel. Polls only while someone listens.
  */
-export class LivePoller implements LiveFeed {
-  private readonly subscribers = new Set<(m: LiveMessage) => void>();
-  private timer: NodeJS.Timeout | undefined;
+export class LivePoller extends PolledFeed {
   private lastAttempt: number;
   /** Finished attempts above `lastAttempt` already sent. */
   private readonly sent = new Set<number>();
   private lastEvent: number;
-  private readonly pollMs: number;
   private readonly batch: number;
 
   constructor(private readonly db: Db, opts: LiveOptions = {}) {
-    this.pollMs = opts.pollMs ?? 1000;
+    super(opts.pollMs ?? 1000);
     this.batch = opts.batch ?? 1000;
     this.lastAttempt = 0;
     this.lastEvent = 0;
@@ -54,23 +52,12 @@ export class LivePoller implements LiveFeed {
     this.sent.clear();
   }
 
-  /** Adds a listener; returns the function that removes it. */
-  subscribe(fn: (m: LiveMessage) => void): () => void {
-    this.subscribers.add(fn);
-    if (!this.timer) {
-      this.resetMarks();
-      this.timer = setInterval(() => this.poll(), this.pollMs);
-    }
-    return () => {
-      this.subscribers.delete(fn);
-      if (this.subscribers.size === 0) this.stop();
-    };
+  protected begin(): void {
+    this.resetMarks();
   }
 
-  /** Stops polling. */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+  protected tick(): void {
+    this.poll();
   }
 
   /**
@@ -102,6 +89,6 @@ export class LivePoller implements LiveFeed {
     }
     this.advance(attempts, full ? read[read.length - 1].id : top);
     if (events.length) this.lastEvent = events[events.length - 1].id;
-    for (const m of out) for (const fn of this.subscribers) fn(m);
+    this.emit(out);
   }
 }
