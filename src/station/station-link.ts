@@ -305,9 +305,12 @@ export class StationLink implements WorkSupply {
       } catch (e) {
         // After the run: no alarm any more (the run's records are closed), only why the backlog stays.
         this.lastFailure = isUnreachable(e) ? 'unreachable' : 'refused';
+        if (isUnreachable(e)) this.setOnline(false);
         await new Promise((r) => setTimeout(r, Math.min(this.backoffMs, Math.max(0, deadline - Date.now()))));
       }
     }
+    // The backlog the station stops with, even when it grew within the second since the last offline report.
+    if (!this.online) this.report(undefined, true);
     const waiting = this.journal.waiting();
     await this.hub.close();
     return { waiting };
@@ -484,13 +487,13 @@ export class StationLink implements WorkSupply {
     this.report();
   }
 
-  /** Tells the listener the hub link's state when it changed (online, offline, attempts waiting). */
-  private report(message?: string): void {
+  /** Tells the listener the hub link's state when it changed (online, offline, attempts waiting); `force`: even if not. */
+  private report(message?: string, force = false): void {
     const waiting = this.journal.waitingAttempts();
     const text = message ?? (this.online ? (waiting > 0 ? `hub online, ${waiting} attempts waiting` : 'hub online, every record uploaded') : `hub offline, ${waiting} attempts waiting`);
     const key = `${this.online}/${message ?? ''}`;
-    // A change of state at once; while offline, the growing backlog at most once a second.
-    if (key === this.lastReport && (this.online || Date.now() - this.lastReportAt < 1000)) return;
+    // A change of state at once; while offline, the growing backlog at most once a second (and once more at the end).
+    if (!force && key === this.lastReport && (this.online || Date.now() - this.lastReportAt < 1000)) return;
     this.lastReport = key;
     this.lastReportAt = Date.now();
     this.listener({ type: 'hub', at: new Date().toISOString(), online: this.online, waiting, message: text });
