@@ -33,8 +33,6 @@ export interface MesAttempt {
   serial: string | null;
   /** True when no retry follows: the device row is written in the same transaction. */
   final: boolean;
-  /** The serial rule's fields the device was written with (serial, MAC, …). */
-  fields?: { name: string; text: string }[];
 }
 
 /**
@@ -138,40 +136,33 @@ export class MesWriter {
   }
 
   /**
-   * A finished insertion: UnitsProcessed; when final, UnitsDisqualified or UnitsPersonalized, and the reel's
-   * MaterialsConsumed once it is empty; all in one outbox row, the unit messages as their changing fields.
+   * A finished insertion, in the transaction that records it. Its unit messages (UnitsProcessed; for the device's
+   * last insertion UnitsDisqualified or UnitsPersonalized) are not written here: the publisher builds them from the
+   * attempts row (src/mes/unit-messages.ts). Written here, rarely: the reel's MaterialsConsumed and MaterialsUnloaded
+   * once its last device is done.
    */
   attempt(a: MesAttempt): void {
     this.attempts([a]);
   }
 
-  /** The messages of several finished insertions recorded in one transaction (a programmer's cycle), in one outbox row. */
+  /** Several finished insertions recorded in one transaction. */
   attempts(list: readonly MesAttempt[]): void {
-    const row = this.row();
-    for (const a of list) this.unitMessages(row, a);
-    this.write(row);
-  }
-
-  private unitMessages(row: PackedRow, a: MesAttempt): void {
-    const unit = m.unitIdentifier(a.device, a.serial);
-    const programmer = this.programmers.get(a.programmerId) ?? String(a.programmerId);
-    const adapter = a.adapterId === null ? null : (this.adapters.get(a.adapterId) ?? String(a.adapterId));
-    const at = a.endedAt;
-    const ms = Date.parse(at);
-    const seconds = (ms - Date.parse(a.startedAt)) / 1000;
-    if (a.adapterId !== null) this.used.add(a.adapterId);
-    row.processed(randomUUID(), at, ms, { unit, programmer, site: a.site, adapter, attempt: a.attempt, durationSeconds: seconds, badBlocks: a.badBlocks, failureCode: a.failureCode, stage: a.stage });
-    if (!a.final) return;
-    if (a.failureCode !== null) this.full(row, m.CFX.unitsDisqualified, at, ms, m.unitsDisqualified(this.transactionId, unit, a.site, a.failureCode, a.stage));
-    else if (a.serial !== null) row.personalized(randomUUID(), at, ms, unit, a.site, a.fields ?? [{ name: 'SerialNumber', text: a.serial }]);
-    const r = this.reels.get(a.device.reel);
-    if (!r) return;
-    if (a.failureCode === null) r.passed++;
-    else r.failed++;
-    if (r.passed + r.failed !== r.quantity) return;
-    // The reel's last device: used up, and off the station.
-    this.full(row, m.CFX.materialsConsumed, at, ms, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
-    if (this.loaded.delete(r.reel)) this.full(row, m.CFX.materialsUnloaded, at, ms, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
+    let row: PackedRow | undefined;
+    for (const a of list) {
+      if (a.adapterId !== null) this.used.add(a.adapterId);
+      if (!a.final) continue;
+      const r = this.reels.get(a.device.reel);
+      if (!r) continue;
+      if (a.failureCode === null) r.passed++;
+      else r.failed++;
+      if (r.passed + r.failed !== r.quantity) continue;
+      // The reel's last device: used up, and off the station (at the device's TimeStamp, after its unit messages).
+      row ??= this.row();
+      const ms = Date.parse(a.endedAt);
+      this.full(row, m.CFX.materialsConsumed, a.endedAt, ms, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
+      if (this.loaded.delete(r.reel)) this.full(row, m.CFX.materialsUnloaded, a.endedAt, ms, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
+    }
+    if (row) this.write(row);
   }
 
   /**

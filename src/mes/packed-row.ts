@@ -5,6 +5,7 @@
 import type { MesRunRow, OutboxRow } from '../store/outbox.js';
 import * as m from './messages.js';
 import { unitsProcessedText, type InsertionFields } from './units-processed-text.js';
+import type { RunParts } from './unit-messages.js';
 
 /** The message_name of a packed row. */
 export const PACKED = 'packed';
@@ -82,12 +83,13 @@ const UNKNOWN_RUN: MesRunRow = { transactionId: '00000000-0000-0000-0000-0000000
 
 /** Reads outbox rows, single or packed, back into whole messages; keeps each run's constant parts once. */
 export class PackedReader {
-  private readonly runs = new Map<number, { transactionId: string; processed: (u: InsertionFields) => string }>();
+  private readonly runs = new Map<number, RunParts>();
 
   /** `lookup`: a run's constant parts by mes_runs id. */
   constructor(private readonly lookup: (id: number) => MesRunRow | undefined) {}
 
-  private run(id: number) {
+  /** A run's constant parts by its mes_runs id (read once). */
+  run(id: number): RunParts {
     let r = this.runs.get(id);
     if (!r) {
       const c = this.lookup(id) ?? UNKNOWN_RUN;

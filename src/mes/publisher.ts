@@ -2,6 +2,9 @@ import type { Db } from '../db/open.js';
 import { OutboxStore, type MesConfigRow, type OutboxRow } from '../store/outbox.js';
 import { wireOf, type WireEnvelope } from './envelope.js';
 import { PackedReader } from './packed-row.js';
+import { mergeBatch } from './publish-batch.js';
+import { readSnapshot } from '../store/read-snapshot.js';
+import { unitCursor, unitRowsAfter, unitRowsByIds } from '../store/mes-units.js';
 import type { MesSink } from './sink.js';
 
 /** Options of the outbox publisher. */
@@ -45,7 +48,7 @@ export class Publisher {
   /** Envelopes accepted by the sink since this publisher started. */
   sent = 0;
 
-  constructor(db: Db, private readonly config: MesConfigRow, private readonly sink: MesSink, private readonly o: PublisherOptions = {}) {
+  constructor(private readonly db: Db, private readonly config: MesConfigRow, private readonly sink: MesSink, private readonly o: PublisherOptions = {}) {
     this.store = new OutboxStore(db);
     this.reader = new PackedReader((id) => this.store.mesRun(id));
     this.rowLimit = o.batch ?? 1000;
@@ -59,34 +62,36 @@ export class Publisher {
   }
 
   /**
-   * Sends one batch of rows; returns how many messages were accepted (0 when the outbox is empty). A row counts as
-   * sent when all its messages were accepted (a row accepted in part is sent again whole: the same UniqueIDs).
-   * Throws what the sink threw.
+   * Sends one batch: the outbox's pending rows and the finished insertions not yet published, merged in TimeStamp
+   * order (src/mes/publish-batch.ts); returns how many messages were accepted (0 when nothing waits). Both cursors
+   * move, in one statement, only when the sink accepted the whole batch; a batch accepted in part is sent again whole
+   * (the same UniqueIDs and bytes). Throws what the sink threw.
    */
   async step(): Promise<number> {
     const batch = this.o.batch ?? 1000;
-    const rows: OutboxRow[] = this.store.pending(this.rowLimit);
-    this.full = rows.length >= this.rowLimit;
-    if (rows.length === 0) return 0;
-    const envs: WireEnvelope[] = [];
-    const ends: number[] = []; // envelopes up to the end of each row
-    for (const r of rows) {
-      for (const msg of this.reader.messages(r)) envs.push(wireOf(msg, this.config.handle, this.config.target));
-      ends.push(envs.length);
-    }
-    this.rowLimit = Math.max(1, Math.min(batch, Math.round((batch * rows.length) / envs.length)));
+    const input = readSnapshot(this.db, () => {
+      const rows: OutboxRow[] = this.store.pending(this.rowLimit);
+      const cursor = unitCursor(this.db);
+      const fresh = unitRowsAfter(this.db, cursor.through, batch);
+      return { rows, rowsFull: rows.length >= this.rowLimit, cursor, open: unitRowsByIds(this.db, cursor.open), fresh, freshFull: fresh.length >= batch };
+    });
+    const b = mergeBatch(input, this.reader);
+    this.full = b.more;
+    if (b.outboxRead > 0) this.rowLimit = Math.max(1, Math.min(batch, Math.round((batch * input.rows.length) / b.outboxRead)));
+    const unitsMoved = b.units.through !== input.cursor.through || b.units.open.length !== input.cursor.open.length;
+    if (b.messages.length === 0 && b.sentThrough === null && !unitsMoved) return 0;
+    const envs: WireEnvelope[] = b.messages.map((msg) => wireOf(msg, this.config.handle, this.config.target));
     let n: number;
     try {
-      n = await this.sink.send(envs);
+      n = envs.length === 0 ? 0 : await this.sink.send(envs);
     } catch (e) {
       this.store.markFailed((e as Error).message);
       throw e;
     }
-    let whole = 0;
-    while (whole < rows.length && ends[whole] <= n) whole++;
-    if (whole > 0) this.store.markSent(rows[whole - 1].id, new Date().toISOString());
+    // The cursors move only when the sink took the whole batch: a part taken is sent again, as the same envelopes.
+    if (n === envs.length) this.store.markSent(b.sentThrough, b.units, new Date().toISOString());
     this.sent += n;
-    for (const e of envs.slice(0, n)) this.o.onSent?.(e);
+    for (let i = 0; i < n; i++) this.o.onSent?.(envs[i]);
     if (n < envs.length) throw new Error(`the sink accepted ${n} of ${envs.length} message(s)`);
     return n;
   }
@@ -120,7 +125,7 @@ export class Publisher {
     }
   }
 
-  /** Messages still in the outbox. */
+  /** Messages still in the outbox and finished insertions not yet published. */
   pending(): number {
     return this.store.pendingCount();
   }

@@ -15,7 +15,7 @@ export interface OpenAttempt extends Pick<AttemptRecord, 'device' | 'attempt' | 
 }
 
 /** One finished insertion to record: what the MES is told of it, plus its row and its serial value's settlement. */
-export interface AttemptRecord extends Omit<MesAttempt, 'fields' | 'device'> {
+export interface AttemptRecord extends Omit<MesAttempt, 'device'> {
   /** The attempts row written when the device entered the socket. */
   id: number;
   device: DeviceRef;
@@ -59,13 +59,14 @@ export class Recorder {
   }
 
   /**
-   * Commits one finished attempt (and the device, when final) in a transaction of its own, with its MES messages in
-   * one outbox row: a crash loses at most the devices still in their sockets, a refused write only this device.
+   * Commits one finished attempt (and the device, when final) in a transaction of its own: a crash loses at most the
+   * devices still in their sockets, a refused write only this device. Its MES unit messages are built from the rows
+   * it writes (src/mes/unit-messages.ts); the MES writer only counts the reel down.
    */
   record(r: AttemptRecord): void {
     atomically(this.db, () => {
       this.write(r);
-      if (this.mes) this.mes.attempts([{ ...r, fields: r.serialIssue?.issue.fields.map((f) => ({ name: f.name, text: f.text })) }]);
+      this.mes?.attempt(r);
     });
   }
 

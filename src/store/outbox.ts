@@ -1,5 +1,6 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
+import { oldestPendingUnit, pendingUnits, type UnitCursor } from './mes-units.js';
 
 const FAMILY = {};
 
@@ -66,7 +67,7 @@ export const SENT_KEPT = 10_000;
 export class OutboxStore {
   private readonly s;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.s = statements(db, FAMILY, (d) => OutboxStore.prepare(d));
   }
 
@@ -92,7 +93,9 @@ export class OutboxStore {
            AND e.at < coalesce((SELECT min(n.started_at) FROM runs n WHERE n.lot_id = r.lot_id AND n.id > r.id), '9') ORDER BY e.id`,
       ),
       pending: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > max(?, ${SENT_THROUGH}) ORDER BY id LIMIT ?`),
-      sent: db.prepare(`UPDATE mes_publish_state SET sent_through = max(sent_through, ?), sent_at = ?, failures = 0, last_error = NULL WHERE id = 1`),
+      sent: db.prepare(
+        `UPDATE mes_publish_state SET sent_through = max(sent_through, coalesce(?, 0)), units_through = ?, units_open = ?, sent_at = ?, failures = 0, last_error = NULL WHERE id = 1`,
+      ),
       failed: db.prepare(`UPDATE mes_publish_state SET failures = failures + 1, last_error = ? WHERE id = 1`),
       sentSince: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > ? AND id <= ${SENT_THROUGH} ORDER BY id LIMIT ?`),
       state: db.prepare(`SELECT sent_through AS sentThrough, sent_at AS lastSentAt, last_error AS lastError FROM mes_publish_state WHERE id = 1`),
@@ -176,9 +179,12 @@ export class OutboxStore {
     return this.s.pending.all(after, limit) as OutboxRow[];
   }
 
-  /** Counts every message up to id `last` sent (the sink accepted them, in order): one statement per batch. */
-  markSent(last: number, at: string): void {
-    this.s.sent.run(last, at);
+  /**
+   * Counts a batch sent (the sink accepted all of it): every outbox row up to id `last` (null: none in the batch) and
+   * the insertions up to `units` (src/store/mes-units.ts); one statement per batch.
+   */
+  markSent(last: number | null, units: UnitCursor, at: string): void {
+    this.s.sent.run(last, units.through, JSON.stringify(units.open), at);
   }
 
   /** Records a failed send (the messages stay pending). */
@@ -202,21 +208,25 @@ export class OutboxStore {
     return through > 0 ? this.s.prune.run(through).changes : 0;
   }
 
-  /** Messages waiting to be published, in constant time (pending rows are never deleted, a row of n messages takes n ids). */
+  /**
+   * What waits to be published: the outbox's messages (in constant time: pending rows are never deleted, a row of n
+   * messages takes n ids) and the finished insertions above the publisher's cursor (their unit messages).
+   */
   pendingCount(): number {
-    return this.s.pendingOnly.get() as number;
+    return (this.s.pendingOnly.get() as number) + pendingUnits(this.db);
   }
 
-  /** Messages waiting and the publisher's failures in a row, read in constant time (for views that refresh often). */
+  /** Messages waiting and the publisher's failures in a row (for views that refresh often: a read of the cursor's few rows). */
   backlog(): { pending: number; failures: number; lastError: string | null } {
     const b = this.s.backlog.get() as { pending: number; failures: number; lastError: string | null };
-    return { ...b, pending: Math.max(0, b.pending) };
+    return { ...b, pending: Math.max(0, b.pending) + pendingUnits(this.db) };
   }
 
   /** The backlog and what was sent. */
   counts(): OutboxCounts {
     const st = this.s.state.get() as { lastSentAt: string | null; lastError: string | null };
-    const oldestPending = (this.s.oldestPending.get() as string | undefined) ?? null;
+    const oldest = [(this.s.oldestPending.get() as string | undefined) ?? null, oldestPendingUnit(this.db)].filter((t): t is string => t !== null).sort();
+    const oldestPending = oldest[0] ?? null;
     return { pending: this.pendingCount(), oldestPending, sentKept: this.s.sentCount.get() as number, lastSentAt: st.lastSentAt, lastError: st.lastError };
   }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { statements } from './statements.js';
 
 /**
  * Runs `fn` in one read transaction, so every read it makes, across awaits (a report's aggregates and then its
@@ -20,4 +21,11 @@ export async function inReadSnapshot<T>(db: Db, fn: () => Promise<T>): Promise<T
   }
   db.exec('COMMIT');
   return out;
+}
+
+const SYNC = {};
+
+/** Runs the synchronous reads of `fn` in one read transaction (one snapshot of the database), returning what it returns. */
+export function readSnapshot<T>(db: Db, fn: () => T): T {
+  return statements(db, SYNC, (d) => d.transaction((f: () => unknown) => f())).deferred(fn) as T;
 }

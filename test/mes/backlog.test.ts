@@ -30,11 +30,11 @@ describe('the MES backlog in the live view', () => {
     vi.advanceTimersByTime(1000);
     expect(line()).toBe('MES to /srv/cfx: 1,203 messages waiting');
     store.markFailed('connect ECONNREFUSED 127.0.0.1:5672');
-    store.markSent(1202, '2026-11-27T02:53:38.000Z');
+    store.markSent(1202, { through: 0, open: [] }, '2026-11-27T02:53:38.000Z');
     store.markFailed('connect ECONNREFUSED 127.0.0.1:5672');
     vi.advanceTimersByTime(1000);
     expect(line()).toBe('MES to /srv/cfx: 1 message waiting · retrying: connect ECONNREFUSED 127.0.0.1:5672');
-    store.markSent(1203, '2026-11-27T02:53:39.000Z');
+    store.markSent(1203, { through: 0, open: [] }, '2026-11-27T02:53:39.000Z');
     store.prune(0);
     vi.advanceTimersByTime(1000);
     expect(line()).toBe('MES to /srv/cfx: all sent');

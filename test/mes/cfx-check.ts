@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { openDb } from '../../src/db/open.js';
+import { OutboxStore } from '../../src/store/outbox.js';
 import { root } from '../helpers/cli.js';
 
 /** An envelope as a receiver got it. */
@@ -45,8 +46,8 @@ export function expectedFromDb(dbFile: string, lot = 'LOT-1') {
       // Passing faults clear when their run ends (a killed run's when it is found killed); a disabled site or a worn
       // adapter stays open.
       'CFX.ResourcePerformance.FaultCleared': n(`SELECT count(*) FROM events WHERE lot_id = ? AND kind = 'alarm' AND code NOT IN ('site-disabled', 'adapter-life')`),
-      // Messages waiting: a row of n messages takes n ids (chipdb/migrations/010_mes_packed_rows.sql).
-      outbox: (db.prepare(`SELECT max(0, coalesce(max(id), 0) - (SELECT sent_through FROM mes_publish_state)) FROM mes_outbox`).pluck().get() as number),
+      // Messages waiting: the outbox's and the unit messages of insertions not yet published.
+      outbox: new OutboxStore(db).pendingCount(),
     };
   } finally {
     db.close();

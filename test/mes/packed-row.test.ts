@@ -56,7 +56,7 @@ describe('packed outbox rows', () => {
     openDb(file).close();
     // The database as schema 9 left it, with rows as the writer of that schema wrote them (one message each).
     const raw = new Database(file);
-    raw.exec('DROP TABLE mes_runs');
+    raw.exec('DROP TABLE mes_runs; ALTER TABLE mes_publish_state DROP COLUMN units_through; ALTER TABLE mes_publish_state DROP COLUMN units_open');
     raw.pragma('user_version = 9');
     const old = [
       { uniqueId: '11111111-1111-4111-8111-111111111111', messageName: CFX.stationOnline, body: JSON.stringify({ OfflineDuration: 'PT0S' }) },

@@ -3,8 +3,7 @@ import { UsageError } from '../../errors.js';
 import { openDb } from '../../db/open.js';
 import { OutboxStore, type MesConfigRow } from '../../store/outbox.js';
 import { checkBrokerUrl } from '../../mes/settings.js';
-import { wireOf } from '../../mes/envelope.js';
-import { PackedReader } from '../../mes/packed-row.js';
+import { SentTail } from '../../mes/sent-tail.js';
 import { verifyAfterUncleanClose } from '../../scheduler/clean-close.js';
 import { probeSink } from '../../mes/probe.js';
 import { Publisher } from '../../mes/publisher.js';
@@ -83,18 +82,8 @@ export function register(program: Command): void {
       try {
         const store = new OutboxStore(db);
         const c = store.config();
-        const handle = c?.handle ?? 'unset';
-        const reader = new PackedReader((id) => store.mesRun(id));
-        // A row of k messages takes k ids (packed rows), so the last n messages lie in rows after id sent-n.
-        let after = Math.max(0, store.lastSentId() - Number(o.lines));
-        const print = (last = Infinity) => {
-          const lines: string[] = [];
-          for (const r of store.sentSince(after, 1000)) {
-            for (const msg of reader.messages(r)) lines.push(wireOf(msg, handle, c?.target ?? null).text + '\n');
-            after = r.id;
-          }
-          process.stdout.write(lines.slice(Math.max(0, lines.length - last)).join(''));
-        };
+        const tail = new SentTail(db, store, c?.handle ?? 'unset', c?.target ?? null, Number(o.lines));
+        const print = (last = Infinity) => process.stdout.write(tail.next(last).map((t) => `${t}\n`).join(''));
         print(Number(o.lines));
         if (!o.follow) return;
         await new Promise<void>((resolve) => {
