@@ -22,12 +22,27 @@ export interface WireEnvelope {
  * the publisher runs on the recording thread), with the body's `$type` first, as the CFX SDK writes it.
  */
 export function wireOf(row: Pick<OutboxRow, 'messageName' | 'timeStamp' | 'uniqueId' | 'body'>, handle: string, target: string | null): WireEnvelope {
+  const [head, mid, tail] = partsOf(row.messageName, handle, target);
   const rest = row.body.length > 2 ? `,${row.body.slice(1)}` : '}';
-  const text =
-    `{"MessageName":${JSON.stringify(row.messageName)},"Version":"${CFX_VERSION}","TimeStamp":${JSON.stringify(row.timeStamp)},` +
-    `"UniqueID":${JSON.stringify(row.uniqueId)},"Source":${JSON.stringify(handle)},"Target":${JSON.stringify(target)},"RequestID":null,` +
-    `"MessageBody":{"$type":${JSON.stringify(`${row.messageName}, CFX`)}${rest}}`;
+  const text = `${head}${JSON.stringify(row.timeStamp)}${mid}${JSON.stringify(row.uniqueId)}${tail}${rest}}`;
   return { MessageName: row.messageName, TimeStamp: row.timeStamp, UniqueID: row.uniqueId, Source: handle, Target: target, text };
+}
+
+/** The constant text around an envelope's TimeStamp and UniqueID by message name, for one handle and target. */
+let cache: { handle: string; target: string | null; byName: Map<string, [string, string, string]> } = { handle: '', target: null, byName: new Map() };
+
+function partsOf(messageName: string, handle: string, target: string | null): [string, string, string] {
+  if (cache.handle !== handle || cache.target !== target) cache = { handle, target, byName: new Map() };
+  let p = cache.byName.get(messageName);
+  if (!p) {
+    p = [
+      `{"MessageName":${JSON.stringify(messageName)},"Version":"${CFX_VERSION}","TimeStamp":`,
+      `,"UniqueID":`,
+      `,"Source":${JSON.stringify(handle)},"Target":${JSON.stringify(target)},"RequestID":null,"MessageBody":{"$type":${JSON.stringify(`${messageName}, CFX`)}`,
+    ];
+    if (cache.byName.size < 1000) cache.byName.set(messageName, p);
+  }
+  return p;
 }
 
 /** The CFX topic of a message name: its namespace (CFX.Production.Processing for …UnitsProcessed). */

@@ -4,8 +4,8 @@
 // the same bytes on every read, so a resend is the same envelope.
 import type { MesRunRow, OutboxRow } from '../store/outbox.js';
 import * as m from './messages.js';
-import { unitsProcessedText, type InsertionFields } from './units-processed-text.js';
-import type { RunParts } from './unit-messages.js';
+import { unitsPersonalizedText, unitsProcessedText, type InsertionFields } from './units-processed-text.js';
+import { unitUniqueIds, type RunParts } from './unit-messages.js';
 
 /** The message_name of a packed row. */
 export const PACKED = 'packed';
@@ -93,7 +93,7 @@ export class PackedReader {
     let r = this.runs.get(id);
     if (!r) {
       const c = this.lookup(id) ?? UNKNOWN_RUN;
-      r = { transactionId: c.transactionId, processed: unitsProcessedText(c.transactionId, c.recipe, c.imageSha256) };
+      r = { transactionId: c.transactionId, processed: unitsProcessedText(c.transactionId, c.recipe, c.imageSha256), personalized: unitsPersonalizedText(c.transactionId), uniqueId: unitUniqueIds(c.transactionId) };
       this.runs.set(id, r);
     }
     return r;

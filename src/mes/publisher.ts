@@ -134,8 +134,9 @@ export class Publisher {
   async drain(timeoutMs: number): Promise<boolean> {
     const until = Date.now() + timeoutMs;
     this.start();
-    while (this.pending() > 0) {
-      if (Date.now() >= until) return false;
+    // Counted only when the last batch was not cut at its limit: while a backlog drains in full batches, more waits.
+    while (this.full || this.pending() > 0) {
+      if (Date.now() >= until) return this.pending() === 0;
       if (this.failures === 0) this.wake?.();
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -14,6 +14,10 @@ export interface RunParts {
   transactionId: string;
   /** The UnitsProcessed body of one of the run's insertions, as JSON text. */
   processed: (u: InsertionFields) => string;
+  /** The UnitsPersonalized body of one of the run's devices, as JSON text. */
+  personalized: (unit: string, site: number, fields: readonly { name: string; text: string }[]) => string;
+  /** The UniqueID of one of the run's insertion messages (unitUniqueId with the run's part made once). */
+  uniqueId: (attemptId: number, kind: number) => string;
 }
 
 /**
@@ -22,9 +26,17 @@ export interface RunParts {
  * row names the message alike and no two messages share one (a random v4 UUID never has version 8).
  */
 export function unitUniqueId(transactionId: string, attemptId: number, kind: number): string {
+  return unitUniqueIds(transactionId)(attemptId, kind);
+}
+
+/** unitUniqueId of one run, its TransactionID's part made once. */
+export function unitUniqueIds(transactionId: string): (attemptId: number, kind: number) => string {
   const t = transactionId.replace(/-/g, '');
-  const id = attemptId.toString(16).padStart(15, '0');
-  return `${t.slice(0, 8)}-${t.slice(8, 12)}-8${t.slice(13, 16)}-${(8 + kind).toString(16)}${id.slice(0, 3)}-${id.slice(3)}`;
+  const head = `${t.slice(0, 8)}-${t.slice(8, 12)}-8${t.slice(13, 16)}-`;
+  return (attemptId, kind) => {
+    const id = attemptId.toString(16).padStart(15, '0');
+    return `${head}${(8 + kind).toString(16)}${id.slice(0, 3)}-${id.slice(3)}`;
+  };
 }
 
 /** The fields a passed device's serial rule wrote, from its ledger value (or the serial alone). */
@@ -50,7 +62,7 @@ export function unitMessages(r: MesUnitRow, run: (mesRun: number) => RunParts): 
   const out: OutboxMessage[] = [
     {
       messageName: m.CFX.unitsProcessed,
-      uniqueId: unitUniqueId(parts.transactionId, r.id, UNIT_KIND.processed),
+      uniqueId: parts.uniqueId(r.id, UNIT_KIND.processed),
       timeStamp: at,
       body: parts.processed({ unit, programmer: r.programmer, site: r.site, adapter: r.adapter, attempt: r.attempt, durationSeconds: seconds, badBlocks: r.badBlocks, failureCode: r.failureCode, stage: r.stage }),
     },
@@ -59,16 +71,16 @@ export function unitMessages(r: MesUnitRow, run: (mesRun: number) => RunParts): 
   if (r.failureCode !== null)
     out.push({
       messageName: m.CFX.unitsDisqualified,
-      uniqueId: unitUniqueId(parts.transactionId, r.id, UNIT_KIND.disqualified),
+      uniqueId: parts.uniqueId(r.id, UNIT_KIND.disqualified),
       timeStamp: at,
       body: JSON.stringify(m.unitsDisqualified(parts.transactionId, unit, r.site, r.failureCode, r.stage)),
     });
   else if (r.serial !== null)
     out.push({
       messageName: m.CFX.unitsPersonalized,
-      uniqueId: unitUniqueId(parts.transactionId, r.id, UNIT_KIND.personalized),
+      uniqueId: parts.uniqueId(r.id, UNIT_KIND.personalized),
       timeStamp: at,
-      body: JSON.stringify(m.unitsPersonalized(parts.transactionId, unit, r.site, personalization(r))),
+      body: parts.personalized(unit, r.site, personalization(r)),
     });
   return out;
 }

@@ -25,3 +25,13 @@ export function unitsProcessedText(transactionId: string, recipe: string, imageS
     );
   };
 }
+
+/** The UnitsPersonalized body of one of a run's devices as JSON text: byte for byte `JSON.stringify(unitsPersonalized(…))`. */
+export function unitsPersonalizedText(transactionId: string): (unit: string, site: number, fields: readonly { name: string; text: string }[]) => string {
+  const head = `{"TransactionId":${str(transactionId)},"PersonalizedUnits":[{"UnitIdentifier":`;
+  return (unit, site, fields) => {
+    let chars = '';
+    for (let i = 0; i < fields.length; i++) chars += `${i === 0 ? '' : ','}{"Name":${str(fields[i].name)},"Value":${str(fields[i].text)}}`;
+    return `${head}${str(unit)},"UnitPositionNumber":${num(site + 1)},"Characteristics":[${chars}]}]}`;
+  };
+}
