@@ -20,7 +20,7 @@ export function mesBacklogLine(db: Db): (() => string) | null {
     if (now - at < REFRESH_MS && line) return line;
     at = now;
     const b = store.backlog();
-    const waiting = b.pending === 0 ? 'all sent' : `${b.pending.toLocaleString('en-US')} message${b.pending === 1 ? '' : 's'} waiting`;
+    const waiting = b.pending === 0 ? 'all sent' : `${b.pending.toLocaleString('en-US')}${b.capped ? '+' : ''} message${b.pending === 1 && !b.capped ? '' : 's'} waiting`;
     line = `MES ${where}: ${waiting}${b.failures > 0 && b.lastError ? ` · retrying: ${b.lastError}` : ''}`;
     return line;
   };

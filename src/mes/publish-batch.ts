@@ -30,55 +30,55 @@ export interface Batch {
 }
 
 /**
- * Merges a batch. Insertions that finished since they were passed open go first (they are older than anything
- * else); then outbox messages and fresh insertions by TimeStamp (an insertion before an outbox message of the same
- * instant: a reel's MaterialsConsumed follows its last device). The merge stops where a source that was cut at its
- * limit runs out, so nothing later than what is left unread goes out before it; a source that was not cut is read
- * to its end. Fresh insertions still in their socket are passed and kept open.
+ * Merges a batch, in TimeStamp order (an insertion's messages before an outbox message of the same instant: a reel's
+ * MaterialsConsumed follows its last device). Every attempt read is passed: one still in its socket is kept open, and
+ * so is one that must wait for an older outbox message not sent yet. An outbox message waits while attempts not read
+ * yet may have ended before it (one not read entered its socket after the last one read: it cannot have ended before
+ * that one started); an insertion waits while outbox messages not read yet may be older than it. So nothing goes out
+ * before an older message already recorded, but an insertion that was in its socket when a later message went.
  */
 export function mergeBatch(input: BatchInput, reader: PackedReader): Batch {
-  const messages: OutboxMessage[] = [];
   const run = (id: number) => reader.run(id);
-  const open = new Set(input.cursor.open);
-  for (const r of input.open) {
-    if (r.result === 'in-socket') continue;
-    open.delete(r.id);
-    messages.push(...unitMessages(r, run));
-  }
-  // An id in the cursor that is no longer a row (never expected) is dropped, not waited for.
-  const present = new Set(input.open.map((r) => r.id));
-  for (const id of open) if (!present.has(id)) open.delete(id);
-
   const outbox: { msg: OutboxMessage; rowEnd: number | null }[] = [];
   for (const row of input.rows) {
     const list = reader.messages(row);
     list.forEach((msg, i) => outbox.push({ msg, rowEnd: i === list.length - 1 ? row.id : null }));
   }
-  let sentThrough: number | null = null;
-  let through = input.cursor.through;
-  let o = 0;
-  let f = 0;
   const fresh = input.fresh;
-  for (;;) {
-    // An attempt without messages (in its socket, interrupted, its run did not publish) is passed at once.
-    while (f < fresh.length && (fresh[f].endedAt === null || fresh[f].result === 'in-socket' || fresh[f].result === 'interrupted' || fresh[f].mesRun === null)) {
-      if (fresh[f].result === 'in-socket') open.add(fresh[f].id);
-      through = fresh[f++].id;
-    }
-    const oEnd = o >= outbox.length;
-    const fEnd = f >= fresh.length;
-    if ((oEnd && (input.rowsFull || fEnd)) || (fEnd && input.freshFull)) break;
-    const takeUnit = oEnd || (!fEnd && (fresh[f].endedAt as string) <= outbox[o].msg.timeStamp);
-    if (takeUnit) {
-      messages.push(...unitMessages(fresh[f], run));
-      through = fresh[f++].id;
-    } else {
-      const x = outbox[o++];
-      messages.push(x.msg);
-      if (x.rowEnd !== null) sentThrough = x.rowEnd;
-    }
-  }
-  // A row cut in the middle of its messages is sent again whole next time: its messages already taken stay, as the
-  // same UniqueIDs, and the row's end was not reached, so `sentThrough` stays before it.
-  return { messages, sentThrough, units: { through, open: [...open].sort((a, b) => a - b) }, more: input.rowsFull || input.freshFull, outboxRead: outbox.length };
+  const horizon = input.freshFull && fresh.length > 0 ? fresh[fresh.length - 1].startedAt : null;
+  let taken = 0;
+  while (taken < outbox.length && (horizon === null || outbox[taken].msg.timeStamp < horizon)) taken++;
+  // The latest an insertion's messages may be and still go now.
+  const limit = taken < outbox.length ? outbox[taken].msg.timeStamp : input.rowsFull && outbox.length > 0 ? outbox[outbox.length - 1].msg.timeStamp : null;
+
+  const open = new Set<number>();
+  const units: OutboxMessage[] = [];
+  const take = (r: MesUnitRow) => {
+    if (r.result === 'in-socket') open.add(r.id);
+    else if (r.endedAt !== null && limit !== null && r.endedAt > limit && r.mesRun !== null && (r.result === 'pass' || r.result === 'fail')) open.add(r.id);
+    else units.push(...unitMessages(r, run));
+  };
+  // An id in the cursor that is no longer a row (never expected) is not in `input.open`: it is dropped, not waited for.
+  for (const r of input.open) take(r);
+  for (const r of fresh) take(r);
+  let sentThrough: number | null = null;
+  for (let i = 0; i < taken; i++) if (outbox[i].rowEnd !== null) sentThrough = outbox[i].rowEnd;
+  // A stable sort by TimeStamp: each source keeps its own order within an instant, insertions first.
+  const messages = [...units, ...outbox.slice(0, taken).map((x) => x.msg)];
+  const unitCount = units.length;
+  const order = messages.map((_, i) => i).sort((a, b) => {
+    const ta = messages[a].timeStamp;
+    const tb = messages[b].timeStamp;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    return (a < unitCount ? 0 : 1) - (b < unitCount ? 0 : 1) || a - b;
+  });
+  // A row cut in the middle of its messages is sent again whole next time (its messages taken now go again, as the
+  // same UniqueIDs): `sentThrough` stays before it.
+  return {
+    messages: order.map((i) => messages[i]),
+    sentThrough,
+    units: { through: fresh.length > 0 ? fresh[fresh.length - 1].id : input.cursor.through, open: [...open].sort((a, b) => a - b) },
+    more: input.rowsFull || input.freshFull,
+    outboxRead: outbox.length,
+  };
 }

@@ -8,6 +8,7 @@ import { openDb } from '../db/open.js';
 import { OutboxStore } from '../store/outbox.js';
 import { Publisher } from './publisher.js';
 import { sinkOf } from './settings.js';
+import { lowerThisThread, mesNice } from './thread-priority.js';
 
 /** What the run tells its publisher thread. */
 export type ToPublisher = { type: 'finish'; drainMs: number };
@@ -16,6 +17,9 @@ export type FromPublisher = { type: 'warn'; message: string } | { type: 'finishe
 
 const port = parentPort;
 if (port) {
+  // Publishing yields to programming: on a station whose cores are all busy the messages wait in the outbox, and
+  // they go out as soon as the cores have time (docs/mes.md, "The cost to programming").
+  lowerThisThread(mesNice());
   const post = (m: FromPublisher) => port.postMessage(m);
   const db = openDb((workerData as { dbFile: string }).dbFile, { create: false, migrate: false });
   const c = new OutboxStore(db).config();

@@ -60,10 +60,10 @@ function prepare(db: Db) {
     // Waiting: the messages of the finished attempts above the cursor and of the open ones that finished since: a
     // UnitsProcessed each, and a UnitsDisqualified or UnitsPersonalized for a device's last.
     pending: db.prepare(
-      `SELECT coalesce(sum(1 + (${FINAL} AND (a.result = 'fail' OR a.serial IS NOT NULL))), 0)
+      `SELECT count(*) AS insertions, coalesce(sum(n), 0) AS messages FROM (SELECT 1 + (${FINAL} AND (a.result = 'fail' OR a.serial IS NOT NULL)) AS n
          FROM mes_publish_state s JOIN attempts a ON (a.id > s.units_through OR a.id IN (SELECT value FROM json_each(s.units_open))) AND ${HAS_MESSAGES}
-        WHERE s.id = 1`,
-    ).pluck(),
+        WHERE s.id = 1 LIMIT ?)`,
+    ),
     oldestPending: db.prepare(
       `SELECT min(a.ended_at) FROM mes_publish_state s JOIN attempts a
          ON (a.id > s.units_through OR a.id IN (SELECT value FROM json_each(s.units_open))) AND ${HAS_MESSAGES} WHERE s.id = 1`,
@@ -100,9 +100,15 @@ export function unitCursor(db: Db): UnitCursor {
   return { through: r.through, open: JSON.parse(r.open) as number[] };
 }
 
-/** Unit messages waiting to be published (of finished insertions above the publisher's cursor or open below it). */
+/** Unit messages waiting to be published: those of the finished insertions above the publisher's cursor or open below it. */
 export function pendingUnits(db: Db): number {
-  return s(db).pending.get() as number;
+  return (s(db).pending.get(Number.MAX_SAFE_INTEGER) as { messages: number }).messages;
+}
+
+/** As pendingUnits, counting at most `cap` insertions (`capped`: more wait), for a view that refreshes often. */
+export function pendingUnitsCapped(db: Db, cap: number): { messages: number; capped: boolean } {
+  const r = s(db).pending.get(cap + 1) as { insertions: number; messages: number };
+  return r.insertions > cap ? { messages: r.messages, capped: true } : { messages: r.messages, capped: false };
 }
 
 /** When the oldest insertion waiting to be published ended, or null. */

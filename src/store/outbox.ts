@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
-import { oldestPendingUnit, pendingUnits, type UnitCursor } from './mes-units.js';
+import { oldestPendingUnit, pendingUnits, pendingUnitsCapped, type UnitCursor } from './mes-units.js';
 
 const FAMILY = {};
 
@@ -59,6 +59,9 @@ export interface AdapterSocket {
 
 const COLS = `id, unique_id AS uniqueId, message_name AS messageName, time_stamp AS timeStamp, lot_id AS lotId, body`;
 const SENT_THROUGH = `(SELECT sent_through FROM mes_publish_state WHERE id = 1)`;
+
+/** Insertions a backlog reading counts at most (src/mes/backlog.ts reads it once a second on the recording thread). */
+export const BACKLOG_CAP = 10_000;
 
 /** Sent rows kept for `mes tail` and audits before they are pruned. */
 export const SENT_KEPT = 10_000;
@@ -216,10 +219,14 @@ export class OutboxStore {
     return (this.s.pendingOnly.get() as number) + pendingUnits(this.db);
   }
 
-  /** Messages waiting and the publisher's failures in a row (for views that refresh often: a read of the cursor's few rows). */
-  backlog(): { pending: number; failures: number; lastError: string | null } {
+  /**
+   * Messages waiting and the publisher's failures in a row, for views that refresh often: the insertions waiting are
+   * counted up to `cap` (`capped`: there are more), so a long broker outage does not make each look longer.
+   */
+  backlog(cap = BACKLOG_CAP): { pending: number; capped: boolean; failures: number; lastError: string | null } {
     const b = this.s.backlog.get() as { pending: number; failures: number; lastError: string | null };
-    return { ...b, pending: Math.max(0, b.pending) + pendingUnits(this.db) };
+    const units = pendingUnitsCapped(this.db, cap);
+    return { ...b, pending: Math.max(0, b.pending) + units.messages, capped: units.capped };
   }
 
   /** The backlog and what was sent. */

@@ -6,6 +6,8 @@ import { lotFixture } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { events, spawnCli, until } from '../reliability/spawn-cli.js';
 import { countDistinct, expectedFromDb, schemaErrors, type Envelope } from './cfx-check.js';
+import { openDb } from '../../src/db/open.js';
+import { OutboxStore } from '../../src/store/outbox.js';
 
 /** A lot with failures of every kind: a broken socket (retries, a site disabled: an alarm) and wrong chips (disqualified). */
 async function faultyLot(dir: string, devices: number) {
@@ -45,6 +47,12 @@ describe('MES file sink', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ pending: 0, config: { sink: 'file', handle: 'Acme.Line3.Prog-07' } });
     const tail = runCli(['--db', dbFile, 'mes', 'tail', '-n', '3']);
     expect(tail.stdout.trim().split('\n').map((l) => (JSON.parse(l) as Envelope).MessageName)).toHaveLength(3);
+    // The unit messages, built from the attempts rows, are in the tail too, in TimeStamp order with the outbox's.
+    const long = runCli(['--db', dbFile, 'mes', 'tail', '-n', '100']).stdout.trim().split('\n').map((l) => JSON.parse(l) as Envelope);
+    expect(long).toHaveLength(100);
+    expect(long.some((e) => e.MessageName === 'CFX.Production.Processing.UnitsProcessed')).toBe(true);
+    const times = long.map((e) => e.TimeStamp as string);
+    expect(times).toEqual([...times].sort());
   });
 
   it('an unreadable credentials file never stops a run: its messages wait in the outbox and `mes publish` sends them later', async () => {
@@ -56,6 +64,12 @@ describe('MES file sink', () => {
     expect(run.stderr).toContain('cannot read the MES credentials file');
     const waiting = expectedFromDb(dbFile).outbox;
     expect(waiting).toBeGreaterThan(24);
+    // The live view's reading counts the insertions waiting up to a cap; `mes status` counts them all.
+    const db = openDb(dbFile, { create: false });
+    const store = new OutboxStore(db);
+    expect(store.backlog(5)).toMatchObject({ capped: true });
+    expect(store.backlog()).toMatchObject({ pending: waiting, capped: false });
+    db.close();
     const folder = path.join(dir, 'cfx');
     expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', folder]).code).toBe(0);
     const publish = runCli(['--db', dbFile, 'mes', 'publish', '--once', '--json']);
