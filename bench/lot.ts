@@ -16,6 +16,7 @@ import { openDb } from '../src/db/open.js';
 import net from 'node:net';
 import { lotFixture, lotRows } from '../test/helpers/lot-fixture.js';
 import { OutboxStore } from '../src/store/outbox.js';
+import { probeSink } from '../src/mes/probe.js';
 
 const { values } = parseArgs({
   options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' }, mes: { type: 'string', default: 'off' }, rounds: { type: 'string', default: '2' }, sink: { type: 'string', default: 'auto' }, threads: { type: 'boolean', default: false }, source: { type: 'boolean', default: false } },
@@ -32,6 +33,16 @@ const brokerUp = await new Promise<boolean>((resolve) => {
   c.once('connect', () => (c.destroy(), resolve(true)));
   c.once('error', () => resolve(false));
 });
+// A broker that listens but does not take AMQP 1.0 (RabbitMQ without its plugin) would leave every message in the
+// outbox and time a lot that publishes nothing: the bench probes it first and stops.
+const wantsAmqp = values.mes === 'amqp' || (values.mes === 'compare' && values.sink !== 'file' && (values.sink === 'amqp' || brokerUp));
+if (wantsAmqp) {
+  const probe = await probeSink({ enabled: true, sink: 'amqp', broker: 'amqp://127.0.0.1:5672', address: `/exchange/amq.topic/gangflash.bench.${process.pid}`, folder: null, handle: 'Bench.Line1.Prog-01', target: null });
+  if (!probe.ok) {
+    console.error(`bench:lot: the broker on 127.0.0.1:5672 did not accept an AMQP 1.0 message (${probe.error ?? 'refused'}); enable RabbitMQ's plugin (rabbitmq-plugins enable rabbitmq_amqp1_0) or pass --sink file`);
+    process.exit(2);
+  }
+}
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
 
 /** Builds a fresh lot (with MES set as asked) and runs it; returns its database and wall time. */

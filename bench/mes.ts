@@ -1,8 +1,9 @@
 // npm run bench:mes [-- --devices 20000]
-// What MES costs per device and per message, each against its baseline in the same run: the recording transaction
-// with and without its outbox messages (CPU of this process), and publishing the outbox they made to the local
-// broker one envelope per AMQP message against packed (CPU of this process and of the broker, read from /proc), and
-// to the file sink. `npm run bench:lot -- --mes compare` measures the whole run.
+// What publishing costs per message, each sink against the others in the same run: a serialized lot of N devices
+// runs on 4 × 8 sim sites at unlimited speed with MES on (file sink), so its unit messages are built from its real
+// attempts rows and its other messages are in the outbox; then the same messages are published again (cursors reset)
+// one envelope per AMQP message, packed, and to the file sink, timing the CPU of this process and of the broker
+// (from /proc). What MES costs the recording thread and the lot's devices/s: `npm run bench:lot -- --mes compare`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,22 +12,28 @@ import { openDb } from '../src/db/open.js';
 import { AmqpSink } from '../src/mes/amqp-sink.js';
 import { DEFAULT_PACK } from '../src/mes/amqp-pack.js';
 import { FileSink } from '../src/mes/file-sink.js';
-import { MesWriter } from '../src/mes/outbox-writer.js';
 import { Publisher } from '../src/mes/publisher.js';
 import type { MesSink } from '../src/mes/sink.js';
+import { runLotService } from '../src/scheduler/lot-service.js';
 import { OutboxStore } from '../src/store/outbox.js';
 import { lotFixture } from '../test/helpers/lot-fixture.js';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '20000' } } });
 const N = Number(values.devices);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-mes-'));
-const { dbFile } = await lotFixture({ dir, devices: N, programmers: 1, sites: 1, imageBytes: 4096 });
+const { dbFile } = await lotFixture({ dir, devices: N, programmers: 4, sites: 8, imageBytes: 4096, serial: 'BM00000001@0x100000', sim: { speed: 'unlimited', linkLostRate: 0 }, prior: {} });
+{
+  const db = openDb(dbFile, { create: false });
+  db.prepare('UPDATE adapters SET override_life = 1').run();
+  new OutboxStore(db).setConfig({ enabled: true, sink: 'file', broker: null, address: null, folder: path.join(dir, 'lot-cfx'), handle: 'Bench.Line1.Prog-01', target: null });
+  db.close();
+}
+process.env.GANGFLASH_MES_DRAIN_MS = '60000';
+await runLotService({ dbFile, lot: 'LOT-1' });
 const db = openDb(dbFile, { create: false });
 const store = new OutboxStore(db);
 const address = `/exchange/amq.topic/gangflash.bench.${process.pid}`;
 store.setConfig({ enabled: true, sink: 'amqp', broker: 'amqp://127.0.0.1:5672', address, folder: null, handle: 'Bench.Line1.Prog-01', target: null });
-const site = { programmerId: 1, programmer: 'sim-1', site: 0, adapterId: 1, adapter: 'A-1-0', insertions: 0, ratedInsertions: 5000 };
-const mes = MesWriter.forLot(db, 'LOT-1', [site]) as MesWriter;
 
 /** CPU ms of this process (every thread). */
 const cpu = () => {
@@ -41,30 +48,14 @@ const broker = () => {
   return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (100 Hz)
 };
 
-// Recording: the same transaction (an event row per device standing for the run's own rows) without and with the
-// messages of finished serialized devices (UnitsProcessed + UnitsPersonalized), one device per transaction as the run
-// records them (src/scheduler/recorder.ts); GANGFLASH_BENCH_PER_TX=16 times 16 devices per transaction instead.
-const PER_TX = Number(process.env.GANGFLASH_BENCH_PER_TX ?? 1);
-const ins = db.prepare(`INSERT INTO events (lot_id, kind, code, message) VALUES ('LOT-1', 'audit', 'bench', ?)`);
-const t0 = Date.now();
-const rec = (i: number) => ({ device: { lot: 'LOT-1', reel: 'R1', seq: i }, attempt: 1, programmerId: 1, site: i % 16, adapterId: 1, startedAt: new Date(t0 + i).toISOString(), endedAt: new Date(t0 + i + 400).toISOString(), failureCode: null, stage: null, badBlocks: 0, serial: `SN${i}`, final: true, fields: [{ name: 'SerialNumber', text: `SN${i}` }] });
-const batchOf = (first: number) => Array.from({ length: Math.min(PER_TX, N - first + 1) }, (_, k) => rec(first + k));
-const without = db.transaction((list: ReturnType<typeof batchOf>) => list.forEach((r) => ins.run(`d${r.device.seq}`)));
-const withMes = db.transaction((list: ReturnType<typeof batchOf>) => {
-  list.forEach((r) => ins.run(`d${r.device.seq}`));
-  mes.attempts(list);
-});
-let c0 = cpu();
-for (let i = 1; i <= N; i += PER_TX) without(batchOf(i));
-const recordOff = cpu() - c0;
-c0 = cpu();
-for (let i = 1; i <= N; i += PER_TX) withMes(batchOf(i));
-const recordOn = cpu() - c0;
+/** Makes every message pending again: both cursors back to the start (the bench's own reset, not a user's act). */
+const reset = () => db.prepare(`UPDATE mes_publish_state SET sent_through = 0, units_through = 0, units_open = '[]'`).run();
+reset();
 const messages = store.pendingCount();
 
 /** Publishes the whole outbox again through `sink`: CPU here and at the broker, per message. */
 async function publish(sink: MesSink) {
-  db.prepare('UPDATE mes_publish_state SET sent_through = 0').run();
+  reset();
   const p = new Publisher(db, store.config()!, sink);
   const c = cpu();
   const b = broker();
@@ -87,16 +78,13 @@ const result = {
   bench: 'mes',
   devices: N,
   messages,
-  recordUsPerDevice: { without: +((recordOff / N) * 1000).toFixed(1), with: +((recordOn / N) * 1000).toFixed(1), added: +(((recordOn - recordOff) / N) * 1000).toFixed(1) },
   amqpOnePerMessage: single,
   amqpPacked: packed && { ...packed, pack: DEFAULT_PACK },
   file,
 };
 console.log(JSON.stringify(result));
-const r = result.recordUsPerDevice;
 console.log(`
-MES costs, ${N} serialized devices (${messages} messages)
-  recording transaction   ${r.without} µs CPU per device without MES, ${r.with} with: +${r.added} µs (UnitsProcessed + UnitsPersonalized; ${PER_TX} devices per transaction)`);
+MES publishing, a lot of ${N} serialized devices (${messages} messages; load average ${os.loadavg()[0].toFixed(2)})`);
 const line = (name: string, x: { wallMs: number; usPerMessage: number; brokerUsPerMessage: number | null } | null) =>
   x && console.log(`  ${name.padEnd(24)}${x.usPerMessage} µs CPU here + ${x.brokerUsPerMessage ?? '?'} µs at the broker per message; ${x.wallMs} ms for all`);
 line('amqp, one per message', single);
