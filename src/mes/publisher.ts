@@ -80,10 +80,14 @@ export class Publisher {
     if (b.outboxRead > 0) this.rowLimit = Math.max(1, Math.min(batch, Math.round((batch * input.rows.length) / b.outboxRead)));
     const unitsMoved = b.units.through !== input.cursor.through || b.units.open.length !== input.cursor.open.length;
     if (b.messages.length === 0 && b.sentThrough === null && !unitsMoved) return 0;
+    if (b.messages.length === 0) {
+      this.store.moveUnits(b.units);
+      return 0;
+    }
     const envs: WireEnvelope[] = b.messages.map((msg) => wireOf(msg, this.config.handle, this.config.target));
     let n: number;
     try {
-      n = envs.length === 0 ? 0 : await this.sink.send(envs);
+      n = await this.sink.send(envs);
     } catch (e) {
       this.store.markFailed((e as Error).message);
       throw e;

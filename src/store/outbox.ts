@@ -99,6 +99,7 @@ export class OutboxStore {
       sent: db.prepare(
         `UPDATE mes_publish_state SET sent_through = max(sent_through, coalesce(?, 0)), units_through = ?, units_open = ?, sent_at = ?, failures = 0, last_error = NULL WHERE id = 1`,
       ),
+      moveUnits: db.prepare(`UPDATE mes_publish_state SET units_through = ?, units_open = ? WHERE id = 1`),
       failed: db.prepare(`UPDATE mes_publish_state SET failures = failures + 1, last_error = ? WHERE id = 1`),
       sentSince: db.prepare(`SELECT ${COLS} FROM mes_outbox WHERE id > ? AND id <= ${SENT_THROUGH} ORDER BY id LIMIT ?`),
       state: db.prepare(`SELECT sent_through AS sentThrough, sent_at AS lastSentAt, last_error AS lastError FROM mes_publish_state WHERE id = 1`),
@@ -188,6 +189,11 @@ export class OutboxStore {
    */
   markSent(last: number | null, units: UnitCursor, at: string): void {
     this.s.sent.run(last, units.through, JSON.stringify(units.open), at);
+  }
+
+  /** Moves the attempts cursor past insertions with nothing to send (in their socket, interrupted): nothing was sent. */
+  moveUnits(units: UnitCursor): void {
+    this.s.moveUnits.run(units.through, JSON.stringify(units.open));
   }
 
   /** Records a failed send (the messages stay pending). */
