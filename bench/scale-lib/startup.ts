@@ -1,7 +1,8 @@
 /**
  * Start-up of short commands against the bare runtime, each a whole process: `node -e 0`, `gangflash --version`,
- * `--help` and `chips` (on the database given). With hyperfine on the PATH: `hyperfine -N` (its medians); else
- * `runs` rounds of spawnSync, the commands interleaved in each round, medians.
+ * `--help` and `chips` (on the database given), and the same three of another checkout's `bin/gangflash.js` when
+ * `before` names one (rows `before: …`, to compare two builds in the same rounds). With hyperfine on the PATH:
+ * `hyperfine -N` (its medians); else `runs` rounds of spawnSync, the commands interleaved in each round, medians.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,14 +23,14 @@ function hasHyperfine(): boolean {
 }
 
 /** Times `node -e 0` and gangflash's short commands; the first row is the runtime itself. */
-export function startupFigures(bin: string, db: string, runs: number): { rows: StartupRow[]; tool: string; load: number } {
+export function startupFigures(bin: string, db: string, runs: number, before?: string): { rows: StartupRow[]; tool: string; load: number } {
   const l0 = os.loadavg()[0];
-  const commands: [string, string[]][] = [
-    ['node -e 0', ['-e', '0']],
-    ['gangflash --version', [bin, '--version']],
-    ['gangflash --help', [bin, '--help']],
-    ['gangflash chips', [bin, '--db', db, 'chips']],
+  const gangflash = (b: string, label: string): [string, string[]][] => [
+    [`${label}gangflash --version`, [b, '--version']],
+    [`${label}gangflash --help`, [b, '--help']],
+    [`${label}gangflash chips`, [b, '--db', db, 'chips']],
   ];
+  const commands: [string, string[]][] = [['node -e 0', ['-e', '0']], ...gangflash(bin, ''), ...(before ? gangflash(before, 'before: ') : [])];
   // One untimed run each: the compile cache (and the page cache) warm, as on any machine after the first start.
   for (const [, argv] of commands) spawnSync(process.execPath, argv, { stdio: 'ignore' });
   let ms: number[];
