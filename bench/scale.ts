@@ -1,11 +1,10 @@
 // npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5] [--only startup,one-wave,rss,scale]
 // First, without any big database: start-up (`node -e 0`, `--version`, `--help`, `chips`: medians of --startup-runs
 // whole processes, bench/scale-lib/startup.ts, with the floor of chips on its stack; --startup-before
-// OTHER/bin/gangflash.js adds another build's in the same rounds, --startup-steps the floor's stages), a one-wave 1 GiB
-// lot on 8 × 8 sim sites, whole process, against the fan-out floor measured in the same rounds
+// OTHER/bin/gangflash.js adds another build's rows in the same rounds, --startup-steps the floor's stages), a one-wave
+// 1 GiB lot on 8 × 8 sim sites, whole process, against the fan-out floor measured in the same rounds
 // (bench/scale-lib/one-wave.ts), and `run`'s peak RSS for a lot of 10,000 devices against one of --rss-lot (default
-// 300000), --rss-rounds interleaved rounds on a fresh fixture each (bench/scale-lib/run-rss.ts). Then (section
-// `scale`):
+// 300000), --rss-rounds interleaved rounds on a fresh fixture each (bench/scale-lib/run-rss.ts). Then (section `scale`):
 // Ten years of production in one database: builds it with gangflash's own run path (sim farm, unlimited speed, tiny
 // image, serialized job, lots of --lot devices until --devices), keeps a copy after the first lot, then times every
 // read command as a whole process on the small database and on the big one (medians, interleaved) and prints the
