@@ -1,9 +1,10 @@
 // npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5] [--only startup,one-wave,rss,scale]
 // First, without any big database: start-up (`node -e 0`, `--version`, `--help`, `chips`: medians of --startup-runs
-// whole processes, bench/scale-lib/startup.ts), a one-wave 1 GiB lot on 8 × 8 sim sites, whole process, against
-// the fan-out floor measured in the same rounds (bench/scale-lib/one-wave.ts), and `run`'s peak RSS for a lot of
-// 10,000 devices against one of --rss-lot (default 300000), --rss-rounds interleaved rounds on a fresh fixture each
-// (bench/scale-lib/run-rss.ts). Then (section `scale`):
+// whole processes, bench/scale-lib/startup.ts, with the floor of chips on its stack; --startup-before
+// OTHER/bin/gangflash.js adds another build's rows in the same rounds, --startup-steps the floor's stages), a one-wave
+// 1 GiB lot on 8 × 8 sim sites, whole process, against the fan-out floor measured in the same rounds
+// (bench/scale-lib/one-wave.ts), and `run`'s peak RSS for a lot of 10,000 devices against one of --rss-lot (default
+// 300000), --rss-rounds interleaved rounds on a fresh fixture each (bench/scale-lib/run-rss.ts). Then (section `scale`):
 // Ten years of production in one database: builds it with gangflash's own run path (sim farm, unlimited speed, tiny
 // image, serialized job, lots of --lot devices until --devices), keeps a copy after the first lot, then times every
 // read command as a whole process on the small database and on the big one (medians, interleaved) and prints the
@@ -40,6 +41,10 @@ const { values } = parseArgs({
     'rss-lot': { type: 'string', default: '300000' },
     'rss-rounds': { type: 'string', default: '2' },
     'startup-runs': { type: 'string', default: '40' },
+    /** Another checkout's bin/gangflash.js (built): its --version, --help and chips timed in the same rounds. */
+    'startup-before': { type: 'string' },
+    /** Also time the floor of chips stopped after each of its stages (bench/scale-lib/startup-floor.mjs). */
+    'startup-steps': { type: 'boolean', default: false },
     'wave-rounds': { type: 'string', default: '5' },
   },
 });
@@ -79,7 +84,8 @@ function peakRss(args: string[]): number {
 const only = new Set(values.only.split(','));
 if (only.has('startup')) {
   const f = await lotFixture({ dir: path.join(dir, 'startup'), devices: 1, programmers: 1, sites: 1, imageBytes: 4096 });
-  const s = startupFigures(bin, f.dbFile, Number(values['startup-runs']));
+  const before = values['startup-before'] ? path.resolve(values['startup-before']) : undefined;
+  const s = startupFigures(bin, f.dbFile, Number(values['startup-runs']), { before, steps: values['startup-steps'] });
   console.table(s.rows);
   console.log(`start-up (${s.tool}, load ${s.load}): ${s.rows.slice(1).map((r) => `${r.command.replace('gangflash ', '')} ${r.ratio}x`).join(', ')} node -e 0 (${s.rows[0].ms} ms)`);
   console.log(JSON.stringify({ bench: 'scale startup', ...s }));

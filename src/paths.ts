@@ -18,11 +18,16 @@ export const adapterCatalogDir = path.join(packageRoot, 'adapters');
 /** Folder of programmer family/model catalog data. */
 export const programmerCatalogFile = path.join(packageRoot, 'chipdb', 'programmers.json');
 
-/** gangflash's own version, from its package.json (recorded with every run). */
-export const gangflashVersion: string = (() => {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+let version: string | undefined;
+
+/** gangflash's own version, from its package.json (recorded with every run; read on first use, then kept). */
+export function gangflashVersion(): string {
+  if (version === undefined) {
+    try {
+      version = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      version = 'unknown';
+    }
   }
-})();
+  return version;
+}

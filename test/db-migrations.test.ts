@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../src/db/open.js';
-import { loadMigrations } from '../src/db/migrations.js';
+import { loadMigrations, migrate } from '../src/db/migrations.js';
+import { migrationsDir } from '../src/paths.js';
 import { DbError } from '../src/errors.js';
 import { tmpDir } from './helpers/tmp.js';
 
@@ -41,6 +42,21 @@ describe('database migrations', () => {
     raw.close();
     expect(() => openDb(file)).toThrowError(DbError);
     expect(() => openDb(file)).toThrowError(/newer gangflash/);
+  });
+
+  it('a database at the newest version is opened without reading any migration SQL; an older one reads what it applies', () => {
+    const copy = path.join(dir, 'migrations');
+    fs.cpSync(migrationsDir, copy, { recursive: true });
+    const file = path.join(dir, 'current.db');
+    openDb(file).close();
+    const listed = loadMigrations(copy);
+    const names = fs.readdirSync(copy).filter((f) => f.endsWith('.sql'));
+    for (const f of names) fs.rmSync(path.join(copy, f));
+    const db = openDb(file, { migrate: false });
+    expect(migrate(db, file, listed)).toEqual({ from: names.length, to: names.length });
+    db.pragma('user_version = 1');
+    expect(() => migrate(db, file, listed)).toThrowError(/ENOENT/);
+    db.close();
   });
 
   it('a file that is not a database is refused with its path', () => {

@@ -1,12 +1,15 @@
 /**
  * Start-up of short commands against the bare runtime, each a whole process: `node -e 0`, `gangflash --version`,
- * `--help` and `chips` (on the database given). With hyperfine on the PATH: `hyperfine -N` (its medians); else
- * `runs` rounds of spawnSync, the commands interleaved in each round, medians.
- */
-import { execFileSync, spawnSync } from 'node:child_process';
+ * `--help` and `chips` (on the database given), and the floor of `chips` on its stack (startup-floor.mjs: commander,
+ * better-sqlite3 and one query, nothing of gangflash). `before` names another checkout's `bin/gangflash.js` whose
+ * three commands are timed too (rows `before: …`, two builds compared in the same rounds); `steps` adds the floor
+ * stopped after each of its stages (rows `floor up to …`), to tell its milliseconds apart. With hyperfine on the
+ * PATH: `hyperfine -N` (its medians); else `runs` rounds of spawnSync, the commands interleaved in each round, medians.
+ */import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** One command's median start-up and its ratio to `node -e 0` measured in the same rounds. */
 export interface StartupRow {
@@ -21,14 +24,29 @@ function hasHyperfine(): boolean {
   return spawnSync('sh', ['-c', 'command -v hyperfine'], { stdio: 'ignore' }).status === 0;
 }
 
+/** The stages of startup-floor.mjs (`--upto`), each adding to the one before. */
+const FLOOR_STAGES = ['entry', 'fs', 'builtins', 'commander', 'sqlite-js', 'sqlite-native'];
+
 /** Times `node -e 0` and gangflash's short commands; the first row is the runtime itself. */
-export function startupFigures(bin: string, db: string, runs: number): { rows: StartupRow[]; tool: string; load: number } {
+export function startupFigures(
+  bin: string,
+  db: string,
+  runs: number,
+  { before, steps = false }: { before?: string; steps?: boolean } = {},
+): { rows: StartupRow[]; tool: string; load: number } {
   const l0 = os.loadavg()[0];
+  const gangflash = (b: string, label: string): [string, string[]][] => [
+    [`${label}gangflash --version`, [b, '--version']],
+    [`${label}gangflash --help`, [b, '--help']],
+    [`${label}gangflash chips`, [b, '--db', db, 'chips']],
+  ];
+  const floor = fileURLToPath(new URL('./startup-floor.mjs', import.meta.url));
   const commands: [string, string[]][] = [
     ['node -e 0', ['-e', '0']],
-    ['gangflash --version', [bin, '--version']],
-    ['gangflash --help', [bin, '--help']],
-    ['gangflash chips', [bin, '--db', db, 'chips']],
+    ...gangflash(bin, ''),
+    ['floor: commander + better-sqlite3 + 1 query', [floor, '--db', db, 'chips']],
+    ...(steps ? FLOOR_STAGES.map((st): [string, string[]] => [`floor up to ${st}`, [floor, '--upto', st]]) : []),
+    ...(before ? gangflash(before, 'before: ') : []),
   ];
   // One untimed run each: the compile cache (and the page cache) warm, as on any machine after the first start.
   for (const [, argv] of commands) spawnSync(process.execPath, argv, { stdio: 'ignore' });

@@ -27,3 +27,19 @@ export function commandFiles(argv: string[], available: string[]): string[] {
   const found = available.filter((f) => wanted.includes(f));
   return found.length > 0 ? found : available;
 }
+
+/**
+ * True when `argv` asks only for the top-level help: `--help` or `-h` before any command name, `help` alone, or no
+ * command at all (options such as `--db PATH` aside).
+ */
+export function topLevelHelpOnly(argv: string[]): boolean {
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--db') i++;
+    else if ((a === '--help' || a === '-h') && names.length === 0) return true;
+    else if (a === '--version' || a === '-V') return false;
+    else if (!a.startsWith('-')) names.push(a);
+  }
+  return names.length === 0 || (names.length === 1 && names[0] === 'help');
+}

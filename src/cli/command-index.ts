@@ -31,22 +31,6 @@ export const TOP_LEVEL_COMMANDS: readonly { term: string; description: string }[
   { term: 'trace [options] [serial]', description: "a serial value's or a device's whole history: lot, reel, chip, job, image, every insertion, every value it held" },
 ];
 
-/**
- * True when `argv` asks only for the top-level help: `--help` or `-h` before any command name, `help` alone, or no
- * command at all (options such as `--db PATH` aside).
- */
-export function topLevelHelpOnly(argv: string[]): boolean {
-  const names: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--db') i++;
-    else if ((a === '--help' || a === '-h') && names.length === 0) return true;
-    else if (a === '--version' || a === '-V') return false;
-    else if (!a.startsWith('-')) names.push(a);
-  }
-  return names.length === 0 || (names.length === 1 && names[0] === 'help');
-}
-
 /** Registers every top-level command as a name and description only, listed with its term from the table. */
 export function registerTopLevelIndex(program: Command): void {
   const terms = new Map<string, string>();

@@ -4,9 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { GangflashError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import { commandFiles } from './command-files.js';
-import { registerTopLevelIndex, topLevelHelpOnly } from './command-index.js';
-import { isStorageFailure, storageFailed } from '../db/storage-failure.js';
+import { commandFiles, topLevelHelpOnly } from './command-files.js';
 
 /** The version in gangflash's package.json (two folders above src/cli, from source or from dist). */
 function packageVersion(): string {
@@ -31,8 +29,9 @@ export async function buildProgram(out?: (text: string) => void, argv?: string[]
     .exitOverride();
   // Set before the commands are registered: each subcommand copies its parent's output settings when it is made.
   if (out) program.configureOutput({ writeOut: out });
-  // The top-level help lists the commands from their index: no command file is loaded for it.
+  // The top-level help lists the commands from their index: no command file is loaded for it (nor the index otherwise).
   if (argv && topLevelHelpOnly(argv)) {
+    const { registerTopLevelIndex } = await import('./command-index.js');
     registerTopLevelIndex(program);
     return program;
   }
@@ -75,8 +74,10 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.userError;
     }
     if (!(e instanceof GangflashError)) {
-      // Loaded only here: --version, --help and commands without a database never load the SQLite binding.
+      // Loaded only here: --version, --help and commands without a database never load the SQLite binding, and a
+      // command that succeeds never loads the storage-failure wording.
       const { damaged, isDamage, resolveDbPath } = await import('../db/open.js');
+      const { isStorageFailure, storageFailed } = await import('../db/storage-failure.js');
       const dbFile = () => resolveDbPath((program.opts() as { db?: string }).db);
       // Any command: a write the storage refused (full, read-only, immutable, locked, I/O) is exit 5 in one line.
       if (isStorageFailure(e)) e = storageFailed(e, (e as { path?: string }).path ?? dbFile());

@@ -228,7 +228,7 @@ export class LotService {
     let summary: RunSummary | undefined;
     const runs = new RunStore(db);
     // Who ran it, whether as an engineering run, and which gangflash: every insertion of this run points here.
-    const runId = runs.start({ lotId: o.lot, jobId: lj.job.id, operator: this.operator, engineering: o.engineering === true && !lj.job.release, host: os.hostname(), pid: process.pid, gangflashVersion, nodeVersion: process.versions.node });
+    const runId = runs.start({ lotId: o.lot, jobId: lj.job.id, operator: this.operator, engineering: o.engineering === true && !lj.job.release, host: os.hostname(), pid: process.pid, gangflashVersion: gangflashVersion(), nodeVersion: process.versions.node });
     // MES: the outbox is drained alongside programming on this thread's idle time (docs/mes.md).
     const mes = startRunPublisher(db, o.log ?? stderrLog);
     let supply: ClosableSupply | undefined;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { commandFiles } from '../../src/cli/command-files.js';
-import { topLevelHelpOnly } from '../../src/cli/command-index.js';
+import { commandFiles, topLevelHelpOnly } from '../../src/cli/command-files.js';
 
 describe('commands load lazily', () => {
   it('every command of the full tree is there, with all its subcommands, when only its own files are loaded', async () => {

@@ -3,7 +3,6 @@ import { UsageError } from '../../errors.js';
 import type { Chip, ChipKind } from '../../catalog/chip.js';
 import { chipKinds } from '../../catalog/chip.js';
 import { getChip, listChips } from '../../catalog/chips.js';
-import { fittingAdapterTypes } from '../../catalog/compat.js';
 import { withDb } from '../context.js';
 import { printJson, say, table } from '../output.js';
 
@@ -50,7 +49,9 @@ export function register(program: Command): void {
     .command('show <part>')
     .description('every catalog fact of PART and the adapter types that fit it')
     .option('--json', 'print as JSON')
-    .action(function (this: Command, part: string, opts: { json?: boolean }) {
+    .action(async function (this: Command, part: string, opts: { json?: boolean }) {
+      // Loaded here, not with the file: `gangflash chips` does not read the adapter catalog.
+      const { fittingAdapterTypes } = await import('../../catalog/compat.js');
       const { c, fits } = withDb(this, (db) => {
         const c = getChip(db, part);
         return { c, fits: fittingAdapterTypes(db, c).map((t) => t.id) };
