@@ -80,6 +80,9 @@ export async function verifySites(ctx: SimContext, live: SimSite[], progress?: P
   ctx.clock.start();
   const rec = ctx.last;
   const out: SiteOutcome[] = [];
+  // Read-back buffers for sites without a block map: each site's digests come out of its media in one pass.
+  const got = rec ? new Uint32Array(rec.units) : undefined;
+  const written = rec ? new Uint8Array(rec.units) : undefined;
   for (const s of live) {
     if (!rec) {
       out.push(outcome(s, failure('verify-failed', 'verify', 'nothing was programmed in this cycle, so there is nothing to verify against')));
@@ -90,15 +93,18 @@ export async function verifySites(ctx: SimContext, live: SimSite[], progress?: P
     let first = -1;
     let bad = 0;
     let detail = '';
+    if (!map) media.readBack(rec.units, got!, written!);
     for (let u = 0; u < rec.units; u++) {
       if (rec.sent[u] === 0) continue;
       const phys = map ? map[u] : u;
-      const got = phys >= 0 && media.isWritten(phys) ? media.digest(phys) : crcOfFill(ctx.geom.erasedValue, rec.sent[u]);
-      if (got !== rec.crc[u]) {
+      // what the unit reads back: its written digest, else erased cells
+      const back = map ? (phys >= 0 && media.isWritten(phys) ? media.digest(phys) : undefined) : written![u] === 1 ? got![u] : undefined;
+      const digest = back ?? crcOfFill(ctx.geom.erasedValue, rec.sent[u]);
+      if (digest !== rec.crc[u]) {
         if (first < 0) {
           first = u;
           const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
-          detail = `block ${u}${map ? ` (physical block ${phys})` : ''} of ${rec.partition} reads back CRC-32 ${hex(got)}, the image has ${hex(rec.crc[u])}`;
+          detail = `block ${u}${map ? ` (physical block ${phys})` : ''} of ${rec.partition} reads back CRC-32 ${hex(digest)}, the image has ${hex(rec.crc[u])}`;
         }
         bad++;
       }
