@@ -1,4 +1,4 @@
-// npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5] [--only startup,one-wave,rss,scale]
+// npm run bench:scale [-- --devices 1000000 --lot 10000 --runs 5] [--only startup,one-wave,rss,scale] [--compare-bin OTHER/bin/gangflash.js]
 // First, without any big database: start-up (`node -e 0`, `--version`, `--help`, `chips`: medians of --startup-runs
 // whole processes, bench/scale-lib/startup.ts, with the floor of chips on its stack; --startup-before
 // OTHER/bin/gangflash.js adds another build's rows in the same rounds, --startup-steps the floor's stages), a one-wave
@@ -46,6 +46,8 @@ const { values } = parseArgs({
     /** Also time the floor of chips stopped after each of its stages (bench/scale-lib/startup-floor.mjs). */
     'startup-steps': { type: 'boolean', default: false },
     'wave-rounds': { type: 'string', default: '5' },
+    /** one-wave: another build's bin/gangflash.js (say main's, built in a copy) run in the same rounds, for a before/after. */
+    'compare-bin': { type: 'string' },
   },
 });
 const total = Number(values.devices);
@@ -92,9 +94,11 @@ if (only.has('startup')) {
   fs.rmSync(path.join(dir, 'startup'), { recursive: true, force: true });
 }
 if (only.has('one-wave')) {
-  const w = await oneWaveLot(path.join(dir, 'one-wave'), bin, Number(values['wave-rounds']));
+  const w = await oneWaveLot(path.join(dir, 'one-wave'), bin, Number(values['wave-rounds']), 2 ** 30, values['compare-bin'] && path.resolve(values['compare-bin']));
   fs.rmSync(path.join(dir, 'one-wave'), { recursive: true, force: true });
   console.log(`one-wave ${w.imageMiB} MiB lot on 8 x 8 sim sites, whole process: ${w.runMs} ms = ${w.ratio}x the floor (${w.floorMs} ms; start-up ${w.startupMs} ms, wave ${w.waveMs} ms, end ${w.endMs} ms); CPU ${w.runCpuMs ?? '?'} ms = ${w.cpuRatio ?? '?'}x the floor's ${w.floorCpuMs} ms (load ${w.load})`);
+  const c = w.compare;
+  if (c) console.log(`  same rounds, ${c.bin}: ${c.runMs} ms = ${c.ratio}x the floor (start-up ${c.startupMs} ms, wave ${c.waveMs} ms, end ${c.endMs} ms); CPU ${c.runCpuMs ?? '?'} ms = ${c.cpuRatio ?? '?'}x`);
   console.log(JSON.stringify({ bench: 'scale one-wave', ...w }));
 }
 if (only.has('rss')) {

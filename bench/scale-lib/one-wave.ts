@@ -30,20 +30,39 @@ export interface OneWaveFigures {
   runCpuMs: number | null;
   cpuRatio: number | null;
   load: number;
+  /** The same figures of `--compare-bin`'s gangflash (another build, e.g. main's), measured in the same rounds. */
+  compare?: RunFigures;
+}
+
+/** One gangflash build's figures in the rounds (ms, medians; CPU null without /usr/bin/time). */
+export interface RunFigures {
+  bin: string;
+  runMs: number;
+  ratio: number;
+  startupMs: number;
+  waveMs: number;
+  endMs: number;
+  runCpuMs: number | null;
+  cpuRatio: number | null;
 }
 
 const quiet = { speed: 'unlimited', linkLostRate: 0, wrongChipRate: 0, defectMultiplier: 0, grownBadBlockRate: 0, factoryBadBlockMean: 0, contact: { base: 0, atRatedLife: 0 } };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Builds the fixture in `dir` and measures `rounds` rounds of the floor and the whole `run` process. */
-export async function oneWaveLot(dir: string, bin: string, rounds: number, imageBytes = 2 ** 30): Promise<OneWaveFigures> {
+/**
+ * Builds the fixture in `dir` and measures `rounds` rounds of the floor and the whole `run` process; with
+ * `compareBin`, that gangflash runs the same lot in every round too (order alternating with `bin`'s).
+ */
+export async function oneWaveLot(dir: string, bin: string, rounds: number, imageBytes = 2 ** 30, compareBin?: string): Promise<OneWaveFigures> {
   const f = await lotFixture({ dir, devices: 64, programmers: 8, sites: 8, imageBytes, sim: quiet });
   const base = path.join(dir, 'one-wave-base.db');
   fs.copyFileSync(f.dbFile, base);
   const l0 = os.loadavg()[0];
-  const got = { floor: [] as number[], run: [] as number[], startup: [] as number[], wave: [] as number[], end: [] as number[], floorCpu: [] as number[], runCpu: [] as number[] };
+  const runs = () => ({ run: [] as number[], startup: [] as number[], wave: [] as number[], end: [] as number[], runCpu: [] as number[] });
+  const got = { floor: [] as number[], floorCpu: [] as number[], ...runs() };
+  const other = runs();
   const time = fs.existsSync('/usr/bin/time') ? ['/usr/bin/time', '-f', 'GANGFLASH-CPU %U %S'] : [];
-  const run = () => {
+  const run = (bin: string, got: ReturnType<typeof runs>) => {
     fs.copyFileSync(base, f.dbFile);
     for (const s of ['-wal', '-shm']) fs.rmSync(f.dbFile + s, { force: true });
     const t0 = Date.now();
@@ -74,13 +93,22 @@ export async function oneWaveLot(dir: string, bin: string, rounds: number, image
   };
   await floor(); // the image into the page cache, both ways
   for (let k = 0; k < rounds; k++) {
-    if (k % 2 === 0) (await floor(), run());
-    else (run(), await floor());
+    const both = () => (compareBin && k % 4 >= 2 ? (run(compareBin, other), run(bin, got)) : (run(bin, got), compareBin && run(compareBin, other)));
+    if (k % 2 === 0) (await floor(), both());
+    else (both(), await floor());
   }
-  const m = Object.fromEntries(Object.entries(got).map(([k, v]) => [k, v.length === 0 ? NaN : Math.round(median(k.startsWith('floor') ? v.slice(1) : v))])) as Record<keyof typeof got, number>;
-  const runCpuMs = Number.isNaN(m.runCpu) ? null : m.runCpu;
+  const med = (v: number[], skipFirst = false) => (v.length === 0 ? NaN : Math.round(median(skipFirst ? v.slice(1) : v)));
+  const floorMs = med(got.floor, true);
+  const floorCpuMs = med(got.floorCpu, true);
+  const figures = (b: string, g: ReturnType<typeof runs>): RunFigures => {
+    const cpu = med(g.runCpu);
+    const runCpuMs = Number.isNaN(cpu) ? null : cpu;
+    const runMs = med(g.run);
+    return { bin: b, runMs, ratio: +(runMs / floorMs).toFixed(2), startupMs: med(g.startup), waveMs: med(g.wave), endMs: med(g.end), runCpuMs, cpuRatio: runCpuMs === null ? null : +(runCpuMs / floorCpuMs).toFixed(2) };
+  };
+  const { bin: _, ...mine } = figures(bin, got);
   return {
-    imageMiB: imageBytes / 2 ** 20, rounds, floorMs: m.floor, runMs: m.run, ratio: +(m.run / m.floor).toFixed(2), startupMs: m.startup, waveMs: m.wave, endMs: m.end,
-    floorCpuMs: m.floorCpu, runCpuMs, cpuRatio: runCpuMs === null ? null : +(runCpuMs / m.floorCpu).toFixed(2), load: +((l0 + os.loadavg()[0]) / 2).toFixed(1),
+    imageMiB: imageBytes / 2 ** 20, rounds, floorMs, ...mine, floorCpuMs, load: +((l0 + os.loadavg()[0]) / 2).toFixed(1),
+    ...(compareBin ? { compare: figures(compareBin, other) } : {}),
   };
 }

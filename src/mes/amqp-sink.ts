@@ -6,8 +6,13 @@ import type { MesSink } from './sink.js';
 import { encodeCfxMessage } from './amqp-encode.js';
 import { DEFAULT_PACK, packEnvelopes } from './amqp-pack.js';
 
-// rhea is CommonJS exporting a container instance: loaded through require so its functions keep their `this`.
-const rhea = createRequire(import.meta.url)('rhea') as typeof import('rhea');
+/**
+ * rhea, loaded on the first connection (CommonJS exporting a container instance: loaded through require so its
+ * functions keep their `this`). Not at import: every `run` imports this module through the MES settings, and rhea
+ * with its dependencies is ~25 modules a run without an AMQP broker never uses.
+ */
+let rheaModule: typeof import('rhea') | undefined;
+const rhea = (): typeof import('rhea') => (rheaModule ??= createRequire(import.meta.url)('rhea') as typeof import('rhea'));
 
 /** Ms to wait for the connection and the sender link before the attempt counts as failed (and backs off). */
 const OPEN_TIMEOUT_MS = 10_000;
@@ -58,7 +63,7 @@ export class AmqpSink implements MesSink {
       ...(tls ? { transport: 'tls' as const, servername: url.hostname, ...(this.t.caFile ? { ca: fs.readFileSync(this.t.caFile) } : {}) } : {}),
     } as ConnectionOptions;
     this.opening = new Promise<Sender>((resolve, reject) => {
-      const container = rhea.create_container();
+      const container = rhea().create_container();
       const conn = container.connect(options);
       this.conn = conn;
       const fail = (e: unknown) => {

@@ -44,6 +44,14 @@ describe('sim faults, each reported with its failure code', () => {
     expect(res.every((r) => !r.ok)).toBe(true);
   });
 
+  it('defective eMMC devices show every defect mode, each at the stage that detects it, and their good neighbours pass', async () => {
+    const res = await runSimBatch({ chip: emmcChip, devices: 200, options: { ...quiet, defectMultiplier: 20 } });
+    const stages = Object.fromEntries(res.filter((r) => r.failure).map((r) => [r.failure!.code, r.failure!.stage]));
+    expect(stages).toEqual({ 'erase-failed': 'erase', 'blank-check-failed': 'blank', 'program-failed': 'program', 'verify-failed': 'verify' });
+    expect(res.find((r) => r.failure?.code === 'verify-failed')!.failure!.message).toMatch(/^block 0 of user reads back CRC-32 0x[0-9a-f]{8}, the image has 0x[0-9a-f]{8}$/);
+    expect(res.some((r) => r.ok)).toBe(true);
+  });
+
   it('an operation on a site with no device fails with no-device', async () => {
     const d = createDriver({ name: 's', driver: 'sim', model: 'sim-gang', serial: 'S', sites: 2, options: { ...quiet, speed: 'unlimited' } });
     await d.open(nandChip);

@@ -13,7 +13,7 @@ import type { Stage } from '../../programmers/driver.js';
 import type { EmmcPartition } from '../../layout/target.js';
 import type { ProgrammerSpec } from '../../programmers/spec.js';
 import { checkSpec, specError } from '../../programmers/registry.js';
-import { createRing, markConsumerDead, resetRing, type RingViews } from '../ring-layout.js';
+import { createRing, markConsumerDead, resetRing, touchRing, type RingViews } from '../ring-layout.js';
 import { RingWriter, type RingWriteStats } from '../ring-writer.js';
 import type { CycleFigures, FromSession, ImageFile, SessionTask, WireCyclePlan } from './messages.js';
 import { RING_DEFAULTS } from '../ring-defaults.js';
@@ -133,6 +133,7 @@ export class FarmSession {
     const ring = createRing({ slots: opts.ring?.slots ?? RING_DEFAULTS.slots, chunkSize: opts.ring?.chunkSize ?? RING_DEFAULTS.chunkSize, consumers: n });
     const session = new FarmSession(opts, pool, ring);
     opts.programmers.forEach((spec, i) => session.launch(spec, i));
+    touchRing(ring); // while the workers start: the first wave's reads then land in mapped pages
     await Promise.all([...session.members.values()].map((m) => m.ready));
     return session;
   }

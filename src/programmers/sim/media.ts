@@ -61,6 +61,38 @@ export class SiteMedia {
     else this.runs.push({ from: u, to: u + 1, src, srcFrom: srcUnit });
   }
 
+  /**
+   * Records that units [from, to) hold the stream's digests `src[from ..]`, as written (what `writeShared` does unit
+   * by unit, in one step: a program stream's per-site bookkeeping is one call, not one per unit and site).
+   */
+  writeSharedRange(from: number, to: number, src: Uint32Array): void {
+    if (to <= from) return;
+    if (this.own.size > 0) for (const u of this.own.keys()) if (u >= from && u < to) this.own.delete(u);
+    const last = this.runs[this.runs.length - 1];
+    if (last && last.src === src && last.to === from && last.srcFrom + (from - last.from) === from) last.to = to;
+    else this.runs.push({ from, to, src, srcFrom: from });
+  }
+
+  /**
+   * Reads back units [0, n): `out[u]` gets the digest of each written unit and `written[u]` 1 (0 when erased), as
+   * `isWritten` and `digest` say unit by unit; a verify reads a whole partition this way, in one pass per site.
+   */
+  readBack(n: number, out: Uint32Array, written: Uint8Array): void {
+    written.fill(0, 0, n);
+    for (const r of this.runs) {
+      // oldest run first: a newer run over the same units overwrites it, as `runAt` prefers the newest
+      const to = Math.min(r.to, n);
+      if (to <= r.from) continue;
+      out.set(r.src.subarray(r.srcFrom, r.srcFrom + (to - r.from)), r.from);
+      written.fill(1, r.from, to);
+    }
+    for (const [u, v] of this.own) {
+      if (u >= n) continue;
+      written[u] = v === ERASED ? 0 : 1;
+      if (v !== ERASED) out[u] = v;
+    }
+  }
+
   /** The newest run covering unit u. */
   private runAt(u: number): Run | undefined {
     for (let i = this.runs.length - 1; i >= 0; i--) {

@@ -6,6 +6,7 @@ import { checkValidBlocks, failure, outcome, type ProgramRecord, type SimContext
 import { grownBadBlocks } from './faults.js';
 import { NandPlacer, placerRegions } from '../../layout/nand-placer.js';
 import type { SimSite } from './site.js';
+import { BulkWrites } from './bulk-writes.js';
 
 /** Raised inside the stream loop when this cycle's link drops. */
 class LinkDropped extends Error {}
@@ -17,7 +18,11 @@ interface Writer {
   placement?: NandPlacer;
   growsBad: Set<number>;
   wroteAny: boolean;
+  /** An eMMC site without placement: the stream's units are recorded for it in one step at the end (`recordBulk`). */
+  bulk: boolean;
 }
+
+
 
 /** The bytes one site writes wrong in this stream: flipBlock test hooks and program-disturb defects. */
 function tapsFor(ctx: SimContext, writers: Writer[], partition: EmmcPartition): UnitTap[] {
@@ -107,9 +112,11 @@ export async function programSites(
     else {
       const placement = site.bad ? new NandPlacer(placerRegions(target.nandScheme, site.bad.length, unitBytes), site.bad) : undefined;
       const growsBad = site.bad ? grownBadBlocks(ctx.opts, site.device!.label, 'program', site.bad.length) : new Set<number>();
-      writers.push({ site, placement, growsBad, wroteAny: false });
+      writers.push({ site, placement, growsBad, wroteAny: false, bulk: !placement && ctx.chip.kind === 'emmc' });
     }
   }
+  const perUnit = writers.filter((w) => !w.bulk);
+  const bulk = new BulkWrites(writers.filter((w) => w.bulk));
   const skip = target.skipBlank === true;
   let sentUnits = 0;
   const digester = new UnitDigester({
@@ -123,7 +130,8 @@ export async function programSites(
       rec.sent[d.unit] = d.sentBytes;
       rec.units = d.unit + 1;
       if (d.sentBytes > 0) ctx.clock.advance(ctx.geom.programUs(d.sentBytes, withSpare));
-      for (const w of writers) if (!w.failure) writeUnit(ctx, w, d, rec);
+      for (const w of perUnit) if (!w.failure) writeUnit(ctx, w, d, rec);
+      if (d.sentBytes > 0) bulk.unit(d);
       if (d.sentBytes > 0 && ctx.linkCut !== undefined && ++sentUnits >= ctx.linkCut) throw new LinkDropped();
     },
   });
@@ -145,6 +153,7 @@ export async function programSites(
     }
   }
   rec.bytes = digester.bytes;
+  bulk.record(rec);
   if (ctx.linkCut !== undefined) linkLost = true; // a short stream still loses the link before its final status
   for (const w of writers) {
     if (linkLost) w.failure = failure('link-lost', 'program', `the programmer's link dropped after ${digester.bytes} bytes of the stream`);
