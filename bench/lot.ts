@@ -48,7 +48,7 @@ if (wantsAmqp) {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-bench-lot-'));
 
 /** Builds a fresh lot (with MES set as asked) and runs it; returns its database and wall time. */
-async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<ReturnType<typeof threadSampler>['stop']>; dbFile: string; end: string; seconds: number; drainSeconds: number; pendingAtEnd: number; cpuSeconds: number; mainCpuSeconds: number }> {
+async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<ReturnType<typeof threadSampler>['stop']>; dbFile: string; end: string; seconds: number; drainSeconds: number; pendingAtEnd: number; cpuSeconds: number; mainCpuSeconds: number; brokerSeconds: number }> {
   const { dbFile } = await lotFixture({
     dir: path.join(dir, tag),
     devices,
@@ -68,6 +68,7 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<
     new OutboxStore(db).setConfig({ enabled: true, sink: mes, broker: mes === 'amqp' ? 'amqp://127.0.0.1:5672' : null, address: mes === 'amqp' ? `/exchange/amq.topic/gangflash.bench.${process.pid}` : null, folder: mes === 'file' ? path.join(dir, tag, 'cfx') : null, handle: 'Bench.Line1.Prog-01', target: null });
   db.close();
   const sampler = threadSampler(dbFile);
+  const broker0 = brokerCpuSeconds();
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const main0 = threadCpu();
@@ -77,6 +78,7 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<
   const runCpu = process.cpuUsage(cpu0);
   const mainCpuSeconds = threadCpu() - main0;
   const threads = sampler.stop();
+  const brokerSeconds = brokerCpuSeconds() - broker0;
   // The messages the run left (its publisher yields to programming) are published now, timed apart, so the figures
   // with the drain say what the lot cost until the MES had every message (devices per CPU-second include its CPU).
   let pendingAtEnd = 0;
@@ -98,7 +100,23 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<
   const drainCpu = process.cpuUsage(drainCpu0);
   const cpu = { user: runCpu.user + drainCpu.user, system: runCpu.system + drainCpu.system };
   if (values.threads) console.error(JSON.stringify({ tag, mes, devices, seconds: +runSeconds.toFixed(2), pendingAtEnd, drainSeconds: +drainSeconds.toFixed(2), ...threads }));
-  return { threads, dbFile, end, seconds: runSeconds, drainSeconds, pendingAtEnd, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds };
+  return { threads, dbFile, end, seconds: runSeconds, drainSeconds, pendingAtEnd, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds, brokerSeconds };
+}
+
+/** The local RabbitMQ's process (beam.smp), or undefined: its CPU shares these cores with the lot. */
+const beamPid = fs.readdirSync('/proc').find((p) => /^\d+$/.test(p) && (() => {
+  try {
+    return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'beam.smp';
+  } catch {
+    return false;
+  }
+})());
+
+/** CPU seconds the local broker has used (0 without one). */
+function brokerCpuSeconds(): number {
+  if (!beamPid) return 0;
+  const f = fs.readFileSync(`/proc/${beamPid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 /**
@@ -155,7 +173,7 @@ function threadCpu(): number {
 // comparison also reports CPU seconds per device of this process (every thread) and of its main thread alone (where
 // MES writes and publishes, and which bounds devices/s on an idle machine), which other load moves less.
 let compare:
-  | { mes: MesMode; rounds: number; off: number; on: number; ratio: number; ratioWithDrain: number; drainSeconds: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; mainUsPerDevice: { off: number; on: number }; threadUsPerDevice: Record<string, { off: number; on: number }>; walMaxBytes: { off: number; on: number }; pendingAtEnd: number; loadAverage: number[] }
+  | { mes: MesMode; rounds: number; off: number; on: number; ratio: number; ratioWithDrain: number; drainSeconds: number; cpuRatio: number; medianRatio: number; medianCpuRatio: number; medianMainCpuRatio: number; mainUsPerDevice: { off: number; on: number }; threadUsPerDevice: Record<string, { off: number; on: number }>; walMaxBytes: { off: number; on: number }; brokerUsPerDevice: { off: number; on: number }; pendingAtEnd: number; loadAverage: number[] }
   | undefined;
 let main: { dbFile: string; end: string; seconds: number };
 if (values.mes === 'compare') {
@@ -204,6 +222,8 @@ if (values.mes === 'compare') {
     ),
     // The largest the WAL grew during a lot (sampled every 100 ms), the largest of the rounds.
     walMaxBytes: { off: Math.max(...offs.map((r) => r.threads.walMaxBytes)), on: Math.max(...ons.map((r) => r.threads.walMaxBytes)) },
+    // µs of the local broker's CPU per device while the lot ran (median of the rounds): it shares the lot's cores.
+    brokerUsPerDevice: { off: +(median(offs.map((r) => r.brokerSeconds / lotRows(r.dbFile).devices)) * 1e6).toFixed(1), on: +(median(ons.map((r) => r.brokerSeconds / lotRows(r.dbFile).devices)) * 1e6).toFixed(1) },
     pendingAtEnd,
     // The 1-minute load average before and after: other load on the machine moves the wall-clock figures.
     loadAverage: [+load0.toFixed(2), +os.loadavg()[0].toFixed(2)],
@@ -262,6 +282,6 @@ lot of ${result.devices} devices on a ${result.farm} sim farm (unlimited speed, 
   SQLite ceiling       ${result.sqliteCeilingDevicesPerSecond} devices/s (attempt + device, one transaction each, nothing else)
   run / ceiling        ${result.shareOfCeiling}`);
 if (compare)
-  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio} (${compare.mainUsPerDevice.on} µs per device with, ${compare.mainUsPerDevice.off} without); CPU µs per device by thread (with/without): ${Object.entries(compare.threadUsPerDevice).map(([k, v]) => `${k} ${v.on}/${v.off}`).join(', ')}; WAL at most ${(compare.walMaxBytes.on / 2 ** 20).toFixed(1)}/${(compare.walMaxBytes.off / 2 ** 20).toFixed(1)} MiB; at most ${compare.pendingAtEnd} message(s) waiting at a run's end, published after it in ${compare.drainSeconds} s (median): ratio with that drain ${compare.ratioWithDrain}; load average ${compare.loadAverage.join(' → ')}`);
+  console.log(`  MES (${compare.mes}), ${compare.rounds} rounds  ${compare.on} devices/s with, ${compare.off} without: ratio ${compare.ratio} (wall clock; median of the rounds ${compare.medianRatio}); devices per CPU-second with/without: ${compare.cpuRatio} (median ${compare.medianCpuRatio}), per CPU-second of the main (recording) thread: median ${compare.medianMainCpuRatio} (${compare.mainUsPerDevice.on} µs per device with, ${compare.mainUsPerDevice.off} without); CPU µs per device by thread (with/without): ${Object.entries(compare.threadUsPerDevice).map(([k, v]) => `${k} ${v.on}/${v.off}`).join(', ')}; WAL at most ${(compare.walMaxBytes.on / 2 ** 20).toFixed(1)}/${(compare.walMaxBytes.off / 2 ** 20).toFixed(1)} MiB; the local broker's CPU ${compare.brokerUsPerDevice.on}/${compare.brokerUsPerDevice.off} µs per device; at most ${compare.pendingAtEnd} message(s) waiting at a run's end, published after it in ${compare.drainSeconds} s (median): ratio with that drain ${compare.ratioWithDrain}; load average ${compare.loadAverage.join(' → ')}`);
 fs.rmSync(dir, { recursive: true, force: true });
 if (end !== 'done' || rows.devices !== devices) process.exitCode = 1;
