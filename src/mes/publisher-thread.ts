@@ -9,6 +9,7 @@ import { OutboxStore } from '../store/outbox.js';
 import { Publisher } from './publisher.js';
 import { sinkOf } from './settings.js';
 import { lowerThisThread, mesNice } from './thread-priority.js';
+import { yieldToRecording } from './yield-to-recording.js';
 
 /** What the run tells its publisher thread. */
 export type ToPublisher = { type: 'finish'; drainMs: number };
@@ -29,6 +30,9 @@ if (port) {
   } else {
     let streak = 0;
     const p = new Publisher(db, c, sinkOf(c), {
+      // While the run's recording thread is busy (the cores are all taken by programming), publishing waits, up to
+      // 30 s since it last published; the rest of the time it keeps up (docs/mes.md, "What it costs").
+      defer: yieldToRecording(),
       onError: (e, ms) => {
         if (streak++ === 0 || ms >= 10_000) post({ type: 'warn', message: `mes: ${e.message}; the messages stay in the outbox, retrying in ${Math.round(ms / 1000)} s` });
       },

@@ -27,6 +27,11 @@ export interface PublisherOptions {
   onSent?: (e: WireEnvelope) => void;
   /** Told of every failed send (the messages stay in the outbox). */
   onError?: (e: Error, retryInMs: number) => void;
+  /**
+   * Asked before each look (not while draining): true to wait one poll instead (the run's publisher yields to a busy
+   * recording thread, src/mes/yield-to-recording.ts). Given when the publisher last published.
+   */
+  defer?: (lastPublishedAt: number) => boolean;
 }
 
 /**
@@ -47,6 +52,10 @@ export class Publisher {
   private full = false;
   /** Envelopes accepted by the sink since this publisher started. */
   sent = 0;
+  /** When the publisher last published a batch (or started). */
+  private lastPublishedAt = Date.now();
+  /** Set by drain(): publish what waits without deferring. */
+  private draining = false;
 
   constructor(private readonly db: Db, private readonly config: MesConfigRow, private readonly sink: MesSink, private readonly o: PublisherOptions = {}) {
     this.store = new OutboxStore(db);
@@ -105,7 +114,13 @@ export class Publisher {
     while (this.running) {
       let wait = 0;
       try {
+        if (!this.draining && this.o.defer?.(this.lastPublishedAt)) {
+          await this.pause(this.o.pollMs ?? 200);
+          continue;
+        }
         const n = await this.step();
+        // Published, or nothing waits: the publisher is up to date as of now.
+        if (n > 0 || !this.full) this.lastPublishedAt = Date.now();
         this.failures = 0;
         sinceprune += n;
         if (sinceprune > 5000) {
@@ -118,15 +133,23 @@ export class Publisher {
         wait = Math.min(this.o.backoffMaxMs ?? 10_000, (this.o.backoffMinMs ?? 500) * 2 ** Math.min(this.failures - 1, 16));
         this.o.onError?.(e as Error, wait);
       }
-      if (wait > 0 && this.running) await new Promise<void>((r) => {
-        const t = setTimeout(r, wait);
-        this.wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      this.wake = undefined;
+      if (wait > 0 && this.running) await this.pause(wait);
     }
+  }
+
+  /** Waits `ms`, or until woken (drain, stop). */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((r) => {
+      const t = setTimeout(() => {
+        this.wake = undefined;
+        r();
+      }, ms);
+      this.wake = () => {
+        this.wake = undefined;
+        clearTimeout(t);
+        r();
+      };
+    });
   }
 
   /** Messages still in the outbox and finished insertions not yet published. */
@@ -137,6 +160,7 @@ export class Publisher {
   /** Waits until the outbox is empty or `timeoutMs` passed; true when empty. */
   async drain(timeoutMs: number): Promise<boolean> {
     const until = Date.now() + timeoutMs;
+    this.draining = true;
     this.start();
     // Counted only when the last batch was not cut at its limit: while a backlog drains in full batches, more waits.
     while (this.full || this.pending() > 0) {
