@@ -29,7 +29,7 @@ export interface PublisherOptions {
   onError?: (e: Error, retryInMs: number) => void;
   /**
    * Asked before each look (not while draining): true to wait one poll instead (the run's publisher yields to a busy
-   * recording thread, src/mes/yield-to-recording.ts). Given when the publisher last published.
+   * recording thread, src/mes/yield-to-recording.ts). Given when the publisher was last caught up.
    */
   defer?: (lastPublishedAt: number) => boolean;
 }
@@ -52,7 +52,7 @@ export class Publisher {
   private full = false;
   /** Envelopes accepted by the sink since this publisher started. */
   sent = 0;
-  /** When the publisher last published a batch (or started). */
+  /** When the publisher was last caught up: a batch took all that waited (or it started). */
   private lastPublishedAt = Date.now();
   /** Set by drain(): publish what waits without deferring. */
   private draining = false;
@@ -119,8 +119,9 @@ export class Publisher {
           continue;
         }
         const n = await this.step();
-        // Published, or nothing waits: the publisher is up to date as of now.
-        if (n > 0 || !this.full) this.lastPublishedAt = Date.now();
+        // Caught up (the batch took all that waited): up to date as of now. While batches come full, the time since
+        // it was last caught up keeps growing, so a publisher that stopped deferring publishes until it catches up.
+        if (!this.full) this.lastPublishedAt = Date.now();
         this.failures = 0;
         sinceprune += n;
         if (sinceprune > 5000) {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 export interface YieldOptions {
   /** Share of one core the recording thread must have used over the last second to count as busy. @default 0.5 */
   busyShare?: number;
-  /** Longest the publisher waits behind a busy recording thread since it last published. @default 30000 */
+  /** Longest the publisher waits behind a busy recording thread since it was last caught up. @default 30000 */
   maxDeferMs?: number;
   /** CPU ms the recording thread has used so far, or null where that cannot be read (then it never counts as busy). */
   recordingCpuMs?: () => number | null;
@@ -25,10 +25,10 @@ export function mainThreadCpuMs(): number | null {
 
 /**
  * Whether the run's publisher should wait rather than publish now: the recording thread (the one that bounds how many
- * devices a run finishes) used more than `busyShare` of a core over the last second, and the publisher last
- * published less than `maxDeferMs` ago. So on a station whose cores are all busy recording, publishing waits —
- * the messages are safe in the outbox — up to 30 s at a time; on one whose programmers set the pace (the recording
- * thread mostly idle) it never waits. `lastPublishedAt` is when the publisher last sent a batch (or started).
+ * devices a run finishes) used more than `busyShare` of a core over the last second, and the publisher was last
+ * caught up less than `maxDeferMs` ago. So on a station whose cores are all busy recording, publishing waits — the
+ * messages are safe in the outbox — and catches up every 30 s; on one whose programmers set the pace (the recording
+ * thread mostly idle) it never waits. `lastPublishedAt` is when the publisher last had nothing left to send.
  */
 export function yieldToRecording(o: YieldOptions = {}): (lastPublishedAt: number) => boolean {
   const busyShare = o.busyShare ?? 0.5;
