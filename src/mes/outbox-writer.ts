@@ -142,27 +142,19 @@ export class MesWriter {
    * once its last device is done.
    */
   attempt(a: MesAttempt): void {
-    this.attempts([a]);
-  }
-
-  /** Several finished insertions recorded in one transaction. */
-  attempts(list: readonly MesAttempt[]): void {
-    let row: PackedRow | undefined;
-    for (const a of list) {
-      if (a.adapterId !== null) this.used.add(a.adapterId);
-      if (!a.final) continue;
-      const r = this.reels.get(a.device.reel);
-      if (!r) continue;
-      if (a.failureCode === null) r.passed++;
-      else r.failed++;
-      if (r.passed + r.failed !== r.quantity) continue;
-      // The reel's last device: used up, and off the station (at the device's TimeStamp, after its unit messages).
-      row ??= this.row();
-      const ms = Date.parse(a.endedAt);
-      this.full(row, m.CFX.materialsConsumed, a.endedAt, ms, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
-      if (this.loaded.delete(r.reel)) this.full(row, m.CFX.materialsUnloaded, a.endedAt, ms, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
-    }
-    if (row) this.write(row);
+    if (a.adapterId !== null) this.used.add(a.adapterId);
+    if (!a.final) return;
+    const r = this.reels.get(a.device.reel);
+    if (!r) return;
+    if (a.failureCode === null) r.passed++;
+    else r.failed++;
+    if (r.passed + r.failed !== r.quantity) return;
+    // The reel's last device: used up, and off the station (at the device's TimeStamp, after its unit messages).
+    const row = this.row();
+    const ms = Date.parse(a.endedAt);
+    this.full(row, m.CFX.materialsConsumed, a.endedAt, ms, m.materialsConsumed(this.transactionId, { lot: this.lot, ...r }, r.passed, r.failed));
+    if (this.loaded.delete(r.reel)) this.full(row, m.CFX.materialsUnloaded, a.endedAt, ms, m.materialsUnloaded([`${this.lot}:${r.reel}`]));
+    this.write(row);
   }
 
   /**

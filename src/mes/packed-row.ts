@@ -47,14 +47,18 @@ export class PackedRow {
     return 0;
   }
 
-  /** A UnitsProcessed at `at` (`ms` its time value), as its changing fields. */
+  /**
+   * A UnitsProcessed at `at` (`ms` its time value), as its changing fields. gangflash wrote these between migrations
+   * 010 and 011 (since 011 the publisher builds unit messages from the attempts row); kept as the format's writer, which
+   * the reader's tests hold it to.
+   */
   processed(uniqueId: string, at: string, ms: number, u: InsertionFields): void {
     const seconds = Math.round(u.durationSeconds * 1000) / 1000;
     const dt = this.offset(uniqueId, at, ms);
     this.parts.push(JSON.stringify([PROCESSED, uniqueId, dt, u.unit, u.programmer, u.site, u.adapter, u.attempt, seconds, u.badBlocks, u.failureCode, u.stage]));
   }
 
-  /** A UnitsPersonalized at `at`, as its unit, site and the serial rule's fields. */
+  /** A UnitsPersonalized at `at`, as its unit, site and the serial rule's fields (written between migrations 010 and 011, as above). */
   personalized(uniqueId: string, at: string, ms: number, unit: string, site: number, fields: { name: string; text: string }[]): void {
     const flat: string[] = [];
     for (const f of fields) flat.push(f.name, f.text);
