@@ -19,6 +19,7 @@ import { OutboxStore } from '../src/store/outbox.js';
 import { probeSink } from '../src/mes/probe.js';
 import { Publisher } from '../src/mes/publisher.js';
 import { sinkOf } from '../src/mes/settings.js';
+import { brokerCpuMs } from './broker-cpu.js';
 
 const { values } = parseArgs({
   options: { devices: { type: 'string', default: '100000' }, programmers: { type: 'string', default: '8' }, sites: { type: 'string', default: '16' }, mes: { type: 'string', default: 'off' }, rounds: { type: 'string', default: '2' }, sink: { type: 'string', default: 'auto' }, threads: { type: 'boolean', default: false }, source: { type: 'boolean', default: false } },
@@ -68,7 +69,7 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<
     new OutboxStore(db).setConfig({ enabled: true, sink: mes, broker: mes === 'amqp' ? 'amqp://127.0.0.1:5672' : null, address: mes === 'amqp' ? `/exchange/amq.topic/gangflash.bench.${process.pid}` : null, folder: mes === 'file' ? path.join(dir, tag, 'cfx') : null, handle: 'Bench.Line1.Prog-01', target: null });
   db.close();
   const sampler = threadSampler(dbFile);
-  const broker0 = brokerCpuSeconds();
+  const broker0 = brokerCpuMs() ?? 0;
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   const main0 = threadCpu();
@@ -78,7 +79,7 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<
   const runCpu = process.cpuUsage(cpu0);
   const mainCpuSeconds = threadCpu() - main0;
   const threads = sampler.stop();
-  const brokerSeconds = brokerCpuSeconds() - broker0;
+  const brokerSeconds = ((brokerCpuMs() ?? 0) - broker0) / 1000;
   // The messages the run left (its publisher yields to programming) are published now, timed apart, so the figures
   // with the drain say what the lot cost until the MES had every message (devices per CPU-second include its CPU).
   let pendingAtEnd = 0;
@@ -101,22 +102,6 @@ async function lotRun(mes: MesMode, tag: string): Promise<{ threads: ReturnType<
   const cpu = { user: runCpu.user + drainCpu.user, system: runCpu.system + drainCpu.system };
   if (values.threads) console.error(JSON.stringify({ tag, mes, devices, seconds: +runSeconds.toFixed(2), pendingAtEnd, drainSeconds: +drainSeconds.toFixed(2), ...threads }));
   return { threads, dbFile, end, seconds: runSeconds, drainSeconds, pendingAtEnd, cpuSeconds: (cpu.user + cpu.system) / 1e6, mainCpuSeconds, brokerSeconds };
-}
-
-/** The local RabbitMQ's process (beam.smp), or undefined: its CPU shares these cores with the lot. */
-const beamPid = fs.readdirSync('/proc').find((p) => /^\d+$/.test(p) && (() => {
-  try {
-    return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'beam.smp';
-  } catch {
-    return false;
-  }
-})());
-
-/** CPU seconds the local broker has used (0 without one). */
-function brokerCpuSeconds(): number {
-  if (!beamPid) return 0;
-  const f = fs.readFileSync(`/proc/${beamPid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 /**

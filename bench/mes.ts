@@ -17,6 +17,7 @@ import type { MesSink } from '../src/mes/sink.js';
 import { runLotService } from '../src/scheduler/lot-service.js';
 import { OutboxStore } from '../src/store/outbox.js';
 import { lotFixture } from '../test/helpers/lot-fixture.js';
+import { brokerCpuMs, brokerPid } from './broker-cpu.js';
 
 const { values } = parseArgs({ options: { devices: { type: 'string', default: '20000' } } });
 const N = Number(values.devices);
@@ -40,13 +41,6 @@ const cpu = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 };
-/** CPU ms of the local RabbitMQ (beam.smp), or null when none runs here. */
-const beamPid = fs.readdirSync('/proc').find((p) => /^\d+$/.test(p) && (() => { try { return fs.readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'beam.smp'; } catch { return false; } })());
-const broker = () => {
-  if (!beamPid) return null;
-  const f = fs.readFileSync(`/proc/${beamPid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime in clock ticks (100 Hz)
-};
 
 /** Makes every message pending again: both cursors back to the start (the bench's own reset, not a user's act). */
 const reset = () => db.prepare(`UPDATE mes_publish_state SET sent_through = 0, units_through = 0, units_open = '[]'`).run();
@@ -58,16 +52,16 @@ async function publish(sink: MesSink) {
   reset();
   const p = new Publisher(db, store.config()!, sink);
   const c = cpu();
-  const b = broker();
+  const b = brokerCpuMs();
   const t = Date.now();
   while ((await p.step()) > 0);
   const ms = Date.now() - t;
   const here = cpu() - c;
-  const there = b === null ? null : (broker() as number) - b;
+  const there = b === null ? null : (brokerCpuMs() as number) - b;
   await p.stop();
   return { wallMs: ms, usPerMessage: +((here / messages) * 1000).toFixed(1), brokerUsPerMessage: there === null ? null : +((there / messages) * 1000).toFixed(1) };
 }
-const brokerUp = beamPid !== undefined;
+const brokerUp = brokerPid !== undefined;
 const single = brokerUp ? await publish(new AmqpSink({ broker: 'amqp://127.0.0.1:5672', address, pack: 1 })) : null;
 const packed = brokerUp ? await publish(new AmqpSink({ broker: 'amqp://127.0.0.1:5672', address, pack: DEFAULT_PACK })) : null;
 const file = await publish(new FileSink(path.join(dir, 'cfx')));

@@ -3,7 +3,7 @@
 import type { OutboxRow } from '../store/outbox.js';
 import type { MesUnitRow, UnitCursor } from '../store/mes-units.js';
 import type { OutboxMessage, PackedReader } from './packed-row.js';
-import { unitMessages } from './unit-messages.js';
+import { hasUnitMessages, unitMessages } from './unit-messages.js';
 
 /** What one batch reads: both sources, each with whether it was cut at its limit (more may follow). */
 export interface BatchInput {
@@ -55,7 +55,7 @@ export function mergeBatch(input: BatchInput, reader: PackedReader): Batch {
   const units: OutboxMessage[] = [];
   const take = (r: MesUnitRow) => {
     if (r.result === 'in-socket') open.add(r.id);
-    else if (r.endedAt !== null && limit !== null && r.endedAt > limit && r.mesRun !== null && (r.result === 'pass' || r.result === 'fail')) open.add(r.id);
+    else if (limit !== null && hasUnitMessages(r) && r.endedAt > limit) open.add(r.id);
     else units.push(...unitMessages(r, run));
   };
   // An id in the cursor that is no longer a row (never expected) is not in `input.open`: it is dropped, not waited for.

@@ -39,6 +39,11 @@ export function unitUniqueIds(transactionId: string): (attemptId: number, kind: 
   };
 }
 
+/** Whether an attempts row has unit messages: it finished (passed or failed) in a run that published. */
+export function hasUnitMessages(r: MesUnitRow): r is MesUnitRow & { mesRun: number; endedAt: string } {
+  return r.mesRun !== null && r.endedAt !== null && (r.result === 'pass' || r.result === 'fail');
+}
+
 /** The fields a passed device's serial rule wrote, from its ledger value (or the serial alone). */
 function personalization(r: MesUnitRow): { name: string; text: string }[] {
   if (r.serialData !== null) {
@@ -54,7 +59,7 @@ function personalization(r: MesUnitRow): { name: string; text: string }[] {
  * did not finish or whose run did not publish.
  */
 export function unitMessages(r: MesUnitRow, run: (mesRun: number) => RunParts): OutboxMessage[] {
-  if (r.mesRun === null || r.endedAt === null || (r.result !== 'pass' && r.result !== 'fail')) return [];
+  if (!hasUnitMessages(r)) return [];
   const parts = run(r.mesRun);
   const at = r.endedAt;
   const unit = m.unitIdentifier(r, r.serial);
