@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { fs } from './node-fs.js';
 import path from 'node:path';
 
 /** One numbered schema migration read from a folder of `NNN_name.sql` files (station database or hub). */

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { fs } from './node-fs.js';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 

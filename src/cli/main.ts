@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { fs } from '../node-fs.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';

@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { fs } from '../node-fs.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DbError } from '../errors.js';
