@@ -68,10 +68,10 @@ function prepare(db: Db) {
       `SELECT min(a.ended_at) FROM mes_publish_state s JOIN attempts a
          ON (a.id > s.units_through OR a.id IN (SELECT value FROM json_each(s.units_open))) AND ${HAS_MESSAGES} WHERE s.id = 1`,
     ).pluck(),
-    // Sent: finished attempts with messages at or below the cursor and not open, newest `limit` after `after`.
+    // Sent: finished attempts with messages at or below a cursor read before and not open in it, `limit` after `after`.
     sent: db.prepare(
-      `SELECT ${COLS} ${FROM} JOIN mes_publish_state s ON s.id = 1
-        WHERE a.id > ? AND a.id <= s.units_through AND a.id NOT IN (SELECT value FROM json_each(s.units_open)) AND ${HAS_MESSAGES}
+      `SELECT ${COLS} ${FROM}
+        WHERE a.id > ? AND a.id <= ? AND a.id NOT IN (SELECT value FROM json_each(?)) AND ${HAS_MESSAGES}
         ORDER BY a.id LIMIT ?`,
     ),
     lastSent: db.prepare(
@@ -116,9 +116,12 @@ export function oldestPendingUnit(db: Db): string | null {
   return (s(db).oldestPending.get() as string | null | undefined) ?? null;
 }
 
-/** Published insertions with ids above `after`, oldest first (what `mes tail` prints). */
-export function sentUnitRows(db: Db, after: number, limit: number): MesUnitRow[] {
-  return s(db).sent.all(after, limit) as MesUnitRow[];
+/**
+ * Insertions published as of `cursor` (read by the caller before: rows the publisher passes meanwhile wait for the
+ * next look) with ids above `after`, oldest first (what `mes tail` prints).
+ */
+export function sentUnitRows(db: Db, after: number, limit: number, cursor: UnitCursor): MesUnitRow[] {
+  return s(db).sent.all(after, cursor.through, JSON.stringify(cursor.open), limit) as MesUnitRow[];
 }
 
 /** The id below the newest `skip` published insertions (where `mes tail -n` starts), or 0. */
