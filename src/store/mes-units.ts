@@ -36,6 +36,16 @@ export interface UnitCursor {
   open: number[];
 }
 
+/**
+ * The insertions published by either of two cursors, as one cursor: what the last batch of two publishers at once
+ * (a run's and a `mes publish`) leaves, so neither moves the other's progress back.
+ */
+export function unionCursor(a: UnitCursor, b: UnitCursor): UnitCursor {
+  const unsent = (c: UnitCursor, id: number) => id > c.through || c.open.includes(id);
+  const open = [...new Set([...a.open, ...b.open])].filter((id) => unsent(a, id) && unsent(b, id)).sort((x, y) => x - y);
+  return { through: Math.max(a.through, b.through), open };
+}
+
 const FAMILY = {};
 
 /** Whether attempt `a` was its device's last: the device row exists and no later insertion finished. */

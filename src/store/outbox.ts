@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { statements } from './statements.js';
-import { oldestPendingUnit, pendingUnits, pendingUnitsCapped, type UnitCursor } from './mes-units.js';
+import { atomicallyNow } from './atomic.js';
+import { oldestPendingUnit, pendingUnits, pendingUnitsCapped, unionCursor, unitCursor, type UnitCursor } from './mes-units.js';
 
 const FAMILY = {};
 
@@ -185,15 +186,22 @@ export class OutboxStore {
 
   /**
    * Counts a batch sent (the sink accepted all of it): every outbox row up to id `last` (null: none in the batch) and
-   * the insertions up to `units` (src/store/mes-units.ts); one statement per batch.
+   * the insertions up to `units` (src/store/mes-units.ts), joined with what another publisher recorded meanwhile; one
+   * transaction per batch.
    */
   markSent(last: number | null, units: UnitCursor, at: string): void {
-    this.s.sent.run(last, units.through, JSON.stringify(units.open), at);
+    atomicallyNow(this.db, () => {
+      const u = unionCursor(unitCursor(this.db), units);
+      this.s.sent.run(last, u.through, JSON.stringify(u.open), at);
+    });
   }
 
   /** Moves the attempts cursor past insertions with nothing to send (in their socket, interrupted): nothing was sent. */
   moveUnits(units: UnitCursor): void {
-    this.s.moveUnits.run(units.through, JSON.stringify(units.open));
+    atomicallyNow(this.db, () => {
+      const u = unionCursor(unitCursor(this.db), units);
+      this.s.moveUnits.run(u.through, JSON.stringify(u.open));
+    });
   }
 
   /** Records a failed send (the messages stay pending). */
