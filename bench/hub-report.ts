@@ -58,7 +58,9 @@ async function fill(): Promise<void> {
 /** Peak RSS (MB) and wall seconds of one report written to a file. */
 function measure(lot: string, format: string): { mb: number; s: number } {
   const out = path.join(dir, `${lot}.${format}`);
-  const r = spawnSync('/usr/bin/time', ['-f', '%M %e', process.execPath, '--import', 'tsx', path.join(root, 'src/cli/entry.ts'), 'report', 'lot', lot, '--hub', url, '--format', format, '--out', out], { cwd: root, encoding: 'utf8' });
+  // The shipped code (bin/gangflash.js runs dist/, built by the npm script), not the sources through tsx: the
+  // TypeScript loader's own memory is no part of a report's.
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %e', process.execPath, path.join(root, 'bin/gangflash.js'), 'report', 'lot', lot, '--hub', url, '--format', format, '--out', out], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`report ${lot} ${format} failed: ${r.stderr}`);
   const [kb, s] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
   return { mb: kb / 1024, s };

@@ -15,6 +15,7 @@ import { writeChunks } from '../../report/write-chunks.js';
 import { inReadSnapshot } from '../../store/read-snapshot.js';
 import { withDb } from '../context.js';
 import { hubLotReport } from '../hub-report.js';
+import { holdYoungGeneration } from '../young-generation.js';
 import { say } from '../output.js';
 
 const FORMATS = ['html', 'csv', 'json'] as const;
@@ -34,9 +35,17 @@ export function register(program: Command): void {
       const format = opts.json ? 'json' : opts.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError('bad-format', `--format ${format}: give one of ${FORMATS.join(', ')}`);
       const target = opts.out ? path.resolve(opts.out) : undefined;
-      const rows = opts.hub
-        ? await hubLotReport(this, lot, format as Format, (chunks) => writeTo(chunks, target))
-        : await withDb(this, (db) => inReadSnapshot(db, () => writeReport(db, lot, format as Format, target)));
+      // Rows stream through, so the live heap stays small; without the hold V8 would still double the young
+      // generation with the garbage they leave (a hub report of 100,000 devices peaked at 197 MB, held: 93 MB).
+      const release = holdYoungGeneration();
+      let rows: number;
+      try {
+        rows = opts.hub
+          ? await hubLotReport(this, lot, format as Format, (chunks) => writeTo(chunks, target))
+          : await withDb(this, (db) => inReadSnapshot(db, () => writeReport(db, lot, format as Format, target)));
+      } finally {
+        release();
+      }
       if (!target) return;
       // With --out the JSON document goes to the file; stderr keeps stdout clean for scripts.
       if (format === 'json') process.stderr.write(`wrote ${target} (${rows} devices)\n`);
