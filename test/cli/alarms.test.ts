@@ -40,4 +40,14 @@ describe('gangflash alarms', () => {
     expect(since.code).toBe(1);
     expect(since.stderr).toMatch(/--since must be a date or time such as 2026-11-27.*or an age such as 30m, 8h, 2d \(got "yesterday"\)/);
   });
+
+  it('an age too long for a date is refused as a bad --since (exit 1, one JSON error), not an internal error', () => {
+    const dbFile = `${base}/old-age.db`;
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const r = runCli(['--db', dbFile, 'alarms', '--since', '99999999999d', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe('bad-option');
+    expect(r.stderr).toMatch(/--since must be a date or time .*\(got "99999999999d"\)/);
+    expect(r.stderr).not.toMatch(/internal error|RangeError|    at /);
+  });
 });
