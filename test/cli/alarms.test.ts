@@ -50,4 +50,16 @@ describe('gangflash alarms', () => {
     expect(r.stderr).toMatch(/--since must be a date or time .*\(got "99999999999d"\)/);
     expect(r.stderr).not.toMatch(/internal error|RangeError|    at /);
   });
+
+  it('--limit takes only a whole decimal number: 1e1 and 0x2 are refused, a huge one is a bad-number error, not an internal error', () => {
+    const dbFile = `${base}/limit.db`;
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    for (const bad of ['1e1', '0x2', '99999999999999999999', '0']) {
+      const r = runCli(['--db', dbFile, 'alarms', '--limit', bad, '--json']);
+      expect(r.code, bad).toBe(1);
+      expect(JSON.parse(r.stdout).error.code).toBe('bad-number');
+      expect(r.stderr).toContain(`--limit ${bad}: give a whole decimal number from 1 to 100,000,000`);
+    }
+    expect(runCli(['--db', dbFile, 'alarms', '--limit', '5', '--json']).code).toBe(0);
+  });
 });
