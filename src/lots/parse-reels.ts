@@ -17,7 +17,7 @@ export interface ParsedReels {
 /** Parses a reel file's text (CSV with a header line, or JSON: an array or `{reels: [...]}`) into checked rows. */
 export function parseReels(text: string, file: string): ParsedReels {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark, as Excel writes it, for JSON as for CSV
-  const isJson = /^\s*[[{]/.test(body);
+  const isJson = /^\s*[[{]/.test(body) || /\.json$/i.test(file); // a .json file holding `null` or `42` is bad JSON, not a CSV header
   const records: { row: number; raw: unknown }[] = isJson ? jsonRecords(body, file) : csvRecords(body, file);
   const rows: ParsedReels['rows'] = [];
   const problems: RowProblem[] = [];

@@ -98,6 +98,16 @@ describe('reel import', () => {
     expect(() => lotCounters(db, 'L9')).toThrow(/no lot "L9"/);
   });
 
+  it('a .json file that is not an array or {reels: [...]} (null, a number) is refused as JSON, not read as a CSV header', () => {
+    const { db, file } = fresh();
+    db.close();
+    for (const text of ['null\n', '42\n', '"reels"\n']) {
+      const r = runCli(['--db', file, 'lot', 'import', write('scalar.json', text), '--json']);
+      expect(r.code, text).toBe(1);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'import-json', message: 'expected an array of reels or an object {"reels": [...]}' });
+    }
+  });
+
   it('a reel that already exists with other content is refused, an identical one is left as it was', () => {
     const { db } = fresh();
     importReels(db, write('a.csv', 'lot,reel,part,quantity,date_code,job\nL5,R1,TEST-NAND-1G,10,2447,fw-a\n'));
