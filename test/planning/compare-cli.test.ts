@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -99,6 +100,17 @@ describe('gangflash plan --compare isp', () => {
     const junk = path.join(dir, 'junk.json');
     fs.writeFileSync(junk, '{ "currency": "EUR", }');
     expect(compare('--settings', junk).stderr).toMatch(/site settings are not valid JSON/);
+  });
+
+  it('--settings naming a FIFO or /dev/zero is refused at once (exit 1, settings-unreadable), never waited on or read', () => {
+    const fifo = path.join(dir, 'settings.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const f of [fifo, '/dev/zero']) {
+      const r = runCli(['--db', db, 'plan', '--chip', MCU.part, '--image', image, '--qty', '5000', '--compare', 'isp', '--settings', f, '--json'], { timeoutMs: 20_000 });
+      expect(r.code, f).toBe(1);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'settings-unreadable', file: f });
+      expect(r.stderr).toContain(`${f}: is not a regular file`);
+    }
   });
 
   it('comparison options without --compare, an unknown route or interface are refused', () => {
