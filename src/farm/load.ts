@@ -66,7 +66,7 @@ export function loadFarmFile(file: string): FarmSpec {
   try {
     // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
     if (!fs.statSync(file).isFile()) throw new FarmError('farm-unreadable', 'is not a regular file (a folder, pipe or device); give the path of a farm.json file', { file });
-    text = fs.readFileSync(file, 'utf8');
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as Windows editors write it
   } catch (e) {
     if (e instanceof FarmError) throw e;
     throw new FarmError('farm-unreadable', `cannot read the farm file: ${(e as Error).message}`, { file });

@@ -81,6 +81,12 @@ describe('farm.json', () => {
     }
   });
 
+  it('a farm file that starts with a UTF-8 byte-order mark loads like the same file without it', () => {
+    const doc = { programmers: [{ name: 'bom-1', driver: 'sim', model: 'sim-gang', serial: 'BOM-1', sites: 2 }] };
+    const f = farmFile('bom.json', `\uFEFF${JSON.stringify(doc, null, 2)}`);
+    expect(loadFarmFile(f).programmers).toMatchObject([{ name: 'bom-1', sites: 2, adapters: [null, null] }]);
+  });
+
   it('refuses an adapter mounted twice and more adapters than sites', () => {
     const e = error(() => validateFarm({ programmers: [{ name: 'a', driver: 'sim', model: 'm', serial: 'A', sites: 1, adapters: ['X', 'Y'] }, { name: 'b', driver: 'sim', model: 'm', serial: 'B', sites: 2, adapters: ['X'] }] }));
     expect(e.message).toMatch(/programmers\[0\]\.adapters: lists 2 adapters for 1 sites/);
