@@ -113,6 +113,14 @@ describe('gangflash plan --compare isp', () => {
     }
   });
 
+  it('a settings file that starts with a UTF-8 byte-order mark is read like the same file without it', () => {
+    const bom = path.join(dir, 'site-bom.json');
+    fs.writeFileSync(bom, `\uFEFF${fs.readFileSync(settings, 'utf8')}`);
+    const r = compare('--settings', bom, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).figures.find((x: { name: string }) => x.name === 'inSystem.fixturePrice').source).toBe(`${bom}: inSystem.fixturePrice`);
+  });
+
   it('comparison options without --compare, an unknown route or interface are refused', () => {
     expect(runCli(['--db', db, 'plan', '--chip', MCU.part, '--image', image, '--qty', '10', '--format', 'html']).stderr).toMatch(/go with --compare isp/);
     expect(compare('--isp-interface', 'ethernet').stderr).toMatch(/--isp-interface ethernet: give one of swd/);
