@@ -13,7 +13,7 @@ import { lotJsonChunks } from '../../report/json.js';
 import { buildLotReport } from '../../report/lot-report.js';
 import { writeChunks } from '../../report/write-chunks.js';
 import { inReadSnapshot } from '../../store/read-snapshot.js';
-import { withDb } from '../context.js';
+import { dbPath, withDb } from '../context.js';
 import { hubLotReport } from '../hub-report.js';
 import { say } from '../output.js';
 
@@ -34,6 +34,7 @@ export function register(program: Command): void {
       const format = opts.json ? 'json' : opts.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError('bad-format', `--format ${format}: give one of ${FORMATS.join(', ')}`);
       const target = opts.out ? path.resolve(opts.out) : undefined;
+      if (target) checkOut(target, dbPath(this));
       const rows = opts.hub
         ? await hubLotReport(this, lot, format as Format, (chunks) => writeTo(chunks, target))
         : await withDb(this, (db) => inReadSnapshot(db, () => writeReport(db, lot, format as Format, target)));
@@ -64,6 +65,21 @@ async function writeReport(db: Db, lot: string, format: Format, target: string |
       : (format === 'html' ? lotHtmlChunks : lotJsonChunks)(buildLotReport(db, lot), counted);
   await writeTo(chunks, target);
   return rows;
+}
+
+/**
+ * Refuses an --out that the rename at the end would destroy: a folder, a pipe or a device (replaced by a regular
+ * file), or the database itself or its -wal/-shm (compared by device and inode, not by name).
+ */
+function checkOut(target: string, db: string): void {
+  const stat = (p: string) => fs.statSync(p, { throwIfNoEntry: false });
+  const st = stat(target);
+  if (st === undefined) return;
+  if (!st.isFile()) throw new UsageError('bad-out', `--out ${target} is not a regular file (a folder, pipe or device); give the path of a file to write`);
+  for (const p of [db, `${db}-wal`, `${db}-shm`]) {
+    const ps = stat(p);
+    if (ps && ps.dev === st.dev && ps.ino === st.ino) throw new UsageError('bad-out', `--out ${target} is the gangflash database (${p}); give another file for the report`);
+  }
 }
 
 /** Writes report chunks to stdout, or to `target` through a file beside it renamed at the end (nothing half-written stays). */
