@@ -100,6 +100,15 @@ describe('CSV and JSON export', () => {
     expect(runCli(['--db', dbFile, 'lot', 'show', 'LOT-7']).code).toBe(0);
   });
 
+  it('--out in a folder that does not exist is a one-line user error naming the file, not an internal error', () => {
+    const out = path.join(dir, 'no-such-folder', 'lot.html');
+    const r = runCli(['--db', dbFile, 'report', 'lot', 'LOT-7', '--out', out, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'out-unwritable', file: out });
+    expect(r.stderr).toContain(`${out}: cannot write the report (ENOENT); check that its folder exists and is writable`);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
+  });
+
   it('an unknown lot or format is a one-line user error', () => {
     const a = runCli(['--db', dbFile, 'report', 'lot', 'NOPE', '--format', 'csv']);
     expect(a.code).toBe(1);

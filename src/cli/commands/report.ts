@@ -98,6 +98,11 @@ async function writeTo(chunks: Iterable<string> | AsyncIterable<string>, target:
     out?.destroy();
     fs.rmSync(tmp, { force: true });
     if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = target;
+    const code = (e as NodeJS.ErrnoException).code;
+    // A folder that does not exist or cannot be written is the user's to fix, not a bug.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
+      throw new UsageError('out-unwritable', `cannot write the report (${code}); check that its folder exists and is writable, or give another --out`, { file: target });
+    }
     throw e;
   }
 }
