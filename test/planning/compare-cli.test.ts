@@ -121,6 +121,23 @@ describe('gangflash plan --compare isp', () => {
     expect(JSON.parse(r.stdout).figures.find((x: { name: string }) => x.name === 'inSystem.fixturePrice').source).toBe(`${bom}: inSystem.fixturePrice`);
   });
 
+  it('--out naming the database, a folder or a missing folder is refused (exit 1) and the database is left as it was', () => {
+    const before = fs.readFileSync(db);
+    const self = compare('--format', 'html', '--out', db, '--json');
+    expect(self.code).toBe(1);
+    expect(JSON.parse(self.stdout).error.code).toBe('bad-out');
+    expect(self.stderr).toContain(`--out ${db} is the gangflash database`);
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+    const folder = compare('--format', 'html', '--out', dir);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain(`--out ${dir} is not a regular file (a folder, pipe or device)`);
+    const missing = path.join(dir, 'no-such-folder', 'c.html');
+    const m = compare('--format', 'html', '--out', missing);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toContain(`${missing}: cannot write the output (ENOENT)`);
+    for (const r of [self, folder, m]) expect(r.stderr).not.toMatch(/internal error|    at /);
+  });
+
   it('comparison options without --compare, an unknown route or interface are refused', () => {
     expect(runCli(['--db', db, 'plan', '--chip', MCU.part, '--image', image, '--qty', '10', '--format', 'html']).stderr).toMatch(/go with --compare isp/);
     expect(compare('--isp-interface', 'ethernet').stderr).toMatch(/--isp-interface ethernet: give one of swd/);

@@ -15,6 +15,7 @@ import { writeChunks } from '../../report/write-chunks.js';
 import { inReadSnapshot } from '../../store/read-snapshot.js';
 import { dbPath, withDb } from '../context.js';
 import { hubLotReport } from '../hub-report.js';
+import { checkOutFile, outUnwritable } from '../out-file.js';
 import { say } from '../output.js';
 
 const FORMATS = ['html', 'csv', 'json'] as const;
@@ -34,7 +35,7 @@ export function register(program: Command): void {
       const format = opts.json ? 'json' : opts.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError('bad-format', `--format ${format}: give one of ${FORMATS.join(', ')}`);
       const target = opts.out ? path.resolve(opts.out) : undefined;
-      if (target) checkOut(target, dbPath(this));
+      if (target) checkOutFile(target, dbPath(this));
       const rows = opts.hub
         ? await hubLotReport(this, lot, format as Format, (chunks) => writeTo(chunks, target))
         : await withDb(this, (db) => inReadSnapshot(db, () => writeReport(db, lot, format as Format, target)));
@@ -67,21 +68,6 @@ async function writeReport(db: Db, lot: string, format: Format, target: string |
   return rows;
 }
 
-/**
- * Refuses an --out that the rename at the end would destroy: a folder, a pipe or a device (replaced by a regular
- * file), or the database itself or its -wal/-shm (compared by device and inode, not by name).
- */
-function checkOut(target: string, db: string): void {
-  const stat = (p: string) => fs.statSync(p, { throwIfNoEntry: false });
-  const st = stat(target);
-  if (st === undefined) return;
-  if (!st.isFile()) throw new UsageError('bad-out', `--out ${target} is not a regular file (a folder, pipe or device); give the path of a file to write`);
-  for (const p of [db, `${db}-wal`, `${db}-shm`]) {
-    const ps = stat(p);
-    if (ps && ps.dev === st.dev && ps.ino === st.ino) throw new UsageError('bad-out', `--out ${target} is the gangflash database (${p}); give another file for the report`);
-  }
-}
-
 /** Writes report chunks to stdout, or to `target` through a file beside it renamed at the end (nothing half-written stays). */
 async function writeTo(chunks: Iterable<string> | AsyncIterable<string>, target: string | undefined): Promise<void> {
   if (!target) return writeChunks(process.stdout, chunks);
@@ -98,11 +84,7 @@ async function writeTo(chunks: Iterable<string> | AsyncIterable<string>, target:
     out?.destroy();
     fs.rmSync(tmp, { force: true });
     if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = target;
-    const code = (e as NodeJS.ErrnoException).code;
     // A folder that does not exist or cannot be written is the user's to fix, not a bug.
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
-      throw new UsageError('out-unwritable', `cannot write the report (${code}); check that its folder exists and is writable, or give another --out`, { file: target });
-    }
-    throw e;
+    throw outUnwritable(e, target) ?? e;
   }
 }
