@@ -119,6 +119,18 @@ describe('MES file sink', () => {
     expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout)).toMatchObject({ config: null, pending: 0, sentKept: 0 });
   });
 
+  it('mes tail -n takes only a whole decimal number: abc, 1e309 or a huge one is a bad-number error, not an internal error', () => {
+    const dbFile = path.join(tmpDir('gangflash-mes-tail-'), 'tail.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    for (const bad of ['abc', '1e309', '99999999999999999999', '-1']) {
+      const r = runCli(['--db', dbFile, 'mes', 'tail', '-n', bad]);
+      expect(r.code, bad).toBe(1);
+      expect(r.stderr).toContain(`--lines ${bad}: give a whole decimal number from 0 to 1,000,000 [bad-number]`);
+      expect(r.stderr).not.toMatch(/internal error|    at /);
+    }
+    expect(runCli(['--db', dbFile, 'mes', 'tail', '-n', '5']).code).toBe(0);
+  });
+
   it('a broker URL with credentials in it is refused and nothing is stored', async () => {
     const dir = tmpDir('gangflash-mes-creds-');
     const { dbFile } = await faultyLot(dir, 4);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
 import { openDb } from '../../db/open.js';
 import { OutboxStore, type MesConfigRow } from '../../store/outbox.js';
 import { checkBrokerUrl } from '../../mes/settings.js';
@@ -78,13 +79,14 @@ export function register(program: Command): void {
     .option('-n, --lines <n>', 'how many of the last sent', '10')
     .option('--follow', 'keep printing')
     .action(async function (this: Command, o: { lines: string; follow?: boolean }) {
+      const lines = intOption('--lines', o.lines, { min: 0, max: 1_000_000 });
       const db = openDb(dbPath(this), { create: false });
       try {
         const store = new OutboxStore(db);
         const c = store.config();
-        const tail = new SentTail(db, store, c?.handle ?? 'unset', c?.target ?? null, Number(o.lines));
+        const tail = new SentTail(db, store, c?.handle ?? 'unset', c?.target ?? null, lines);
         const print = (last = Infinity) => process.stdout.write(tail.next(last).map((t) => `${t}\n`).join(''));
-        print(Number(o.lines));
+        print(lines);
         if (!o.follow) return;
         await new Promise<void>((resolve) => {
           const t = setInterval(() => print(), 500);
