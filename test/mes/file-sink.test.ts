@@ -131,6 +131,20 @@ describe('MES file sink', () => {
     expect(runCli(['--db', dbFile, 'mes', 'tail', '-n', '5']).code).toBe(0);
   });
 
+  it('mes publish --once --timeout takes only a whole number of seconds: abc (which waited for ever) or 1e309 is refused', () => {
+    const dir = tmpDir('gangflash-mes-timeout-');
+    const dbFile = path.join(dir, 'timeout.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', path.join(dir, 'cfx')]).code).toBe(0);
+    for (const bad of ['abc', '1e309', '-5']) {
+      const r = runCli(['--db', dbFile, 'mes', 'publish', '--once', '--timeout', bad, '--json'], { timeoutMs: 20_000 });
+      expect(r.code, bad).toBe(1);
+      expect(JSON.parse(r.stdout).error.code).toBe('bad-number');
+      expect(r.stderr).toContain(`--timeout ${bad}: give a whole decimal number from 0 to 604,800`);
+    }
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'publish', '--once', '--timeout', '5', '--json']).stdout)).toEqual({ sent: 0, pending: 0 });
+  });
+
   it('a broker URL with credentials in it is refused and nothing is stored', async () => {
     const dir = tmpDir('gangflash-mes-creds-');
     const { dbFile } = await faultyLot(dir, 4);

@@ -108,6 +108,7 @@ export function register(program: Command): void {
     .option('--timeout <s>', 'with --once: seconds to keep trying', '60')
     .option('--json', 'print a summary as JSON')
     .action(async function (this: Command, o: { once?: boolean; timeout: string; json?: boolean }) {
+      const timeout = intOption('--timeout', o.timeout, { min: 0, max: 604_800 });
       const db = openDb(dbPath(this), { create: false });
       try {
         verifyAfterUncleanClose(db, dbPath(this));
@@ -117,7 +118,7 @@ export function register(program: Command): void {
         const p = new Publisher(db, c, sinkOf(c), { onError: (e, ms) => process.stderr.write(`gangflash: mes: ${e.message}; retrying in ${Math.round(ms / 1000)} s\n`) });
         let empty: boolean;
         if (o.once) {
-          empty = await p.drain(Number(o.timeout) * 1000);
+          empty = await p.drain(timeout * 1000);
         } else {
           p.start();
           await new Promise<void>((resolve) => {
@@ -130,7 +131,7 @@ export function register(program: Command): void {
         const left = p.pending();
         if (o.json) printJson({ sent: p.sent, pending: left });
         else say(`mes: ${p.sent} sent, ${left} waiting`);
-        if (!empty && o.once) throw new UsageError('mes-backlog', `${left} message(s) still wait in the outbox after ${o.timeout} s; see \`gangflash mes status\``);
+        if (!empty && o.once) throw new UsageError('mes-backlog', `${left} message(s) still wait in the outbox after ${timeout} s; see \`gangflash mes status\``);
       } finally {
         db.close();
       }
