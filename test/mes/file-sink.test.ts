@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { root, runCli } from '../helpers/cli.js';
 import { lotFixture } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { events, spawnCli, until } from '../reliability/spawn-cli.js';
@@ -143,6 +143,15 @@ describe('MES file sink', () => {
       expect(r.stderr).toContain(`--timeout ${bad}: give a whole decimal number from 0 to 604,800`);
     }
     expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'publish', '--once', '--timeout', '5', '--json']).stdout)).toEqual({ sent: 0, pending: 0 });
+  });
+
+  it('mes set --folder with a relative path stores it absolute, so a run started elsewhere writes to the same folder', () => {
+    const dir = tmpDir('gangflash-mes-relative-');
+    const dbFile = path.join(dir, 'rel.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const relative = path.relative(root, path.join(dir, 'cfx')); // runCli runs in the repository's root
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', relative]).code).toBe(0);
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout).config.folder).toBe(path.join(dir, 'cfx'));
   });
 
   it('a broker URL with credentials in it is refused and nothing is stored', async () => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { intOption } from '../../strict-number.js';
@@ -37,7 +38,8 @@ export function register(program: Command): void {
         sink: o.broker ? 'amqp' : 'file',
         broker: o.broker ? checkBrokerUrl(o.broker) : null,
         address: o.broker ? o.address : null,
-        folder: o.folder ?? null,
+        // Absolute: a run or `mes publish` started from another folder writes to the same place.
+        folder: o.folder ? path.resolve(o.folder) : null,
         handle: o.handle,
         target: o.target ?? null,
       };
