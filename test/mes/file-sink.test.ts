@@ -154,6 +154,21 @@ describe('MES file sink', () => {
     expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout).config.folder).toBe(path.join(dir, 'cfx'));
   });
 
+  it('mes set --folder naming a file or a device is refused at once and nothing is stored', () => {
+    const dir = tmpDir('gangflash-mes-notdir-');
+    const dbFile = path.join(dir, 'notdir.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'x');
+    for (const f of [file, '/dev/null']) {
+      const r = runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', f, '--json']);
+      expect(r.code, f).toBe(1);
+      expect(JSON.parse(r.stdout).error.code).toBe('mes-folder');
+      expect(r.stderr).toContain(`--folder ${f} is a file or a device, not a folder`);
+    }
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout).config).toBeNull();
+  });
+
   it('a broker URL with credentials in it is refused and nothing is stored', async () => {
     const dir = tmpDir('gangflash-mes-creds-');
     const { dbFile } = await faultyLot(dir, 4);

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
@@ -33,6 +34,9 @@ export function register(program: Command): void {
       if (!HANDLE.test(o.handle)) throw new UsageError('mes-handle', `--handle "${o.handle}" is not a CFX handle; give dotted names such as Acme.Line3.Prog-07`);
       if (o.broker && o.folder) throw new UsageError('mes-sink', 'give --broker or --folder, not both');
       if (!o.broker && !o.folder) throw new UsageError('mes-sink', 'give --broker amqp://HOST:PORT (with --address) or --folder DIR');
+      if (o.folder && fs.statSync(o.folder, { throwIfNoEntry: false })?.isDirectory() === false) {
+        throw new UsageError('mes-folder', `--folder ${path.resolve(o.folder)} is a file or a device, not a folder; give the folder the messages go to (it is made if missing)`);
+      }
       const c: MesConfigRow = {
         enabled: !o.off,
         sink: o.broker ? 'amqp' : 'file',
