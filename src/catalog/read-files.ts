@@ -43,8 +43,11 @@ export interface CatalogData {
 function readJson(file: string): unknown {
   let text: string;
   try {
+    // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
+    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile() === false) throw new CatalogError('catalog-unreadable', 'is not a regular file (a folder, pipe or device); give the path of a catalog JSON file', { file });
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof CatalogError) throw e;
     throw new CatalogError('catalog-unreadable', `cannot read catalog file (${(e as Error).message}); check the path`, { file });
   }
   try {
@@ -77,6 +80,7 @@ function entryName(kind: string, list: string, i: number, raw: unknown, key: str
 
 function jsonFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) throw new CatalogError('catalog-missing', `catalog folder ${dir} does not exist`, { file: dir });
+  if (!fs.statSync(dir).isDirectory()) throw new CatalogError('catalog-missing', `${dir} is not a folder; give the catalog folder that holds the .json files`, { file: dir });
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
   if (files.length === 0) throw new CatalogError('catalog-empty', `catalog folder ${dir} holds no .json files`, { file: dir });
   return files;

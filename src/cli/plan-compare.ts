@@ -10,6 +10,7 @@ import type { PlanRequest } from '../planning/types.js';
 import { renderCompareHtml } from '../report/compare-html.js';
 import { intOption } from '../strict-number.js';
 import { say, table } from './output.js';
+import { outUnwritable } from './out-file.js';
 
 /** The routes `plan --compare` knows. */
 export const COMPARE_ROUTES = ['isp'] as const;
@@ -93,6 +94,12 @@ export function runCompare(db: Db, req: PlanRequest, setup: ReturnType<typeof co
   const c = compareLot(db, req, setup.costs);
   if (setup.format === 'text') return say(comparisonText(c).join('\n'));
   const doc = setup.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderCompareHtml(c, new Date().toISOString());
-  if (setup.out) fs.writeFileSync(setup.out, doc);
+  if (setup.out) {
+    try {
+      fs.writeFileSync(setup.out, doc);
+    } catch (e) {
+      throw outUnwritable(e, path.resolve(setup.out)) ?? e;
+    }
+  }
   else process.stdout.write(doc);
 }

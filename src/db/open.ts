@@ -49,6 +49,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
   }
   if (fs.existsSync(file)) refuseNonDatabase(file);
+  else if (fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory() !== true) {
+    throw new DbError('db-folder-missing', `the folder ${path.dirname(file)} does not exist (or is not a folder); create it first or pass another --db`, { file });
+  }
   assertSqliteLoads();
   let db: Db | undefined;
   try {

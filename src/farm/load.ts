@@ -64,8 +64,11 @@ export function validateFarm(doc: unknown, file?: string, baseDir = process.cwd(
 export function loadFarmFile(file: string): FarmSpec {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
+    if (!fs.statSync(file).isFile()) throw new FarmError('farm-unreadable', 'is not a regular file (a folder, pipe or device); give the path of a farm.json file', { file });
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as Windows editors write it
   } catch (e) {
+    if (e instanceof FarmError) throw e;
     throw new FarmError('farm-unreadable', `cannot read the farm file: ${(e as Error).message}`, { file });
   }
   return validateFarm(parseJson(text, file), file, path.dirname(path.resolve(file)));

@@ -38,11 +38,19 @@ export class FileInput implements ChunkInput {
 
   /** Opens `file` for sequential chunked reading. */
   static async open(file: string, chunkSize: number): Promise<FileInput> {
+    let fh: fs.promises.FileHandle;
     try {
-      return new FileInput(file, await fs.promises.open(file, 'r'), chunkSize);
+      // O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer (regular files ignore the flag).
+      fh = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     } catch (e) {
       throw unreadable(file, e);
     }
+    const st = await fh.stat().catch(() => undefined);
+    if (st !== undefined && (st.isFIFO() || st.isSocket() || st.isCharacterDevice())) {
+      await fh.close();
+      throw new ImageFormatError('image-not-a-file', 'is not a regular file (a pipe or a device such as /dev/zero, which never ends); give the path of an image file', { file });
+    }
+    return new FileInput(file, fh, chunkSize);
   }
 
   /** Size of the file in bytes. */

@@ -27,6 +27,10 @@ export function readNandScheme(text: string): { scheme: NandScheme; file?: strin
   if (!m) throw new JobError('nand-scheme-invalid', `--nand-scheme ${text}: expected skip or partitions:FILE`);
   const file = path.resolve(m[1]);
   let body: string;
+  // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isFile() === false) {
+    throw new JobError('partition-table-missing', `partition table ${m[1]} is not a regular file (a folder, pipe or device); give the path of its JSON file`, { file: m[1] });
+  }
   try {
     body = fs.readFileSync(file, 'utf8');
   } catch {

@@ -17,7 +17,7 @@ export interface ParsedReels {
 /** Parses a reel file's text (CSV with a header line, or JSON: an array or `{reels: [...]}`) into checked rows. */
 export function parseReels(text: string, file: string): ParsedReels {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark, as Excel writes it, for JSON as for CSV
-  const isJson = /^\s*[[{]/.test(body);
+  const isJson = /^\s*[[{]/.test(body) || /\.json$/i.test(file); // a .json file holding `null` or `42` is bad JSON, not a CSV header
   const records: { row: number; raw: unknown }[] = isJson ? jsonRecords(body, file) : csvRecords(body, file);
   const rows: ParsedReels['rows'] = [];
   const problems: RowProblem[] = [];
@@ -94,7 +94,9 @@ function csvRecords(text: string, file: string): { row: number; raw: unknown }[]
 function jsonRecords(text: string, file: string): { row: number; raw: unknown }[] {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    // A number written other than as decimal digits (1e3, 12.0, 1e309) is kept as its text, so the row is refused
+    // with what the file says, like the same value in a CSV, never read as 1000, 12 or Infinity.
+    doc = JSON.parse(text, (_k, v: unknown, ctx?: { source?: string }) => (typeof v === 'number' && ctx?.source !== undefined && !/^-?\d+$/.test(ctx.source) ? ctx.source : v));
   } catch (e) {
     throw new LotImportError('import-json', `not valid JSON: ${(e as Error).message}`, { file });
   }

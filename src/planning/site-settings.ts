@@ -146,8 +146,11 @@ export function parseSiteSettings(text: string, file: string): SiteSettings {
 export function loadSiteSettings(file: string): SiteSettings {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
+    if (!fs.statSync(file).isFile()) throw new SettingsError('settings-unreadable', 'is not a regular file (a folder, pipe or device); give a readable JSON file', { file });
+    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as Windows editors write it
   } catch (e) {
+    if (e instanceof SettingsError) throw e;
     throw new SettingsError('settings-unreadable', `cannot read the site settings (${(e as NodeJS.ErrnoException).code ?? 'error'}); give a readable JSON file`, { file });
   }
   return parseSiteSettings(text, file);

@@ -91,6 +91,7 @@ export async function startDashboard(opts: ServeOptions): Promise<Dashboard> {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw new UsageError('port-in-use', `port ${opts.port} on ${host} is in use; pick another with --port`);
     if (err.code === 'EADDRNOTAVAIL') throw new UsageError('bad-host', `--host ${host} is not an address of this machine`);
+    if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') throw new UsageError('bad-host', `--host ${host} is not a name or address this machine can resolve; give one of its addresses, e.g. 127.0.0.1 or 0.0.0.0`);
     throw e;
   }
   const addr = app.server.address();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,5 +56,18 @@ describe('catalog CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.json: chip ABC123 \(chips\[0\]\): field /);
     expect(JSON.parse(gf('chips', '--kind', 'emmc', '--json').stdout).length).toBeGreaterThan(10);
+  });
+
+  it('db init with --chips naming a file, or --programmers naming a FIFO, is refused at once (exit 1), never an internal error or a wait', () => {
+    const fifo = path.join(dir, 'programmers.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const notFolder = gf('db', 'init', '--chips', fifo, '--json');
+    expect(notFolder.code).toBe(1);
+    expect(JSON.parse(notFolder.stdout).error).toMatchObject({ code: 'catalog-missing', file: fifo });
+    expect(notFolder.stderr).toContain(`${fifo} is not a folder; give the catalog folder`);
+    const notFile = runCli(['--db', db, 'db', 'init', '--programmers', fifo], { timeoutMs: 20_000 });
+    expect(notFile.code).toBe(1);
+    expect(notFile.stderr).toContain(`${fifo}: is not a regular file (a folder, pipe or device); give the path of a catalog JSON file [catalog-unreadable]`);
+    for (const r of [notFolder, notFile]) expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });

@@ -40,4 +40,26 @@ describe('gangflash alarms', () => {
     expect(since.code).toBe(1);
     expect(since.stderr).toMatch(/--since must be a date or time such as 2026-11-27.*or an age such as 30m, 8h, 2d \(got "yesterday"\)/);
   });
+
+  it('an age too long for a date is refused as a bad --since (exit 1, one JSON error), not an internal error', () => {
+    const dbFile = `${base}/old-age.db`;
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const r = runCli(['--db', dbFile, 'alarms', '--since', '99999999999d', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error.code).toBe('bad-option');
+    expect(r.stderr).toMatch(/--since must be a date or time .*\(got "99999999999d"\)/);
+    expect(r.stderr).not.toMatch(/internal error|RangeError|    at /);
+  });
+
+  it('--limit takes only a whole decimal number: 1e1 and 0x2 are refused, a huge one is a bad-number error, not an internal error', () => {
+    const dbFile = `${base}/limit.db`;
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    for (const bad of ['1e1', '0x2', '99999999999999999999', '0']) {
+      const r = runCli(['--db', dbFile, 'alarms', '--limit', bad, '--json']);
+      expect(r.code, bad).toBe(1);
+      expect(JSON.parse(r.stdout).error.code).toBe('bad-number');
+      expect(r.stderr).toContain(`--limit ${bad}: give a whole decimal number from 1 to 100,000,000`);
+    }
+    expect(runCli(['--db', dbFile, 'alarms', '--limit', '5', '--json']).code).toBe(0);
+  });
 });

@@ -17,6 +17,11 @@ describe('--since', () => {
     expect(parseSince('2026-11-27')).toBe('2026-11-27T00:00:00.000Z');
   });
 
+  it('refuses a day the month does not have instead of reading 2026-02-30 as March 2', () => {
+    for (const bad of ['2026-02-30', '2026-04-31', '2026-02-29T08:00']) expect(() => parseSince(bad, now), bad).toThrow(/--since must be a date or time/);
+    expect(parseSince('2028-02-29')).toBe('2028-02-29T00:00:00.000Z');
+  });
+
   it('refuses anything else, saying what it takes', () => {
     for (const bad of ['yesterday', '8 hours', '2026-13-45', '']) expect(() => parseSince(bad, now)).toThrow(/--since must be a date or time/);
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -95,6 +96,17 @@ describe('gangflash image inspect', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc).toMatchObject({ format: 'sparse', gzip: false, size: c.length, sha256: sha256(c), unitSize: U });
     expect(doc.extents.dontCare.bytes).toBe(3 * 4096);
+  });
+
+  it('a FIFO or /dev/zero given as the image is refused at once (exit 1), never read or waited on', () => {
+    const fifo = path.join(dir, 'image.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const p of [fifo, '/dev/zero']) {
+      const r = runCli(['image', 'inspect', p, '--json'], { timeoutMs: 20_000 });
+      expect(r.code, p).toBe(1);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'image-not-a-file', file: p });
+      expect(r.stderr).toContain(`${p}: is not a regular file`);
+    }
   });
 
   it('a malformed image exits 1 with file:line, the message and the code', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
@@ -54,5 +55,16 @@ describe('gangflash job (CLI)', () => {
     const missing = cli('job', 'show', 'nope');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('job nope does not exist');
+  });
+
+  it('--nand-scheme partitions: naming a FIFO or a folder is refused at once (exit 1), never waited on', () => {
+    const fifo = path.join(dir, 'parts.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const f of [fifo, dir]) {
+      const r = runCli(['--db', db, 'job', 'create', '--name', 'p', '--chip', 'TEST-NAND', '--image', image, '--nand-scheme', `partitions:${f}`, '--json'], { timeoutMs: 20_000 });
+      expect(r.code, f).toBe(1);
+      expect(JSON.parse(r.stdout).error.code).toBe('partition-table-missing');
+      expect(r.stderr).toContain(`partition table ${f} is not a regular file (a folder, pipe or device)`);
+    }
   });
 });

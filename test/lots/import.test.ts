@@ -80,6 +80,34 @@ describe('reel import', () => {
     expect(snapshot(db)).toBe(before);
   });
 
+  it('a JSON quantity written as 1e3, 12.0 or 1e309 is refused with the text the file holds, and nothing is imported', () => {
+    const { db } = fresh();
+    const rows = ['1e3', '12.0', '1e309'].map((q, i) => `{"lot":"L9","reel":"R${i + 1}","part":"TEST-NAND-1G","quantity":${q},"date_code":"2447","job":"fw-a"}`);
+    const f = write('exp.json', `[${rows.join(',')},{"lot":"L9","reel":"R4","part":"TEST-NAND-1G","quantity":7,"date_code":"2447","job":"fw-a"}]`);
+    let err: LotImportError | undefined;
+    try {
+      importReels(db, f);
+    } catch (e) {
+      err = e as LotImportError;
+    }
+    expect(err?.details).toEqual([
+      { row: 1, reason: 'quantity is not a whole decimal number from 1 to 10,000,000 (got "1e3")' },
+      { row: 2, reason: 'quantity is not a whole decimal number from 1 to 10,000,000 (got "12.0")' },
+      { row: 3, reason: 'quantity is not a whole decimal number from 1 to 10,000,000 (got "1e309")' },
+    ]);
+    expect(() => lotCounters(db, 'L9')).toThrow(/no lot "L9"/);
+  });
+
+  it('a .json file that is not an array or {reels: [...]} (null, a number) is refused as JSON, not read as a CSV header', () => {
+    const { db, file } = fresh();
+    db.close();
+    for (const text of ['null\n', '42\n', '"reels"\n']) {
+      const r = runCli(['--db', file, 'lot', 'import', write('scalar.json', text), '--json']);
+      expect(r.code, text).toBe(1);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'import-json', message: 'expected an array of reels or an object {"reels": [...]}' });
+    }
+  });
+
   it('a reel that already exists with other content is refused, an identical one is left as it was', () => {
     const { db } = fresh();
     importReels(db, write('a.csv', 'lot,reel,part,quantity,date_code,job\nL5,R1,TEST-NAND-1G,10,2447,fw-a\n'));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { root, runCli } from '../helpers/cli.js';
 import { lotFixture } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
 import { events, spawnCli, until } from '../reliability/spawn-cli.js';
@@ -117,6 +117,56 @@ describe('MES file sink', () => {
     expect(runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json']).code).toBe(0);
     expect(expectedFromDb(dbFile).outbox).toBe(0);
     expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout)).toMatchObject({ config: null, pending: 0, sentKept: 0 });
+  });
+
+  it('mes tail -n takes only a whole decimal number: abc, 1e309 or a huge one is a bad-number error, not an internal error', () => {
+    const dbFile = path.join(tmpDir('gangflash-mes-tail-'), 'tail.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    for (const bad of ['abc', '1e309', '99999999999999999999', '-1']) {
+      const r = runCli(['--db', dbFile, 'mes', 'tail', '-n', bad]);
+      expect(r.code, bad).toBe(1);
+      expect(r.stderr).toContain(`--lines ${bad}: give a whole decimal number from 0 to 1,000,000 [bad-number]`);
+      expect(r.stderr).not.toMatch(/internal error|    at /);
+    }
+    expect(runCli(['--db', dbFile, 'mes', 'tail', '-n', '5']).code).toBe(0);
+  });
+
+  it('mes publish --once --timeout takes only a whole number of seconds: abc (which waited for ever) or 1e309 is refused', () => {
+    const dir = tmpDir('gangflash-mes-timeout-');
+    const dbFile = path.join(dir, 'timeout.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', path.join(dir, 'cfx')]).code).toBe(0);
+    for (const bad of ['abc', '1e309', '-5']) {
+      const r = runCli(['--db', dbFile, 'mes', 'publish', '--once', '--timeout', bad, '--json'], { timeoutMs: 20_000 });
+      expect(r.code, bad).toBe(1);
+      expect(JSON.parse(r.stdout).error.code).toBe('bad-number');
+      expect(r.stderr).toContain(`--timeout ${bad}: give a whole decimal number from 0 to 604,800`);
+    }
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'publish', '--once', '--timeout', '5', '--json']).stdout)).toEqual({ sent: 0, pending: 0 });
+  });
+
+  it('mes set --folder with a relative path stores it absolute, so a run started elsewhere writes to the same folder', () => {
+    const dir = tmpDir('gangflash-mes-relative-');
+    const dbFile = path.join(dir, 'rel.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const relative = path.relative(root, path.join(dir, 'cfx')); // runCli runs in the repository's root
+    expect(runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', relative]).code).toBe(0);
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout).config.folder).toBe(path.join(dir, 'cfx'));
+  });
+
+  it('mes set --folder naming a file or a device is refused at once and nothing is stored', () => {
+    const dir = tmpDir('gangflash-mes-notdir-');
+    const dbFile = path.join(dir, 'notdir.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const file = path.join(dir, 'a-file');
+    fs.writeFileSync(file, 'x');
+    for (const f of [file, '/dev/null']) {
+      const r = runCli(['--db', dbFile, 'mes', 'set', '--handle', 'Acme.Line3.Prog-07', '--folder', f, '--json']);
+      expect(r.code, f).toBe(1);
+      expect(JSON.parse(r.stdout).error.code).toBe('mes-folder');
+      expect(r.stderr).toContain(`--folder ${f} is a file or a device, not a folder`);
+    }
+    expect(JSON.parse(runCli(['--db', dbFile, 'mes', 'status', '--json']).stdout).config).toBeNull();
   });
 
   it('a broker URL with credentials in it is refused and nothing is stored', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -99,6 +100,42 @@ describe('gangflash plan --compare isp', () => {
     const junk = path.join(dir, 'junk.json');
     fs.writeFileSync(junk, '{ "currency": "EUR", }');
     expect(compare('--settings', junk).stderr).toMatch(/site settings are not valid JSON/);
+  });
+
+  it('--settings naming a FIFO or /dev/zero is refused at once (exit 1, settings-unreadable), never waited on or read', () => {
+    const fifo = path.join(dir, 'settings.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const f of [fifo, '/dev/zero']) {
+      const r = runCli(['--db', db, 'plan', '--chip', MCU.part, '--image', image, '--qty', '5000', '--compare', 'isp', '--settings', f, '--json'], { timeoutMs: 20_000 });
+      expect(r.code, f).toBe(1);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'settings-unreadable', file: f });
+      expect(r.stderr).toContain(`${f}: is not a regular file`);
+    }
+  });
+
+  it('a settings file that starts with a UTF-8 byte-order mark is read like the same file without it', () => {
+    const bom = path.join(dir, 'site-bom.json');
+    fs.writeFileSync(bom, `\uFEFF${fs.readFileSync(settings, 'utf8')}`);
+    const r = compare('--settings', bom, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).figures.find((x: { name: string }) => x.name === 'inSystem.fixturePrice').source).toBe(`${bom}: inSystem.fixturePrice`);
+  });
+
+  it('--out naming the database, a folder or a missing folder is refused (exit 1) and the database is left as it was', () => {
+    const before = fs.readFileSync(db);
+    const self = compare('--format', 'html', '--out', db, '--json');
+    expect(self.code).toBe(1);
+    expect(JSON.parse(self.stdout).error.code).toBe('bad-out');
+    expect(self.stderr).toContain(`--out ${db} is the gangflash database`);
+    expect(fs.readFileSync(db).equals(before)).toBe(true);
+    const folder = compare('--format', 'html', '--out', dir);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain(`--out ${dir} is not a regular file (a folder, pipe or device)`);
+    const missing = path.join(dir, 'no-such-folder', 'c.html');
+    const m = compare('--format', 'html', '--out', missing);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toContain(`${missing}: cannot write the output (ENOENT)`);
+    for (const r of [self, folder, m]) expect(r.stderr).not.toMatch(/internal error|    at /);
   });
 
   it('comparison options without --compare, an unknown route or interface are refused', () => {

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FarmError } from '../../src/errors.js';
 import { defaultSimFarm, loadFarmFile, validateFarm } from '../../src/farm/index.js';
 import { createDriver } from '../../src/programmers/registry.js';
+import { runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const dir = tmpDir('gangflash-farm-');
@@ -64,6 +66,25 @@ describe('farm.json', () => {
     const e = error(() => loadFarmFile(f));
     expect(e.code).toBe('farm-json');
     expect(e.line).toBe(3);
+  });
+
+  it('run --farm with a FIFO or /dev/zero is refused at once (exit 1, farm-unreadable), never waited on or read', () => {
+    const db = path.join(dir, 'fifo.db');
+    expect(runCli(['--db', db, 'db', 'init']).code).toBe(0);
+    const fifo = path.join(dir, 'farm.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const f of [fifo, '/dev/zero']) {
+      const r = runCli(['--db', db, 'run', '--lot', 'LOT-1', '--farm', f, '--json'], { timeoutMs: 20_000 });
+      expect(r.code, f).toBe(1);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'farm-unreadable', file: f });
+      expect(r.stderr).toContain(`${f}: is not a regular file (a folder, pipe or device); give the path of a farm.json file`);
+    }
+  });
+
+  it('a farm file that starts with a UTF-8 byte-order mark loads like the same file without it', () => {
+    const doc = { programmers: [{ name: 'bom-1', driver: 'sim', model: 'sim-gang', serial: 'BOM-1', sites: 2 }] };
+    const f = farmFile('bom.json', `\uFEFF${JSON.stringify(doc, null, 2)}`);
+    expect(loadFarmFile(f).programmers).toMatchObject([{ name: 'bom-1', sites: 2, adapters: [null, null] }]);
   });
 
   it('refuses an adapter mounted twice and more adapters than sites', () => {

@@ -38,6 +38,22 @@ describe('a file at --db that is not a database is reported as damaged, never in
     expect(runCli(['--db', file, 'db', 'check']).code).toBe(EXIT.ok);
   });
 
+  it('db init in a folder that does not exist is refused with exit 1 naming the folder, not an internal error', () => {
+    const file = path.join(dir, 'no-such-folder', 'new.db');
+    const r = runCli(['--db', file, 'db', 'init', '--json']);
+    expect(r.code).toBe(EXIT.userError);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'db-folder-missing', file });
+    expect(r.stderr).toContain(`the folder ${path.dirname(file)} does not exist (or is not a folder); create it first or pass another --db`);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
+    const aFile = path.join(dir, 'reels.csv');
+    fs.writeFileSync(aFile, 'lot,reel\n');
+    const under = runCli(['--db', path.join(aFile, 'new.db'), 'db', 'init']);
+    expect(under.code).toBe(EXIT.userError);
+    expect(under.stderr).toContain(`the folder ${aFile} does not exist (or is not a folder)`);
+    expect(under.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
   it('a directory at --db is refused with exit 1 naming it', () => {
     const r = runCli(['--db', dir, 'lot', 'list']);
     expect(r.code).toBe(EXIT.userError);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -78,6 +79,34 @@ describe('CSV and JSON export', () => {
       serialState: 'used', voidedSerials: null, firstStartedAt: '2026-02-02T08:00:06.000Z', job: 'job-1', jobVersion: 1, chip: 'TEST-EMMC16',
       dateCode: '2601', imageSha256: 'e'.repeat(64), serialFields: null, operator: null,
     });
+  });
+
+  it('--out naming the database, a folder or a FIFO is refused (exit 1) and leaves it as it was', () => {
+    const before = fs.readFileSync(dbFile);
+    const self = runCli(['--db', dbFile, 'report', 'lot', 'LOT-7', '--format', 'csv', '--out', dbFile, '--json']);
+    expect(self.code).toBe(1);
+    expect(JSON.parse(self.stdout).error.code).toBe('bad-out');
+    expect(self.stderr).toContain(`--out ${dbFile} is the gangflash database`);
+    expect(fs.readFileSync(dbFile).equals(before)).toBe(true);
+    const fifo = path.join(dir, 'out.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const target of [dir, fifo]) {
+      const r = runCli(['--db', dbFile, 'report', 'lot', 'LOT-7', '--format', 'csv', '--out', target]);
+      expect(r.code, target).toBe(1);
+      expect(r.stderr).toContain(`--out ${target} is not a regular file (a folder, pipe or device)`);
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
+    expect(fs.statSync(fifo).isFIFO()).toBe(true);
+    expect(runCli(['--db', dbFile, 'lot', 'show', 'LOT-7']).code).toBe(0);
+  });
+
+  it('--out in a folder that does not exist is a one-line user error naming the file, not an internal error', () => {
+    const out = path.join(dir, 'no-such-folder', 'lot.html');
+    const r = runCli(['--db', dbFile, 'report', 'lot', 'LOT-7', '--out', out, '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'out-unwritable', file: out });
+    expect(r.stderr).toContain(`${out}: cannot write the output (ENOENT); check that its folder exists and is writable`);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
   });
 
   it('an unknown lot or format is a one-line user error', () => {

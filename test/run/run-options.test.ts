@@ -27,6 +27,17 @@ describe('run: fan-out ring options', () => {
     expect(lotRows(dbFile).attempts).toBe(0);
   });
 
+  it('a count option out of range is refused naming the option, e.g. --cycle-timeout 0, before anything runs', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'bad-count'), devices: 2 });
+    for (const [flag, bad] of [['--cycle-timeout', '0'], ['--site-fail-limit', '-3'], ['--stop-yield-after', '1e3'], ['--slow-consumer-ms', '0x10']]) {
+      const r = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', flag, bad, '--json']);
+      expect(r.code, flag).toBe(EXIT.userError);
+      expect(JSON.parse(r.stdout).error.code).toBe('bad-number');
+      expect(r.stderr).toContain(`${flag} ${bad}: give a whole decimal number from 1 to 100,000,000`);
+    }
+    expect(lotRows(dbFile).attempts).toBe(0);
+  });
+
   it('chunk sizes read as bytes, K or M', () => {
     expect([parseChunk('65536'), parseChunk('256K'), parseChunk('4M'), parseChunk('1MiB')]).toEqual([65536, 262144, 4194304, 1048576]);
     expect(() => parseChunk('128M')).toThrow(/64M/);

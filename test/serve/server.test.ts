@@ -53,6 +53,13 @@ describe('dashboard access', () => {
     expect(r.stderr).toMatch(/--host 0\.0\.0\.0 is reachable from other machines.*\[token-required\]/);
   });
 
+  it('a --host that does not resolve is refused as a bad host (exit 1), not an internal error', () => {
+    const r = runCli(['--db', path.join(dir, 'auth.db'), 'serve', '--host', 'no-such-host.invalid', '--port', '0', '--token', TOKEN]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--host no-such-host\.invalid is not a name or address this machine can resolve.*\[bad-host\]/);
+    expect(r.stderr).not.toMatch(/internal error|    at /);
+  });
+
   it('without a token, the loopback dashboard answers only requests addressed to localhost', async () => {
     const open = await startDashboard({ dbFile: path.join(dir, 'auth.db'), port: 0 });
     try {

@@ -5,6 +5,7 @@ import { parseSince } from '../since.js';
 import { listEvents, type EventRow } from '../../store/event-log.js';
 import { lotCounters } from '../../lots/counters.js';
 import { UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
 
 function kind(v: string): 'alarm' | 'audit' {
   if (v !== 'alarm' && v !== 'audit') throw new UsageError('bad-option', `--kind must be "alarm" or "audit" (got "${v}")`);
@@ -12,9 +13,7 @@ function kind(v: string): 'alarm' | 'audit' {
 }
 
 function count(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError('bad-option', `--limit must be a whole number ≥ 1 (got "${v}")`);
-  return n;
+  return intOption('--limit', v, { min: 1, max: 100_000_000 });
 }
 
 /** `gangflash alarms`: the recorded alarms and audit events (site disabled, adapter life, mounts, overrides…), newest last. */

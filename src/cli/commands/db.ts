@@ -9,7 +9,14 @@ import { printJson, say, table } from '../output.js';
 
 /** Removes a database file and its WAL, shared-memory and journal files (those that exist). */
 function removeDbFiles(file: string): void {
-  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) fs.rmSync(f, { force: true });
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      fs.rmSync(f, { force: true });
+    } catch (e) {
+      // A --db under a file (x.csv/new.db) was never created: the error that stopped the command is the one to show.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+    }
+  }
 }
 
 /** `gangflash db init`: create or migrate the database and load the chip, adapter and programmer catalogs. */

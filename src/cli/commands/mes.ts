@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { intOption } from '../../strict-number.js';
 import { openDb } from '../../db/open.js';
 import { OutboxStore, type MesConfigRow } from '../../store/outbox.js';
 import { checkBrokerUrl } from '../../mes/settings.js';
@@ -31,12 +34,16 @@ export function register(program: Command): void {
       if (!HANDLE.test(o.handle)) throw new UsageError('mes-handle', `--handle "${o.handle}" is not a CFX handle; give dotted names such as Acme.Line3.Prog-07`);
       if (o.broker && o.folder) throw new UsageError('mes-sink', 'give --broker or --folder, not both');
       if (!o.broker && !o.folder) throw new UsageError('mes-sink', 'give --broker amqp://HOST:PORT (with --address) or --folder DIR');
+      if (o.folder && fs.statSync(o.folder, { throwIfNoEntry: false })?.isDirectory() === false) {
+        throw new UsageError('mes-folder', `--folder ${path.resolve(o.folder)} is a file or a device, not a folder; give the folder the messages go to (it is made if missing)`);
+      }
       const c: MesConfigRow = {
         enabled: !o.off,
         sink: o.broker ? 'amqp' : 'file',
         broker: o.broker ? checkBrokerUrl(o.broker) : null,
         address: o.broker ? o.address : null,
-        folder: o.folder ?? null,
+        // Absolute: a run or `mes publish` started from another folder writes to the same place.
+        folder: o.folder ? path.resolve(o.folder) : null,
         handle: o.handle,
         target: o.target ?? null,
       };
@@ -78,13 +85,14 @@ export function register(program: Command): void {
     .option('-n, --lines <n>', 'how many of the last sent', '10')
     .option('--follow', 'keep printing')
     .action(async function (this: Command, o: { lines: string; follow?: boolean }) {
+      const lines = intOption('--lines', o.lines, { min: 0, max: 1_000_000 });
       const db = openDb(dbPath(this), { create: false });
       try {
         const store = new OutboxStore(db);
         const c = store.config();
-        const tail = new SentTail(db, store, c?.handle ?? 'unset', c?.target ?? null, Number(o.lines));
+        const tail = new SentTail(db, store, c?.handle ?? 'unset', c?.target ?? null, lines);
         const print = (last = Infinity) => process.stdout.write(tail.next(last).map((t) => `${t}\n`).join(''));
-        print(Number(o.lines));
+        print(lines);
         if (!o.follow) return;
         await new Promise<void>((resolve) => {
           const t = setInterval(() => print(), 500);
@@ -106,6 +114,7 @@ export function register(program: Command): void {
     .option('--timeout <s>', 'with --once: seconds to keep trying', '60')
     .option('--json', 'print a summary as JSON')
     .action(async function (this: Command, o: { once?: boolean; timeout: string; json?: boolean }) {
+      const timeout = intOption('--timeout', o.timeout, { min: 0, max: 604_800 });
       const db = openDb(dbPath(this), { create: false });
       try {
         verifyAfterUncleanClose(db, dbPath(this));
@@ -115,7 +124,7 @@ export function register(program: Command): void {
         const p = new Publisher(db, c, sinkOf(c), { onError: (e, ms) => process.stderr.write(`gangflash: mes: ${e.message}; retrying in ${Math.round(ms / 1000)} s\n`) });
         let empty: boolean;
         if (o.once) {
-          empty = await p.drain(Number(o.timeout) * 1000);
+          empty = await p.drain(timeout * 1000);
         } else {
           p.start();
           await new Promise<void>((resolve) => {
@@ -128,7 +137,7 @@ export function register(program: Command): void {
         const left = p.pending();
         if (o.json) printJson({ sent: p.sent, pending: left });
         else say(`mes: ${p.sent} sent, ${left} waiting`);
-        if (!empty && o.once) throw new UsageError('mes-backlog', `${left} message(s) still wait in the outbox after ${o.timeout} s; see \`gangflash mes status\``);
+        if (!empty && o.once) throw new UsageError('mes-backlog', `${left} message(s) still wait in the outbox after ${timeout} s; see \`gangflash mes status\``);
       } finally {
         db.close();
       }

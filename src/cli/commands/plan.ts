@@ -6,12 +6,13 @@ import { loadFarmFile } from '../../farm/index.js';
 import { imageStatsOfFile } from '../../planning/image-stats.js';
 import { planLot } from '../../planning/plan.js';
 import type { LotPlan, PlanRequest } from '../../planning/types.js';
-import { withDb } from '../context.js';
+import { dbPath, withDb } from '../context.js';
 import { hubPlanHistory } from '../../planning/hub-history.js';
 import { withHub } from '../hub-context.js';
 import { getChip } from '../../catalog/chips.js';
 import { compareSetup, runCompare, type CompareOpts } from '../plan-compare.js';
 import { printJson, say, table } from '../output.js';
+import { checkOutFile } from '../out-file.js';
 
 interface PlanOpts {
   chip: string; image: string; qty: string; farm?: string; by?: string; hoursPerDay: string; handlingSeconds: string;
@@ -89,6 +90,7 @@ export function register(program: Command): void {
       const compareOnly = [o.settings, o.ispInterface, o.ispChannels, o.ispFixtures, o.format, o.out].some((v) => v !== undefined);
       if (o.compare === undefined && compareOnly) throw new UsageError('compare-only', '--settings, --isp-*, --format and --out go with --compare isp');
       const compare = o.compare === undefined ? undefined : compareSetup(o as PlanOpts & CompareOpts);
+      if (compare?.out !== undefined) checkOutFile(path.resolve(compare.out), dbPath(this));
       let programmers: string[] | undefined;
       if (o.farm) programmers = loadFarmFile(path.resolve(o.farm)).programmers.map((p) => p.serial);
       const image = await imageStatsOfFile(path.resolve(o.image));

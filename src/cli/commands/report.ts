@@ -13,8 +13,9 @@ import { lotJsonChunks } from '../../report/json.js';
 import { buildLotReport } from '../../report/lot-report.js';
 import { writeChunks } from '../../report/write-chunks.js';
 import { inReadSnapshot } from '../../store/read-snapshot.js';
-import { withDb } from '../context.js';
+import { dbPath, withDb } from '../context.js';
 import { hubLotReport } from '../hub-report.js';
+import { checkOutFile, outUnwritable } from '../out-file.js';
 import { holdYoungGeneration } from '../young-generation.js';
 import { say } from '../output.js';
 
@@ -35,6 +36,7 @@ export function register(program: Command): void {
       const format = opts.json ? 'json' : opts.format;
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError('bad-format', `--format ${format}: give one of ${FORMATS.join(', ')}`);
       const target = opts.out ? path.resolve(opts.out) : undefined;
+      if (target) checkOutFile(target, dbPath(this));
       // Rows stream through, so the live heap stays small; without the hold V8 would still double the young
       // generation with the garbage they leave (a hub report of 100,000 devices peaked at 197 MB, held: 93 MB).
       const release = holdYoungGeneration();
@@ -91,6 +93,7 @@ async function writeTo(chunks: Iterable<string> | AsyncIterable<string>, target:
     out?.destroy();
     fs.rmSync(tmp, { force: true });
     if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = target;
-    throw e;
+    // A folder that does not exist or cannot be written is the user's to fix, not a bug.
+    throw outUnwritable(e, target) ?? e;
   }
 }

@@ -27,8 +27,9 @@ function share(v: string): number {
   return n;
 }
 
-function count(v: string): number {
-  return intOption('option', v, { min: 1, max: 100_000_000 });
+/** A parser for a count option that names `flag` when it refuses a value. */
+function count(flag: string): (v: string) => number {
+  return (v) => intOption(flag, v, { min: 1, max: 100_000_000 });
 }
 
 const SIZE = /^(\d+)\s*([kKmM]?)(i?[bB])?$/;
@@ -61,21 +62,21 @@ export function register(program: Command): void {
     .option('--progress', 'with NDJSON: also print site-progress events')
     .option('--bell', 'live view: ring the terminal bell on every alarm')
     .option('--stop-yield <share>', 'stop when the lot yield falls below this share (e.g. 0.9)', share)
-    .option('--stop-yield-after <n>', 'devices finished before the yield limit applies', count, 50)
-    .option('--site-fail-limit <k>', 'socket failures in a row that disable a site', count, 3)
-    .option('--cycle-timeout <s>', 'give up a cycle after this many seconds: its devices fail with timeout', count, 3600)
+    .option('--stop-yield-after <n>', 'devices finished before the yield limit applies', count('--stop-yield-after'), 50)
+    .option('--site-fail-limit <k>', 'socket failures in a row that disable a site', count('--site-fail-limit'), 3)
+    .option('--cycle-timeout <s>', 'give up a cycle after this many seconds: its devices fail with timeout', count('--cycle-timeout'), 3600)
     .option('--speed <x>', 'sim programmers: time scale (1 = real time) or "unlimited"', parseSpeed)
     .option('--ring-slots <n>', `chunks in the shared ring the image streams through (default ${RING_DEFAULTS.slots})`, slots)
     .option('--ring-chunk <bytes>', `bytes per ring chunk, e.g. 256K or 4M (default ${RING_DEFAULTS.chunkSize >> 20}M)`, parseChunk)
     .option('--wait', 'when the lot or a programmer is held by another live run, wait for it instead of exiting 6')
-    .option('--slow-consumer-ms <ms>', 'stall one slow programmer may cost the farm per wave before it reads the image itself', count, 2000)
+    .option('--slow-consumer-ms <ms>', 'stall one slow programmer may cost the farm per wave before it reads the image itself', count('--slow-consumer-ms'), 2000)
     .option('--operator <name>', 'who runs the lot (default: $GANGFLASH_OPERATOR or the login name); recorded')
     .option('--engineering', 'run a job version nobody released (an engineering run; recorded)')
     .option('--hub <url>', 'run as a station of this hub (postgres://…; default $GANGFLASH_HUB when --station is given): reels and serial blocks leased from it, records uploaded to it')
     .option('--station <name>', 'this station\'s name on the hub (default $GANGFLASH_STATION)')
     .option('--reel <reel...>', 'with --hub: the reels the operator loaded here (default: the next free reel each time)')
-    .option('--busy-seconds <s>', 'with --hub: lease reels ahead and serial values in blocks that keep this station busy this long', count, 600)
-    .option('--reels-ahead <n>', 'with --hub: reels leased ahead of the one in progress, at most', count, 1)
+    .option('--busy-seconds <s>', 'with --hub: lease reels ahead and serial values in blocks that keep this station busy this long', count('--busy-seconds'), 600)
+    .option('--reels-ahead <n>', 'with --hub: reels leased ahead of the one in progress, at most', count('--reels-ahead'), 1)
     .action(async function (this: Command, o: { operator?: string; engineering?: boolean; lot: string; farm?: string; json?: boolean; progress?: boolean; bell?: boolean; stopYield?: number; stopYieldAfter: number; siteFailLimit: number; cycleTimeout: number; speed?: number | 'unlimited'; ringSlots?: number; ringChunk?: number; slowConsumerMs: number; wait?: boolean; hub?: string; station?: string; reel?: string[]; busySeconds: number; reelsAhead: number }) {
       const station = o.station ?? process.env.GANGFLASH_STATION;
       const hubUrl = o.hub ?? (station ? process.env.GANGFLASH_HUB : undefined);
