@@ -16,11 +16,14 @@ export function checkOutFile(target: string, db: string): void {
   }
 }
 
-/** The user error for an --out file that could not be written (a missing or read-only folder, a full disk), or undefined for another error. */
+/**
+ * The user error for an --out file whose folder does not exist (or is a file), or undefined for another error: a
+ * storage that refuses the write (full, read-only, permission) stays a storage failure, exit 5, as for every command.
+ */
 export function outUnwritable(e: unknown, target: string): UsageError | undefined {
   const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC') {
-    return new UsageError('out-unwritable', `cannot write the output (${code}); check that its folder exists and is writable, or give another --out`, { file: target });
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return new UsageError('out-unwritable', `cannot write the output (${code}): its folder does not exist; create it or give another --out`, { file: target });
   }
   return undefined;
 }

@@ -105,7 +105,7 @@ describe('CSV and JSON export', () => {
     const r = runCli(['--db', dbFile, 'report', 'lot', 'LOT-7', '--out', out, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'out-unwritable', file: out });
-    expect(r.stderr).toContain(`${out}: cannot write the output (ENOENT); check that its folder exists and is writable`);
+    expect(r.stderr).toContain(`${out}: cannot write the output (ENOENT): its folder does not exist`);
     expect(r.stderr).not.toMatch(/internal error|    at /);
   });
 
