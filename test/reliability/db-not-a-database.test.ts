@@ -59,4 +59,24 @@ describe('a file at --db that is not a database is reported as damaged, never in
     expect(r.code).toBe(EXIT.userError);
     expect(r.stderr).toMatch(/is not a regular file.*\[db-not-a-file\]/);
   });
+
+  it('database errors name the --db path once: in front of the message, never again inside it', () => {
+    const text = path.join(dir, 'notes.txt');
+    fs.writeFileSync(text, 'not a database\n');
+    const missing = path.join(dir, 'missing.db');
+    for (const [file, code, words] of [
+      [text, 'db-damaged', 'is not a readable gangflash database'],
+      [dir, 'db-not-a-file', 'is not a regular file'],
+      [missing, 'db-missing', 'no such database'],
+    ] as const) {
+      const r = runCli(['--db', file, 'lot', 'list']);
+      expect(r.code, r.stderr).toBe(EXIT.userError);
+      expect(r.stderr).toContain(`gangflash: ${file}: ${words}`);
+      expect(r.stderr.split(file).length - 1, r.stderr).toBe(1);
+      const j = runCli(['--db', file, 'lot', 'list', '--json']);
+      const err = JSON.parse(j.stdout).error;
+      expect(err).toMatchObject({ code, file });
+      expect(err.message).not.toContain(file);
+    }
+  });
 });
