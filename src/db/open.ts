@@ -1,7 +1,7 @@
 import { fs } from '../node-fs.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DbError } from '../errors.js';
+import { DbError, UsageError } from '../errors.js';
 import { migrate, loadMigrations } from './migrations.js';
 import { lastGoodBackup } from './backup.js';
 import { assertSqliteLoads } from './native.js';
@@ -32,7 +32,18 @@ export interface OpenOptions {
 
 /** The database path: --db, else GANGFLASH_DB, else ./gangflash.db. */
 export function resolveDbPath(flag?: string): string {
-  return path.resolve(flag ?? process.env.GANGFLASH_DB ?? 'gangflash.db');
+  return path.resolve(chosenDbPath(flag) ?? 'gangflash.db');
+}
+
+/**
+ * The database path as set by --db, else GANGFLASH_DB, else undefined. An empty one is refused: path.resolve('') is
+ * the current folder, which a user who typed `--db ""` (or `--db "$UNSET_VAR"`) never meant.
+ */
+export function chosenDbPath(flag?: string): string | undefined {
+  if (flag === '') throw new UsageError('bad-option', '--db is empty; give the path of a gangflash database, or leave --db out to use $GANGFLASH_DB or ./gangflash.db');
+  const env = flag === undefined ? process.env.GANGFLASH_DB : undefined;
+  if (env === '') throw new UsageError('bad-option', 'GANGFLASH_DB is empty; set it to the path of a gangflash database, or unset it to use ./gangflash.db');
+  return flag ?? env;
 }
 
 /** How long a write waits for another connection's lock before failing: GANGFLASH_LOCK_WAIT_MS, default 5000. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { runCli } from '../helpers/cli.js';
+import { root, runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const dir = tmpDir('gangflash-notadb-');
@@ -78,5 +78,21 @@ describe('a file at --db that is not a database is reported as damaged, never in
       expect(err).toMatchObject({ code, file });
       expect(err.message).not.toContain(file);
     }
+  });
+
+  it('an empty --db or GANGFLASH_DB is refused as a usage error, never read as the current folder', () => {
+    for (const args of [['lot', 'list'], ['db', 'init'], ['demo']]) {
+      const flag = runCli(['--db', '', ...args, '--json']);
+      expect(flag.code, flag.stderr).toBe(EXIT.userError);
+      expect(JSON.parse(flag.stdout).error).toMatchObject({ code: 'bad-option', message: expect.stringMatching(/^--db is empty; /) });
+      expect(flag.stderr).not.toContain(root); // the current folder of the child
+      const env = runCli([...args], { env: { GANGFLASH_DB: '' } });
+      expect(env.code, env.stderr).toBe(EXIT.userError);
+      expect(env.stderr).toContain('gangflash: GANGFLASH_DB is empty; ');
+      expect(env.stderr).not.toContain(root);
+    }
+    // A --db given beside an empty GANGFLASH_DB wins, as any --db does.
+    const both = runCli(['--db', path.join(dir, 'none.db'), 'lot', 'list'], { env: { GANGFLASH_DB: '' } });
+    expect(both.stderr).toContain('[db-missing]');
   });
 });
