@@ -129,4 +129,14 @@ describe('reel import', () => {
     const show = runCli(['--db', file, 'lot', 'show', 'L6', '--json']);
     expect(JSON.parse(show.stdout)).toMatchObject({ lot: 'L6', planned: 7, remaining: 7 });
   });
+
+  it('lot import - says reading reels from standard input is not supported and to give a file path', () => {
+    const { db, file } = fresh();
+    db.close();
+    const r = runCli(['--db', file, 'lot', 'import', '-', '--json'], { input: 'lot,reel,part,quantity,date_code,job\nL7,R1,TEST-NAND-1G,7,2447,fw-a\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('gangflash: reading reels from standard input is not supported; save them to a CSV or JSON file and give its path (a file named "-": ./-) [import-stdin]\n');
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'import-stdin' });
+    expect(runCli(['--db', file, 'lot', 'list', '--json']).stdout.trim()).toBe('[]');
+  });
 });
