@@ -145,4 +145,14 @@ describe('operator control of sites', () => {
     const listed = JSON.parse(runCli(['--db', dbFile, 'sites', 'list', '--json']).stdout) as { programmer: string; site: number; enabled: boolean }[];
     expect(listed.find((s) => s.programmer === 'sim-1' && s.site === 3)?.enabled).toBe(true);
   });
+
+  it('sites list on a database without programmers says there are no sites yet and how to add one, --json gives []', () => {
+    const dbFile = path.join(dir, 'no-programmers.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const r = runCli(['--db', dbFile, 'sites', 'list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('no sites yet; they come with their programmer: add one with `gangflash programmers add`\n');
+    const j = runCli(['--db', dbFile, 'sites', 'list', '--json']);
+    expect(JSON.parse(j.stdout)).toEqual([]);
+  });
 });
