@@ -5,6 +5,8 @@ import { runLotService } from '../../src/scheduler/lot-service.js';
 import { runCli } from '../helpers/cli.js';
 import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { events, spawnCli, until } from '../reliability/spawn-cli.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
 
 const dir = tmpDir();
 const run = async (dbFile: string, extra: Partial<Parameters<typeof runLotService>[0]> = {}) =>
@@ -110,6 +112,28 @@ describe('a lot no site can take', () => {
     expect(err.message.length).toBeLessThanOrEqual(300);
     expect(err.message).toMatch(/programmer\(s\) with \d+ site\(s\): every site with --json; see `gangflash compat MT29F1G08ABAEAWP`$/);
     expect(err.details.sites).toHaveLength(60);
+  });
+});
+
+describe('Ctrl-C during run --json', () => {
+  it('a second Ctrl-C quits at once and the NDJSON stream still ends with lot-done, end interrupted, exit 4', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'ctrl-c-twice'), devices: 80 });
+    const run = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.02']);
+    const types = () => events(run).map((e) => e.type);
+    // In a cycle, after one has finished: the first Ctrl-C waits for this cycle, the second does not.
+    await until(() => types().includes('device-result') && types().lastIndexOf('cycle-start') > types().lastIndexOf('device-result'), 'a cycle in flight after a recorded device');
+    run.child.kill('SIGINT');
+    await until(() => run.stderr().includes('press Ctrl-C again to quit now'), 'the stopping notice');
+    run.child.kill('SIGINT');
+    expect(await run.exit, run.stderr()).toBe(EXIT.interrupted);
+    const evs = events(run);
+    expect(evs.filter((e) => e.type === 'lot-done')).toHaveLength(1);
+    const last = evs.at(-1)!;
+    expect(last).toMatchObject({ type: 'lot-done', end: 'interrupted', planned: 80 });
+    const rows = lotRows(dbFile);
+    expect(last).toMatchObject({ passed: rows.passed, failed: rows.failed, remaining: 80 - rows.passed - rows.failed });
+    expect(last.remaining).toBeGreaterThan(0);
+    expect(run.stderr()).not.toMatch(/internal error|\n\s+at /);
   });
 });
 
