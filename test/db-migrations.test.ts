@@ -62,6 +62,6 @@ describe('database migrations', () => {
   it('a file that is not a database is refused with its path', () => {
     const file = path.join(dir, 'garbage.db');
     fs.writeFileSync(file, Buffer.alloc(8192, 0x5a));
-    expect(() => openDb(file)).toThrowError(/garbage\.db is not a readable gangflash database/);
+    expect(() => openDb(file)).toThrowError(expect.objectContaining({ code: 'db-damaged', file, message: expect.stringMatching(/^is not a readable gangflash database/) }));
   });
 });

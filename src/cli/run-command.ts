@@ -1,7 +1,8 @@
 import type { Db } from '../db/open.js';
 import { LotService } from '../scheduler/lot-service.js';
 import type { StationLink, StationOptions } from '../station/station-link.js';
-import type { RunEnd } from '../scheduler/events.js';
+import { now, type RunEnd, type RunListener } from '../scheduler/events.js';
+import { lotCounters } from '../lots/counters.js';
 import type { RingOptions } from '../fanout/pool/farm-session.js';
 import { runOutput, type RunOutput, type RunOutputMode } from './run-output.js';
 import { liveSetup } from './live-setup.js';
@@ -95,12 +96,28 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
   };
   let releaseYoung = () => {};
   let signals = 0;
+  let quitting = false;
+  let runStarted = Date.now();
+  // A second Ctrl-C quits now, without waiting for the cycle in flight. The NDJSON stream still ends as docs/events.md
+  // says a run ends, with `lot-done` (end `interrupted`, the lot's counters as recorded: the devices in the sockets are
+  // remaining, re-run on resume), and nothing after it; the process exits once stdout has taken that line.
+  const quitNow = () => {
+    quitting = true;
+    if (o.mode === 'ndjson' && out) {
+      try {
+        const c = lotCounters(service.db, o.lot);
+        out.listener({ type: 'lot-done', at: now(), end: 'interrupted', planned: c.planned, passed: c.passed, failed: c.failed, remaining: c.remaining, yield: c.yield, seconds: (Date.now() - runStarted) / 1000 });
+      } catch {
+        // The database cannot be read now: quit all the same, as asked.
+      }
+    }
+    endOutput();
+    process.stdout.write('', () => process.exit(EXIT.interrupted));
+  };
   const onSignal = () => {
     if (++signals === 1) service.stop();
-    else {
-      endOutput();
-      process.exit(EXIT.interrupted);
-    }
+    else if (!quitting) quitNow();
+    else process.exit(EXIT.interrupted); // a third: stdout does not drain (a stopped reader); do not wait for it
   };
   try {
     if (service.done) {
@@ -116,7 +133,12 @@ export async function runCommand(o: RunCommandOptions): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     releaseYoung = holdYoungGeneration();
-    const r = await service.run({ listener: out.listener, notice: out.notice, stopping: out.stopping });
+    const shown = out;
+    const listener: RunListener = (e) => {
+      if (!quitting) shown.listener(e); // nothing after the lot-done of a second Ctrl-C
+    };
+    runStarted = Date.now();
+    const r = await service.run({ listener, notice: out.notice, stopping: out.stopping });
     if (r.supplyWaiting) {
       const why = station?.link?.lastFailure === 'refused' ? 'the hub refused an upload (alarm hub-upload-refused)' : 'hub unreachable';
       out.notice(`${why}: ${r.supplyWaiting} record(s) wait in this station's journal; they are uploaded by the next \`run --hub\` of this station`);

@@ -7,7 +7,7 @@ import { DAMAGED, damaged, refuseNonDatabase } from './open.js';
 
 /** Opens the database read-only for the dashboard (the runner, another process, is the writer). */
 export function openReadOnly(file: string): Db {
-  if (!fs.existsSync(file)) throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
+  if (!fs.existsSync(file)) throw new DbError('db-missing', 'no such database; run `gangflash db init` first or pass --db PATH', { file });
   refuseNonDatabase(file); // an empty or non-SQLite file is a damaged database, as for every other command
   let db: Db | undefined;
   try {
@@ -18,7 +18,7 @@ export function openReadOnly(file: string): Db {
   } catch (e) {
     db?.close();
     if (DAMAGED.test(String((e as { code?: unknown }).code))) throw damaged(file, (e as Error).message);
-    throw new DbError('db-unreadable', `${file} is not a readable gangflash database (${(e as Error).message})`, { file });
+    throw new DbError('db-unreadable', `is not a readable gangflash database (${(e as Error).message})`, { file });
   }
   const version = db.pragma('user_version', { simple: true }) as number;
   const newest = loadMigrations().length;

@@ -1,7 +1,7 @@
 import { fs } from '../node-fs.js';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DbError } from '../errors.js';
+import { DbError, UsageError } from '../errors.js';
 import { migrate, loadMigrations } from './migrations.js';
 import { lastGoodBackup } from './backup.js';
 import { assertSqliteLoads } from './native.js';
@@ -32,7 +32,18 @@ export interface OpenOptions {
 
 /** The database path: --db, else GANGFLASH_DB, else ./gangflash.db. */
 export function resolveDbPath(flag?: string): string {
-  return path.resolve(flag ?? process.env.GANGFLASH_DB ?? 'gangflash.db');
+  return path.resolve(chosenDbPath(flag) ?? 'gangflash.db');
+}
+
+/**
+ * The database path as set by --db, else GANGFLASH_DB, else undefined. An empty one is refused: path.resolve('') is
+ * the current folder, which a user who typed `--db ""` (or `--db "$UNSET_VAR"`) never meant.
+ */
+export function chosenDbPath(flag?: string): string | undefined {
+  if (flag === '') throw new UsageError('bad-option', '--db is empty; give the path of a gangflash database, or leave --db out to use $GANGFLASH_DB or ./gangflash.db');
+  const env = flag === undefined ? process.env.GANGFLASH_DB : undefined;
+  if (env === '') throw new UsageError('bad-option', 'GANGFLASH_DB is empty; set it to the path of a gangflash database, or unset it to use ./gangflash.db');
+  return flag ?? env;
 }
 
 /** How long a write waits for another connection's lock before failing: GANGFLASH_LOCK_WAIT_MS, default 5000. */
@@ -46,7 +57,7 @@ function lockWaitMs(): number {
 export function openDb(file: string, opts: OpenOptions = {}): Db {
   const create = opts.create ?? true;
   if (!create && !fs.existsSync(file)) {
-    throw new DbError('db-missing', `no database at ${file}; run \`gangflash db init\` first or pass --db PATH`, { file });
+    throw new DbError('db-missing', 'no such database; run `gangflash db init` first or pass --db PATH', { file });
   }
   if (fs.existsSync(file)) refuseNonDatabase(file);
   else if (fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory() !== true) {
@@ -94,7 +105,7 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
  */
 export function refuseNonDatabase(file: string): void {
   const st = fs.statSync(file);
-  if (!st.isFile()) throw new DbError('db-not-a-file', `${file} is not a regular file (a directory, device or pipe); pass --db with the path of a gangflash database`, { file });
+  if (!st.isFile()) throw new DbError('db-not-a-file', 'is not a regular file (a directory, device or pipe); pass --db with the path of a gangflash database', { file });
   if (st.size === 0) throw damaged(file, 'the file is empty: 0 bytes');
   const head = Buffer.alloc(SQLITE_HEADER.length);
   const fd = fs.openSync(file, 'r');
@@ -141,7 +152,7 @@ const UNWRITABLE = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY)/;
 function unwritable(file: string, why: string): DbError {
   return new DbError(
     'db-write-failed',
-    `${file} could not be opened for writing (${why}): is the disk full, or the file or its folder read-only? Free space or fix the permissions, then run the same command again; nothing was changed`,
+    `could not be opened for writing (${why}): is the disk full, or the file or its folder read-only? Free space or fix the permissions, then run the same command again; nothing was changed`,
     { file },
   );
 }
@@ -149,8 +160,8 @@ function unwritable(file: string, why: string): DbError {
 /** The error for a damaged database, naming the newest good backup. */
 export function damaged(file: string, why: string): DbError {
   const backup = lastGoodBackup(file);
-  const hint = backup ? `the last good backup is ${backup}: copy it over ${file} to restore` : 'no backup was found; pass another --db';
+  const hint = backup ? `the last good backup is ${backup}: copy it over this file to restore` : 'no backup was found; pass another --db';
   const said = why.replace(/\s+/g, ' ').trim(); // quick_check lists one problem a line: one line for the user
   const short = said.length > 200 ? `${said.slice(0, 200)}…` : said;
-  return new DbError('db-damaged', `${file} is not a readable gangflash database (${short}); ${hint}`, { file }, { backup, why });
+  return new DbError('db-damaged', `is not a readable gangflash database (${short}); ${hint}`, { file }, { backup, why });
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { LotImportError } from '../errors.js';
 import { parseReels, type RowProblem } from './parse-reels.js';
-import { readImportFile } from './read-import.js';
+import { readImportFile, SAVE_AS_UTF8 } from './read-import.js';
 import { jobKey, type JobKey } from '../store/jobs.js';
 import { lotJobId, reelRow, wasImported, writeImport } from '../store/lots.js';
 import { chipExists } from '../store/catalog.js';
@@ -98,7 +98,9 @@ export function importReels(db: Db, file: string): ImportResult {
 
 /** The error for a rejected import: every bad row with its number and reason. */
 function importRejected(file: string, problems: RowProblem[]): LotImportError {
-  const sorted = [...problems].sort((a, b) => a.row - b.row);
+  // U+FFFD is what a byte that is not UTF-8 (Latin-1's é, Windows-1252's €) was read as: say why, on each such row.
+  const hinted = (reason: string) => (reason.includes('\uFFFD') ? `${reason}; the file may not be UTF-8 (\uFFFD stands for a byte that is not): ${SAVE_AS_UTF8}` : reason);
+  const sorted = problems.map((p) => ({ ...p, reason: hinted(p.reason) })).sort((a, b) => a.row - b.row);
   const lines = sorted.map((p) => `  row ${p.row}: ${p.reason}`).join('\n');
   const err = new LotImportError(
     'import-rejected',

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { LotImportError } from '../errors.js';
 import { fieldOf, normalizeKeys, reelRowSchema, type ReelRow } from './reel-row.js';
+import { SAVE_AS_UTF8 } from './read-import.js';
 
 /** One bad row of an import file: its row number (CSV: line number; JSON: 1-based index) and what is wrong. */
 export interface RowProblem {
@@ -29,12 +30,20 @@ export function parseReels(text: string, file: string): ParsedReels {
     const { row: named, unknown, twice } = normalizeKeys(raw as Record<string, unknown>);
     const r = reelRowSchema.safeParse(named);
     const reasons = [...unknown.map((k) => `unknown field "${k}"`), ...twice];
-    if (!r.success) reasons.push(...r.error.issues.map((i) => `${i.path.join('.') || 'row'} ${i.message}`));
+    if (!r.success) reasons.push(...r.error.issues.map((i) => `${i.path.join('.') || 'row'} ${i.message}${asRead(named, i)}`));
     if (reasons.length > 0) problems.push({ row, reason: reasons.join('; ') });
     else if (r.success) rows.push({ ...r.data, row });
   }
   if (records.length === 0) throw new LotImportError('import-empty', 'the file holds no reel rows; expected a header line and one row per reel', { file });
   return { rows, problems };
+}
+
+/** ` (got "VALUE")` for an issue on a text field, so the user sees what was read; '' when the message says it already. */
+function asRead(row: Record<string, unknown>, issue: { path: PropertyKey[]; message: string }): string {
+  const v = issue.path.length === 1 ? row[issue.path[0] as string] : undefined;
+  if (typeof v !== 'string' || v.trim() === '' || issue.message.includes('(got ')) return '';
+  const t = v.trim();
+  return ` (got ${JSON.stringify(t.length > 80 ? `${t.slice(0, 80)}…` : t)})`;
 }
 
 /** The CSV column each reel field is written as. */
@@ -57,7 +66,8 @@ function uniqueColumns(file: string): (header: string[]) => string[] {
     }
     const unknown = header.filter((h) => fieldOf(h) === undefined);
     if (unknown.length > 0) {
-      throw fail(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; the columns are ${Object.values(COLUMN).join(', ')} (common ERP spellings such as qty, pn or dc are accepted)`);
+      const notUtf8 = unknown.some((u) => u.includes('\uFFFD')) ? `; the file may not be UTF-8 (\uFFFD stands for a byte that is not): ${SAVE_AS_UTF8}` : '';
+      throw fail(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; the columns are ${Object.values(COLUMN).join(', ')} (common ERP spellings such as qty, pn or dc are accepted)${notUtf8}`);
     }
     const given = new Set(header.map((h) => fieldOf(h)));
     const missing = (Object.keys(COLUMN) as (keyof ReelRow)[]).filter((f) => !given.has(f)).map((f) => COLUMN[f]);

@@ -29,8 +29,30 @@ export function readImportFile(file: string): string {
     let n = 0;
     for (let got = 1; got > 0 && n < buf.length; n += got) got = fs.readSync(fd, buf, n, buf.length - n, null);
     if (n > MAX_IMPORT_BYTES) throw new LotImportError('import-too-large', `is over the ${MAX_IMPORT_BYTES / 1024 / 1024} MiB a reel file may have; split it into several files`, { file });
-    return buf.subarray(0, n).toString('utf8');
+    const bytes = buf.subarray(0, n);
+    refuseUtf16(bytes, file);
+    return bytes.toString('utf8');
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** How to write a reel file gangflash reads, as a spreadsheet user does it. */
+export const SAVE_AS_UTF8 = 'save it as UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)") and import it again';
+
+/**
+ * Refuses UTF-16 text (Excel's "Unicode Text" and some ERP exports): a UTF-16 byte-order mark, or NUL bytes in the
+ * first line (UTF-16 without a mark). Read as UTF-8 it would be a header of letters between NULs, reported as an
+ * unknown column `"\uFFFD\uFFFDl\0o\0t\0"`.
+ */
+function refuseUtf16(bytes: Buffer, file: string): void {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    const order = bytes[0] === 0xff ? 'little-endian' : 'big-endian';
+    throw new LotImportError('import-encoding', `is UTF-16 text (${order}, byte-order mark ${bytes[0].toString(16).toUpperCase()} ${bytes[1].toString(16).toUpperCase()}), not UTF-8; ${SAVE_AS_UTF8}`, { file });
+  }
+  const eol = bytes.indexOf(0x0a);
+  const firstLine = bytes.subarray(0, eol < 0 ? bytes.length : eol);
+  if (firstLine.includes(0)) {
+    throw new LotImportError('import-encoding', `holds NUL bytes in its first line: it is not UTF-8 text (UTF-16 without a byte-order mark?); ${SAVE_AS_UTF8}`, { file, line: 1 });
   }
 }

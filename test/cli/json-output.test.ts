@@ -1,6 +1,9 @@
 import path from 'node:path';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/main.js';
+import { root, runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 /** Parses stdout as exactly one JSON document (throws when it is not). */
@@ -51,5 +54,29 @@ describe('--json: one JSON document for every command and every error', () => {
     expect(last.type).toBe('demo-summary');
     expect(last.db).toBe(path.join(dir, 'gangflash.db'));
     expect(last.lots.map((l: { key: string }) => l.key).sort()).toEqual(['DEMO-EMMC-2447', 'DEMO-NAND-2447']);
+  });
+
+  it('every command that prints a result takes --json; mes tail, serve and a bare group do not, as the README says', async () => {
+    const without: string[] = [];
+    const walk = (c: Command, prefix: string) => {
+      for (const sub of c.commands) {
+        const name = `${prefix}${sub.name()}`;
+        if (sub.commands.length > 0) walk(sub, `${name} `);
+        else if (!sub.options.some((o) => o.long === '--json')) without.push(name);
+      }
+    };
+    walk(await buildProgram(), '');
+    expect(without.sort()).toEqual(['mes tail', 'serve']);
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain('Every command that prints a result takes `--json`');
+    expect(readme).toContain('Three kinds take no `--json`: `mes tail` always prints NDJSON');
+    for (const args of [['mes', 'tail', '--json'], ['serve', '--json'], ['lot', '--json']]) {
+      const r = runCli(args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(one(r.stdout).error).toEqual({ code: 'unknown-option', message: "unknown option '--json'" });
+    }
+    const help = runCli(['lot', '--help', '--json']);
+    expect(help.code).toBe(0);
+    expect(one(help.stdout).help).toMatch(/^Usage: gangflash lot /);
   });
 });

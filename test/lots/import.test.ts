@@ -129,4 +129,60 @@ describe('reel import', () => {
     const show = runCli(['--db', file, 'lot', 'show', 'L6', '--json']);
     expect(JSON.parse(show.stdout)).toMatchObject({ lot: 'L6', planned: 7, remaining: 7 });
   });
+
+  it('lot import - says reading reels from standard input is not supported and to give a file path', () => {
+    const { db, file } = fresh();
+    db.close();
+    const r = runCli(['--db', file, 'lot', 'import', '-', '--json'], { input: 'lot,reel,part,quantity,date_code,job\nL7,R1,TEST-NAND-1G,7,2447,fw-a\n' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('gangflash: reading reels from standard input is not supported; save them to a CSV or JSON file and give its path (a file named "-": ./-) [import-stdin]\n');
+    expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'import-stdin' });
+    expect(runCli(['--db', file, 'lot', 'list', '--json']).stdout.trim()).toBe('[]');
+  });
+
+  it('a UTF-16 reel file (FF FE or FE FF mark, or NUL bytes in its first line) is refused naming the file and asking for UTF-8', () => {
+    const { db, file } = fresh();
+    db.close();
+    const text = 'lot,reel,part,quantity,date_code,job\nL8,R1,TEST-NAND-1G,7,2447,fw-a\n';
+    const le = Buffer.from(text, 'utf16le');
+    const be = Buffer.from(le).swap16();
+    for (const [name, bytes, said] of [
+      ['utf16le-bom.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), le]), 'is UTF-16 text (little-endian, byte-order mark FF FE), not UTF-8'],
+      ['utf16be-bom.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), be]), 'is UTF-16 text (big-endian, byte-order mark FE FF), not UTF-8'],
+      ['utf16le-no-bom.csv', le, 'holds NUL bytes in its first line'],
+      ['utf16be-no-bom.json', be, 'holds NUL bytes in its first line'],
+    ] as const) {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, bytes);
+      const r = runCli(['--db', file, 'lot', 'import', f, '--json']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^gangflash: ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:1)?: `));
+      expect(r.stderr).toContain(said);
+      expect(r.stderr).toContain('save it as UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)")');
+      expect(r.stderr).not.toContain('unknown column');
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'import-encoding', file: f });
+    }
+  });
+
+  it('a Latin-1 byte in a reel id is reported with the value as read and the hint that the file may not be UTF-8', () => {
+    const { db, file } = fresh();
+    const f = path.join(dir, 'latin1.csv');
+    fs.writeFileSync(f, Buffer.concat([Buffer.from('lot,reel,part,quantity,date_code,job\nL9,R1', 'latin1'), Buffer.from([0xe9]), Buffer.from(',TEST-NAND-1G,7,2447,fw-a\nL9,R2,TEST-NAND-1G,7,2447,fw-a\n')]));
+    let err: LotImportError | undefined;
+    try {
+      importReels(db, f);
+    } catch (e) {
+      err = e as LotImportError;
+    }
+    expect(err?.details).toEqual([
+      { row: 2, reason: 'reel may hold only letters, digits and . _ : / - (got "R1\uFFFD"); the file may not be UTF-8 (\uFFFD stands for a byte that is not): save it as UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)") and import it again' },
+    ]);
+    db.close();
+    const r = runCli(['--db', file, 'lot', 'import', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('row 2: reel may hold only letters, digits and . _ : / - (got "R1\uFFFD"); the file may not be UTF-8');
+    // A plain ASCII mistake keeps its value and gets no encoding hint.
+    const ascii = runCli(['--db', file, 'lot', 'import', write('ascii-bad.csv', 'lot,reel,part,quantity,date_code,job\nL9,R 1,TEST-NAND-1G,7,2447,fw-a\n')]);
+    expect(ascii.stderr).toContain('row 2: reel may hold only letters, digits and . _ : / - (got "R 1") [import-rejected]');
+  });
 });

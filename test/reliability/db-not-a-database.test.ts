@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { runCli } from '../helpers/cli.js';
+import { root, runCli } from '../helpers/cli.js';
 import { tmpDir } from '../helpers/tmp.js';
 
 const dir = tmpDir('gangflash-notadb-');
@@ -58,5 +58,41 @@ describe('a file at --db that is not a database is reported as damaged, never in
     const r = runCli(['--db', dir, 'lot', 'list']);
     expect(r.code).toBe(EXIT.userError);
     expect(r.stderr).toMatch(/is not a regular file.*\[db-not-a-file\]/);
+  });
+
+  it('database errors name the --db path once: in front of the message, never again inside it', () => {
+    const text = path.join(dir, 'notes.txt');
+    fs.writeFileSync(text, 'not a database\n');
+    const missing = path.join(dir, 'missing.db');
+    for (const [file, code, words] of [
+      [text, 'db-damaged', 'is not a readable gangflash database'],
+      [dir, 'db-not-a-file', 'is not a regular file'],
+      [missing, 'db-missing', 'no such database'],
+    ] as const) {
+      const r = runCli(['--db', file, 'lot', 'list']);
+      expect(r.code, r.stderr).toBe(EXIT.userError);
+      expect(r.stderr).toContain(`gangflash: ${file}: ${words}`);
+      expect(r.stderr.split(file).length - 1, r.stderr).toBe(1);
+      const j = runCli(['--db', file, 'lot', 'list', '--json']);
+      const err = JSON.parse(j.stdout).error;
+      expect(err).toMatchObject({ code, file });
+      expect(err.message).not.toContain(file);
+    }
+  });
+
+  it('an empty --db or GANGFLASH_DB is refused as a usage error, never read as the current folder', () => {
+    for (const args of [['lot', 'list'], ['db', 'init'], ['demo']]) {
+      const flag = runCli(['--db', '', ...args, '--json']);
+      expect(flag.code, flag.stderr).toBe(EXIT.userError);
+      expect(JSON.parse(flag.stdout).error).toMatchObject({ code: 'bad-option', message: expect.stringMatching(/^--db is empty; /) });
+      expect(flag.stderr).not.toContain(root); // the current folder of the child
+      const env = runCli([...args], { env: { GANGFLASH_DB: '' } });
+      expect(env.code, env.stderr).toBe(EXIT.userError);
+      expect(env.stderr).toContain('gangflash: GANGFLASH_DB is empty; ');
+      expect(env.stderr).not.toContain(root);
+    }
+    // A --db given beside an empty GANGFLASH_DB wins, as any --db does.
+    const both = runCli(['--db', path.join(dir, 'none.db'), 'lot', 'list'], { env: { GANGFLASH_DB: '' } });
+    expect(both.stderr).toContain('[db-missing]');
   });
 });

@@ -5,6 +5,8 @@ import { runLotService } from '../../src/scheduler/lot-service.js';
 import { runCli } from '../helpers/cli.js';
 import { lotFixture, lotRows } from '../helpers/lot-fixture.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { events, spawnCli, until } from '../reliability/spawn-cli.js';
+import { EXIT } from '../../src/cli/exit-codes.js';
 
 const dir = tmpDir();
 const run = async (dbFile: string, extra: Partial<Parameters<typeof runLotService>[0]> = {}) =>
@@ -72,6 +74,69 @@ describe('running a lot on the sim farm', () => {
   });
 });
 
+describe('a lot no site can take', () => {
+  it('a NAND lot on an eMMC farm is refused in one short line summarised by programmer, every site in --json details', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'no-sites'), programmers: 12, sites: 16, chip: 'MT29F1G08ABAEAWP', devices: 4 });
+    const db = openDb(dbFile, { create: false });
+    db.prepare("UPDATE sites SET enabled = 0, disabled_reason = 'bent pins on the socket' WHERE site < 4 AND programmer_id = (SELECT id FROM programmers WHERE name = 'sim-3')").run();
+    db.close();
+    const r = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1']);
+    expect(r.code).toBe(1);
+    const line = r.stderr.trim();
+    expect(line).toMatch(/^gangflash: no site can take MT29F1G08ABAEAWP \(TSOP48 12x20\): /);
+    expect(line).toContain('programmers sim-1, sim-2 and 9 more: 176 sites, none usable: adapter emmc-153-11.5x13-clam-1 does not fit');
+    expect(line).toContain('programmer sim-3: 16 sites, none usable: 12 adapter emmc-153-11.5x13-clam-1 does not fit, 4 disabled');
+    expect(line).toMatch(/; see `gangflash compat MT29F1G08ABAEAWP` \[no-sites\]$/);
+    expect(line.length).toBeLessThanOrEqual(300 + 'gangflash: '.length + ' [no-sites]'.length);
+    expect(line).not.toContain('A-1-0');
+    const j = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json']);
+    const err = JSON.parse(j.stdout).error;
+    expect(err.message.length).toBeLessThanOrEqual(300);
+    expect(err.details.sites).toHaveLength(12 * 16);
+    expect(err.details.sites[0]).toEqual({ programmer: 'sim-1', site: 0, adapter: 'A-1-0', reason: 'adapter A-1-0 (emmc-153-11.5x13-clam-1) does not fit MT29F1G08ABAEAWP' });
+    expect(err.details.sites.find((x: { programmer: string; site: number }) => x.programmer === 'sim-3' && x.site === 0).reason).toBe('disabled (bent pins on the socket)');
+    expect(lotRows(dbFile).attempts).toBe(0);
+  });
+
+  it('a no-sites message stays under 300 characters however many programmers differ', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'no-sites-many'), programmers: 30, sites: 2, chip: 'MT29F1G08ABAEAWP', devices: 4 });
+    const db = openDb(dbFile, { create: false });
+    // Every programmer unusable for its own reason: no two entries can share a line.
+    const disable = db.prepare('UPDATE sites SET enabled = 0, disabled_reason = ? WHERE site = 0 AND programmer_id = (SELECT id FROM programmers WHERE name = ?)');
+    for (let p = 1; p <= 30; p += 2) disable.run(`repair ${p}`, `sim-${p}`);
+    db.close();
+    const r = runCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json']);
+    expect(r.code).toBe(1);
+    const err = JSON.parse(r.stdout).error;
+    expect(err.code).toBe('no-sites');
+    expect(err.message.length).toBeLessThanOrEqual(300);
+    expect(err.message).toMatch(/programmer\(s\) with \d+ site\(s\): every site with --json; see `gangflash compat MT29F1G08ABAEAWP`$/);
+    expect(err.details.sites).toHaveLength(60);
+  });
+});
+
+describe('Ctrl-C during run --json', () => {
+  it('a second Ctrl-C quits at once and the NDJSON stream still ends with lot-done, end interrupted, exit 4', async () => {
+    const { dbFile } = await lotFixture({ dir: path.join(dir, 'ctrl-c-twice'), devices: 80 });
+    const run = spawnCli(['--db', dbFile, 'run', '--lot', 'LOT-1', '--json', '--speed', '0.02']);
+    const types = () => events(run).map((e) => e.type);
+    // In a cycle, after one has finished: the first Ctrl-C waits for this cycle, the second does not.
+    await until(() => types().includes('device-result') && types().lastIndexOf('cycle-start') > types().lastIndexOf('device-result'), 'a cycle in flight after a recorded device');
+    run.child.kill('SIGINT');
+    await until(() => run.stderr().includes('press Ctrl-C again to quit now'), 'the stopping notice');
+    run.child.kill('SIGINT');
+    expect(await run.exit, run.stderr()).toBe(EXIT.interrupted);
+    const evs = events(run);
+    expect(evs.filter((e) => e.type === 'lot-done')).toHaveLength(1);
+    const last = evs.at(-1)!;
+    expect(last).toMatchObject({ type: 'lot-done', end: 'interrupted', planned: 80 });
+    const rows = lotRows(dbFile);
+    expect(last).toMatchObject({ passed: rows.passed, failed: rows.failed, remaining: 80 - rows.passed - rows.failed });
+    expect(last.remaining).toBeGreaterThan(0);
+    expect(run.stderr()).not.toMatch(/internal error|\n\s+at /);
+  });
+});
+
 describe('the cycle watchdog', () => {
   it('a cycle that runs past --cycle-timeout is given up and its devices fail with timeout', async () => {
     const { dbFile } = await lotFixture({ dir: path.join(dir, 'timeout'), devices: 8, imageBytes: 16 << 20, sim: { speed: 1, linkLostRate: 0 } });
@@ -103,5 +168,15 @@ describe('operator control of sites', () => {
     expect(runCli(['--db', dbFile, 'sites', 'enable', 'sim-9:0']).stderr).toMatch(/no programmer named "sim-9"/);
     const listed = JSON.parse(runCli(['--db', dbFile, 'sites', 'list', '--json']).stdout) as { programmer: string; site: number; enabled: boolean }[];
     expect(listed.find((s) => s.programmer === 'sim-1' && s.site === 3)?.enabled).toBe(true);
+  });
+
+  it('sites list on a database without programmers says there are no sites yet and how to add one, --json gives []', () => {
+    const dbFile = path.join(dir, 'no-programmers.db');
+    expect(runCli(['--db', dbFile, 'db', 'init']).code).toBe(0);
+    const r = runCli(['--db', dbFile, 'sites', 'list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('no sites yet; they come with their programmer: add one with `gangflash programmers add`\n');
+    const j = runCli(['--db', dbFile, 'sites', 'list', '--json']);
+    expect(JSON.parse(j.stdout)).toEqual([]);
   });
 });

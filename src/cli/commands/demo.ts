@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { openDb } from '../../db/open.js';
+import { chosenDbPath, openDb } from '../../db/open.js';
 import { setupDemo, mountLotAdapters } from '../../demo/setup.js';
 import { yieldReport } from '../../stats/yield.js';
 import { outputMode } from '../run-output.js';
@@ -88,7 +88,7 @@ export function register(program: Command): void {
  * database is never touched: the demo refuses it and says which setting chose it.
  */
 export function demoFiles(dbOption: string | undefined, dirOption: string | undefined): { dir: string; dbFile: string } {
-  const chosen = dbOption ?? process.env.GANGFLASH_DB;
+  const chosen = chosenDbPath(dbOption);
   const dbFile = chosen ? path.resolve(chosen) : path.join(dirOption ? path.resolve(dirOption) : fs.mkdtempSync(path.join(os.tmpdir(), 'gangflash-demo-')), 'gangflash.db');
   const dir = dirOption ? path.resolve(dirOption) : path.dirname(dbFile);
   if (fs.existsSync(dbFile)) {

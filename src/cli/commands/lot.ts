@@ -6,6 +6,7 @@ import { printJson, say, table } from '../output.js';
 import { importReels } from '../../lots/import.js';
 import { showHubLot } from '../hub-lot.js';
 import { listLots, lotCounters, lotReels, type LotCounters } from '../../lots/counters.js';
+import { UsageError } from '../../errors.js';
 
 const pct = (y: number | null) => (y === null ? '-' : `${(y * 100).toFixed(1)}%`);
 
@@ -30,6 +31,8 @@ export function register(program: Command): void {
     .description('import reels (CSV with header lot,reel,part,quantity,date_code,job; or JSON) in one transaction')
     .option('--json', 'print the result as JSON')
     .action(function (this: Command, file: string, opts: { json?: boolean }) {
+      // `-` is no file: without this it is read as ./- and refused as "cannot read the file (ENOENT)".
+      if (file === '-') throw new UsageError('import-stdin', 'reading reels from standard input is not supported; save them to a CSV or JSON file and give its path (a file named "-": ./-)');
       const r = withDb(this, (db) => importReels(db, path.resolve(file)));
       if (opts.json) return printJson(r);
       if (r.alreadyImported) return say(`${file} was imported before (sha256 ${r.digest.slice(0, 12)}…); nothing added`);

@@ -21,7 +21,9 @@ export function register(program: Command): void {
     .description('every site: enabled or why disabled, and its adapter')
     .option('--json', 'print as JSON')
     .action(function (this: Command, o: { json?: boolean }) {
-      show(withDb(this, (db) => listSites(db)), o.json);
+      const rows = withDb(this, (db) => listSites(db));
+      if (rows.length === 0 && !o.json) return say('no sites yet; they come with their programmer: add one with `gangflash programmers add`');
+      show(rows, o.json);
     });
   sites
     .command('enable <site>')
