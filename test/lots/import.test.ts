@@ -26,6 +26,16 @@ function write(name: string, text: string): string {
 const snapshot = (db: ReturnType<typeof openDb>) =>
   JSON.stringify([db.prepare('SELECT * FROM lots').all(), db.prepare('SELECT * FROM reels').all(), db.prepare('SELECT * FROM imports').all()]);
 
+/** The error importReels throws for `file`, or undefined when it imports. */
+function rejection(db: ReturnType<typeof openDb>, file: string): LotImportError | undefined {
+  try {
+    importReels(db, file);
+  } catch (e) {
+    return e as LotImportError;
+  }
+  return undefined;
+}
+
 describe('reel import', () => {
   it('a CSV with two reels creates the lot with the sum of their quantities planned', () => {
     const { db } = fresh();
@@ -65,12 +75,7 @@ describe('reel import', () => {
         'L4,R6,TEST-NAND-1G,10,2447,nojob', // line 7: unknown job
       ].join('\n'),
     );
-    let err: LotImportError | undefined;
-    try {
-      importReels(db, f);
-    } catch (e) {
-      err = e as LotImportError;
-    }
+    const err = rejection(db, f);
     expect(err).toBeInstanceOf(LotImportError);
     const rows = (err!.details as { row: number; reason: string }[]).map((p) => p.row);
     expect(rows).toEqual([3, 4, 5, 6, 7]);
@@ -84,12 +89,7 @@ describe('reel import', () => {
     const { db } = fresh();
     const rows = ['1e3', '12.0', '1e309'].map((q, i) => `{"lot":"L9","reel":"R${i + 1}","part":"TEST-NAND-1G","quantity":${q},"date_code":"2447","job":"fw-a"}`);
     const f = write('exp.json', `[${rows.join(',')},{"lot":"L9","reel":"R4","part":"TEST-NAND-1G","quantity":7,"date_code":"2447","job":"fw-a"}]`);
-    let err: LotImportError | undefined;
-    try {
-      importReels(db, f);
-    } catch (e) {
-      err = e as LotImportError;
-    }
+    const err = rejection(db, f);
     expect(err?.details).toEqual([
       { row: 1, reason: 'quantity is not a whole decimal number from 1 to 10,000,000 (got "1e3")' },
       { row: 2, reason: 'quantity is not a whole decimal number from 1 to 10,000,000 (got "12.0")' },
@@ -168,12 +168,7 @@ describe('reel import', () => {
     const { db, file } = fresh();
     const f = path.join(dir, 'latin1.csv');
     fs.writeFileSync(f, Buffer.concat([Buffer.from('lot,reel,part,quantity,date_code,job\nL9,R1', 'latin1'), Buffer.from([0xe9]), Buffer.from(',TEST-NAND-1G,7,2447,fw-a\nL9,R2,TEST-NAND-1G,7,2447,fw-a\n')]));
-    let err: LotImportError | undefined;
-    try {
-      importReels(db, f);
-    } catch (e) {
-      err = e as LotImportError;
-    }
+    const err = rejection(db, f);
     expect(err?.details).toEqual([
       { row: 2, reason: 'reel may hold only letters, digits and . _ : / - (got "R1\uFFFD"); the file may not be UTF-8 (\uFFFD stands for a byte that is not): save it as UTF-8 (in Excel: Save As, "CSV UTF-8 (Comma delimited)") and import it again' },
     ]);
