@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import { CatalogError } from '../errors.js';
+import { readTextFile } from '../text-file.js';
 import type { Chip } from './chip.js';
 import { adapterViolations, chipViolations } from './invariants.js';
 import {
@@ -41,15 +42,11 @@ export interface CatalogData {
 }
 
 function readJson(file: string): unknown {
-  let text: string;
-  try {
-    // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
-    if (fs.statSync(file, { throwIfNoEntry: false })?.isFile() === false) throw new CatalogError('catalog-unreadable', 'is not a regular file (a folder, pipe or device); give the path of a catalog JSON file', { file });
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof CatalogError) throw e;
-    throw new CatalogError('catalog-unreadable', `cannot read catalog file (${(e as Error).message}); check the path`, { file });
-  }
+  const text = readTextFile(file, (p) =>
+    p.kind === 'not-a-file'
+      ? new CatalogError('catalog-unreadable', 'is not a regular file (a folder, pipe or device); give the path of a catalog JSON file', { file })
+      : new CatalogError('catalog-unreadable', `cannot read catalog file (${p.error.message}); check the path`, { file }),
+  );
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { FarmError } from '../errors.js';
+import { readTextFile } from '../text-file.js';
 import { checkSpec, jsonPath } from '../programmers/registry.js';
 import { farmSchema, type FarmProgrammerSpec, type FarmSpec } from './schema.js';
 
@@ -62,14 +62,10 @@ export function validateFarm(doc: unknown, file?: string, baseDir = process.cwd(
 
 /** Reads and validates a farm.json file; relative paths in it are resolved against the file's folder. */
 export function loadFarmFile(file: string): FarmSpec {
-  let text: string;
-  try {
-    // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
-    if (!fs.statSync(file).isFile()) throw new FarmError('farm-unreadable', 'is not a regular file (a folder, pipe or device); give the path of a farm.json file', { file });
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as Windows editors write it
-  } catch (e) {
-    if (e instanceof FarmError) throw e;
-    throw new FarmError('farm-unreadable', `cannot read the farm file: ${(e as Error).message}`, { file });
-  }
+  const text = readTextFile(file, (p) =>
+    p.kind === 'not-a-file'
+      ? new FarmError('farm-unreadable', 'is not a regular file (a folder, pipe or device); give the path of a farm.json file', { file })
+      : new FarmError('farm-unreadable', `cannot read the farm file: ${p.error.message}`, { file }),
+  );
   return validateFarm(parseJson(text, file), file, path.dirname(path.resolve(file)));
 }

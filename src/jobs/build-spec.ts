@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Chip } from '../catalog/chip.js';
 import type { NandScheme } from '../layout/target.js';
@@ -8,6 +7,7 @@ import { parsePartitionTable } from '../layout/partition-table.js';
 import { planEmmc } from '../layout/emmc.js';
 import { parseExtCsd } from '../layout/ext-csd.js';
 import { JobError, LayoutError } from '../errors.js';
+import { readTextFile } from '../text-file.js';
 import type { ImagePin } from './image-pin.js';
 import type { CreateJobOptions } from './options.js';
 import { checkBytesPlacement, checkSerialPlacement, parseSerialSpec } from './serial.js';
@@ -26,16 +26,11 @@ export function readNandScheme(text: string): { scheme: NandScheme; file?: strin
   const m = /^partitions:(.+)$/.exec(text);
   if (!m) throw new JobError('nand-scheme-invalid', `--nand-scheme ${text}: expected skip or partitions:FILE`);
   const file = path.resolve(m[1]);
-  let body: string;
-  // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isFile() === false) {
-    throw new JobError('partition-table-missing', `partition table ${m[1]} is not a regular file (a folder, pipe or device); give the path of its JSON file`, { file: m[1] });
-  }
-  try {
-    body = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new JobError('partition-table-missing', `partition table ${m[1]} does not exist or cannot be read`, { file: m[1] });
-  }
+  const body = readTextFile(file, (p) =>
+    p.kind === 'not-a-file'
+      ? new JobError('partition-table-missing', `partition table ${m[1]} is not a regular file (a folder, pipe or device); give the path of its JSON file`, { file: m[1] })
+      : new JobError('partition-table-missing', `partition table ${m[1]} does not exist or cannot be read`, { file: m[1] }),
+  );
   return { scheme: { kind: 'partitions', partitions: parsePartitionTable(body, m[1]) }, file };
 }
 

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { z } from 'zod';
 import { SettingsError } from '../errors.js';
+import { readTextFile } from '../text-file.js';
 import { ISP_DEFAULTS, ISP_INTERFACES, ISP_LICENCE_PER_DEVICE, type IspInterface, type Sourced } from './isp-defaults.js';
 
 const money = z.number().nonnegative().max(1e9);
@@ -144,15 +144,11 @@ export function parseSiteSettings(text: string, file: string): SiteSettings {
 
 /** Reads and validates a site settings file. */
 export function loadSiteSettings(file: string): SiteSettings {
-  let text: string;
-  try {
-    // A FIFO or a device (/dev/zero) would be waited on or read without end: refused before anything is read.
-    if (!fs.statSync(file).isFile()) throw new SettingsError('settings-unreadable', 'is not a regular file (a folder, pipe or device); give a readable JSON file', { file });
-    text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''); // a byte-order mark, as Windows editors write it
-  } catch (e) {
-    if (e instanceof SettingsError) throw e;
-    throw new SettingsError('settings-unreadable', `cannot read the site settings (${(e as NodeJS.ErrnoException).code ?? 'error'}); give a readable JSON file`, { file });
-  }
+  const text = readTextFile(file, (p) =>
+    p.kind === 'not-a-file'
+      ? new SettingsError('settings-unreadable', 'is not a regular file (a folder, pipe or device); give a readable JSON file', { file })
+      : new SettingsError('settings-unreadable', `cannot read the site settings (${(p.error as NodeJS.ErrnoException).code ?? 'error'}); give a readable JSON file`, { file }),
+  );
   return parseSiteSettings(text, file);
 }
 
